@@ -1,0 +1,76 @@
+import type { Arch, SymbolRole, SyscallClass, UnknownReason } from './vocab.js';
+import type { Evidence } from './evidence.js';
+
+interface FactBase {
+  evidence: Evidence[];
+}
+
+/** A Linux syscall the application can make. `name` as strace prints it. */
+export interface SyscallFact extends FactBase {
+  kind: 'syscall';
+  name: string;
+  nr: number | null;
+  arch: Arch;
+  class: SyscallClass;
+  /** Constant arguments recovered at call sites, by argument index (e.g. mmap flags, socket domain). */
+  constArgs?: Record<number, number[]>;
+}
+
+/** A libc/library symbol: imported or exported by an ELF, or called / address-taken in C. */
+export interface SymbolFact extends FactBase {
+  kind: 'symbol';
+  name: string;
+  role: SymbolRole;
+  /** `func` or `object`. */
+  type?: 'func' | 'object';
+  /** Symbol version, e.g. `GLIBC_2.34`. */
+  version?: string;
+  /** Library whose version requirement names `version` (from .gnu.version_r). */
+  versionLibrary?: string;
+  /** Constant call arguments as source text, by argument index (e.g. `AF_NETLINK`). */
+  args?: Record<number, string>;
+}
+
+/** An `#include`d header. */
+export interface HeaderFact extends FactBase {
+  kind: 'header';
+  name: string;
+  system: boolean;
+  /** Resolved path against include paths, when found. */
+  resolved?: string;
+}
+
+/** A shared library the app needs (DT_NEEDED) or is built on. */
+export interface LibraryFact extends FactBase {
+  kind: 'library';
+  soname: string;
+  /** Version from the soname or file name, e.g. `3` for libssl.so.3. */
+  version?: string;
+  resolvedPath?: string;
+  neededBy: string[];
+}
+
+/** A string literal that matters for porting (paths under /proc, /sys, /etc, config files). */
+export interface StringFact extends FactBase {
+  kind: 'string';
+  value: string;
+}
+
+/** An imported module of an interpreted language (Python `import`, Node `require`). */
+export interface ModuleFact extends FactBase {
+  kind: 'module';
+  language: 'python' | 'javascript';
+  name: string;
+  /** Members used, e.g. `fork` of `child_process`. */
+  members?: string[];
+}
+
+/** Something the analysis could not resolve. Shown in every format and counted by the gate. */
+export interface UnknownFact extends FactBase {
+  kind: 'unknown';
+  reason: UnknownReason;
+  message: string;
+}
+
+/** A fact about the application, with its evidence. */
+export type Fact = SyscallFact | SymbolFact | HeaderFact | LibraryFact | StringFact | ModuleFact | UnknownFact;

@@ -1,0 +1,31 @@
+import type { Artifact } from './artifact.js';
+import type { BinaryInfo, LibraryEdge } from './binary.js';
+import type { Fact } from './fact.js';
+import type { Finding } from './finding.js';
+import type { Plan } from './plan.js';
+import type { Provenance } from './coverage.js';
+import type { Mode, Libc } from './vocab.js';
+
+/** Counters for what the walker and extractors saw. */
+export interface ScanStats {
+  filesSeen: number;
+  filesSkipped: number;
+  bytesRead: number;
+  indirectCalls: number;
+  addressTakenFunctions: number;
+}
+
+/** The whole result of one run: what every emitter consumes. */
+export interface Report {
+  tool: { name: 'ukport'; version: string };
+  mode: Mode;
+  libc?: Libc;
+  inputs: Artifact[];
+  binaries: BinaryInfo[];
+  libraryGraph: LibraryEdge[];
+  facts: Fact[];
+  findings: Finding[];
+  plan?: Plan;
+  tables: Provenance[];
+  stats: ScanStats;
+}

@@ -1,0 +1,56 @@
+/** Closed vocabularies: runtime lists with types derived from them. */
+export const ARCHES = ['x86_64', 'aarch64'] as const;
+/** A CPU architecture ukport analyses fully. */
+export type Arch = (typeof ARCHES)[number];
+
+export const ARTIFACT_KINDS = ['elf', 'c-source', 'c-header', 'python', 'javascript', 'typescript', 'compile-db', 'container-image', 'other'] as const;
+/** What an input file is, decided by magic bytes and name. */
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+
+export const FACT_KINDS = ['syscall', 'symbol', 'header', 'library', 'string', 'module', 'unknown'] as const;
+/** Kind tag of a Fact. */
+export type FactKind = (typeof FACT_KINDS)[number];
+
+export const SYSCALL_CLASSES = ['program', 'startup'] as const;
+/** `startup`: only from process start-up / loader / libc-internal machinery. */
+export type SyscallClass = (typeof SYSCALL_CLASSES)[number];
+
+export const SYMBOL_ROLES = ['import', 'export', 'call', 'address-taken'] as const;
+/** How a symbol fact was seen: ELF import/export, or a C call / function-pointer use. */
+export type SymbolRole = (typeof SYMBOL_ROLES)[number];
+
+export const UNKNOWN_REASONS = [
+  'unsupported-arch', 'dlopen', 'dlsym', 'unresolved-library', 'bad-file', 'skipped-file',
+  'indirect-syscall', 'indirect-call', 'inline-asm', 'macro', 'parse-error', 'limit-exceeded',
+  'decode-error', 'syscall-32bit-abi', 'unknown-syscall-number',
+] as const;
+/** Why something could not be resolved statically. */
+export type UnknownReason = (typeof UNKNOWN_REASONS)[number];
+
+export const SEVERITIES = ['error', 'warning', 'note'] as const;
+/** Finding severity, ordered from most to least severe. */
+export type Severity = (typeof SEVERITIES)[number];
+
+export const COVERAGE_STATUSES = ['implemented', 'stub', 'missing'] as const;
+/** Status of a syscall in a Unikraft release. */
+export type CoverageStatus = (typeof COVERAGE_STATUSES)[number];
+
+export const LIBCS = ['musl', 'newlib'] as const;
+/** A libc that Unikraft ports. */
+export type Libc = (typeof LIBCS)[number];
+
+export const MODES = ['binary-compat', 'native'] as const;
+/** binary-compat: app-elfloader runs the Linux ELF; native: rebuilt against Unikraft's libc. */
+export type Mode = (typeof MODES)[number];
+
+export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+/** Report output formats. */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const NEED_STATUSES = ['covered', 'stubbable', 'fakeable', 'missing-required', 'unknown', 'startup'] as const;
+/** How a need is served by the chosen target. */
+export type NeedStatus = (typeof NEED_STATUSES)[number];
+
+export function isOneOf<T extends string>(list: readonly T[], v: unknown): v is T {
+  return typeof v === 'string' && (list as readonly string[]).includes(v);
+}
