@@ -1,0 +1,5 @@
+import type { Command } from '../command.js';
+import { scanCommand } from './scan.js';
+
+/** Every subcommand, in help order. */
+export const COMMANDS: Command[] = [scanCommand];
