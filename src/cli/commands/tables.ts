@@ -1,0 +1,100 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { EXIT_OK, type Command, type CommandIo, type OptionValues } from '../command.js';
+import { UkportError } from '../../errors.js';
+import { DEFAULT_TABLES_DIR } from '../../data/validate.js';
+import { syncTables, type SyncOptions } from '../../sync/sync-tables.js';
+import { listTables, showTables } from '../../data/table-lookup.js';
+
+const HELP = `Usage:
+  ukport tables list [--tables DIR]
+  ukport tables show SYSCALL|LIB|SONAME [--tables DIR]
+  ukport tables sync [--out DIR] SOURCES...
+
+Sources for sync (each writes its tables under --out, default the shipped syscall-tables/):
+  --strace DIR            strace checkout → linux/x86_64.json, linux/aarch64.json
+  --unikraft DIR          unikraft checkout → unikraft/<tag>.json
+  --tag TAG               release name for --unikraft (default: git describe)
+  --extra DIR             external library or app repo merged into the unikraft table (repeatable)
+  --lib-musl DIR --musl DIR          lib-musl port + pinned musl sources → libc/musl-<ver>.json
+  --lib-newlib DIR --newlib DIR      lib-newlib port + pinned newlib sources → libc/newlib-<ver>.json
+  --ext-port DIR          a unikraft lib-* port repo for external-libs.json (repeatable)
+  --loupedb DIR           loupedb checkout → loupe-priors.json
+`;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+function strs(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+}
+
+/** Writes every file of the map under OUT atomically (temp file, then rename). */
+function writeAll(out: string, files: Map<string, string>, io: CommandIo): void {
+  for (const [rel, text] of files) {
+    const path = join(out, rel);
+    if (!resolve(path).startsWith(resolve(out))) throw new UkportError('path-escape', rel, path);
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.tmp-${process.pid}`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+    io.stderr(`wrote ${path}\n`);
+  }
+}
+
+async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
+  const opts: SyncOptions = {
+    strace: str(values['strace']),
+    unikraft: str(values['unikraft']),
+    tag: str(values['tag']),
+    extra: strs(values['extra']),
+    libMusl: str(values['lib-musl']),
+    musl: str(values['musl']),
+    libNewlib: str(values['lib-newlib']),
+    newlib: str(values['newlib']),
+    extPorts: strs(values['ext-port']),
+    loupedb: str(values['loupedb']),
+  };
+  const out = str(values['out']) ?? DEFAULT_TABLES_DIR;
+  const files = await syncTables(opts, (m) => io.stderr(m + '\n'), out);
+  if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --loupedb)');
+  writeAll(out, files, io);
+  return EXIT_OK;
+}
+
+export const tablesCommand: Command = {
+  name: 'tables',
+  summary: 'list, show or regenerate the coverage tables',
+  help: HELP,
+  options: {
+    tables: { type: 'string' },
+    out: { type: 'string' },
+    strace: { type: 'string' },
+    unikraft: { type: 'string' },
+    tag: { type: 'string' },
+    extra: { type: 'string', multiple: true },
+    'lib-musl': { type: 'string' },
+    musl: { type: 'string' },
+    'lib-newlib': { type: 'string' },
+    newlib: { type: 'string' },
+    'ext-port': { type: 'string', multiple: true },
+    loupedb: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  positionals: true,
+  async run(values, positionals, io) {
+    const [sub, ...rest] = positionals;
+    const dir = str(values['tables']) ?? DEFAULT_TABLES_DIR;
+    if (sub === 'sync') return runSync(values, io);
+    if (sub === 'list') {
+      io.stdout(listTables(dir));
+      return EXIT_OK;
+    }
+    if (sub === 'show') {
+      if (rest.length === 0) throw new UkportError('usage', 'tables show: name a syscall, micro-library or soname');
+      for (const q of rest) io.stdout(showTables(q, dir));
+      return EXIT_OK;
+    }
+    throw new UkportError('usage', `tables: expected list, show or sync${sub ? `, not '${sub}'` : ''}`);
+  },
+};

@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { UkportError } from '../errors.js';
+
+/** Directory of the shipped tables: <repo>/syscall-tables (same relative spot from src/data and dist/data). */
+export const DEFAULT_TABLES_DIR = new URL('../../syscall-tables/', import.meta.url).pathname;
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+const compiled = new Map<string, ValidateFunction>();
+
+function compile(schemaFile: string): ValidateFunction {
+  let fn = compiled.get(schemaFile);
+  if (!fn) {
+    // every table schema refers to the shared provenance.schema.json beside it
+    const shared = join(dirname(schemaFile), 'provenance.schema.json');
+    if (!ajv.getSchema('provenance.schema.json') && existsSync(shared)) ajv.addSchema(readJson(shared) as object);
+    fn = ajv.compile(readJson(schemaFile) as object);
+    compiled.set(schemaFile, fn);
+  }
+  return fn;
+}
+
+/** Reads a JSON file; unreadable → not-found/unreadable, bad syntax → bad-json. */
+export function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not-found' : 'unreadable';
+    throw new UkportError(code, (e as Error).message.split('\n')[0]!, file);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UkportError('bad-json', (e as Error).message, file);
+  }
+}
+
+/** Validates DATA against the schema file; the first failure becomes `bad-table: <json path>: <expectation>`. */
+export function validateTable<T>(schemaFile: string, data: unknown, file: string): T {
+  const fn = compile(schemaFile);
+  if (!fn(data)) {
+    const err = fn.errors?.[0];
+    const where = err?.instancePath ? err.instancePath.replace(/\//g, '.').replace(/^\./, '$.') : '$';
+    const extra = err?.keyword === 'additionalProperties' ? ` (${String((err.params as { additionalProperty?: string }).additionalProperty)})` : '';
+    throw new UkportError('bad-table', `${where}: ${err?.message ?? 'invalid'}${extra}`, file);
+  }
+  return data as T;
+}
+
+/** Reads and validates a table file. */
+export function loadTableFile<T>(schemaFile: string, file: string): T {
+  return validateTable<T>(schemaFile, readJson(file), file);
+}

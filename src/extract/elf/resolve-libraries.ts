@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import type { LibraryEdge } from '../../model/index.js';
+import { UkportError } from '../../errors.js';
+import { readBounded } from '../../inputs/read-file.js';
+import { readLdCache } from '../../inputs/ld-cache.js';
+import { resolveInRoot } from '../../inputs/rooted-path.js';
+import { parseElf, EM_AARCH64, EM_X86_64, type ElfFile } from './reader.js';
+import { describeElf, type DecodedElf } from './describe.js';
+
+/** A loaded ELF: parsed headers plus decoded facts. `path` is the path the user sees (inside the sysroot). */
+export interface LoadedElf {
+  path: string;
+  hostPath: string;
+  elf: ElfFile;
+  decoded: DecodedElf;
+}
+
+export interface ResolveOptions {
+  /** Root filesystem to resolve in; default `/`. */
+  sysroot?: string;
+  maxLibraries?: number;
+}
+
+/** The shared-library closure of some binaries. */
+export interface LibraryClosure {
+  edges: LibraryEdge[];
+  /** Resolved libraries by in-root path, in discovery order. */
+  libraries: Map<string, LoadedElf>;
+  unresolved: { from: string; soname: string }[];
+  /** Candidates that exist but could not be parsed. */
+  problems: UkportError[];
+}
+
+const MULTIARCH: Record<number, string> = { [EM_X86_64]: 'x86_64-linux-gnu', [EM_AARCH64]: 'aarch64-linux-gnu' };
+
+/** Loads and decodes one ELF file from the host path. */
+export function loadElf(hostPath: string, path = hostPath): LoadedElf {
+  const buf = readBounded(hostPath);
+  const elf = parseElf(buf, path);
+  const sha = createHash('sha256').update(buf).digest('hex');
+  return { path, hostPath, elf, decoded: describeElf(elf, sha) };
+}
+
+function defaultDirs(elf: ElfFile): string[] {
+  const ma = MULTIARCH[elf.machine];
+  const lib = elf.class === 64 && elf.machine === EM_X86_64 ? ['/lib64', '/usr/lib64'] : [];
+  return [...(ma ? [`/lib/${ma}`, `/usr/lib/${ma}`] : []), ...lib, '/lib', '/usr/lib'];
+}
+
+function expandOrigin(dir: string, origin: string, elf: ElfFile): string {
+  const lib = elf.class === 64 && elf.machine === EM_X86_64 ? 'lib64' : 'lib';
+  return dir.replace(/\$(\{ORIGIN\}|ORIGIN)/g, origin).replace(/\$(\{LIB\}|LIB)/g, lib)
+    .replace(/\$(\{PLATFORM\}|PLATFORM)/g, elf.machine === EM_X86_64 ? 'x86_64' : 'aarch64');
+}
+
+/**
+ * Resolves DT_NEEDED (and PT_INTERP) recursively the way ld.so does: DT_RPATH (when no DT_RUNPATH, up the
+ * loader chain), DT_RUNPATH, ld.so.cache, then default and multiarch directories; `$ORIGIN` expanded.
+ * Everything is looked up inside the sysroot; symlinks cannot leave it.
+ */
+export function resolveLibraries(mains: LoadedElf[], options: ResolveOptions = {}): LibraryClosure {
+  const root = options.sysroot ?? '/';
+  const inRoot = (p: string): string | undefined => resolveInRoot(root, p);
+  const cache = readLdCache(inRoot('/etc/ld.so.cache') ?? '/nonexistent');
+  const loaded = new Map<string, LoadedElf | null>();
+  const closure: LibraryClosure = { edges: [], libraries: new Map(), unresolved: [], problems: [] };
+  const maxLibraries = options.maxLibraries ?? 10_000;
+
+  const tryCandidate = (candidate: string, want: ElfFile): LoadedElf | undefined => {
+    const host = inRoot(candidate);
+    if (!host) return undefined;
+    const display = root === '/' ? host : '/' + posix.relative(root, host);
+    if (!loaded.has(host)) {
+      try {
+        loaded.set(host, loadElf(host, display));
+      } catch (e) {
+        loaded.set(host, null);
+        if (e instanceof UkportError && e.code !== 'not-found' && e.code !== 'unsupported-input') closure.problems.push(e);
+      }
+    }
+    const l = loaded.get(host);
+    // ld.so skips candidates of another class or machine and keeps searching.
+    if (!l || l.elf.class !== want.class || l.elf.machine !== want.machine) return undefined;
+    return l;
+  };
+
+  const find = (soname: string, obj: LoadedElf, chain: LoadedElf[]): { lib: LoadedElf; via: string } | undefined => {
+    if (soname.includes('/')) {
+      const p = soname.startsWith('/') ? soname : posix.join(posix.dirname(obj.path), soname);
+      const lib = tryCandidate(p, obj.elf);
+      return lib && { lib, via: 'path' };
+    }
+    const search = (dirs: string[], origin: LoadedElf, via: string) => {
+      for (const d of dirs) {
+        const lib = tryCandidate(posix.join(expandOrigin(d, posix.dirname(origin.path), origin.elf), soname), obj.elf);
+        if (lib) return { lib, via };
+      }
+      return undefined;
+    };
+    if (obj.decoded.info.runpath.length === 0) {
+      for (const o of [obj, ...chain]) {
+        if (o.decoded.info.runpath.length > 0) continue;
+        const hit = search(o.decoded.info.rpath, o, 'rpath');
+        if (hit) return hit;
+      }
+    }
+    const hit = search(obj.decoded.info.runpath, obj, 'runpath');
+    if (hit) return hit;
+    for (const p of cache.get(soname) ?? []) {
+      const lib = tryCandidate(p, obj.elf);
+      if (lib) return { lib, via: 'ld.so.cache' };
+    }
+    return search(defaultDirs(obj.elf), obj, 'default');
+  };
+
+  const queue: { obj: LoadedElf; chain: LoadedElf[] }[] = mains.map((obj) => ({ obj, chain: [] }));
+  const expanded = new Set<string>();
+  while (queue.length > 0) {
+    const { obj, chain } = queue.shift()!;
+    if (expanded.has(obj.hostPath)) continue;
+    expanded.add(obj.hostPath);
+    const info = obj.decoded.info;
+    const wants = [...(info.interpreter ? [info.interpreter] : []), ...info.needed];
+    for (const soname of wants) {
+      const hit = find(soname, obj, chain);
+      closure.edges.push({ from: obj.path, soname, resolved: hit?.lib.path, via: hit ? (soname === info.interpreter ? 'interp' : hit.via) : undefined });
+      if (!hit) { closure.unresolved.push({ from: obj.path, soname }); continue; }
+      if (!closure.libraries.has(hit.lib.path) && !mains.includes(hit.lib)) {
+        if (closure.libraries.size >= maxLibraries) throw new UkportError('limit-exceeded', `more than ${maxLibraries} libraries`, obj.path);
+        closure.libraries.set(hit.lib.path, hit.lib);
+      }
+      queue.push({ obj: hit.lib, chain: [obj, ...chain] });
+    }
+  }
+  return closure;
+}

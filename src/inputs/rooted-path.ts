@@ -1,0 +1,39 @@
+import { lstatSync, readlinkSync } from 'node:fs';
+import { posix } from 'node:path';
+import { UkportError } from '../errors.js';
+
+const MAX_SYMLINK_HOPS = 40;
+
+/**
+ * Resolves `path` (absolute inside `root`) to a host path, following symlinks as if `root` were `/`:
+ * absolute link targets and `..` never leave the root. Returns undefined when a component is missing.
+ */
+export function resolveInRoot(root: string, path: string): string | undefined {
+  const parts = posix.normalize('/' + path).split('/').filter(Boolean);
+  const done: string[] = [];
+  let hops = 0;
+  while (parts.length > 0) {
+    const part = parts.shift()!;
+    if (part === '.') continue;
+    if (part === '..') { done.pop(); continue; }
+    const host = posix.join(root, ...done, part);
+    let st;
+    try { st = lstatSync(host); } catch { return undefined; }
+    if (st.isSymbolicLink()) {
+      if (++hops > MAX_SYMLINK_HOPS) throw new UkportError('symlink-loop', `more than ${MAX_SYMLINK_HOPS} links`, posix.join('/', ...done, part));
+      let target: string;
+      try { target = readlinkSync(host); } catch { return undefined; }
+      if (target.startsWith('/')) done.length = 0;
+      parts.unshift(...target.split('/').filter(Boolean));
+      continue;
+    }
+    done.push(part);
+  }
+  return posix.join(root, ...done);
+}
+
+/** The path inside the root that a host path stands for. */
+export function pathInRoot(root: string, hostPath: string): string {
+  const rel = posix.relative(root, hostPath);
+  return '/' + rel;
+}
