@@ -1,10 +1,29 @@
 import type { Command } from '../command.js';
+import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions } from '../report-options.js';
+import { runPipeline } from '../../pipeline.js';
+import { emitterFor } from '../../emit/registry.js';
+import { UkportError } from '../../errors.js';
 
 export const scanCommand: Command = {
   name: 'scan',
-  summary: 'scan ELF binaries and sources, report what they need',
-  help: 'Usage: ukport scan [options] PATH...',
-  options: {},
+  summary: 'scan ELF binaries, C sources and apps; report what they need from Unikraft',
+  help: `Usage: ukport scan [options] PATH...
+
+Scans ELF files and directories (walked recursively; non-ELF files skipped and counted) and reports,
+per binary, its ELF facts, shared libraries (resolved like ld.so), imported symbols with versions,
+the syscalls it can make, and what could not be resolved. Nothing scanned is ever executed.
+
+Options:
+${REPORT_OPTIONS_HELP}
+`,
+  options: REPORT_OPTIONS,
   positionals: true,
-  async run() { return 0; },
+  async run(values, paths, io) {
+    const settings = readReportOptions(values, paths, io);
+    const report = await runPipeline(settings.pipeline);
+    const emit = emitterFor(settings.format);
+    if (!emit) throw new UkportError('usage', `--format ${settings.format} is not available for scan yet`);
+    io.stdout(emit(report, { color: io.color, verbose: settings.verbose }));
+    return 0;
+  },
 };

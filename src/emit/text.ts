@@ -1,0 +1,73 @@
+import type { Fact, Report } from '../model/index.js';
+import { makeStyle, type Style } from './style.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Show every item instead of the first few of each list. */
+  verbose?: boolean;
+}
+
+function ofKind<K extends Fact['kind']>(facts: Fact[], kind: K): Extract<Fact, { kind: K }>[] {
+  return facts.filter((f): f is Extract<Fact, { kind: K }> => f.kind === kind);
+}
+
+function list(items: string[], limit: number | undefined, s: Style): string[] {
+  const shown = limit === undefined ? items : items.slice(0, limit);
+  const lines = shown.map((i) => `    ${i}`);
+  if (shown.length < items.length) lines.push(s.dim(`    … ${items.length - shown.length} more (use --verbose or --format json)`));
+  return lines;
+}
+
+function where(f: Fact): string {
+  const e = f.evidence[0];
+  if (!e) return '';
+  if (e.location) return `${e.location.file}:${e.location.line}:${e.location.column}${e.location.function ? ` in ${e.location.function}` : ''}`;
+  const at = [e.function, e.address].filter(Boolean).join(' @ ');
+  return at ? `${e.artifact} ${at}` : e.artifact;
+}
+
+/** Renders a readable summary of the report. */
+export function emitText(r: Report, options: TextOptions): string {
+  const s = makeStyle(options.color);
+  const limit = options.verbose ? undefined : 12;
+  const out: string[] = [];
+  const { facts } = r;
+  for (const b of r.binaries) {
+    out.push(s.bold(b.path));
+    out.push(`  ELF${b.class} ${b.endianness}-endian ${b.machine} ${b.type}, entry ${b.entry}, ${b.linking}${b.stripped ? ', stripped' : ''}${b.tls ? ', uses TLS' : ''}`);
+    if (b.interpreter) out.push(`  interpreter  ${b.interpreter}`);
+    if (b.soname) out.push(`  soname       ${b.soname}`);
+    if (b.needed.length) out.push(`  needs        ${b.needed.join(', ')}`);
+    if (b.rpath.length) out.push(`  rpath        ${b.rpath.join(':')}`);
+    if (b.runpath.length) out.push(`  runpath      ${b.runpath.join(':')}`);
+    out.push(`  symbols      ${b.imports.length} imported, ${b.exports.length} exported`);
+    const versioned = b.imports.filter((i) => i.version).map((i) => `${i.name}@${i.version} (${i.versionLibrary})`);
+    if (versioned.length) out.push(...list(versioned, limit, s));
+  }
+  if (r.libraryGraph.length) {
+    out.push('', s.bold('Shared libraries'));
+    out.push(...list(r.libraryGraph.map((e) => `${e.from} → ${e.soname} ${e.resolved ? s.dim(`${e.resolved} (${e.via})`) : s.red('NOT FOUND')}`), options.verbose ? undefined : 30, s));
+  }
+  const syscalls = ofKind(facts, 'syscall');
+  if (syscalls.length) {
+    const program = syscalls.filter((f) => f.class === 'program').sort((a, b) => a.name.localeCompare(b.name));
+    const startup = syscalls.filter((f) => f.class === 'startup').sort((a, b) => a.name.localeCompare(b.name));
+    out.push('', s.bold(`Syscalls: ${syscalls.length}`) + ` (${program.length} program, ${startup.length} startup)`);
+    out.push(`  program: ${program.map((f) => f.name).join(' ')}`);
+    if (startup.length) out.push(s.dim(`  startup: ${startup.map((f) => f.name).join(' ')}`));
+  }
+  const headers = ofKind(facts, 'header');
+  if (headers.length) out.push('', s.bold(`Headers: ${headers.length}`), ...list(headers.map((h) => `${h.system ? `<${h.name}>` : `"${h.name}"`}  ${s.dim(where(h))}`), limit, s));
+  const calls = ofKind(facts, 'symbol').filter((f) => f.role === 'call' || f.role === 'address-taken');
+  if (calls.length) out.push('', s.bold(`Library calls: ${calls.length}`), ...list(calls.map((c) => `${c.name}  ${s.dim(where(c))}`), limit, s));
+  const unknowns = ofKind(facts, 'unknown');
+  out.push('', s.bold(`Unknowns: ${unknowns.length}`));
+  out.push(...list(unknowns.map((u) => `${s.yellow(u.reason)}: ${u.message} ${s.dim(where(u))}`), limit, s));
+  if (r.findings.length) {
+    out.push('', s.bold(`Findings: ${r.findings.length}`));
+    const color = { error: s.red, warning: s.yellow, note: s.cyan };
+    out.push(...list(r.findings.map((f) => `${color[f.severity](f.severity)} ${f.ruleId}: ${f.message}`), options.verbose ? undefined : 40, s));
+  }
+  out.push('', s.dim(`${r.stats.filesSeen} files seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped, ${r.stats.bytesRead} bytes read`));
+  return out.join('\n') + '\n';
+}

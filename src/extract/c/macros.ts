@@ -1,0 +1,139 @@
+/** A `#define` found in the scanned tree. `params` is null for an object-like macro. */
+export interface MacroDef {
+  name: string;
+  params: string[] | null;
+  body: string;
+  /** True when the body is plain token substitution (no `#` stringizing or `##` pasting). */
+  plain: boolean;
+}
+
+/** Every definition of each macro name in the scanned tree (one per #if branch). */
+export type MacroTable = ReadonlyMap<string, readonly MacroDef[]>;
+
+/** A call found by expanding macros: the callee, the macros it went through, its argument texts. */
+export interface ExpandedCall {
+  callee: string;
+  chain: string[];
+  args: string[];
+}
+
+/** The result of expanding one macro use. `opaque` names macros that are not plain substitutions. */
+export interface Expansion {
+  calls: ExpandedCall[];
+  opaque: string[];
+}
+
+const TOKEN = /[A-Za-z_]\w*|\.?\d[\w.]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|##|#|\.\.\.|\S/g;
+const IDENT = /^[A-Za-z_]\w*$/;
+const MAX_DEPTH = 8;
+
+/** Splits C text into preprocessing tokens (comments removed). */
+export function tokenize(text: string): string[] {
+  const clean = text.replace(/\\\r?\n/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
+  return clean.match(TOKEN) ?? [];
+}
+
+/** Builds a definition from the name, the parameter list text (`(a, b)`) and the body text. */
+export function makeMacroDef(name: string, paramsText: string | null, body: string): MacroDef {
+  const params = paramsText === null ? null
+    : paramsText.replace(/^\(|\)$/g, '').split(',').map((p) => p.trim()).filter((p) => p.length > 0)
+      .map((p) => (p === '...' ? '__VA_ARGS__' : p.replace(/\.\.\.$/, '')));
+  const toks = tokenize(body);
+  return { name, params, body: body.trim(), plain: !toks.includes('##') && !(params && toks.includes('#')) };
+}
+
+/** Splits the tokens between balanced parentheses starting at `open` into argument texts. */
+function splitArgs(toks: string[], open: number): { args: string[]; end: number } {
+  const args: string[] = [];
+  let depth = 0;
+  let cur: string[] = [];
+  for (let i = open; i < toks.length; i++) {
+    const t = toks[i];
+    if (t === '(' || t === '[' || t === '{') { if (depth++ > 0) cur.push(t); continue; }
+    if (t === ')' || t === ']' || t === '}') {
+      if (--depth === 0) { if (cur.length || args.length) args.push(cur.join(' ')); return { args, end: i }; }
+      cur.push(t);
+      continue;
+    }
+    if (t === ',' && depth === 1) { args.push(cur.join(' ')); cur = []; continue; }
+    cur.push(t);
+  }
+  return { args, end: toks.length - 1 };
+}
+
+/** Replaces parameter tokens of `def` by the caller's argument texts. */
+function substitute(def: MacroDef, args: readonly string[]): string[] {
+  const toks = tokenize(def.body);
+  if (!def.params) return toks;
+  const index = new Map(def.params.map((p, i) => [p, i] as const));
+  const va = def.params.indexOf('__VA_ARGS__');
+  return toks.flatMap((t) => {
+    const i = index.get(t);
+    if (i === undefined) return [t];
+    const arg = i === va ? args.slice(i).join(' , ') : (args[i] ?? '');
+    return tokenize(arg);
+  });
+}
+
+/**
+ * Finds the calls a macro use expands to, following nested macros of the table.
+ * `args` are the use's argument texts (null for an object-like use).
+ */
+export function expandMacroCalls(table: MacroTable, name: string, args: readonly string[] | null): Expansion {
+  const out: Expansion = { calls: [], opaque: [] };
+  const seen = new Set<string>();
+  const walk = (macro: string, margs: readonly string[] | null, chain: string[]): void => {
+    if (chain.length > MAX_DEPTH || seen.has(`${macro}/${margs?.join(',') ?? ''}`)) return;
+    seen.add(`${macro}/${margs?.join(',') ?? ''}`);
+    for (const def of table.get(macro) ?? []) {
+      if ((def.params === null) !== (margs === null) && def.params !== null) continue;
+      if (!def.plain && !out.opaque.includes(macro)) out.opaque.push(macro);
+      const toks = substitute(def, margs ?? []);
+      const via = [...chain, macro];
+      // an object-like macro naming a function, used as a callee: `#define my_fork fork` then `my_fork()`
+      if (def.params === null && margs !== null && toks.length === 1 && IDENT.test(toks[0])) {
+        visitCall(toks[0], [...margs], via);
+        continue;
+      }
+      for (let i = 0; i < toks.length; i++) {
+        const t = toks[i];
+        if (!IDENT.test(t) || toks[i - 1] === '##' || toks[i + 1] === '##') continue;
+        if (toks[i + 1] === '(') {
+          const { args: callArgs, end } = splitArgs(toks, i + 1);
+          visitCall(t, callArgs, via);
+          i = end;
+        } else if (t !== macro && table.get(t)?.some((d) => d.params === null)) {
+          walk(t, null, via);
+        }
+      }
+    }
+  };
+  const visitCall = (callee: string, callArgs: string[], via: string[]): void => {
+    if (table.has(callee) && !via.includes(callee)) walk(callee, callArgs, via);
+    else out.calls.push({ callee, chain: [...via, callee], args: callArgs });
+    for (const a of callArgs) scanText(a, via);
+  };
+  const scanText = (text: string, via: string[]): void => {
+    const toks = tokenize(text);
+    for (let i = 0; i < toks.length; i++) {
+      if (IDENT.test(toks[i]) && toks[i + 1] === '(') {
+        const { args: a, end } = splitArgs(toks, i + 1);
+        visitCall(toks[i], a, via);
+        i = end;
+      }
+    }
+  };
+  walk(name, args, []);
+  return out;
+}
+
+/** Expands an object-like macro chain to its final text (`MY_DOMAIN` → `AF_NETLINK`), or returns the text. */
+export function expandObjectText(table: MacroTable, text: string): string {
+  let cur = text.trim();
+  for (let i = 0; i < MAX_DEPTH && IDENT.test(cur); i++) {
+    const def = table.get(cur)?.find((d) => d.params === null && d.plain);
+    if (!def || def.body === cur) break;
+    cur = def.body;
+  }
+  return cur;
+}

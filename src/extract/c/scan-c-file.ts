@@ -1,0 +1,169 @@
+import { Query, type Node, type Tree } from 'web-tree-sitter';
+import type { CParser } from './c-parser.js';
+import { BranchSweep, branchRegions, type BranchRegion } from './branches.js';
+import type { MacroEnv } from './conditions.js';
+import { makeMacroDef, type MacroDef } from './macros.js';
+
+/** Where a site is: 1-based line/column, enclosing function, open #if branches. */
+export interface SiteContext {
+  line: number;
+  column: number;
+  function?: string;
+  /** Conjunction of the undecided branch conditions, e.g. `defined(__linux__) && !defined(X)`. */
+  condition?: string;
+  /** True when the site is compiled only if a Linux macro (`__linux__`, …) is defined. */
+  linuxOnly: boolean;
+}
+
+/** A call (`call`) or a bare identifier use (`ref`, e.g. a function pointer) in the source. */
+export interface NameSite {
+  name: string;
+  role: 'call' | 'ref';
+  /** Source text of each argument (calls only). */
+  args: string[];
+  ctx: SiteContext;
+}
+
+/** Everything one file contributes, before names are resolved against libc and the macro table. */
+export interface FileScan {
+  names: NameSite[];
+  includes: { name: string; system: boolean; ctx: SiteContext }[];
+  strings: { value: string; ctx: SiteContext }[];
+  asms: { code: string; inputs: { constraint: string; value: string }[]; ctx: SiteContext }[];
+  macros: { def: MacroDef; ctx: SiteContext }[];
+  errors: { ctx: SiteContext; endLine: number }[];
+  /** Functions defined in this file (their calls are not libc calls). */
+  functions: Set<string>;
+  /** Variables and parameters declared in this file (a bare use of these is not a function pointer). */
+  variables: Set<string>;
+}
+
+const QUERY = `
+(preproc_include path: (_) @include)
+(preproc_def) @def
+(preproc_function_def) @fdef
+(preproc_ifdef) @cond
+(preproc_if) @cond
+(function_definition) @fn
+(call_expression function: (identifier)) @call
+(gnu_asm_expression) @asm
+(string_literal) @string
+(ERROR) @error
+(argument_list (identifier) @ref)
+(init_declarator value: (identifier) @ref)
+(assignment_expression right: (identifier) @ref)
+(initializer_list (identifier) @ref)
+(initializer_pair value: (identifier) @ref)
+(pointer_expression argument: (identifier) @ref)
+(return_statement (identifier) @ref)
+(cast_expression value: (identifier) @ref)
+(expression_statement (identifier) @ref)
+(conditional_expression consequence: (identifier) @ref)
+(conditional_expression alternative: (identifier) @ref)
+(init_declarator declarator: (identifier) @var)
+(declaration declarator: (identifier) @var)
+(parameter_declaration declarator: (identifier) @var)
+(pointer_declarator declarator: (identifier) @var)
+(array_declarator declarator: (identifier) @var)
+`;
+
+const PORTING_PATH = /^"\/(proc|sys|etc|dev)\//;
+const queries = new WeakMap<object, Query>();
+
+/** Name of the function a definition declares (through pointer and parenthesised declarators). */
+function functionName(def: Node): string | undefined {
+  let d: Node | null = def.childForFieldName('declarator');
+  for (let i = 0; d && i < 16; i++) {
+    if (d.type === 'identifier') return d.text;
+    d = d.childForFieldName('declarator');
+  }
+  return undefined;
+}
+
+/** Joins the pieces of a string or concatenated string literal, without quotes. */
+function literalText(node: Node): string {
+  if (node.type === 'string_literal') return node.text.replace(/^[LuU8]*"|"$/g, '');
+  return node.namedChildren.filter((c): c is Node => c?.type === 'string_literal').map(literalText).join('');
+}
+
+/** Runs the extraction query over a parsed file and records every site with its context. */
+export function scanCTree(c: CParser, tree: Tree, env: MacroEnv): FileScan {
+  let query = queries.get(c.language);
+  if (!query) { query = new Query(c.language, QUERY); queries.set(c.language, query); }
+  const caps = query.captures(tree.rootNode);
+  const out: FileScan = { names: [], includes: [], strings: [], asms: [], macros: [], errors: [], functions: new Set(), variables: new Set() };
+  const regions: BranchRegion[] = [];
+  const fns: { start: number; end: number; name: string }[] = [];
+  for (const { name, node } of caps) {
+    if (name === 'cond') regions.push(...branchRegions(node, env));
+    else if (name === 'fn') {
+      const fname = functionName(node);
+      if (fname) { fns.push({ start: node.startIndex, end: node.endIndex, name: fname }); out.functions.add(fname); }
+    }
+  }
+  const sweep = new BranchSweep(regions);
+  let fi = 0;
+  let lastErrorEnd = -1;
+  const context = (node: Node): SiteContext | null => {
+    const p = node.startIndex;
+    const open = sweep.at(p);
+    let linuxOnly = false;
+    const conds: string[] = [];
+    for (const r of open) {
+      if (r.value === false) return null;
+      if (r.value === undefined) conds.push(r.text);
+      if (r.onNonLinux === false) linuxOnly = true;
+    }
+    while (fi < fns.length && fns[fi].end <= p) fi++;
+    const fn = fi < fns.length && fns[fi].start <= p ? fns[fi].name : undefined;
+    const ctx: SiteContext = { line: node.startPosition.row + 1, column: node.startPosition.column + 1, linuxOnly };
+    if (fn) ctx.function = fn;
+    if (conds.length) ctx.condition = conds.length === 1 ? conds[0] : conds.map((t) => (/\|\|/.test(t) ? `(${t})` : t)).join(' && ');
+    return ctx;
+  };
+  for (const { name, node } of caps) {
+    if (name === 'cond' || name === 'fn') continue;
+    if (name === 'var') { out.variables.add(node.text); continue; }
+    if (name === 'string' && !PORTING_PATH.test(node.text)) continue;
+    const ctx = context(node);
+    if (!ctx) continue;
+    switch (name) {
+      case 'call': {
+        const args = node.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+        out.names.push({ name: node.childForFieldName('function')!.text, role: 'call', args: args.map((a) => a.text), ctx });
+        break;
+      }
+      case 'ref':
+        out.names.push({ name: node.text, role: 'ref', args: [], ctx });
+        break;
+      case 'include':
+        out.includes.push({ name: node.text.replace(/^[<"]|[>"]$/g, ''), system: node.type === 'system_lib_string', ctx });
+        break;
+      case 'string':
+        out.strings.push({ value: literalText(node), ctx });
+        break;
+      case 'def':
+      case 'fdef': {
+        const n = node.childForFieldName('name')?.text;
+        if (!n) break;
+        const params = name === 'fdef' ? (node.childForFieldName('parameters')?.text ?? '()') : null;
+        out.macros.push({ def: makeMacroDef(n, params, node.childForFieldName('value')?.text ?? ''), ctx });
+        break;
+      }
+      case 'asm': {
+        const code = node.childForFieldName('assembly_code');
+        const inputs = node.childForFieldName('input_operands')?.namedChildren
+          .filter((o): o is Node => o?.type === 'gnu_asm_input_operand')
+          .map((o) => ({ constraint: literalText(o.childForFieldName('constraint')!), value: o.childForFieldName('value')?.text ?? '' })) ?? [];
+        out.asms.push({ code: code ? literalText(code) : '', inputs, ctx });
+        break;
+      }
+      case 'error':
+        if (node.startIndex < lastErrorEnd) break;
+        lastErrorEnd = node.endIndex;
+        out.errors.push({ ctx, endLine: node.endPosition.row + 1 });
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+import type { Fact } from '../model/index.js';
+
+/** Identity of a fact: facts with the same key describe the same need and are merged. */
+export function factKey(f: Fact): string {
+  switch (f.kind) {
+    case 'syscall': return `syscall:${f.arch}:${f.name}`;
+    case 'symbol': return `symbol:${f.role}:${f.name}@${f.version ?? ''}`;
+    case 'header': return `header:${f.system ? 's' : 'l'}:${f.name}`;
+    case 'library': return `library:${f.soname}`;
+    case 'string': return `string:${f.value}`;
+    case 'module': return `module:${f.language}:${f.name}`;
+    case 'unknown': return `unknown:${f.reason}:${f.message}:${f.evidence[0]?.artifact ?? ''}:${f.evidence[0]?.address ?? f.evidence[0]?.location?.line ?? ''}`;
+  }
+}
+
+const MAX_EVIDENCE_PER_FACT = 50;
+
+/**
+ * Merges facts with the same identity, concatenating evidence (bounded) and unioning lists, so that each
+ * syscall, symbol or library appears once with evidence from every binary and source file.
+ */
+export function mergeFacts(facts: Iterable<Fact>): Fact[] {
+  const byKey = new Map<string, Fact>();
+  for (const f of facts) {
+    const key = factKey(f);
+    const prev = byKey.get(key);
+    if (!prev) {
+      byKey.set(key, { ...f, evidence: [...f.evidence] } as Fact);
+      continue;
+    }
+    for (const e of f.evidence) if (prev.evidence.length < MAX_EVIDENCE_PER_FACT) prev.evidence.push(e);
+    if (prev.kind === 'library' && f.kind === 'library') {
+      prev.neededBy = [...new Set([...prev.neededBy, ...f.neededBy])];
+      prev.resolvedPath ??= f.resolvedPath;
+    } else if (prev.kind === 'syscall' && f.kind === 'syscall') {
+      // A syscall the program's own logic reaches is not start-up only.
+      if (f.class === 'program') prev.class = 'program';
+      if (f.constArgs) {
+        const merged = { ...(prev.constArgs ?? {}) };
+        for (const [i, vals] of Object.entries(f.constArgs)) merged[Number(i)] = [...new Set([...(merged[Number(i)] ?? []), ...vals])];
+        prev.constArgs = merged;
+      }
+    } else if (prev.kind === 'module' && f.kind === 'module' && f.members) {
+      prev.members = [...new Set([...(prev.members ?? []), ...f.members])];
+    }
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,68 @@
+import type { Artifact, Fact, Mode, Libc, Report, ScanStats } from './model/index.js';
+import { UkportError } from './errors.js';
+import { TOOL_VERSION } from './version.js';
+import { walkPaths } from './inputs/walk.js';
+import { loadElf, resolveLibraries, type LoadedElf } from './extract/elf/resolve-libraries.js';
+import { elfFacts } from './extract/elf/facts.js';
+import { mergeFacts } from './extract/merge-facts.js';
+
+/** What one run analyses and how. */
+export interface PipelineOptions {
+  paths: string[];
+  sysroot?: string;
+  mode?: Mode;
+  libc?: Libc;
+  noCache?: boolean;
+  maxFileBytes?: number;
+  /** Progress callback (files and bytes analysed); the CLI prints it on stderr. */
+  onProgress?: (done: number, total: number, bytes: number, path: string) => void;
+}
+
+function badFileFact(path: string, error: UkportError): Fact {
+  return { kind: 'unknown', reason: error.code === 'too-large' ? 'limit-exceeded' : 'bad-file', message: error.message, evidence: [{ artifact: path, extractor: 'inputs.walk', detail: error.code }] };
+}
+
+/** Runs inputs → extract → merge and returns the Report (matching, planning and emitting come after). */
+export async function runPipeline(options: PipelineOptions): Promise<Report> {
+  const walked = walkPaths(options.paths, { maxFileBytes: options.maxFileBytes });
+  const stats: ScanStats = { filesSeen: walked.seen, filesSkipped: walked.skipped, bytesRead: 0, indirectCalls: 0, addressTakenFunctions: 0 };
+  const facts: Fact[] = walked.problems.map((p) => badFileFact(p.path, p.error));
+  const inputs: Artifact[] = walked.artifacts;
+  const mains: LoadedElf[] = [];
+  const elfs = inputs.filter((a) => a.kind === 'elf');
+  for (const [i, a] of elfs.entries()) {
+    options.onProgress?.(i, elfs.length, stats.bytesRead, a.path);
+    try {
+      const loaded = loadElf(a.path);
+      mains.push(loaded);
+      stats.bytesRead += a.size;
+    } catch (e) {
+      if (!(e instanceof UkportError)) throw e;
+      if (a.root === a.path) throw e;
+      facts.push(badFileFact(a.path, e));
+    }
+  }
+  options.onProgress?.(elfs.length, elfs.length, stats.bytesRead, '');
+  for (const m of mains) facts.push(...elfFacts(m));
+  const closure = resolveLibraries(mains, { sysroot: options.sysroot });
+  for (const edge of closure.edges) {
+    const lib = facts.find((f) => f.kind === 'library' && f.soname === edge.soname && f.neededBy.includes(edge.from));
+    if (lib && lib.kind === 'library' && edge.resolved) lib.resolvedPath = edge.resolved;
+  }
+  for (const u of closure.unresolved) {
+    facts.push({ kind: 'unknown', reason: 'unresolved-library', message: `${u.soname} not found (needed by ${u.from})`, evidence: [{ artifact: u.from, extractor: 'elf.resolve', detail: u.soname }] });
+  }
+  for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
+  return {
+    tool: { name: 'ukport', version: TOOL_VERSION },
+    mode: options.mode ?? 'binary-compat',
+    ...(options.libc ? { libc: options.libc } : {}),
+    inputs,
+    binaries: mains.map((m) => m.decoded.info),
+    libraryGraph: closure.edges,
+    facts: mergeFacts(facts),
+    findings: [],
+    tables: [],
+    stats,
+  };
+}
