@@ -18,6 +18,33 @@ export interface SyscallCoverage {
   kconfig?: string;
   nargs?: number;
   nr: Partial<Record<'x86_64' | 'arm64', number>>;
+  /** Flag letters after the count in Makefile.uk (`e` execenv, `u`), when any. */
+  flags?: string;
+  /** For `stub`: what the C body does, e.g. `enosys` or `returns 0`. */
+  stub?: string;
+  /** Where the C implementation is: `lib/posix-poll/poll.c:42`. */
+  impl?: string;
+  /** Other libraries that also provide this syscall (first one wins in `library`). */
+  alternatives?: { library: string; kconfig: string }[];
+}
+
+/** One Kconfig symbol of a release (every Config.uk entry), owned by a library or global. */
+export interface KconfigEntry {
+  library?: string;
+  type?: string;
+  prompt?: string;
+  select: string[];
+  imply: string[];
+  dependsOn: string[];
+  default?: string;
+}
+
+/** Where the Makefile.uk declarations and the C implementations disagree. */
+export interface TableDisagreement {
+  syscall: string;
+  library: string;
+  kind: 'no-implementation' | 'undeclared-implementation' | 'nargs';
+  detail: string;
 }
 
 /** A micro-library node of the Kconfig graph. */
@@ -31,6 +58,10 @@ export interface MicroLibrary {
   default?: string;
   /** Source repo for external libraries (lib-lwip, app-elfloader). */
   repo?: string;
+  /** Directory in its repo: `lib/posix-poll`, `.` for an external repo. */
+  path?: string;
+  /** Other Kconfig symbols declared in the library's Config.uk (sub-options). */
+  options?: string[];
 }
 
 /** What one Unikraft release provides. */
@@ -40,6 +71,9 @@ export interface UnikraftTable {
   provenance: Provenance;
   syscalls: Record<string, SyscallCoverage>;
   libraries: Record<string, MicroLibrary>;
+  /** Every Kconfig symbol of the release and its extras. */
+  kconfig?: Record<string, KconfigEntry>;
+  disagreements?: TableDisagreement[];
 }
 
 /** What a libc port provides: public functions and headers. */

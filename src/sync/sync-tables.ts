@@ -1,4 +1,5 @@
 import { syncLinuxSyscalls } from './linux-syscalls.js';
+import { syncUnikraft } from './unikraft.js';
 
 /** Sources given to `ukport tables sync`. */
 export interface SyncOptions {
@@ -27,6 +28,12 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, _outD
       files.set(`linux/${t.arch}.json`, toJson(t));
       log(`linux ${t.arch}: ${Object.keys(t.syscalls).length} syscalls from strace ${t.provenance.tag}`);
     }
+  }
+  if (o.unikraft) {
+    const t = await syncUnikraft(o.unikraft, { ...(o.tag ? { release: o.tag } : {}), extras: o.extra });
+    const counts = Object.values(t.syscalls).reduce<Record<string, number>>((a, s) => ((a[s.status] = (a[s.status] ?? 0) + 1), a), {});
+    files.set(`unikraft/${t.release}.json`, toJson(t));
+    log(`unikraft ${t.release} (${t.provenance.commit.slice(0, 12)}): ${JSON.stringify(counts)}, ${Object.keys(t.libraries).length} libraries, ${t.disagreements?.length ?? 0} disagreements`);
   }
   return files;
 }

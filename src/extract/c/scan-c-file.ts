@@ -99,8 +99,14 @@ export function scanCTree(c: CParser, tree: Tree, env: MacroEnv): FileScan {
     else if (name === 'fn') {
       const fname = functionName(node);
       if (fname) { fns.push({ start: node.startIndex, end: node.endIndex, name: fname }); out.functions.add(fname); }
+    } else if (name === 'error') {
+      // a definition the parser could not finish still names the function around its body
+      const decl = node.namedChildren.find((k) => k?.type === 'function_declarator');
+      const fname = decl?.childForFieldName('declarator')?.text;
+      if (fname && /^\w+$/.test(fname)) fns.push({ start: node.startIndex, end: node.endIndex, name: fname });
     }
   }
+  fns.sort((a, b) => a.start - b.start);
   const sweep = new BranchSweep(regions);
   let fi = 0;
   let lastErrorEnd = -1;

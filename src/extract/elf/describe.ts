@@ -57,8 +57,12 @@ export function describeElf(elf: ElfFile, sha256: string): DecodedElf {
       if (need) { ref.version = need.name; ref.versionLibrary = need.file; }
       imports.push(ref);
     } else {
-      const def = vs !== undefined && (vs & 0x7fff) >= 2 ? versions.defined.get(vs & 0x7fff) : undefined;
+      const idx = vs === undefined ? 0 : vs & 0x7fff;
+      const def = idx >= 2 ? versions.defined.get(idx) : undefined;
+      // Copy-relocated objects (stdout in an executable) are defined here but carry a needed version.
+      const need = idx >= 2 && !def ? versions.needed.get(idx) : undefined;
       if (def) { ref.version = def; ref.defaultVersion = (vs & 0x8000) === 0; }
+      else if (need) { ref.version = need.name; ref.versionLibrary = need.file; ref.defaultVersion = false; }
       exports.push(ref);
     }
   }

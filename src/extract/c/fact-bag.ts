@@ -1,0 +1,33 @@
+import type { Evidence, Fact } from '../../model/index.js';
+
+/** Collects facts, merging the evidence of equal facts (same kind, name, role, arguments…). */
+export class FactBag {
+  private readonly byKey = new Map<string, Fact>();
+
+  add(fact: Fact): void {
+    const key = factKey(fact);
+    const have = this.byKey.get(key);
+    if (have) have.evidence.push(...fact.evidence);
+    else this.byKey.set(key, fact);
+  }
+
+  facts(): Fact[] {
+    return [...this.byKey.values()];
+  }
+}
+
+function factKey(f: Fact): string {
+  switch (f.kind) {
+    case 'syscall': return `syscall\0${f.arch}\0${f.name}\0${f.nr}`;
+    case 'symbol': return `symbol\0${f.name}\0${f.role}\0${f.args ? JSON.stringify(f.args) : ''}`;
+    case 'header': return `header\0${f.name}\0${f.system}\0${f.resolved ?? ''}`;
+    case 'string': return `string\0${f.value}`;
+    case 'unknown': return `unknown\0${f.reason}\0${f.message}\0${locKey(f.evidence[0])}`;
+    case 'library': return `library\0${f.soname}`;
+    case 'module': return `module\0${f.language}\0${f.name}`;
+  }
+}
+
+function locKey(e: Evidence | undefined): string {
+  return e?.location ? `${e.location.file}:${e.location.line}:${e.location.column}` : (e?.artifact ?? '');
+}

@@ -1,0 +1,129 @@
+import { createRequire } from 'node:module';
+import { Language, Parser, type Node } from 'web-tree-sitter';
+
+/** A syscall implementation found in C: `UK_SYSCALL_R_DEFINE(int, pipe, int *, pipefd) { … }`. */
+export interface CSyscallDef {
+  name: string;
+  nargs: number;
+  macro: string;
+  line: number;
+  /** Set when the body only warns and returns a constant: `-ENOSYS` or a fixed value such as `0`. */
+  stub?: string;
+}
+
+const MACRO = /^UK_(?:LL)?SYSCALL(?:_R)?(?:_[EU])?_DEFINE$/;
+// calls a stub may make besides returning: logging and the stub warning
+const LOGGING = /^(uk_pr_\w+|UK_WARN_STUBBED|uk_printd|uk_printk|printf|WARN_STUBBED|UK_DEBUG_\w*)$/;
+
+let parserPromise: Promise<Parser> | undefined;
+
+/** One tree-sitter-c parser per process (web-tree-sitter: wasm, Jest-safe). */
+export function loadCParser(): Promise<Parser> {
+  parserPromise ??= (async () => {
+    await Parser.init();
+    const require = createRequire(import.meta.url);
+    const lang = await Language.load(require.resolve('tree-sitter-c/tree-sitter-c.wasm'));
+    const p = new Parser();
+    p.setLanguage(lang);
+    return p;
+  })();
+  return parserPromise;
+}
+
+/** Splits a macro's argument text at top-level commas: `int, pipe, int *, pipefd` → 4 parts. */
+function splitArgs(text: string): string[] {
+  const inner = text.replace(/^\(/, '').replace(/\)$/, '');
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of inner) {
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    if (c === ',' && depth === 0) {
+      parts.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim()) parts.push(cur.trim());
+  return parts;
+}
+
+/** The parenthesised text at the start of S, parentheses included, balanced. */
+function balancedArgs(s: string): string {
+  const open = s.indexOf('(');
+  if (open < 0) return '';
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')' && --depth === 0) return s.slice(open, i + 1);
+  }
+  return s.slice(open);
+}
+
+/** The `{ … }` block that follows the macro: a sibling of the macro or of its enclosing statement. */
+function bodyAfter(node: Node): Node | undefined {
+  for (let n: Node | null = node; n && n.type !== 'translation_unit'; n = n.parent) {
+    const next = n.nextNamedSibling;
+    if (next?.type === 'compound_statement') return next;
+    if (next) return undefined;
+  }
+  return undefined;
+}
+
+/** The constant a `return` yields when it is one (`-ENOSYS`, `0`, `-1`), else undefined. */
+function constantReturn(ret: Node): string | undefined {
+  const v = ret.namedChildren[0];
+  if (!v) return 'void';
+  const text = v.text.replace(/\s+/g, '');
+  const bare = text.replace(/^\((?:[a-z_ ]+\*?)\)/i, '');
+  return /^-?(?:\d+|0x[0-9a-f]+|E[A-Z0-9]+|NULL)$/i.test(bare) ? bare : undefined;
+}
+
+/** Classifies a body: a stub when every statement is logging / a void cast and it ends in a constant return. */
+function stubOf(body: Node): string | undefined {
+  const stmts = body.namedChildren.filter((n) => n.type !== 'comment');
+  const last = stmts[stmts.length - 1];
+  if (!last || last.type !== 'return_statement') return undefined;
+  for (const s of stmts.slice(0, -1)) {
+    if (s.type !== 'expression_statement') return undefined;
+    const e = s.namedChildren[0];
+    if (!e) continue;
+    if (e.type === 'cast_expression' && e.childForFieldName('type')?.text === 'void') continue;
+    if (e.type === 'call_expression' && LOGGING.test(e.childForFieldName('function')?.text ?? '')) continue;
+    return undefined;
+  }
+  const value = constantReturn(last);
+  return value === '-ENOSYS' ? 'enosys' : value !== undefined ? `returns ${value}` : undefined;
+}
+
+/** Finds every syscall-defining macro use in C TEXT, with its argument count and stub status. */
+export async function findCSyscalls(text: string): Promise<CSyscallDef[]> {
+  if (!/SYSCALL\w*_DEFINE/.test(text)) return [];
+  const parser = await loadCParser();
+  const tree = parser.parse(text);
+  if (!tree) return [];
+  const out: CSyscallDef[] = [];
+  try {
+    // tree-sitter sees the macro either as a call (`UK_SYSCALL_R_DEFINE(int, pipe, …)`) or, with pointer
+    // types in the arguments, as a macro_type_specifier: find the macro name, then read the balanced argument text
+    for (const id of tree.rootNode.descendantsOfType('identifier')) {
+      if (!id || !MACRO.test(id.text)) continue;
+      const holder = id.parent;
+      if (!holder || (holder.type !== 'call_expression' && holder.type !== 'macro_type_specifier')) continue;
+      const args = splitArgs(balancedArgs(holder.text.slice(holder.text.indexOf(id.text) + id.text.length)));
+      // (rtype, name, type1, arg1, …): the macro itself defines the syscall, its body follows as a block
+      const name = args[1];
+      if (!name || !/^[a-z_][a-z0-9_]*$/.test(name)) continue;
+      const def: CSyscallDef = { name, nargs: Math.max(0, Math.floor((args.length - 2) / 2)), macro: id.text, line: id.startPosition.row + 1 };
+      const body = bodyAfter(holder);
+      if (body) {
+        const stub = stubOf(body);
+        if (stub) def.stub = stub;
+      }
+      out.push(def);
+    }
+  } finally {
+    tree.delete();
+  }
+  return out;
+}
