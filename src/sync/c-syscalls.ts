@@ -103,6 +103,8 @@ export async function findCSyscalls(text: string): Promise<CSyscallDef[]> {
   const tree = parser.parse(text);
   if (!tree) return [];
   const out: CSyscallDef[] = [];
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
   try {
     // tree-sitter sees the macro either as a call (`UK_SYSCALL_R_DEFINE(int, pipe, …)`) or, with pointer
     // types in the arguments, as a macro_type_specifier: find the macro name, then read the balanced argument text
@@ -110,7 +112,9 @@ export async function findCSyscalls(text: string): Promise<CSyscallDef[]> {
       if (!id || !MACRO.test(id.text)) continue;
       const holder = id.parent;
       if (!holder || (holder.type !== 'call_expression' && holder.type !== 'macro_type_specifier')) continue;
-      const args = splitArgs(balancedArgs(holder.text.slice(holder.text.indexOf(id.text) + id.text.length)));
+      // read the arguments from the source itself: error recovery can cut a node's text short (`__unused`)
+      const at = lineStarts[id.startPosition.row]! + id.startPosition.column + id.text.length;
+      const args = splitArgs(balancedArgs(text.slice(at, at + 4000)));
       // (rtype, name, type1, arg1, …): the macro itself defines the syscall, its body follows as a block
       const name = args[1];
       if (!name || !/^[a-z_][a-z0-9_]*$/.test(name)) continue;

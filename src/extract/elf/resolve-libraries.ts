@@ -68,7 +68,14 @@ export function resolveLibraries(mains: LoadedElf[], options: ResolveOptions = {
   const maxLibraries = options.maxLibraries ?? 10_000;
 
   const tryCandidate = (candidate: string, want: ElfFile): LoadedElf | undefined => {
-    const host = inRoot(candidate);
+    let host: string | undefined;
+    try {
+      host = inRoot(candidate);
+    } catch (e) {
+      if (!(e instanceof UkportError)) throw e;
+      closure.problems.push(e);
+      return undefined;
+    }
     if (!host) return undefined;
     const display = root === '/' ? host : '/' + posix.relative(root, host);
     if (!loaded.has(host)) {
