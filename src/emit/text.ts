@@ -41,7 +41,7 @@ export function emitText(r: Report, options: TextOptions): string {
     if (b.rpath.length) out.push(`  rpath        ${b.rpath.join(':')}`);
     if (b.runpath.length) out.push(`  runpath      ${b.runpath.join(':')}`);
     out.push(`  symbols      ${b.imports.length} imported, ${b.exports.length} exported`);
-    const versioned = b.imports.filter((i) => i.version).map((i) => `${i.name}@${i.version} (${i.versionLibrary})`);
+    const versioned = b.imports.filter((i) => i.version).map((i) => `${i.name}@${i.version} (${i.versionLibrary})`).sort();
     if (versioned.length) out.push(...list(versioned, limit, s));
   }
   if (r.libraryGraph.length) {
