@@ -1,4 +1,4 @@
-import { readdirSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Artifact } from '../model/index.js';
 import { UkportError } from '../errors.js';
@@ -28,6 +28,10 @@ export interface WalkOptions {
 
 const SKIP_DIRS = new Set(['.git', 'node_modules/.cache', '.hg', '.svn']);
 
+function isLink(path: string): boolean {
+  try { return lstatSync(path).isSymbolicLink(); } catch { return false; }
+}
+
 function statOrThrow(path: string): Stats {
   try {
     return statSync(path);
@@ -47,13 +51,19 @@ export function walkPaths(paths: string[], options: WalkOptions = {}): WalkResul
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxFiles = options.maxFiles ?? 1_000_000;
   const result: WalkResult = { artifacts: [], problems: [], skipped: 0, seen: 0 };
-  const seenFiles = new Set<string>();
+  // Real file → how it was first reached; a direct path replaces a path through a symlink.
+  const seenFiles = new Map<string, { viaLink: boolean; artifact?: Artifact }>();
   const activeDirs = new Set<string>();
 
-  const visitFile = (path: string, st: Stats, explicit: boolean, root: string): void => {
+  const visitFile = (path: string, st: Stats, explicit: boolean, root: string, viaLink = false): void => {
     const id = `${st.dev}:${st.ino}`;
-    if (seenFiles.has(id)) return;
-    seenFiles.add(id);
+    const prev = seenFiles.get(id);
+    if (prev) {
+      if (prev.viaLink && !viaLink && prev.artifact) { prev.artifact.path = path; prev.viaLink = false; }
+      return;
+    }
+    const entry: { viaLink: boolean; artifact?: Artifact } = { viaLink };
+    seenFiles.set(id, entry);
     result.seen++;
     if (result.seen > maxFiles) throw new UkportError('limit-exceeded', `more than ${maxFiles} files`, root);
     if (st.size === 0) {
@@ -82,7 +92,8 @@ export function walkPaths(paths: string[], options: WalkOptions = {}): WalkResul
       result.problems.push({ path, error: err });
       return;
     }
-    result.artifacts.push({ path, kind, size: st.size, root });
+    entry.artifact = { path, kind, size: st.size, root };
+    result.artifacts.push(entry.artifact);
   };
 
   const visitDir = (dir: string, st: Stats, root: string): void => {
@@ -114,7 +125,7 @@ export function walkPaths(paths: string[], options: WalkOptions = {}): WalkResul
         continue;
       }
       if (cst.isDirectory()) visitDir(p, cst, root);
-      else if (cst.isFile()) visitFile(p, cst, false, root);
+      else if (cst.isFile()) visitFile(p, cst, false, root, isLink(p));
       else result.skipped++;
     }
     activeDirs.delete(id);
