@@ -1,0 +1,163 @@
+import type { Arch, Fact, Libc, Mode, Plan, PlannedLibrary, PlannedRole, Tables, UncoveredNeed, UnikraftTable } from '../model/index.js';
+import { collectNeeds, type Needs } from './needs.js';
+import { chooseLibc } from './libc-choice.js';
+import { buildLibraryGraph, closeLibraries, type LibraryGraph } from './library-graph.js';
+import { compareReleases, pickRelease, providersOf } from './releases.js';
+import { classifyMissingSyscall, describeReleaseStub } from './classify-syscall.js';
+import { matchPorts } from './external-ports.js';
+import { rootfsConfig } from './rootfs.js';
+
+/** What to plan for. */
+export interface PlanOptions {
+  /** Unikraft release (`v0.17.0`); default: the newest shipped table. */
+  release?: string;
+  arch: Arch;
+  /** Force the libc; the plan then lists what it leaves uncovered. */
+  libc?: Libc;
+  /** native (default): rebuilt on Unikraft's libc; binary-compat: the Linux ELF under app-elfloader. */
+  mode?: Mode;
+}
+
+/** The documented tie-break when several micro-libraries provide one syscall. */
+export const TIE_BREAK = 'a provider already in the plan wins; else the one whose select/depends closure adds the fewest libraries; else the release table\'s primary provider (declared first)';
+
+const LIBC_SYMBOLS: Record<Libc, string> = { musl: 'LIBMUSL', newlib: 'LIBNEWLIBC' };
+const SEVERITY_ORDER = { error: 0, warning: 1, note: 2 };
+const ROLE_ORDER: Record<PlannedRole, number> = { libc: 0, port: 1, needs: 2, dependency: 3 };
+
+function libcLibrary(table: UnikraftTable, libc: Libc): string | undefined {
+  return Object.values(table.libraries).find((l) => l.kconfig === LIBC_SYMBOLS[libc] || l.name === libc)?.name;
+}
+
+function knownSymbols(libc: Libc, arch: Arch): Map<string, boolean> {
+  return new Map<string, boolean>([
+    ['HAVE_LIBC', true], [LIBC_SYMBOLS[libc], true], [LIBC_SYMBOLS[libc === 'musl' ? 'newlib' : 'musl'], false],
+    ['ARCH_X86_64', arch === 'x86_64'], ['ARCH_ARM_64', arch === 'aarch64'],
+  ]);
+}
+
+/** Greedy provider choice by TIE_BREAK, then pruning: drop any chosen library whose needs the rest still cover. */
+function chooseProviders(g: LibraryGraph, seeds: string[], wanted: [string, string[]][]): string[] {
+  const chosen: string[] = [];
+  let current = closeLibraries(g, seeds);
+  for (const [, providers] of wanted) {
+    if (providers.some((p) => current.has(p))) continue;
+    let best = providers[0]!;
+    let bestCost = Infinity;
+    for (const p of providers) {
+      const cost = closeLibraries(g, [...current.keys(), p]).size - current.size;
+      if (cost < bestCost) { best = p; bestCost = cost; }
+    }
+    chosen.push(best);
+    current = closeLibraries(g, [...seeds, ...chosen]);
+  }
+  for (const lib of [...chosen].reverse()) {
+    const rest = chosen.filter((c) => c !== lib);
+    const set = closeLibraries(g, [...seeds, ...rest]);
+    if (wanted.every(([, ps]) => ps.some((p) => set.has(p)))) chosen.splice(chosen.indexOf(lib), 1);
+  }
+  return chosen;
+}
+
+/** Needed syscalls each shipped release covers, oldest first, with what each newer release adds. */
+function releaseCoverage(tables: UnikraftTable[], needs: Needs, arch: Arch): Plan['releases'] {
+  const names = [...needs.syscalls.keys()].sort();
+  let prev = new Set<string>();
+  return [...tables].sort((a, b) => compareReleases(a.release, b.release)).map((t, i) => {
+    const covered = new Set(names.filter((n) => providersOf(t, n, arch).providers.length > 0));
+    const adds = i === 0 ? [] : [...covered].filter((n) => !prev.has(n));
+    prev = covered;
+    return { release: t.release, covered: covered.size, total: names.length, adds, missing: names.filter((n) => !covered.has(n)) };
+  });
+}
+
+/** Plans the port: libc, the minimal closed set of micro-libraries and ports (each with its reasons), Kconfig, and what stays uncovered. */
+export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): Plan {
+  const mode = options.mode ?? 'native';
+  const { arch } = options;
+  const table = pickRelease(tables.unikraft, options.release);
+  const needs = collectNeeds(facts, mode);
+  const choice = chooseLibc(needs, tables.libc, { forced: options.libc, muslAvailable: !!libcLibrary(table, 'musl') || !libcLibrary(table, 'newlib'), mode });
+  const g = buildLibraryGraph(table, knownSymbols(choice.libc, arch));
+  const uncovered: UncoveredNeed[] = [...choice.uncovered];
+  const seedReasons = new Map<string, { role: PlannedRole; because: string[]; version?: string; kconfig?: string }>();
+  const seed = (lib: string, role: PlannedRole, because: string, extra: { version?: string; kconfig?: string } = {}) => {
+    const s = seedReasons.get(lib) ?? { role, because: [], ...extra };
+    s.because.push(because);
+    seedReasons.set(lib, s);
+  };
+
+  const libcLib = libcLibrary(table, choice.libc);
+  if (libcLib) seed(libcLib, 'libc', `libc:${choice.libc}`);
+  else uncovered.push({ kind: 'library', name: choice.libc, status: 'missing-required', severity: 'error', reason: `${table.release} has no ${choice.libc} library in its tables` });
+
+  if (mode === 'native') {
+    const ports = matchPorts(needs.sonames, tables.externalLibs);
+    uncovered.push(...ports.uncovered);
+    for (const m of ports.matches) seed(m.port.port, 'port', `soname:${m.soname}`, { version: m.port.upstreamVersion, kconfig: m.port.kconfig });
+    for (const d of needs.dynamicLoading) uncovered.push({ kind: 'dynamic-linking', name: d.split(' ')[0]!, status: 'missing-required', severity: 'error', reason: `${d}: a native Unikraft image is one static binary; link the plugins in and look them up statically` });
+  } else if (needs.dynamicLoading.length) {
+    uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'unknown', severity: 'warning', reason: `the app loads plugins at run time (${needs.dynamicLoading.join('; ')}): put them in the rootfs; their syscalls are not in this analysis` });
+  }
+
+  const rootfs: string[] = needs.paths.map((p) => `opens ${p}`);
+  if (mode === 'binary-compat' && needs.dynamic) rootfs.push(`the dynamic loader and shared libraries (${[...needs.sonames.keys()].sort().join(', ')})`);
+  const rootfsKconfig: string[] = [];
+  if (rootfs.length) {
+    const r = rootfsConfig(table, g);
+    rootfsKconfig.push(...r.kconfig);
+    for (const lib of r.libraries) seed(lib, 'needs', 'rootfs');
+  }
+
+  // syscalls: needed ones with providers are served; the others are classified with the Loupe priors
+  const wanted: [string, string[]][] = [];
+  for (const [name, cls] of [...needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const { coverage, providers } = providersOf(table, name, arch);
+    if (providers.length) { wanted.push([name, providers]); continue; }
+    const why = !coverage ? `${table.release} does not know ${name}` : coverage.status === 'missing' || !coverage.library
+      ? `no library of ${table.release} provides ${name}` : `${name} does not exist on ${arch} in ${table.release}`;
+    const v = classifyMissingSyscall(name, tables.priors[name], cls === 'startup', why);
+    uncovered.push({ kind: 'syscall', name, ...v, ...(coverage?.nargs !== undefined ? { nargs: coverage.nargs } : {}) });
+  }
+  const seeds = [...seedReasons.keys()];
+  const chosen = chooseProviders(g, seeds, wanted);
+  const final = closeLibraries(g, [...seeds, ...chosen]);
+
+  const because = new Map<string, string[]>();
+  const alternatives = new Map<string, Map<string, string[]>>();
+  for (const [name, providers] of wanted) {
+    const lib = providers.find((p) => final.has(p))!;
+    because.set(lib, [...(because.get(lib) ?? []), `syscall:${name}`]);
+    for (const other of providers.filter((p) => p !== lib)) {
+      const m = alternatives.get(lib) ?? new Map<string, string[]>();
+      m.set(other, [...(m.get(other) ?? []), name]);
+      alternatives.set(lib, m);
+    }
+    const cov = table.syscalls[name]!;
+    if (cov.status === 'stub') uncovered.push({ kind: 'syscall', name, ...describeReleaseStub(name, cov, lib), ...(cov.nargs !== undefined ? { nargs: cov.nargs } : {}) });
+  }
+  const libraries: PlannedLibrary[] = [...final].map(([name, by]) => {
+    const s = seedReasons.get(name);
+    const meta = table.libraries[name];
+    const reasons = [...(s?.because ?? []), ...(because.get(name) ?? []), ...[...by].filter((b) => b !== name).sort().map((b) => `library:${b}`)];
+    const role: PlannedRole = s?.role ?? (because.has(name) ? 'needs' : 'dependency');
+    const lib: PlannedLibrary = { name, kconfig: s?.kconfig ?? meta?.kconfig ?? '', because: reasons, role };
+    if (s?.version) lib.version = s.version;
+    if (meta?.repo) lib.repo = meta.repo;
+    const alts = alternatives.get(name);
+    if (alts) lib.alternatives = [...alts].map(([o, sc]) => `${o} also provides ${sc.join(', ')}`);
+    return lib;
+  }).sort((a, b) => ROLE_ORDER[a.role!] - ROLE_ORDER[b.role!] || a.name.localeCompare(b.name));
+
+  const releases = releaseCoverage(tables.unikraft, needs, arch);
+  const oldest = releases?.find((r) => r.missing.length === 0)?.release;
+  const kconfig = [...new Set([...libraries.filter((l) => l.kconfig).map((l) => `CONFIG_${l.kconfig}=y`), ...rootfsKconfig])].sort();
+  uncovered.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  const plan: Plan = {
+    release: table.release, arch, mode, libc: choice.libc, libcReasons: choice.reasons, libcCandidates: choice.candidates,
+    libraries, kconfig, uncovered, releases, tieBreak: TIE_BREAK,
+  };
+  if (oldest) plan.oldestCoveringRelease = oldest;
+  if (rootfs.length) plan.rootfs = rootfs;
+  return plan;
+}

@@ -1,0 +1,43 @@
+import type { Arch, SyscallCoverage, UnikraftTable } from '../model/index.js';
+import { UkportError } from '../errors.js';
+
+/** Numeric parts of a release name (`v0.17.0`, `RELEASE-0.17.0`, `0.17`), for ordering. */
+function versionParts(release: string): number[] {
+  return (release.match(/\d+/g) ?? []).map(Number);
+}
+
+/** Orders releases oldest first. */
+export function compareReleases(a: string, b: string): number {
+  const x = versionParts(a);
+  const y = versionParts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return a.localeCompare(b);
+}
+
+/** The release table named RELEASE (any of `v0.17.0`, `0.17.0`, `RELEASE-0.17.0`), or the newest one. */
+export function pickRelease(tables: UnikraftTable[], release?: string): UnikraftTable {
+  if (tables.length === 0) throw new UkportError('bad-table', 'no Unikraft release tables in syscall-tables/ (run `ukport tables sync --unikraft DIR`)');
+  const sorted = [...tables].sort((a, b) => compareReleases(a.release, b.release));
+  if (!release) return sorted[sorted.length - 1]!;
+  const want = versionParts(release).join('.');
+  const hit = sorted.find((t) => t.release === release || versionParts(t.release).join('.') === want);
+  if (!hit) throw new UkportError('usage', `--unikraft ${release}: no table for that release (shipped: ${sorted.map((t) => t.release).join(', ')})`);
+  return hit;
+}
+
+/** Shim name of an architecture in SyscallCoverage.nr. */
+export function shimArch(arch: Arch): 'x86_64' | 'arm64' {
+  return arch === 'aarch64' ? 'arm64' : 'x86_64';
+}
+
+/** Libraries providing NAME on ARCH in TABLE, the table's primary first; empty when the release lacks it. */
+export function providersOf(table: UnikraftTable, name: string, arch: Arch): { coverage?: SyscallCoverage; providers: string[] } {
+  const cov = table.syscalls[name];
+  if (!cov || cov.status === 'missing' || !cov.library) return { coverage: cov, providers: [] };
+  // the shim numbers syscalls per arch: no number on this arch means the syscall does not exist there (arm64 has no `open`)
+  if (Object.keys(cov.nr).length > 0 && cov.nr[shimArch(arch)] === undefined) return { coverage: cov, providers: [] };
+  return { coverage: cov, providers: [...new Set([cov.library, ...(cov.alternatives ?? []).map((a) => a.library)])] };
+}
