@@ -12,6 +12,7 @@ export function branchRegions(node: Node, env: MacroEnv): BranchRegion[] {
   const out: BranchRegion[] = [];
   let cur: Node | null = node;
   let prior: BranchCondition | null = null;
+  if (isIncludeGuard(node)) return [];
   for (let guard = 0; cur && guard < 1000; guard++) {
     const alt: Node | null = cur.childForFieldName('alternative');
     const end = alt ? alt.startIndex : cur.endIndex;
@@ -27,6 +28,14 @@ export function branchRegions(node: Node, env: MacroEnv): BranchRegion[] {
     cur = alt;
   }
   return out;
+}
+
+/** `#ifndef X` whose first directive is `#define X`: an include guard, not a configuration choice. */
+function isIncludeGuard(node: Node): boolean {
+  if (node.type !== 'preproc_ifdef' || node.childForFieldName('alternative') || !/^#\s*ifndef/.test(node.text)) return false;
+  const name = node.childForFieldName('name')?.text;
+  const first = node.namedChildren.find((c) => c !== null && c.type !== 'identifier' && c.type !== 'comment');
+  return first?.type === 'preproc_def' && first.childForFieldName('name')?.text === name;
 }
 
 function orConditions(a: BranchCondition, b: BranchCondition): BranchCondition {

@@ -5,7 +5,7 @@ import { loadCParser, parseBounded, type CParser } from './c-parser.js';
 import type { CSourceInput } from './compile-db.js';
 import { envFromFlags } from './conditions.js';
 import { FactBag } from './fact-bag.js';
-import type { MacroDef } from './macros.js';
+import { withCommandLineMacros, type MacroDef } from './macros.js';
 import { resolveFileFacts, type SyscallNames } from './resolve-c-facts.js';
 import { scanCTree, type FileScan } from './scan-c-file.js';
 
@@ -87,13 +87,14 @@ class HeaderResolver {
 export async function extractCSources(files: readonly (string | CSourceInput)[], options: CExtractOptions): Promise<CExtractResult> {
   const c = await loadCParser();
   const bag = new FactBag();
-  const scans: { file: string; scan: FileScan }[] = [];
+  const scans: { file: string; scan: FileScan; defines: ReadonlyMap<string, string> }[] = [];
   const resolver = new HeaderResolver();
   for (const f of files) {
     const input: CSourceInput = typeof f === 'string' ? { path: f } : f;
-    const scan = scanFile(c, input, options, bag);
+    const defines = fileDefines(input, options);
+    const scan = scanFile(c, input, defines, options, bag);
     if (!scan) continue;
-    scans.push({ file: input.path, scan });
+    scans.push({ file: input.path, scan, defines: defines.defines });
     const quoted = [dirname(input.path), ...(input.includePaths ?? []), ...(options.includePaths ?? [])];
     const system = [...(input.includePaths ?? []), ...(options.includePaths ?? []), ...(input.systemIncludePaths ?? []), ...(options.systemIncludePaths ?? [])];
     for (const inc of scan.includes) {
@@ -114,11 +115,20 @@ export async function extractCSources(files: readonly (string | CSourceInput)[],
     for (const fn of scan.functions) defined.add(fn);
   }
   const rc = { libcFunctions: options.libcFunctions, macros, defined, arch: options.arch ?? 'x86_64', syscalls: options.syscalls };
-  for (const { file, scan } of scans) resolveFileFacts(file, scan, rc, bag);
+  for (const { file, scan, defines } of scans) resolveFileFacts(file, scan, { ...rc, macros: withCommandLineMacros(macros, defines) }, bag);
   return { facts: bag.facts() };
 }
 
-function scanFile(c: CParser, input: CSourceInput, o: CExtractOptions, bag: FactBag): FileScan | null {
+/** The file's own flags first, then the command line's, later flags winning as in the compiler. */
+function fileDefines(input: CSourceInput, o: CExtractOptions): { defines: Map<string, string>; undefs: Set<string> } {
+  const defines = new Map(Object.entries(input.defines ?? {}));
+  const undefs = new Set(input.undefs ?? []);
+  for (const [k, v] of Object.entries(o.defines ?? {})) { defines.set(k, v); undefs.delete(k); }
+  for (const u of o.undefs ?? []) { defines.delete(u); undefs.add(u); }
+  return { defines, undefs };
+}
+
+function scanFile(c: CParser, input: CSourceInput, flags: ReturnType<typeof fileDefines>, o: CExtractOptions, bag: FactBag): FileScan | null {
   const path = input.path;
   const note = (reason: 'skipped-file' | 'bad-file' | 'limit-exceeded', message: string): void =>
     bag.add({ kind: 'unknown', reason, message, evidence: [{ artifact: path, extractor: 'c.source' }] });
@@ -127,15 +137,10 @@ function scanFile(c: CParser, input: CSourceInput, o: CExtractOptions, bag: Fact
   if (loaded.truncatedFrom !== undefined) {
     note('limit-exceeded', `only the first ${loaded.text.length} of ${loaded.truncatedFrom} bytes were analysed`);
   }
-  // the file's own flags first, then the command line's, later flags winning as in the compiler
-  const defines = new Map(Object.entries(input.defines ?? {}));
-  const undefs = new Set(input.undefs ?? []);
-  for (const [k, v] of Object.entries(o.defines ?? {})) { defines.set(k, v); undefs.delete(k); }
-  for (const u of o.undefs ?? []) { defines.delete(u); undefs.add(u); }
   const tree = parseBounded(c, loaded.text, o.parseTimeoutMs ?? 30_000);
   if (!tree) { note('limit-exceeded', 'parse timed out; file not analysed'); return null; }
   try {
-    return scanCTree(c, tree, envFromFlags(defines, undefs));
+    return scanCTree(c, tree, envFromFlags(flags.defines, flags.undefs));
   } finally {
     tree.delete();
   }

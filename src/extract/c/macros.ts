@@ -8,7 +8,17 @@ export interface MacroDef {
 }
 
 /** Every definition of each macro name in the scanned tree (one per #if branch). */
-export type MacroTable = ReadonlyMap<string, readonly MacroDef[]>;
+export interface MacroTable {
+  get(name: string): readonly MacroDef[] | undefined;
+  has(name: string): boolean;
+}
+
+/** The tree's macros with a file's `-D` flags in front (a `-D` value is an object-like macro). */
+export function withCommandLineMacros(table: MacroTable, defines: ReadonlyMap<string, string>): MacroTable {
+  if (defines.size === 0) return table;
+  const own = new Map([...defines].map(([k, v]) => [k, [makeMacroDef(k, null, v)]] as const));
+  return { get: (n) => own.get(n) ?? table.get(n), has: (n) => own.has(n) || table.has(n) };
+}
 
 /** A call found by expanding macros: the callee, the macros it went through, its argument texts. */
 export interface ExpandedCall {
@@ -26,6 +36,7 @@ export interface Expansion {
 const TOKEN = /[A-Za-z_]\w*|\.?\d[\w.]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|##|#|\.\.\.|\S/g;
 const IDENT = /^[A-Za-z_]\w*$/;
 const MAX_DEPTH = 8;
+const bodyTokens = new WeakMap<MacroDef, string[]>();
 
 /** Splits C text into preprocessing tokens (comments removed). */
 export function tokenize(text: string): string[] {
@@ -39,7 +50,9 @@ export function makeMacroDef(name: string, paramsText: string | null, body: stri
     : paramsText.replace(/^\(|\)$/g, '').split(',').map((p) => p.trim()).filter((p) => p.length > 0)
       .map((p) => (p === '...' ? '__VA_ARGS__' : p.replace(/\.\.\.$/, '')));
   const toks = tokenize(body);
-  return { name, params, body: body.trim(), plain: !toks.includes('##') && !(params && toks.includes('#')) };
+  const def = { name, params, body: body.trim(), plain: !toks.includes('##') && !(params && toks.includes('#')) };
+  bodyTokens.set(def, toks);
+  return def;
 }
 
 /** Splits the tokens between balanced parentheses starting at `open` into argument texts. */
@@ -61,9 +74,15 @@ function splitArgs(toks: string[], open: number): { args: string[]; end: number 
   return { args, end: toks.length - 1 };
 }
 
+function tokensOf(def: MacroDef): string[] {
+  let t = bodyTokens.get(def);
+  if (!t) { t = tokenize(def.body); bodyTokens.set(def, t); }
+  return t;
+}
+
 /** Replaces parameter tokens of `def` by the caller's argument texts. */
 function substitute(def: MacroDef, args: readonly string[]): string[] {
-  const toks = tokenize(def.body);
+  const toks = tokensOf(def);
   if (!def.params) return toks;
   const index = new Map(def.params.map((p, i) => [p, i] as const));
   const va = def.params.indexOf('__VA_ARGS__');
@@ -80,6 +99,17 @@ function substitute(def: MacroDef, args: readonly string[]): string[] {
  * `args` are the use's argument texts (null for an object-like use).
  */
 export function expandMacroCalls(table: MacroTable, name: string, args: readonly string[] | null): Expansion {
+  let memo = expansions.get(table);
+  if (!memo) { memo = new Map(); expansions.set(table, memo); }
+  const key = args === null ? name : `${name}(${args.join('\0')}`;
+  let hit = memo.get(key);
+  if (!hit) { hit = expandUncached(table, name, args); memo.set(key, hit); }
+  return hit;
+}
+
+const expansions = new WeakMap<MacroTable, Map<string, Expansion>>();
+
+function expandUncached(table: MacroTable, name: string, args: readonly string[] | null): Expansion {
   const out: Expansion = { calls: [], opaque: [] };
   const seen = new Set<string>();
   const walk = (macro: string, margs: readonly string[] | null, chain: string[]): void => {

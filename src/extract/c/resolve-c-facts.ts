@@ -33,7 +33,7 @@ const IDENT = /^[A-Za-z_]\w*$/;
 export function constantArgText(text: string): string | null {
   const t = text.replace(/\s+/g, ' ').trim();
   if (!CONST_TEXT.test(t)) return null;
-  const idents = t.match(/[A-Za-z_]\w*/g) ?? [];
+  const idents = (t.match(/[A-Za-z_]\w*/g) ?? []).filter((id) => id !== 'NULL');
   // flag constants are upper-case macros; lower-case names are variables
   if (idents.length === 0 || idents.some((id) => !/^[A-Z_][A-Z0-9_]*$/.test(id))) return null;
   return t;
@@ -101,14 +101,16 @@ export function resolveFileFacts(file: string, scan: FileScan, rc: ResolveContex
   for (const site of scan.names) nameSite(site);
   function nameSite(site: NameSite): void {
     const defs = rc.macros.get(site.name);
+    if (site.role === 'macro-use' && !defs?.some((d) => d.params !== null)) return;
     if (defs && !rc.defined.has(site.name)) {
       if (site.role === 'ref' && !defs.some((d) => d.params === null)) return;
-      const exp = expandMacroCalls(rc.macros, site.name, site.role === 'call' ? site.args : null);
+      const exp = expandMacroCalls(rc.macros, site.name, site.role === 'ref' ? null : site.args);
       for (const c of exp.calls) call(c.callee, c.args, site.ctx, c.chain);
       for (const m of exp.opaque) {
-        unknown('macro', `${site.name} expands through macro ${m}, which pastes or stringizes tokens (# / ##); calls it builds are not seen`, site.ctx, 'c.macro');
+        const what = m === site.name ? `macro ${m}` : `${site.name} expands through macro ${m}, which`;
+        unknown('macro', `${what} pastes or stringizes tokens (# / ##); calls it builds are not seen`, site.ctx, 'c.macro');
       }
-      if (site.role === 'call') for (const a of site.args) argRefs(a, site.ctx);
+      if (site.role !== 'ref') for (const a of site.args) argRefs(a, site.ctx);
       return;
     }
     if (site.role === 'call') call(site.name, site.args, site.ctx);

@@ -15,10 +15,13 @@ export interface SiteContext {
   linuxOnly: boolean;
 }
 
-/** A call (`call`) or a bare identifier use (`ref`, e.g. a function pointer) in the source. */
+/**
+ * A call (`call`), a bare identifier use (`ref`, e.g. a function pointer), or a shape the parser took
+ * for a declaration or type that may be a macro invocation at file scope (`macro-use`).
+ */
 export interface NameSite {
   name: string;
-  role: 'call' | 'ref';
+  role: 'call' | 'ref' | 'macro-use';
   /** Source text of each argument (calls only). */
   args: string[];
   ctx: SiteContext;
@@ -60,6 +63,8 @@ const QUERY = `
 (expression_statement (identifier) @ref)
 (conditional_expression consequence: (identifier) @ref)
 (conditional_expression alternative: (identifier) @ref)
+(macro_type_specifier name: (identifier) @use)
+(declaration declarator: (function_declarator declarator: (identifier) @use))
 (init_declarator declarator: (identifier) @var)
 (declaration declarator: (identifier) @var)
 (parameter_declaration declarator: (identifier) @var)
@@ -142,6 +147,17 @@ export function scanCTree(c: CParser, tree: Tree, env: MacroEnv): FileScan {
       case 'ref':
         out.names.push({ name: node.text, role: 'ref', args: [], ctx });
         break;
+      case 'use': {
+        // `FOO(x)` at file scope parses as a prototype `FOO(x)` or a type `FOO(x)`
+        const p = node.parent;
+        const list = p?.childForFieldName(p.type === 'macro_type_specifier' ? 'type' : 'parameters');
+        const args = !list ? [] : p?.type === 'macro_type_specifier' ? [list.text]
+          : list.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment').map((a) => a.text);
+        // the parser glues a file-scope `FOO(x)` onto the next definition as its return type
+        if (p?.type === 'macro_type_specifier' && p.parent?.type === 'function_definition') delete ctx.function;
+        out.names.push({ name: node.text, role: 'macro-use', args, ctx });
+        break;
+      }
       case 'include':
         out.includes.push({ name: node.text.replace(/^[<"]|[>"]$/g, ''), system: node.type === 'system_lib_string', ctx });
         break;
