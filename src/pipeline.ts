@@ -5,6 +5,8 @@ import { walkPaths } from './inputs/walk.js';
 import { loadElf, resolveLibraries, type LoadedElf } from './extract/elf/resolve-libraries.js';
 import { elfFacts } from './extract/elf/facts.js';
 import { mergeFacts } from './extract/merge-facts.js';
+import { loadTables } from './data/tables.js';
+import { planReport, type PlanRequest } from './plan/plan-report.js';
 
 /** What one run analyses and how. */
 export interface PipelineOptions {
@@ -16,6 +18,8 @@ export interface PipelineOptions {
   maxFileBytes?: number;
   /** Progress callback (files and bytes analysed); the CLI prints it on stderr. */
   onProgress?: (done: number, total: number, bytes: number, path: string) => void;
+  /** Also plan the port (`ukport plan`, `ukport manifest`). */
+  plan?: PlanRequest & { tablesDir?: string };
 }
 
 function badFileFact(path: string, error: UkportError): Fact {
@@ -53,7 +57,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     facts.push({ kind: 'unknown', reason: 'unresolved-library', message: `${u.soname} not found (needed by ${u.from})`, evidence: [{ artifact: u.from, extractor: 'elf.resolve', detail: u.soname }] });
   }
   for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
-  return {
+  const report: Report = {
     tool: { name: 'ukport', version: TOOL_VERSION },
     mode: options.mode ?? 'binary-compat',
     ...(options.libc ? { libc: options.libc } : {}),
@@ -65,4 +69,6 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     tables: [],
     stats,
   };
+  if (options.plan) report.plan = planReport(report, loadTables(options.plan.tablesDir), options.plan);
+  return report;
 }

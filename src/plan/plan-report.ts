@@ -1,0 +1,28 @@
+import type { Arch, Libc, Plan, Report, Tables } from '../model/index.js';
+import { planPort } from './plan-port.js';
+
+/** Planner settings a command passes through the pipeline. */
+export interface PlanRequest {
+  release?: string;
+  /** Default: the architecture of the analysed binaries, else x86_64. */
+  arch?: Arch;
+  libc?: Libc;
+}
+
+/** The architecture of the report's binaries (the first recognised one), else x86_64. */
+export function archOfReport(report: Report): Arch {
+  for (const b of report.binaries) {
+    if (b.machine === 'x86_64' || b.machine === 'aarch64') return b.machine;
+  }
+  return 'x86_64';
+}
+
+/** Plans the port of everything the report found, in the report's mode. */
+export function planReport(report: Report, tables: Tables, request: PlanRequest): Plan {
+  return planPort(report.facts, tables, {
+    arch: request.arch ?? archOfReport(report),
+    mode: report.mode,
+    ...(request.release ? { release: request.release } : {}),
+    ...(request.libc ?? report.libc ? { libc: request.libc ?? report.libc } : {}),
+  });
+}
