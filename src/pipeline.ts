@@ -49,8 +49,10 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   options.onProgress?.(elfs.length, elfs.length, stats.bytesRead, '');
   for (const m of mains) facts.push(...elfFacts(m));
   const closure = resolveLibraries(mains, { sysroot: options.sysroot });
+  const libraryFacts = new Map<string, Fact>();
+  for (const f of facts) if (f.kind === 'library') libraryFacts.set(`${f.neededBy[0]}\0${f.soname}`, f);
   for (const edge of closure.edges) {
-    const lib = facts.find((f) => f.kind === 'library' && f.soname === edge.soname && f.neededBy.includes(edge.from));
+    const lib = libraryFacts.get(`${edge.from}\0${edge.soname}`);
     if (lib && lib.kind === 'library' && edge.resolved) lib.resolvedPath = edge.resolved;
   }
   for (const u of closure.unresolved) {
