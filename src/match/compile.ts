@@ -1,0 +1,253 @@
+import type { Fact, HeaderFact, LibraryFact, StringFact, SymbolFact, SyscallFact, UnknownFact } from '../model/index.js';
+import { LIBCS, MODES, UNKNOWN_REASONS } from '../model/index.js';
+import { UkportError } from '../errors.js';
+import type { ArgCond, Names, Rule, When } from '../data/rules.js';
+import { constantValue } from './linux-constants.js';
+import { libcSetsOf, libcTable, portCompatible, portFor, syscallStatus, versionRange, type MatchContext } from './match-context.js';
+
+/** Facts grouped by kind, built once per run. */
+export interface FactIndex {
+  syscall: SyscallFact[];
+  symbol: SymbolFact[];
+  header: HeaderFact[];
+  library: LibraryFact[];
+  string: StringFact[];
+  unknown: UnknownFact[];
+}
+
+/** One way a rule's `when` holds: the facts it rests on and the placeholder values they bind. */
+export interface Match {
+  facts: Fact[];
+  bindings: Record<string, string>;
+}
+
+/** A compiled `when` node. `producesFacts` is false for context predicates and `not`. */
+interface Node {
+  producesFacts: boolean;
+  run(ix: FactIndex, ctx: MatchContext): Match[];
+}
+
+/** A rule with its matcher compiled once. */
+export interface CompiledRule {
+  rule: Rule;
+  match(ix: FactIndex, ctx: MatchContext): Match[];
+}
+
+/** Groups facts by kind for the leaf matchers. */
+export function indexFacts(facts: readonly Fact[]): FactIndex {
+  const ix: FactIndex = { syscall: [], symbol: [], header: [], library: [], string: [], unknown: [] };
+  for (const f of facts) if (f.kind !== 'module') (ix[f.kind] as Fact[]).push(f);
+  return ix;
+}
+
+const list = (n: Names | undefined): string[] | undefined => (n === undefined ? undefined : Array.isArray(n) ? n : [n]);
+const HOLDS: Match[] = [{ facts: [], bindings: {} }];
+
+type ArgTest = (text: string | undefined, values: number[] | undefined) => boolean;
+
+function tokens(text: string): string[] {
+  return text.match(/0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*/g) ?? [];
+}
+
+function valueOf(text: string): number | undefined {
+  const t = text.trim();
+  return /^(0[xX][0-9a-fA-F]+|\d+)$/.test(t) ? Number(t) : undefined;
+}
+
+/** Compiles one argument condition; names must be known Linux constants. */
+function compileArg(a: ArgCond, where: string, file: string): ArgTest {
+  const need = (name: string): number => {
+    const v = constantValue(name);
+    if (v === undefined) throw new UkportError('bad-rule', `${where}: unknown constant ${name} (add it to src/match/linux-constants.ts)`, file);
+    return v;
+  };
+  const isNames = list(a.is);
+  const isValues = isNames?.map(need);
+  const has = a.hasFlag !== undefined ? { name: a.hasFlag, bit: need(a.hasFlag) } : undefined;
+  const lacks = a.lacksFlag !== undefined ? { name: a.lacksFlag, bit: need(a.lacksFlag) } : undefined;
+  const textHas = (text: string, f: { name: string; bit: number }): boolean =>
+    tokens(text).some((t) => t === f.name || (valueOf(t) !== undefined && (valueOf(t)! & f.bit) === f.bit));
+  return (text, values) => {
+    if (text !== undefined) {
+      const v = valueOf(text);
+      if (isNames && !(isNames.includes(text.trim()) || (v !== undefined && isValues!.includes(v)))) return false;
+      if (has && !textHas(text, has)) return false;
+      if (lacks && textHas(text, lacks)) return false;
+      return true;
+    }
+    if (values === undefined || values.length === 0) return false;
+    // any call site with the feature is enough: the app needs it there
+    return values.some((v) => (!isValues || isValues.includes(v)) && (!has || (v & has.bit) === has.bit) && (!lacks || (v & lacks.bit) === 0));
+  };
+}
+
+function compileArgs(args: ArgCond[] | undefined, where: string, file: string): (text: Record<number, string> | undefined, values: Record<number, number[]> | undefined) => boolean {
+  if (!args) return () => true;
+  const tests = args.map((a, i) => ({ index: a.index, test: compileArg(a, `${where}.args.${i}`, file) }));
+  return (text, values) => tests.every(({ index, test }) => (text ? test(text[index], undefined) : test(undefined, values?.[index])));
+}
+
+function leaf<F extends Fact>(pick: (ix: FactIndex) => F[], test: (f: F, ctx: MatchContext) => Record<string, string> | null): Node {
+  return {
+    producesFacts: true,
+    run(ix, ctx) {
+      const out: Match[] = [];
+      for (const f of pick(ix)) {
+        const b = test(f, ctx);
+        if (b) out.push({ facts: [f], bindings: b });
+      }
+      return out;
+    },
+  };
+}
+
+function predicate(test: (ctx: MatchContext) => boolean): Node {
+  return { producesFacts: false, run: (_ix, ctx) => (test(ctx) ? HOLDS : []) };
+}
+
+function regex(pattern: string, where: string, file: string): RegExp {
+  try {
+    return new RegExp(pattern);
+  } catch (e) {
+    throw new UkportError('bad-rule', `${where}: invalid regular expression (${(e as Error).message})`, file);
+  }
+}
+
+function checkNames(names: string[] | undefined, allowed: readonly string[], where: string, file: string): void {
+  for (const n of names ?? []) if (!allowed.includes(n)) throw new UkportError('bad-rule', `${where}: "${n}" is not one of ${allowed.join(', ')}`, file);
+}
+
+/** Compiles a `when` tree into matcher functions; WHERE is its JSON path for error messages. */
+export function compileWhen(when: When, where: string, file: string): Node {
+  if ('all' in when) {
+    const kids = when.all.map((w, i) => compileWhen(w, `${where}.all.${i}`, file));
+    const primary = Math.max(0, kids.findIndex((k) => k.producesFacts));
+    return {
+      producesFacts: kids.some((k) => k.producesFacts),
+      run(ix, ctx) {
+        const results: Match[][] = [];
+        for (const k of kids) {
+          const r = k.run(ix, ctx);
+          if (r.length === 0) return [];
+          results.push(r);
+        }
+        // one match per match of the first fact-producing child; the others add their facts
+        const extra = results.filter((_r, i) => i !== primary).flat();
+        return results[primary]!.map((m) => {
+          const facts = [...m.facts];
+          const bindings: Record<string, string> = {};
+          for (const e of extra) {
+            for (const f of e.facts) if (!facts.includes(f)) facts.push(f);
+            for (const [k, v] of Object.entries(e.bindings)) bindings[k] ??= v;
+          }
+          return { facts, bindings: { ...bindings, ...m.bindings } };
+        });
+      },
+    };
+  }
+  if ('any' in when) {
+    const kids = when.any.map((w, i) => compileWhen(w, `${where}.any.${i}`, file));
+    return { producesFacts: kids.some((k) => k.producesFacts), run: (ix, ctx) => kids.flatMap((k) => k.run(ix, ctx)) };
+  }
+  if ('not' in when) {
+    const kid = compileWhen(when.not, `${where}.not`, file);
+    return { producesFacts: false, run: (ix, ctx) => (kid.run(ix, ctx).length === 0 ? HOLDS : []) };
+  }
+  if ('syscall' in when) {
+    const c = when.syscall;
+    const names = list(c.name);
+    const except = list(c.except) ?? [];
+    const args = compileArgs(c.args, `${where}.syscall`, file);
+    return leaf((ix) => ix.syscall, (f, ctx) => {
+      if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
+      if (c.class && f.class !== c.class) return null;
+      if (c.args && !args(undefined, f.constArgs)) return null;
+      const st = syscallStatus(ctx, f.name);
+      if (c.status && !c.status.includes(st.status)) return null;
+      return { name: f.name, syscall: f.name, status: st.status, library: st.library ?? 'none' };
+    });
+  }
+  if ('symbol' in when) {
+    const c = when.symbol;
+    const names = list(c.name);
+    const except = list(c.except) ?? [];
+    const args = compileArgs(c.args, `${where}.symbol`, file);
+    return leaf((ix) => ix.symbol, (f, ctx) => {
+      if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
+      if (c.role && !c.role.includes(f.role)) return null;
+      if (c.args && !args(f.args ?? {}, undefined)) return null;
+      if (c.missingIn) {
+        const t = libcTable(ctx);
+        // without the libc table nothing can be called missing
+        if (!t || libcSetsOf(t).functions.has(f.name)) return null;
+      }
+      const argText = Object.entries(f.args ?? {}).map(([i, a]) => `${i}=${a}`).join(', ');
+      return { name: f.name, symbol: f.name, args: argText || 'no constant arguments' };
+    });
+  }
+  if ('header' in when) {
+    const c = when.header;
+    const names = list(c.name);
+    const except = list(c.except) ?? [];
+    return leaf((ix) => ix.header, (f, ctx) => {
+      if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
+      if (c.prefix && !f.name.startsWith(c.prefix)) return null;
+      if (c.system !== undefined && f.system !== c.system) return null;
+      if (c.absentIn) {
+        const t = libcTable(ctx);
+        if (!t || libcSetsOf(t).headers.has(f.name)) return null;
+      }
+      return { name: f.name, header: f.name };
+    });
+  }
+  if ('library' in when) {
+    const c = when.library;
+    const re = c.soname !== undefined ? regex(c.soname, `${where}.library.soname`, file) : undefined;
+    const inRange = c.version !== undefined ? versionRange(c.version) : undefined;
+    return leaf((ix) => ix.library, (f, ctx) => {
+      if (re && !re.test(f.soname)) return null;
+      if (inRange && (f.version === undefined || !inRange(f.version))) return null;
+      const port = portFor(ctx, f.soname);
+      if (c.port) {
+        // without the external-libs table no port status is known
+        if (!ctx.tables) return null;
+        const status = !port ? 'none' : portCompatible(port, f.version) ? 'available' : 'incompatible';
+        if (status !== c.port) return null;
+      }
+      return { name: f.soname, soname: f.soname, libversion: f.version ?? 'unversioned', port: port?.port ?? 'none', portversion: port?.upstreamVersion ?? 'none' };
+    });
+  }
+  if ('unknown' in when) {
+    const reasons = list(when.unknown.reason)!;
+    checkNames(reasons, UNKNOWN_REASONS, `${where}.unknown.reason`, file);
+    return leaf((ix) => ix.unknown, (f) => (reasons.includes(f.reason) ? { reason: f.reason, detail: f.message } : null));
+  }
+  if ('string' in when) {
+    const re = regex(when.string.pattern, `${where}.string.pattern`, file);
+    return leaf((ix) => ix.string, (f) => (re.test(f.value) ? { string: f.value } : null));
+  }
+  if ('libc' in when) {
+    const libcs = list(when.libc)!;
+    checkNames(libcs, LIBCS, `${where}.libc`, file);
+    return predicate((ctx) => ctx.libc !== undefined && libcs.includes(ctx.libc));
+  }
+  if ('mode' in when) {
+    const mode = when.mode;
+    checkNames([mode], MODES, `${where}.mode`, file);
+    return predicate((ctx) => (ctx.mode ?? 'binary-compat') === mode);
+  }
+  const cov = when.coverage;
+  return predicate((ctx) => cov.status.includes(syscallStatus(ctx, cov.syscall).status));
+}
+
+/** Compiles a validated rule once; invalid constants, patterns or names throw `bad-rule`. */
+export function compileRule(rule: Rule, file = `rules/${rule.id}.json`): CompiledRule {
+  const root = compileWhen(rule.when, '$.when', file);
+  if (!root.producesFacts) throw new UkportError('bad-rule', '$.when: must match at least one fact (only context predicates or "not" here)', file);
+  return { rule, match: (ix, ctx) => root.run(ix, ctx) };
+}
+
+/** Compiles every rule once, in id order. */
+export function compileRules(rules: readonly Rule[]): CompiledRule[] {
+  return [...rules].sort((a, b) => a.id.localeCompare(b.id)).map((r) => compileRule(r));
+}

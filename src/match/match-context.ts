@@ -1,0 +1,82 @@
+import type { Arch, ExternalLibPort, Libc, LibcTable, Mode, Tables, UnikraftTable } from '../model/index.js';
+import type { StatusQuery } from '../data/rules.js';
+
+/** What the facts are matched against: the chosen target and the loaded coverage tables. */
+export interface MatchContext {
+  tables?: Tables;
+  libc?: Libc;
+  /** Unikraft release, e.g. `0.17.0`; the newest table when absent. */
+  release?: string;
+  arch?: Arch;
+  mode?: Mode;
+}
+
+/** Compares dotted versions numerically (`0.9.0` < `0.16.3`); missing parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.replace(/^[^\d]*/, '').split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.replace(/^[^\d]*/, '').split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** The Unikraft table of the chosen release, or the newest one. */
+export function releaseTable(ctx: MatchContext): UnikraftTable | undefined {
+  const all = ctx.tables?.unikraft ?? [];
+  if (ctx.release) return all.find((t) => t.release === ctx.release || t.release === `RELEASE-${ctx.release}` || `RELEASE-${t.release}` === ctx.release);
+  return [...all].sort((a, b) => compareVersions(b.release, a.release))[0];
+}
+
+/** Status of SYSCALL in the chosen release and the library providing it. */
+export function syscallStatus(ctx: MatchContext, name: string): { status: StatusQuery; library?: string } {
+  const t = releaseTable(ctx);
+  if (!t) return { status: 'unknown' };
+  const c = t.syscalls[name];
+  if (!c) return { status: 'missing' };
+  return { status: c.status, ...(c.library ? { library: c.library } : {}) };
+}
+
+/** The chosen libc's table (newest version), when a libc is chosen and its table is loaded. */
+export function libcTable(ctx: MatchContext): LibcTable | undefined {
+  if (!ctx.libc) return undefined;
+  return (ctx.tables?.libc ?? []).filter((t) => t.target === ctx.libc).sort((a, b) => compareVersions(b.version, a.version))[0];
+}
+
+const libcSets = new WeakMap<LibcTable, { functions: Set<string>; headers: Set<string> }>();
+
+/** Function and header sets of a libc table, built once per table. */
+export function libcSetsOf(t: LibcTable): { functions: Set<string>; headers: Set<string> } {
+  let s = libcSets.get(t);
+  if (!s) { s = { functions: new Set(t.functions), headers: new Set(t.headers) }; libcSets.set(t, s); }
+  return s;
+}
+
+/** A soname pattern from external-libs: a regex when it has regex syntax, else a glob (`libssl.so.*`). */
+function sonameRegex(pattern: string): RegExp {
+  if (/[\\^$()[\]|+?]/.test(pattern)) return new RegExp(pattern.startsWith('^') ? pattern : `^(?:${pattern})$`);
+  return new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
+}
+
+/** The Unikraft port of a Linux shared library, by soname. */
+export function portFor(ctx: MatchContext, soname: string): ExternalLibPort | undefined {
+  return (ctx.tables?.externalLibs ?? []).find((p) => sonameRegex(p.sonamePattern).test(soname));
+}
+
+/** The port is ABI-compatible with the soname's version (`1.1` matches `1.1` and `1.1.1`). */
+export function portCompatible(port: ExternalLibPort, version: string | undefined): boolean {
+  if (version === undefined) return true;
+  return port.compatibleVersions.some((v) => version === v || version.startsWith(`${v}.`));
+}
+
+/** Parses `>=1.1 <3` into a predicate over versions. */
+export function versionRange(range: string): (v: string) => boolean {
+  const parts = [...range.matchAll(/(>=|<=|>|<|=)?\s*(\d+(?:\.\d+)*)/g)].map((m) => ({ op: m[1] ?? '=', v: m[2]! }));
+  return (v) => parts.every(({ op, v: w }) => {
+    const d = compareVersions(v, w);
+    // `=1.1` also covers 1.1.x
+    if (op === '=') return d === 0 || v.startsWith(`${w}.`);
+    return op === '>=' ? d >= 0 : op === '<=' ? d <= 0 : op === '>' ? d > 0 : d < 0;
+  });
+}

@@ -1,0 +1,79 @@
+import type { Evidence, Fact, Finding, Remedy } from '../model/index.js';
+import { SEVERITIES } from '../model/index.js';
+import type { RuleRemedy } from '../data/rules.js';
+import { indexFacts, type CompiledRule, type Match } from './compile.js';
+import { releaseTable, type MatchContext } from './match-context.js';
+
+/** The context plus the compiled rules to run. */
+export interface RuleMatchContext extends MatchContext {
+  rules: readonly CompiledRule[];
+}
+
+/** Evidence with a source position first, else the first one. */
+function firstEvidence(facts: readonly Fact[]): Evidence | undefined {
+  for (const f of facts) {
+    const e = f.evidence.find((x) => x.location) ?? f.evidence[0];
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** Values of the context placeholders for one match. */
+function contextBindings(m: Match, ctx: MatchContext): Record<string, string> {
+  const e = firstEvidence(m.facts);
+  const file = e?.location?.file ?? e?.artifact ?? 'unknown location';
+  const line = e?.location ? String(e.location.line) : '?';
+  return {
+    libc: ctx.libc ?? 'the chosen libc',
+    release: ctx.release ?? releaseTable(ctx)?.release ?? 'the chosen release',
+    arch: ctx.arch ?? 'x86_64',
+    mode: ctx.mode ?? 'binary-compat',
+    file,
+    line,
+    where: e?.location ? `${file}:${line}` : file,
+  };
+}
+
+/** Replaces `{name}` placeholders (all checked at load time). */
+export function fillPlaceholders(text: string, values: Record<string, string>): string {
+  return text.replace(/\{([a-z]+)\}/g, (all, k: string) => values[k] ?? all);
+}
+
+function renderRemedy(r: RuleRemedy, values: Record<string, string>): Remedy {
+  const out: Remedy = {};
+  if (r.libraries) out.libraries = [...r.libraries];
+  if (r.kconfig) out.kconfig = [...r.kconfig];
+  if (r.libc) out.libc = r.libc;
+  if (r.patch) out.patch = r.patch;
+  if (r.compatStub !== undefined) out.compatStub = r.compatStub;
+  if (r.text) out.text = fillPlaceholders(r.text, values);
+  return out;
+}
+
+function sortKey(f: Finding): string {
+  const e = firstEvidence(f.facts);
+  const loc = e?.location ? `${e.location.file}\0${String(e.location.line).padStart(8, '0')}\0${String(e.location.column).padStart(6, '0')}` : (e?.artifact ?? '');
+  return `${SEVERITIES.indexOf(f.severity)}\0${f.ruleId}\0${loc}\0${f.message}`;
+}
+
+/** Runs every compiled rule over the facts; one finding per distinct message, in a stable order. */
+export function matchFindings(facts: Fact[], ctx: RuleMatchContext): Finding[] {
+  const ix = indexFacts(facts);
+  const out: Finding[] = [];
+  for (const { rule, match } of ctx.rules) {
+    const byMessage = new Map<string, Finding>();
+    for (const m of match(ix, ctx)) {
+      if (m.facts.length === 0) continue;
+      const values = { ...contextBindings(m, ctx), ...m.bindings };
+      const message = fillPlaceholders(rule.message, values);
+      const have = byMessage.get(message);
+      if (have) {
+        for (const f of m.facts) if (!have.facts.includes(f)) have.facts.push(f);
+        continue;
+      }
+      byMessage.set(message, { ruleId: rule.id, severity: rule.severity, message, facts: [...m.facts], remedy: renderRemedy(rule.remedy, values) });
+    }
+    out.push(...byMessage.values());
+  }
+  return out.map((f) => ({ f, k: sortKey(f) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.f);
+}

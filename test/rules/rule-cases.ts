@@ -1,0 +1,273 @@
+import type { Tables } from '../../src/model/index.js';
+import { hdr, imp, lib, str, sym, sys, unk, TEST_TABLES, type RuleCases } from './rule-fixtures.js';
+
+/** TEST_TABLES with one syscall's status changed in v0.17.0. */
+function withSyscall(name: string, status: 'implemented' | 'stub'): Tables {
+  const [head, ...rest] = TEST_TABLES.unikraft;
+  return { ...TEST_TABLES, unikraft: [{ ...head!, syscalls: { ...head!.syscalls, [name]: { status, library: 'uksignal', nr: {} } } }, ...rest] };
+}
+
+/** Every shipped rule's cases; the catalog test fails when a rule has none. */
+export const RULE_CASES: Record<string, RuleCases> = {
+  'fork-single-address-space': {
+    valid: [{ name: 'threads only', facts: [sym('pthread_create'), sys('clone', { 0: [0x3d0f00] })] }],
+    invalid: [
+      { name: 'fork call in C', facts: [sym('fork', 12)], findings: [{ message: 'fork at src/app.c:12 creates a second process, which a single-address-space unikernel cannot do', facts: [0] }] },
+      { name: 'vfork syscall in a binary', facts: [sys('vfork')], findings: [{ message: 'vfork at bin/app creates a second process, which a single-address-space unikernel cannot do', facts: [0] }] },
+    ],
+  },
+  'clone-without-clone-vm': {
+    valid: [
+      { name: 'thread-style clone', facts: [sym('clone', 40, { 2: 'CLONE_VM | CLONE_FS | CLONE_THREAD' }), sys('clone', { 0: [0x3d0f00] })] },
+      { name: 'flags not constant', facts: [sym('clone', 40)] },
+    ],
+    invalid: [
+      { name: 'fork-style clone in C', facts: [sym('clone', 40, { 2: 'SIGCHLD' })], findings: [{ message: 'clone at src/app.c:40 is called without CLONE_VM: a new address space is not available on Unikraft', facts: [0] }] },
+      { name: 'clone(SIGCHLD) syscall', facts: [sys('clone', { 0: [17] })], findings: [{ message: 'clone at bin/app is called without CLONE_VM: a new address space is not available on Unikraft', facts: [0] }] },
+    ],
+  },
+  'thread-creation-needs-clone': {
+    valid: [{ name: 'fork-style clone syscall', facts: [sys('clone', { 0: [17] })] }],
+    invalid: [{ name: 'pthread_create', facts: [sym('pthread_create', 50)], findings: [{ message: 'pthread_create at src/app.c:50 creates threads: enable clone support in posix-process', facts: [0] }] }],
+  },
+  'exec-replaces-image': {
+    valid: [{ name: 'execve only from program start-up', facts: [sys('execve', undefined, 'startup')] }],
+    invalid: [
+      { name: 'execvp call', facts: [sym('execvp', 60)], findings: [{ message: 'execvp at src/app.c:60 replaces the process image with another program, which Unikraft cannot load', facts: [0] }] },
+      { name: 'execve by the program', facts: [sys('execve')], findings: [{ message: 'execve at bin/app replaces the process image with another program, which Unikraft cannot load', facts: [0] }] },
+    ],
+  },
+  'spawn-child-process': {
+    valid: [{ name: 'only spawn attributes', facts: [sym('posix_spawnattr_init')] }],
+    invalid: [{ name: 'popen', facts: [sym('popen', 70)], findings: [{ message: 'popen at src/app.c:70 starts a child process (fork + exec), which Unikraft cannot do', facts: [0] }] }],
+  },
+  'wait-for-children': {
+    valid: [{ name: 'thread join', facts: [sym('pthread_join')] }],
+    invalid: [{ name: 'waitpid', facts: [sym('waitpid', 80)], findings: [{ message: 'waitpid at src/app.c:80 waits for child processes; on Unikraft there are none', facts: [0] }] }],
+  },
+  'signal-handler-semantics': {
+    valid: [{ name: 'masking only', facts: [sym('sigprocmask')] }],
+    invalid: [{
+      name: 'sigaction in C and rt_sigaction in the binary',
+      facts: [sym('sigaction', 15), sys('rt_sigaction')],
+      findings: [
+        { message: 'rt_sigaction at bin/app installs a signal handler: only signals raised inside the image reach it', facts: [1] },
+        { message: 'sigaction at src/app.c:15 installs a signal handler: only signals raised inside the image reach it', facts: [0] },
+      ],
+    }],
+  },
+  'signal-return-trampoline': {
+    valid: [
+      { name: 'no signal frames', facts: [sym('sigaction')] },
+      { name: 'rt_sigreturn implemented by the release', facts: [sys('rt_sigreturn')], ctx: { tables: withSyscall('rt_sigreturn', 'implemented') } },
+    ],
+    invalid: [{ name: 'rt_sigreturn missing', facts: [sys('rt_sigreturn')], findings: [{ message: "rt_sigreturn at bin/app depends on Linux signal-frame machinery that Unikraft's uksignal does not reproduce", facts: [0] }] }],
+  },
+  'syscall-missing': {
+    valid: [
+      { name: 'implemented, covered by a specific rule, or start-up only', facts: [sys('clone', { 0: [0x3d0f00] }), sys('fork'), sys('memfd_create', undefined, 'startup')] },
+      { name: 'no tables: status unknown, not missing', facts: [sys('memfd_create')], ctx: { tables: undefined } },
+    ],
+    invalid: [{ name: 'memfd_create', facts: [sys('memfd_create')], findings: [{ message: 'memfd_create (at bin/app) is not provided by any micro-library in Unikraft v0.17.0', facts: [0] }] }],
+  },
+  'syscall-stubbed': {
+    valid: [{ name: 'implemented', facts: [sys('clone', { 0: [0x3d0f00] })] }],
+    invalid: [{ name: 'mlock stub', facts: [sys('mlock')], findings: [{ message: 'mlock (at bin/app) is only a stub in posix-mmap in Unikraft v0.17.0', facts: [0], remedyText: 'Check that the app does not rely on the effect of mlock.' }] }],
+  },
+  'linux-only-header-newlib': {
+    valid: [
+      { name: 'musl has them', facts: [hdr('sys/epoll.h', 3), hdr('linux/netlink.h', 4)] },
+      { name: 'a local header of the same name', facts: [hdr('sys/epoll.h', 3, false)], ctx: { libc: 'newlib' } },
+    ],
+    invalid: [{
+      name: 'epoll and netlink headers under newlib',
+      facts: [hdr('sys/epoll.h', 3), hdr('linux/netlink.h', 4)],
+      ctx: { libc: 'newlib' },
+      findings: [
+        { message: '<sys/epoll.h> at src/app.c:3 is Linux-only and missing from newlib', facts: [0] },
+        { message: '<linux/netlink.h> at src/app.c:4 is Linux-only and missing from newlib', facts: [1] },
+      ],
+    }],
+  },
+  'header-missing-in-libc': {
+    valid: [
+      { name: 'present, or reported by linux-only-header-newlib', facts: [hdr('stdio.h'), hdr('sys/epoll.h')], ctx: { libc: 'newlib' } },
+      { name: 'no libc chosen', facts: [hdr('sys/random.h', 5)], ctx: { libc: undefined } },
+    ],
+    invalid: [{ name: 'sys/random.h under newlib', facts: [hdr('sys/random.h', 5)], ctx: { libc: 'newlib' }, findings: [{ message: '<sys/random.h> at src/app.c:5 is not provided by newlib in Unikraft', facts: [0] }] }],
+  },
+  'libc-function-missing': {
+    valid: [
+      { name: 'musl has qsort_r', facts: [sym('qsort_r', 90)] },
+      { name: 'no tables', facts: [sym('qsort_r', 90)], ctx: { tables: undefined, libc: 'newlib' } },
+    ],
+    invalid: [{
+      name: 'qsort_r under newlib', facts: [sym('qsort_r', 90)], ctx: { libc: 'newlib' },
+      findings: [{ message: 'qsort_r (at src/app.c:90) is not provided by newlib in Unikraft', facts: [0], remedyText: 'Use a portable equivalent, switch libc, or add qsort_r to a compat micro-library.' }],
+    }],
+  },
+  'openssl-version-mismatch': {
+    valid: [{ name: 'OpenSSL 1.1 matches the port', facts: [lib('libssl.so.1.1', '1.1'), lib('libcrypto.so.1.1', '1.1')] }],
+    invalid: [{
+      name: 'OpenSSL 3', facts: [lib('libssl.so.3', '3')],
+      findings: [{ message: 'libssl.so.3 (OpenSSL 3) is needed but the Unikraft port lib-openssl is OpenSSL 1.1.1', facts: [0], remedyText: "Port the app to OpenSSL 1.1.1's API, or pin a lib-openssl version that matches 3." }],
+    }],
+  },
+  'openssl-loaded-shared': {
+    valid: [{ name: 'binary-compat keeps shared libraries', facts: [lib('libcrypto.so.1.1', '1.1')], ctx: { mode: 'binary-compat' } }],
+    invalid: [{
+      name: 'native build against shared libcrypto', facts: [lib('libcrypto.so.1.1', '1.1')],
+      findings: [{ message: 'libcrypto.so.1.1 is linked shared; in a Unikraft image OpenSSL is linked statically', facts: [0], remedyText: 'Link libssl/libcrypto statically from the Unikraft port (lib-openssl); disable dynamic engines/providers.' }],
+    }],
+  },
+  'shared-library-no-port': {
+    valid: [
+      { name: 'libc and ported libraries', facts: [lib('libc.so.6', '6'), lib('libssl.so.1.1', '1.1')] },
+      { name: 'no tables: port status unknown', facts: [lib('libmosquitto.so.1', '1')], ctx: { tables: undefined } },
+    ],
+    invalid: [{
+      name: 'libmosquitto', facts: [lib('libmosquitto.so.1', '1')],
+      findings: [{ message: 'libmosquitto.so.1 has no Unikraft port', facts: [0], remedyText: 'Port libmosquitto.so.1 as a Unikraft library, link its sources into the app, or use binary-compatibility mode (app-elfloader).' }],
+    }],
+  },
+  'shared-library-in-rootfs': {
+    valid: [{ name: 'native mode', facts: [lib('libz.so.1', '1')] }],
+    invalid: [{
+      name: 'libz in binary-compat mode', facts: [lib('libz.so.1', '1')], ctx: { mode: 'binary-compat' },
+      findings: [{ message: 'libz.so.1 must be copied into the rootfs for app-elfloader', facts: [0], remedyText: 'Add libz.so.1 (and the loader) to the initrd or the 9pfs share.' }],
+    }],
+  },
+  'dlopen-plugins': {
+    valid: [{ name: 'dlerror only', facts: [sym('dlerror')] }],
+    invalid: [{
+      name: 'dlopen unknown and call at the same site merge', facts: [sym('dlopen', 30), unk('dlopen', 'dlopen(path, RTLD_NOW): code loaded or looked up at run time is not analysed', 30)],
+      findings: [{ message: 'run-time code loading at src/app.c:30: plugins must be linked into the image', facts: [1, 0] }],
+    }],
+  },
+  'config-file-at-boot': {
+    valid: [{ name: 'kernel and device paths', facts: [str('/proc/self/status'), str('/dev/urandom')] }],
+    invalid: [{
+      name: '/etc config', facts: [str('/etc/keyserver.conf', 14)],
+      findings: [{ message: "/etc/keyserver.conf (at src/app.c:14) must be provided in the image's rootfs", facts: [0], remedyText: 'Pack /etc/keyserver.conf into the initrd (or share it with 9pfs), or apply the patch to override the path from the environment.' }],
+    }],
+  },
+  'static-content-directory': {
+    valid: [{ name: 'closedir alone', facts: [sym('closedir')] }],
+    invalid: [{ name: 'opendir', facts: [sym('opendir', 33)], findings: [{ message: 'opendir at src/app.c:33 reads a directory tree: ship it in the rootfs (initrd or 9pfs)', facts: [0] }] }],
+  },
+  'socketpair-not-available': {
+    valid: [{ name: 'v0.17.0 has socketpair', facts: [sym('socketpair', 44, { 0: 'AF_UNIX', 1: 'SOCK_STREAM' })] }],
+    invalid: [{
+      name: 'v0.9.0 lacks socketpair', facts: [sym('socketpair', 44, { 0: 'AF_UNIX', 1: 'SOCK_STREAM' })], ctx: { release: 'v0.9.0' },
+      findings: [{ message: 'socketpair at src/app.c:44 creates a socket pair, which Unikraft v0.9.0 does not provide', facts: [0] }],
+    }],
+  },
+  'unix-sockets-need-posix-unixsocket': {
+    valid: [{ name: 'internet sockets', facts: [sym('socket', 45, { 0: 'AF_INET', 1: 'SOCK_STREAM' })] }],
+    invalid: [{ name: 'AF_UNIX pair', facts: [sym('socketpair', 44, { 0: 'AF_UNIX', 1: 'SOCK_STREAM' })], findings: [{ message: 'socketpair at src/app.c:44 uses AF_UNIX: select posix-unixsocket', facts: [0] }] }],
+  },
+  'netlink-socket': {
+    valid: [{ name: 'internet sockets', facts: [sym('socket', 45, { 0: 'AF_INET', 1: 'SOCK_STREAM' }), sys('socket', { 0: [2, 10] })] }],
+    invalid: [{
+      name: 'netlink in C and in the binary', facts: [sym('socket', 46, { 0: 'AF_NETLINK', 1: 'SOCK_RAW', 2: 'NETLINK_ROUTE' }), sys('socket', { 0: [2, 16] })],
+      findings: [
+        { message: 'socket(AF_NETLINK) at bin/app: netlink does not exist on Unikraft', facts: [1] },
+        { message: 'socket(AF_NETLINK) at src/app.c:46: netlink does not exist on Unikraft', facts: [0] },
+      ],
+    }],
+  },
+  'packet-socket': {
+    valid: [{ name: 'netlink is not packet (16 vs 17: equality, not a bit test)', facts: [sys('socket', { 0: [16] })] }],
+    invalid: [{ name: 'AF_PACKET syscall', facts: [sys('socket', { 0: [17] })], findings: [{ message: 'socket(AF_PACKET) at bin/app: packet sockets do not exist on Unikraft', facts: [0] }] }],
+  },
+  'inotify-watches': {
+    valid: [{ name: 'plain reads', facts: [sym('read')] }],
+    invalid: [{ name: 'inotify_add_watch', facts: [sym('inotify_add_watch', 50)], findings: [{ message: 'inotify_add_watch at src/app.c:50 watches files with inotify, which Unikraft does not provide', facts: [0] }] }],
+  },
+  'shared-writable-mapping': {
+    valid: [{ name: 'read-only shared and private writable', facts: [sym('mmap', 55, { 2: 'PROT_READ', 3: 'MAP_SHARED' }), sym('mmap', 56, { 2: 'PROT_READ | PROT_WRITE', 3: 'MAP_PRIVATE | MAP_ANONYMOUS' })] }],
+    invalid: [{
+      name: 'shared writable anonymous', facts: [sym('mmap', 55, { 2: 'PROT_READ | PROT_WRITE', 3: 'MAP_SHARED | MAP_ANONYMOUS' })],
+      findings: [{ message: 'mmap at src/app.c:55 maps shared writable memory: there is no other process to share it with', facts: [0] }],
+    }],
+  },
+  'sysv-ipc': {
+    valid: [{ name: 'POSIX shm', facts: [sym('shm_open')] }],
+    invalid: [{ name: 'shmget', facts: [sym('shmget', 60)], findings: [{ message: 'shmget at src/app.c:60 uses System V IPC, which Unikraft does not provide', facts: [0] }] }],
+  },
+  'io-uring': {
+    valid: [{ name: 'epoll', facts: [sys('epoll_wait')] }],
+    invalid: [{ name: 'io_uring_setup', facts: [sys('io_uring_setup')], findings: [{ message: 'io_uring_setup at bin/app uses io_uring, which Unikraft does not provide', facts: [0] }] }],
+  },
+  'linux-aio': {
+    valid: [{ name: 'POSIX aio', facts: [sym('aio_read')] }],
+    invalid: [{ name: 'io_submit', facts: [sym('io_submit', 61)], findings: [{ message: 'io_submit at src/app.c:61 uses Linux AIO, which Unikraft does not provide', facts: [0] }] }],
+  },
+  'memory-locking-fakeable': {
+    valid: [{ name: 'mprotect', facts: [sym('mprotect')] }],
+    invalid: [{ name: 'mlock', facts: [sym('mlock', 62)], findings: [{ message: 'mlock at src/app.c:62 is harmless on Unikraft (no swap): it can be faked', facts: [0] }] }],
+  },
+  'cpu-affinity': {
+    valid: [{ name: 'sched_yield', facts: [sym('sched_yield')] }],
+    invalid: [{ name: 'sched_setaffinity', facts: [sym('sched_setaffinity', 63)], findings: [{ message: 'sched_setaffinity at src/app.c:63 sets CPU affinity: Unikraft runs the app on one CPU', facts: [0] }] }],
+  },
+  'setuid-user-management': {
+    valid: [{ name: 'getuid', facts: [sym('getuid')] }],
+    invalid: [{ name: 'setuid', facts: [sym('setuid', 64)], findings: [{ message: 'setuid at src/app.c:64 manages users or privileges; Unikraft has a single built-in user', facts: [0] }] }],
+  },
+  'namespaces-and-mounts': {
+    valid: [{ name: 'chdir', facts: [sym('chdir')] }],
+    invalid: [{ name: 'chroot', facts: [sym('chroot', 65)], findings: [{ message: 'chroot at src/app.c:65 changes namespaces or mounts, which an application cannot do on Unikraft', facts: [0] }] }],
+  },
+  'ptrace-debugging': {
+    valid: [{ name: 'getpid', facts: [sys('getpid')] }],
+    invalid: [{ name: 'ptrace', facts: [sys('ptrace')], findings: [{ message: 'ptrace at bin/app inspects another process, which does not exist on Unikraft', facts: [0] }] }],
+  },
+  'proc-sys-paths': {
+    valid: [{ name: 'look-alike paths', facts: [str('/system/app.db'), str('/processes')] }],
+    invalid: [{
+      name: '/proc/self/status', facts: [str('/proc/self/status', 21)],
+      findings: [{ message: '/proc/self/status (at src/app.c:21) does not exist on Unikraft (no procfs/sysfs)', facts: [0], remedyText: 'Handle the open failure, use sysconf()/sysinfo(), or ship a static copy of /proc/self/status in the rootfs.' }],
+    }],
+  },
+  'device-nodes-devfs': {
+    valid: [{ name: 'config path', facts: [str('/etc/app.conf')] }],
+    invalid: [{ name: '/dev/urandom', facts: [str('/dev/urandom', 22)], findings: [{ message: '/dev/urandom (at src/app.c:22) must be provided by devfs', facts: [0] }] }],
+  },
+  'tty-ioctl': {
+    valid: [{ name: 'non-tty ioctl', facts: [sym('ioctl', 72, { 1: 'FIONBIO' })] }],
+    invalid: [{
+      name: 'TIOCGWINSZ and tcsetattr', facts: [sym('ioctl', 70, { 1: 'TIOCGWINSZ' }), sym('tcsetattr', 71)],
+      findings: [
+        { message: 'ioctl at src/app.c:70 drives a terminal; Unikraft only has a serial console', facts: [0] },
+        { message: 'tcsetattr at src/app.c:71 drives a terminal; Unikraft only has a serial console', facts: [1] },
+      ],
+    }],
+  },
+  'nondeterminism-time': {
+    valid: [{ name: 'sleep', facts: [sym('sleep')] }],
+    invalid: [{ name: 'time', facts: [sym('time', 73)], findings: [{ message: 'time at src/app.c:73 reads the clock (non-deterministic input)', facts: [0] }] }],
+  },
+  'nondeterminism-random': {
+    valid: [{ name: 'seeded PRNG', facts: [sym('rand')] }],
+    invalid: [{ name: 'getrandom syscall', facts: [sys('getrandom')], findings: [{ message: 'getrandom at bin/app draws random numbers (non-deterministic input)', facts: [0] }] }],
+  },
+  'nondeterminism-cycle-counter': {
+    valid: [{ name: 'clock_gettime', facts: [sym('clock_gettime')] }],
+    invalid: [{ name: '__rdtsc', facts: [sym('__rdtsc', 74)], findings: [{ message: '__rdtsc at src/app.c:74 reads the cycle counter (non-deterministic input)', facts: [0] }] }],
+  },
+  'unresolved-syscall-number': {
+    valid: [{ name: 'parse error is not a syscall', facts: [unk('parse-error', 'C parse error in line 3')] }],
+    invalid: [{
+      name: 'syscall(nr)', facts: [unk('indirect-syscall', 'syscall(nr): the number is not a constant', 31)],
+      findings: [{ message: 'unresolved syscall at src/app.c:31: syscall(nr): the number is not a constant', facts: [0] }],
+    }],
+  },
+  'unresolved-library': {
+    valid: [{ name: 'an import is not a missing library', facts: [imp('SSL_new')] }],
+    invalid: [{
+      name: 'libfoo not found', facts: [unk('unresolved-library', 'libfoo.so.2 not found (needed by bin/app)')],
+      findings: [{ message: 'libfoo.so.2 not found (needed by bin/app)', facts: [0] }],
+    }],
+  },
+};
