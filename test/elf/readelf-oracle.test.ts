@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadElf } from '../../src/extract/elf/resolve-libraries.js';
+import { elfFacts } from '../../src/extract/elf/facts.js';
 import { buildFixtures, run } from '../helpers/tools.js';
 
 /** What readelf says about a file, parsed from its text output. */
@@ -73,7 +74,7 @@ function compare(path: string): void {
 }
 
 const dir = buildFixtures('elf');
-const fixtures = ['libgreet.so.2', 'hello', 'plain-nopie', 'plain-pie', 'plain-static', 'plain-rpath', 'plain-stripped'];
+const fixtures = ['libgreet.so.2', 'hello', 'plain-nopie', 'plain-pie', 'plain-static', 'plain-rpath', 'plain-stripped', 'plain-aarch64', 'plain-aarch64-static'];
 const system = ['/usr/bin/ls', '/usr/lib/x86_64-linux-gnu/libc.so.6', '/usr/bin/bash', '/usr/lib/x86_64-linux-gnu/libstdc++.so.6', '/usr/bin/sqlite3'].filter((p) => existsSync(p));
 
 describe('ELF facts agree with readelf', () => {
@@ -82,6 +83,13 @@ describe('ELF facts agree with readelf', () => {
 });
 
 describe('fixture properties the oracle relies on', () => {
+  test('aarch64 builds are read fully; another machine is an unsupported-arch unknown, not a crash', () => {
+    expect(ours(join(dir, 'plain-aarch64')).info).toMatchObject({ machine: 'aarch64', linking: 'dynamic', interpreter: '/lib/ld-linux-aarch64.so.1' });
+    expect(ours(join(dir, 'plain-aarch64-static')).info).toMatchObject({ machine: 'aarch64', linking: 'static' });
+    const arm = loadElf(join(dir, 'plain-arm32-machine'));
+    expect(arm.decoded.info.machine).toBe('arm');
+    expect(elfFacts(arm).filter((f) => f.kind === 'unknown').map((f) => f.kind === 'unknown' && f.reason)).toEqual(['unsupported-arch']);
+  });
   test('the shared library has a SONAME, versioned exports and TLS', () => {
     const { info } = ours(join(dir, 'libgreet.so.2'));
     expect(info.soname).toBe('libgreet.so.2');
