@@ -35,6 +35,8 @@ export interface Expansion {
 
 const TOKEN = /[A-Za-z_]\w*|\.?\d[\w.]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|##|#|\.\.\.|\S/g;
 const IDENT = /^[A-Za-z_]\w*$/;
+// keywords followed by `(` in a macro body are statements and operators, not calls
+const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', '_Alignof', 'alignof', '__typeof__', 'typeof', '_Generic', 'defined', '__attribute__', '__builtin_expect', 'do', 'else', 'case']);
 const MAX_DEPTH = 8;
 const bodyTokens = new WeakMap<MacroDef, string[]>();
 
@@ -130,6 +132,7 @@ function expandUncached(table: MacroTable, name: string, args: readonly string[]
         if (!IDENT.test(t) || toks[i - 1] === '##' || toks[i + 1] === '##') continue;
         if (toks[i + 1] === '(') {
           const { args: callArgs, end } = splitArgs(toks, i + 1);
+          if (KEYWORDS.has(t)) { for (const a of callArgs) scanText(a, via); i = end; continue; }
           visitCall(t, callArgs, via);
           i = end;
         } else if (t !== macro && table.get(t)?.some((d) => d.params === null)) {
@@ -146,7 +149,7 @@ function expandUncached(table: MacroTable, name: string, args: readonly string[]
   const scanText = (text: string, via: string[]): void => {
     const toks = tokenize(text);
     for (let i = 0; i < toks.length; i++) {
-      if (IDENT.test(toks[i]) && toks[i + 1] === '(') {
+      if (IDENT.test(toks[i]) && toks[i + 1] === '(' && !KEYWORDS.has(toks[i])) {
         const { args: a, end } = splitArgs(toks, i + 1);
         visitCall(toks[i], a, via);
         i = end;

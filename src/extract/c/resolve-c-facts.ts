@@ -54,7 +54,13 @@ export function resolveFileFacts(file: string, scan: FileScan, rc: ResolveContex
     bag.add({ kind: 'unknown', reason, message, evidence: [evidence(file, extractor, ctx)] });
 
   const call = (name: string, args: readonly string[], ctx: SiteContext, chain?: string[]): void => {
-    if (rc.defined.has(name) || !rc.libcFunctions.has(name)) return;
+    if (rc.defined.has(name)) return;
+    // these say what they do whether or not the libc list has them (Unikraft's musl declares but does not build syscall())
+    if (name === 'syscall') syscallCall(args, ctx);
+    if (name === 'dlopen' || name === 'dlsym') {
+      unknown(name, `${name}(${args.join(', ')}): code loaded or looked up at run time is not analysed`, ctx, 'c.call');
+    }
+    if (!rc.libcFunctions.has(name)) return;
     const consts: Record<number, string> = {};
     args.forEach((a, i) => {
       const c = constantArgText(expandObjectText(rc.macros, a));
@@ -67,10 +73,6 @@ export function resolveFileFacts(file: string, scan: FileScan, rc: ResolveContex
       const lit = expandObjectText(rc.macros, args[pathArg]);
       const seenAsLiteral = /^"\/(proc|sys|etc|dev)\//.test(args[pathArg].trim());
       if (/^"[^"]*"$/.test(lit) && !seenAsLiteral) bag.add({ kind: 'string', value: lit.slice(1, -1), evidence: [evidence(file, 'c.path-arg', ctx, chain)] });
-    }
-    if (name === 'syscall') syscallCall(args, ctx);
-    if (name === 'dlopen' || name === 'dlsym') {
-      unknown(name, `${name}(${args.join(', ')}): code loaded or looked up at run time is not analysed`, ctx, 'c.call');
     }
   };
 
@@ -156,8 +158,15 @@ export function resolveFileFacts(file: string, scan: FileScan, rc: ResolveContex
     bag.add({ kind: 'syscall', name, nr, arch, class: 'program', evidence: [evidence(file, 'c.asm', ctx)] });
   }
 
-  for (const e of scan.errors) {
+  // a file the grammar cannot follow (heavy macros) would otherwise drown the report
+  const MAX_ERRORS = 20;
+  if (scan.errors.length > MAX_ERRORS) {
+    const rest = scan.errors.slice(MAX_ERRORS);
+    unknown('parse-error', `${rest.length} more C parse-error regions from line ${rest[0].ctx.line} on`, rest[0].ctx, 'c.parse-error');
+  }
+  for (const e of scan.errors.slice(0, MAX_ERRORS)) {
     const span = e.endLine > e.ctx.line ? `lines ${e.ctx.line}-${e.endLine}` : `line ${e.ctx.line}`;
-    unknown('parse-error', `C parse error in ${span}: code here may hide calls`, e.ctx, 'c.parse-error');
+    const what = e.missing ? `missing ${e.missing === e.missing.toLowerCase() && /^\w+$/.test(e.missing) ? e.missing : `'${e.missing}'`}` : 'parse error';
+    unknown('parse-error', `C ${what} in ${span}: code here may hide calls`, e.ctx, 'c.parse-error');
   }
 }

@@ -34,7 +34,7 @@ export interface FileScan {
   strings: { value: string; ctx: SiteContext }[];
   asms: { code: string; inputs: { constraint: string; value: string }[]; ctx: SiteContext }[];
   macros: { def: MacroDef; ctx: SiteContext }[];
-  errors: { ctx: SiteContext; endLine: number }[];
+  errors: { ctx: SiteContext; endLine: number; missing?: string }[];
   /** Functions defined in this file (their calls are not libc calls). */
   functions: Set<string>;
   /** Variables and parameters declared in this file (a bare use of these is not a function pointer). */
@@ -52,6 +52,7 @@ const QUERY = `
 (gnu_asm_expression) @asm
 (string_literal) @string
 (ERROR) @error
+(MISSING) @missing
 (argument_list (identifier) @ref)
 (init_declarator value: (identifier) @ref)
 (assignment_expression right: (identifier) @ref)
@@ -184,6 +185,11 @@ export function scanCTree(c: CParser, tree: Tree, env: MacroEnv): FileScan {
         if (node.startIndex < lastErrorEnd) break;
         lastErrorEnd = node.endIndex;
         out.errors.push({ ctx, endLine: node.endPosition.row + 1 });
+        break;
+      case 'missing':
+        // the parser inserted a token the text lacks (an unclosed parenthesis, a missing operand)
+        if (node.startIndex < lastErrorEnd) break;
+        out.errors.push({ ctx, endLine: ctx.line, missing: node.type });
         break;
     }
   }
