@@ -1,0 +1,171 @@
+import type { Arch } from '../../model/index.js';
+import type { LoadedElf } from './resolve-libraries.js';
+import { EM_AARCH64 } from './reader.js';
+import { readSymbols } from './symbols.js';
+import { findExecRanges, findFunctions, functionOf, rangeOf, type ExecRange, type FunctionTable } from './functions.js';
+import { readRelocations, resolveSlot, type SlotTarget } from './plt.js';
+import { findDataPointers, findExports, findInitAddresses } from './module-roots.js';
+import type { CodeScanner, ScanFunction, ScanSink } from './scan-types.js';
+import { x86Scanner } from './syscalls-x86_64.js';
+import { aarch64Scanner } from './syscalls-aarch64.js';
+import { resolveWrappers } from './wrappers.js';
+
+export const GRAPH_VERSION = 1;
+/** Unknown site kinds stored in ModuleGraph.unknownSites. */
+export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
+
+/**
+ * One module's call graph with syscall sites: the unit cached on disk by content hash. Functions are
+ * indices into `names`/`starts`; per-function lists are flat number arrays to keep the cache small.
+ */
+export interface ModuleGraph {
+  version: number;
+  arch: Arch;
+  sha256: string;
+  names: string[];
+  starts: number[];
+  /** Callees: direct calls and jumps, fall-through, local GOT slots, code that takes a function's address. */
+  calls: number[][];
+  /** Functions whose address the function's code takes (lea, adrp+add, absolute immediates): not calls. */
+  refs: number[][];
+  /** Import calls: flat pairs [importIndex, siteAddress]. */
+  imports: number[][];
+  importNames: string[];
+  importWeak: boolean[];
+  /** Syscall sites: flat triples [nr, siteAddress, wrapperFunction or -1]. */
+  sites: number[][];
+  /** Unresolved sites: flat pairs [siteAddress, U_*]. */
+  unknownSites: number[][];
+  /** Parameter index holding the syscall number when the function is a syscall wrapper, else -1. */
+  wrapperParam: number[];
+  /** Indirect calls (count) per function; indirect non-table jumps count as well. */
+  indirect: number[];
+  exports: Record<string, number>;
+  dataRoots: number[];
+  initRoots: number[];
+  entry: number;
+}
+
+/** Scanner for a machine, or undefined when ukport cannot decode it. */
+export function scannerFor(machine: number, elfClass: number): CodeScanner | undefined {
+  if (elfClass !== 64) return undefined;
+  return machine === EM_AARCH64 ? aarch64Scanner : machine === 62 ? x86Scanner : undefined;
+}
+
+/** Builds the call graph of one ELF: functions, edges, imports, syscall sites and wrappers. */
+export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGraph {
+  const { elf, decoded } = mod;
+  const ranges = findExecRanges(elf);
+  const relocs = readRelocations(elf, decoded.dynsym, decoded.versions);
+  const symbols = [...readSymbols(elf, 'symtab'), ...decoded.dynsym];
+  const initAddrs = findInitAddresses(elf, relocs);
+  const entryAddr = elf.entry <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(elf.entry) : 0;
+  const fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs]);
+  const n = fns.starts.length;
+  const startIndex = new Map<number, number>(fns.starts.map((a, i) => [a, i]));
+  const g: ModuleGraph = {
+    version: GRAPH_VERSION, arch: scanner.arch, sha256: decoded.info.sha256, names: fns.names, starts: fns.starts,
+    calls: Array.from({ length: n }, () => []), refs: Array.from({ length: n }, () => []), imports: Array.from({ length: n }, () => []), importNames: [], importWeak: [],
+    sites: Array.from({ length: n }, () => []), unknownSites: Array.from({ length: n }, () => []),
+    wrapperParam: new Array<number>(n).fill(-1), indirect: new Array<number>(n).fill(0),
+    exports: {}, dataRoots: [], initRoots: [], entry: startIndex.get(entryAddr) ?? -1,
+  };
+  const importIndex = new Map<string, number>();
+  const plt = readPltMap(elf.buf, ranges, scanner);
+  const rawSites = new Map<number, number[]>();
+  const branchSites: { fn: number; addr: number; callee: number }[] = [];
+
+  const addImport = (fn: number, t: SlotTarget & { kind: 'import' }, addr: number): void => {
+    let i = importIndex.get(t.name);
+    if (i === undefined) { i = g.importNames.length; importIndex.set(t.name, i); g.importNames.push(t.name); g.importWeak.push(t.weak); }
+    g.imports[fn].push(i, addr);
+  };
+  const addEdge = (fn: number, callee: number): void => { if (callee !== fn && !g.calls[fn].includes(callee)) g.calls[fn].push(callee); };
+  const toTarget = (fn: number, t: SlotTarget | undefined, addr: number, control: boolean): void => {
+    if (!t) { if (control) g.indirect[fn]++; return; }
+    if (t.kind === 'import') { if (t.func) addImport(fn, t, addr); return; }
+    codeTarget(fn, t.addr, addr, control);
+  };
+  const codeTarget = (fn: number, target: number, addr: number, control: boolean): void => {
+    const ri = rangeOf(ranges, target);
+    if (ri < 0) { if (control) g.indirect[fn]++; return; }
+    if (ranges[ri].plt) {
+      const slot = plt.get(target);
+      if (slot !== undefined) toTarget(fn, resolveSlot(elf, relocs, slot), addr, control);
+      return; // PLT0 / lazy binding: ld.so's resolver, analysed as its own module
+    }
+    const callee = functionOf(fns, target);
+    if (callee < 0) return;
+    if (control) { addEdge(fn, callee); branchSites.push({ fn, addr, callee }); }
+    else if (target === fns.starts[callee] && !g.refs[fn].includes(callee)) g.refs[fn].push(callee);
+  };
+
+  const sink: ScanSink = {
+    syscall: (fn, addr, abi) => {
+      if (abi === 32) g.unknownSites[fn].push(addr, U_ABI32);
+      else { let l = rawSites.get(fn); if (!l) rawSites.set(fn, (l = [])); l.push(addr); }
+    },
+    branch: (fn, addr, target, isCall) => {
+      if (!isCall && target >= fns.starts[fn] && target < fns.ends[fn]) return;
+      codeTarget(fn, target, addr, true);
+    },
+    slotRef: (fn, addr, slot, control) => toTarget(fn, resolveSlot(elf, relocs, slot), addr, control),
+    addressRef: (fn, addr, target) => { if (startIndex.has(target) || plt.has(target)) codeTarget(fn, target, addr, false); },
+    immediate: (fn, addr, value) => { if (startIndex.has(value) || plt.has(value)) codeTarget(fn, value, addr, false); },
+    indirect: (fn) => { g.indirect[fn]++; },
+    decodeError: (fn, addr) => {
+      const u = g.unknownSites[fn];
+      if (u.length < 16) u.push(addr, U_DECODE);
+    },
+    end: (fn, fallsThrough) => {
+      const next = fn + 1;
+      if (fallsThrough && next < n && fns.starts[next] === fns.ends[fn]) addEdge(fn, next);
+    },
+  };
+  forEachRange(elf.buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, sink));
+
+  resolveWrappers(g, fns, ranges, elf.buf, scanner, rawSites, branchSites);
+
+  for (const e of findExports(decoded.dynsym, decoded.versions)) {
+    const i = startIndex.get(e.addr) ?? functionOf(fns, e.addr);
+    if (i >= 0) g.exports[e.key] = i;
+  }
+  const isStart = (a: number): boolean => startIndex.has(a);
+  g.dataRoots = [...new Set(findDataPointers(elf, relocs, isStart).map((a) => startIndex.get(a)!))];
+  g.initRoots = [...new Set(initAddrs.map((a) => startIndex.get(a) ?? -1).filter((i) => i >= 0))];
+  return g;
+}
+
+/** Calls EACH with the bytes of every non-PLT range and the functions inside it. */
+export function forEachRange(buf: Buffer, ranges: ExecRange[], fns: FunctionTable,
+  each: (bytes: Uint8Array, r: ExecRange, list: ScanFunction[]) => void): void {
+  const per = ranges.map(() => [] as ScanFunction[]);
+  for (let i = 0; i < fns.starts.length; i++) per[fns.range[i]].push({ index: i, start: fns.starts[i], end: fns.ends[i] });
+  ranges.forEach((r, ri) => {
+    if (r.plt || per[ri].length === 0) return;
+    each(buf.subarray(r.offset, r.offset + (r.end - r.start)), r, per[ri]);
+  });
+}
+
+/** PLT entry address → GOT slot it jumps through, from the PLT sections' own code. */
+function readPltMap(buf: Buffer, ranges: ExecRange[], scanner: CodeScanner): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const r of ranges) {
+    if (!r.plt) continue;
+    const chunk = 16;
+    const list: ScanFunction[] = [];
+    for (let a = r.start, i = 0; a < r.end && i < 1_000_000; a += chunk, i++) list.push({ index: i, start: a, end: Math.min(a + chunk, r.end) });
+    const sink: ScanSink = {
+      syscall() {}, branch() {}, addressRef() {}, immediate() {}, indirect() {}, decodeError() {}, end() {},
+      slotRef: (fn, addr, slot, control) => {
+        if (!control) return;
+        const entry = list[fn].start;
+        if (!map.has(entry)) map.set(entry, slot);
+        // aarch64 PLT entries may start with `bti c`; x86 IBT ones with endbr64: map the jump's own address too
+        if (!map.has(addr)) map.set(addr, slot);
+      },
+    };
+    scanner.scan(buf.subarray(r.offset, r.offset + (r.end - r.start)), r.start, list, sink);
+  }
+  return map;
+}

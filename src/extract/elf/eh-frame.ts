@@ -1,0 +1,116 @@
+import type { ElfFile } from './reader.js';
+
+const MAX_RECORDS = 2_000_000;
+
+/**
+ * Start addresses of the functions described by .eh_frame FDEs. Stripped code keeps its unwind tables, so
+ * these give function boundaries where no symbol does. Malformed records end the walk (never throw).
+ */
+export function readFdeStarts(elf: ElfFile): number[] {
+  const sec = elf.section('.eh_frame');
+  if (!sec || sec.type === 8 || sec.offset + sec.size > elf.buf.length) return [];
+  const buf = elf.buf, base = sec.offset, end = sec.offset + sec.size, secAddr = Number(sec.addr);
+  const cieEnc = new Map<number, number>();
+  const starts: number[] = [];
+  let p = base;
+  for (let n = 0; n < MAX_RECORDS && p + 8 <= end; n++) {
+    let len = buf.readUInt32LE(p), hdr = 4;
+    if (len === 0) { p += 4; continue; }
+    if (len === 0xffffffff) {
+      if (p + 12 > end) break;
+      const l64 = buf.readBigUInt64LE(p + 4);
+      if (l64 > BigInt(end - p)) break;
+      len = Number(l64); hdr = 12;
+    }
+    const body = p + hdr, next = body + len;
+    if (next > end || len < 4) break;
+    const id = buf.readUInt32LE(body);
+    if (id === 0) {
+      const enc = readCieEncoding(buf, body + 4, next);
+      cieEnc.set(p, enc);
+    } else {
+      const ciePos = body - id;
+      const enc = cieEnc.get(ciePos) ?? (ciePos >= base && ciePos < end ? readCieAt(buf, ciePos, end, cieEnc) : undefined);
+      if (enc !== undefined) {
+        const field = body + 4;
+        const v = readEncoded(buf, field, next, enc, secAddr + (field - base));
+        if (v !== undefined && v > 0) starts.push(v);
+      }
+    }
+    p = next;
+  }
+  return starts;
+}
+
+function readCieAt(buf: Buffer, p: number, end: number, cache: Map<number, number>): number | undefined {
+  if (p + 8 > end) return undefined;
+  const len = buf.readUInt32LE(p);
+  if (len === 0xffffffff || p + 4 + len > end) return undefined;
+  const enc = readCieEncoding(buf, p + 8, p + 4 + len);
+  cache.set(p, enc);
+  return enc;
+}
+
+/** The FDE pointer encoding ('R' augmentation) of a CIE; absptr when absent. */
+function readCieEncoding(buf: Buffer, p: number, end: number): number {
+  if (p >= end) return 0;
+  const version = buf[p++];
+  const augStart = p;
+  while (p < end && buf[p] !== 0) p++;
+  const aug = buf.toString('latin1', augStart, p);
+  p++;
+  if (aug.includes('eh')) p += 8;
+  p = skipLeb(buf, p, end); // code alignment
+  p = skipLeb(buf, p, end); // data alignment
+  p = version === 1 ? p + 1 : skipLeb(buf, p, end);
+  if (!aug.startsWith('z')) return 0;
+  p = skipLeb(buf, p, end);
+  for (const c of aug.slice(1)) {
+    if (p >= end) return 0;
+    if (c === 'R') return buf[p];
+    if (c === 'L') p++;
+    else if (c === 'P') {
+      const penc = buf[p++];
+      p += encodedSize(penc, buf, p, end);
+    } else if (c !== 'S' && c !== 'B' && c !== 'G') return 0;
+  }
+  return 0;
+}
+
+function skipLeb(buf: Buffer, p: number, end: number): number {
+  while (p < end && (buf[p] & 0x80) !== 0) p++;
+  return p + 1;
+}
+
+function encodedSize(enc: number, buf: Buffer, p: number, end: number): number {
+  switch (enc & 0x0f) {
+    case 0x00: case 0x04: case 0x0c: return 8;
+    case 0x02: case 0x0a: return 2;
+    case 0x03: case 0x0b: return 4;
+    case 0x01: case 0x09: return skipLeb(buf, p, end) - p;
+    default: return 0;
+  }
+}
+
+function readEncoded(buf: Buffer, p: number, end: number, enc: number, fieldAddr: number): number | undefined {
+  if (enc === 0xff) return undefined;
+  let v: number;
+  const size = encodedSize(enc, buf, p, end);
+  if (size === 0 || p + size > end) return undefined;
+  switch (enc & 0x0f) {
+    case 0x00: case 0x04: case 0x0c: {
+      const b = (enc & 0x0f) === 0x0c ? buf.readBigInt64LE(p) : buf.readBigUInt64LE(p);
+      if (b > BigInt(Number.MAX_SAFE_INTEGER) || b < -BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+      v = Number(b); break;
+    }
+    case 0x02: v = buf.readUInt16LE(p); break;
+    case 0x0a: v = buf.readInt16LE(p); break;
+    case 0x03: v = buf.readUInt32LE(p); break;
+    case 0x0b: v = buf.readInt32LE(p); break;
+    default: return undefined;
+  }
+  const app = enc & 0x70;
+  if (app === 0x10) v += fieldAddr;
+  else if (app !== 0) return undefined;
+  return v;
+}

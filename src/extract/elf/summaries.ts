@@ -1,0 +1,190 @@
+import type { Evidence } from '../../model/index.js';
+import type { LoadedElf } from './resolve-libraries.js';
+import type { CodeScanner } from './scan-types.js';
+import { findExecRanges, rangeOf } from './functions.js';
+import { CONST } from './reg-state.js';
+import type { ModuleGraph } from './call-graph.js';
+
+/** One module of the program as the composition sees it. */
+export interface ProgramModule { loaded: LoadedElf; graph: ModuleGraph; role: 'main' | 'interp' | 'library' }
+
+/** A syscall number reached at one site, with the node (function) it sits in. */
+export interface SiteHit { nr: number; node: number; addr: number; via?: string; program: boolean }
+/** A site that could not be resolved. */
+export interface UnknownHit { reason: 'indirect-syscall' | 'syscall-32bit-abi' | 'decode-error' | 'unresolved-library'; node: number; addr: number; message: string; program: boolean }
+
+/** What is reachable, per node; `parent` gives evidence chains. */
+export interface Reach {
+  mods: ProgramModule[];
+  offset: number[];
+  parent: Int32Array;
+  label: Map<number, string>;
+  hits: SiteHit[];
+  unknowns: UnknownHit[];
+  indirect: number;
+  addressTaken: number;
+}
+
+const MAX_CHAIN = 8;
+/** ld.so finds these libc entry points by name, not through relocations (glibc 2.32+: __libc_early_init). */
+const LOADER_CALLBACKS = ['__libc_early_init'];
+
+/** Native-mode hook: an import served by a libc summary instead of a library of the closure. */
+export type ImportOverride = (name: string, from: ProgramModule) => { syscalls: string[]; source: string } | undefined;
+
+/**
+ * Reachability over all modules' call graphs. Pass 1 starts at the program's own roots (main, its
+ * constructors, functions whose address its start-up code passes on); pass 2 at loader and libc start-up
+ * roots (PT_INTERP entry, library constructors, the executable's entry). Sites first reached in pass 2 are
+ * start-up only. An indirect call makes every data-referenced function of every module reachable.
+ */
+export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, override?: ImportOverride): Reach & { overridden: { name: string; syscalls: string[]; source: string; node: number; program: boolean }[] } {
+  const offset: number[] = [];
+  let total = 0;
+  for (const m of mods) { offset.push(total); total += m.graph.names.length; }
+  const modOf = (id: number): number => { let i = offset.length - 1; while (offset[i] > id) i--; return i; };
+  const parent = new Int32Array(total).fill(-2);
+  const label = new Map<number, string>();
+  const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0 };
+  const overridden: { name: string; syscalls: string[]; source: string; node: number; program: boolean }[] = [];
+  const resolved = new Map<string, number>();
+  const queue: number[] = [];
+  let program = true;
+  const dataDone = [false, false];
+
+  const visit = (id: number, from: number, why?: string): void => {
+    if (parent[id] !== -2) return;
+    parent[id] = from;
+    if (why) label.set(id, why);
+    queue.push(id);
+  };
+  const resolveImport = (name: string): number => {
+    const hit = resolved.get(name);
+    if (hit !== undefined) return hit;
+    const plain = name.replace(/@.*$/, '');
+    let out = -1;
+    for (const key of name === plain ? [name] : [name, plain]) {
+      for (let m = 0; m < mods.length && out < 0; m++) {
+        const f = mods[m].graph.exports[key];
+        if (f !== undefined) out = offset[m] + f;
+      }
+      if (out >= 0) break;
+    }
+    resolved.set(name, out);
+    return out;
+  };
+  const enqueueData = (): void => {
+    const pass = program ? 0 : 1;
+    if (dataDone[pass]) return;
+    dataDone[pass] = true;
+    mods.forEach((m, mi) => {
+      // the loader's own function pointers are start-up machinery
+      if (program && m.role === 'interp') return;
+      for (const f of m.graph.dataRoots) visit(offset[mi] + f, -1, `(address taken) ${m.graph.names[f]}`);
+    });
+  };
+
+  const process = (id: number): void => {
+    const mi = modOf(id), mod = mods[mi], g = mod.graph, f = id - offset[mi];
+    for (const c of g.calls[f]) visit(offset[mi] + c, id);
+    for (const c of g.refs[f]) visit(offset[mi] + c, id);
+    const imps = g.imports[f];
+    for (let i = 0; i < imps.length; i += 2) {
+      const name = g.importNames[imps[i]], addr = imps[i + 1];
+      const ov = override?.(name, mod);
+      if (ov) { overridden.push({ name, ...ov, node: id, program }); continue; }
+      const target = resolveImport(name);
+      if (target < 0) {
+        if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, message: `imported function ${name} not found in any loaded library` });
+        continue;
+      }
+      visit(target, id, name);
+      const tm = modOf(target), tg = mods[tm].graph, tf = target - offset[tm];
+      if (tg.wrapperParam[tf] >= 0) wrapperCall(r, mod, scanner, id, f, addr, name, tg.wrapperParam[tf], program);
+    }
+    if (g.indirect[f] > 0) { r.indirect += g.indirect[f]; enqueueData(); }
+    const s = g.sites[f];
+    for (let i = 0; i < s.length; i += 3) r.hits.push({ nr: s[i], node: id, addr: s[i + 1], via: s[i + 2] >= 0 ? g.names[s[i + 2]] : undefined, program });
+    const u = g.unknownSites[f];
+    for (let i = 0; i < u.length; i += 2) {
+      const reason = u[i + 1] === 1 ? 'syscall-32bit-abi' : u[i + 1] === 2 ? 'decode-error' : 'indirect-syscall';
+      const message = reason === 'decode-error' ? 'undecodable bytes inside a reachable function'
+        : reason === 'syscall-32bit-abi' ? '32-bit syscall ABI (int 0x80 / sysenter / x32) in 64-bit code' : 'syscall number not a constant at this site';
+      r.unknowns.push({ reason, node: id, addr: u[i], program, message });
+    }
+  };
+  const drain = (): void => { while (queue.length > 0) process(queue.shift()!); };
+
+  const main = mods.findIndex((m) => m.role === 'main');
+  const mg = mods[main].graph;
+  const mainFn = mg.names.indexOf('main');
+  if (mainFn >= 0) visit(offset[main] + mainFn, -1, '(program) main');
+  // Static binaries: libc's own constructors live in the executable's init arrays; they are start-up.
+  const staticMain = !mods.some((m) => m.role !== 'main');
+  if (mg.entry >= 0) for (const f of mg.refs[mg.entry]) visit(offset[main] + f, -1, `(passed by entry) ${mg.names[f]}`);
+  if (!staticMain) for (const f of mg.initRoots) visit(offset[main] + f, -1, `(constructor) ${mg.names[f]}`);
+  drain();
+  program = false;
+  if (dataDone[0]) enqueueData();
+  if (mg.entry >= 0) visit(offset[main] + mg.entry, -1, `(entry) ${mg.names[mg.entry]}`);
+  mods.forEach((m, mi) => {
+    if (m.role === 'interp' && m.graph.entry >= 0) visit(offset[mi] + m.graph.entry, -1, `(loader entry) ${m.graph.names[m.graph.entry]}`);
+    for (const f of m.graph.initRoots) visit(offset[mi] + f, -1, `(constructor) ${m.graph.names[f]}`);
+    for (const cb of LOADER_CALLBACKS) {
+      const f = m.graph.exports[cb];
+      if (f !== undefined && m.role !== 'main') visit(offset[mi] + f, -1, `(loader callback) ${cb}`);
+    }
+  });
+  drain();
+  r.addressTaken = mods.reduce((a, m) => a + m.graph.dataRoots.length, 0);
+  return { ...r, overridden };
+}
+
+/** A call to another module's syscall wrapper: recover the number from the caller's argument register. */
+function wrapperCall(r: Reach, mod: ProgramModule, scanner: CodeScanner, id: number, f: number, addr: number, name: string, param: number, program: boolean): void {
+  const { elf } = mod.loaded;
+  const ranges = findExecRanges(elf);
+  const start = mod.graph.starts[f], ri = rangeOf(ranges, start);
+  if (ri < 0) return;
+  const end = Math.min(f + 1 < mod.graph.starts.length ? mod.graph.starts[f + 1] : Infinity, ranges[ri].end);
+  const rg = ranges[ri];
+  const st = scanner.flow(elf.buf.subarray(rg.offset, rg.offset + (rg.end - rg.start)), rg.start, start, end, [{ addr }]).get(addr);
+  const reg = scanner.argRegs[param];
+  if (st && reg !== undefined && st.kind[reg] === CONST && st.val[reg] < 4096) r.hits.push({ nr: st.val[reg], node: id, addr, via: name, program });
+  else r.unknowns.push({ reason: 'indirect-syscall', node: id, addr, program, message: `syscall number passed to ${name} is not a constant` });
+}
+
+/** Display name of a node: the function's name. */
+export function nodeName(r: Reach, id: number): { mod: ProgramModule; name: string } {
+  let mi = r.offset.length - 1;
+  while (r.offset[mi] > id) mi--;
+  return { mod: r.mods[mi], name: r.mods[mi].graph.names[id - r.offset[mi]] };
+}
+
+/** Chain from a root to NODE (import names where it crosses modules), bounded to MAX_CHAIN entries. */
+export function chainTo(r: Reach, node: number, last: string): string[] {
+  const out: string[] = [last];
+  let id = node;
+  for (let steps = 0; id >= 0 && steps < 10_000; steps++) {
+    const { name } = nodeName(r, id);
+    out.push(name);
+    const l = r.label.get(id);
+    if (l && l.replace(/@.*$/, '') !== name) out.push(l);
+    id = r.parent[id];
+  }
+  out.reverse();
+  return out.length <= MAX_CHAIN ? out : [...out.slice(0, 3), '…', ...out.slice(out.length - (MAX_CHAIN - 4))];
+}
+
+/** Evidence for a site hit. */
+export function siteEvidence(r: Reach, node: number, addr: number, last: string, via?: string): Evidence {
+  const { mod, name } = nodeName(r, node);
+  return {
+    artifact: mod.loaded.path,
+    extractor: `${mod.graph.arch}.${via ? 'syscall-wrapper' : 'syscall-site'}`,
+    address: '0x' + addr.toString(16),
+    function: name,
+    chain: chainTo(r, node, last),
+    ...(via ? { detail: `number passed to ${via}` } : {}),
+  };
+}

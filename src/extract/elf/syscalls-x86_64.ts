@@ -1,0 +1,175 @@
+import { Code, Mnemonic, Decoder, DecoderOptions, FlowControl, Instruction, InstructionInfoFactory, OpAccess, OpKind, Register, RegisterExt } from 'iced-x86';
+import type { CodeScanner, FlowQuery, ScanSink } from './scan-types.js';
+import { RegState, runFlow } from './reg-state.js';
+
+const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSI = 6, RDI = 7, R8 = 8, R9 = 9, R10 = 10, R11 = 11;
+/** SysV argument registers in order: rdi, rsi, rdx, rcx, r8, r9. */
+const ARG_REGS = [RDI, RSI, RDX, RCX, R8, R9];
+const CALLER_SAVED = [RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11];
+void RBX;
+
+/** Register enum value → full GPR index 0..15 (RAX..R15), or -1. */
+const GPR = buildGprTable();
+function buildGprTable(): Int8Array {
+  const t = new Int8Array(512).fill(-1);
+  for (let r = 1; r < 512; r++) {
+    if (Register[r] === undefined) continue;
+    if (RegisterExt.isGPR(r)) t[r] = RegisterExt.fullRegister(r) - Register.RAX;
+  }
+  return t;
+}
+
+const WRITES = new Set<number>([OpAccess.Write, OpAccess.CondWrite, OpAccess.ReadWrite, OpAccess.ReadCondWrite]);
+
+/** Per-instruction-code register effects, computed once with iced's InstructionInfoFactory. */
+interface CodeEffect { opWritten: boolean[]; implicit: number[] }
+const effects = new Map<number, CodeEffect>();
+let factory: InstructionInfoFactory | undefined;
+
+function effectOf(ins: Instruction): CodeEffect {
+  const hit = effects.get(ins.code);
+  if (hit) return hit;
+  factory ??= new InstructionInfoFactory();
+  const info = factory.info(ins);
+  const explicit = new Set<number>();
+  const opWritten: boolean[] = [];
+  for (let i = 0; i < ins.opCount; i++) {
+    opWritten.push(WRITES.has(info.opAccess(i)));
+    if (ins.opKind(i) === OpKind.Register) explicit.add(GPR[ins.opRegister(i)]);
+  }
+  const implicit: number[] = [];
+  for (const u of info.usedRegisters() as { register: Register; access: OpAccess; free(): void }[]) {
+    const g = GPR[u.register];
+    if (g >= 0 && WRITES.has(u.access) && !explicit.has(g) && !implicit.includes(g)) implicit.push(g);
+    u.free();
+  }
+  info.free();
+  const e = { opWritten, implicit };
+  effects.set(ins.code, e);
+  return e;
+}
+
+function isRipRelative(ins: Instruction): boolean {
+  return ins.memoryBase === Register.RIP;
+}
+
+/** x86-64 (iced-x86): pass 1 finds sites and edges; pass 2 recovers constants by forward data flow. */
+export const x86Scanner: CodeScanner = {
+  arch: 'x86_64',
+  nrReg: RAX,
+  argRegs: ARG_REGS,
+  scan(bytes, base, fns, sink) {
+    const dec = new Decoder(64, bytes, DecoderOptions.None);
+    const ins = new Instruction();
+    try {
+      for (const f of fns) scanFunction(dec, ins, base, f.index, f.start, f.end, sink);
+    } finally { ins.free(); dec.free(); }
+  },
+  flow(bytes, base, start, end, queries) {
+    const dec = new Decoder(64, bytes, DecoderOptions.None);
+    const ins = new Instruction();
+    try { return flowFunction(dec, ins, base, start, end, queries); } finally { ins.free(); dec.free(); }
+  },
+};
+
+function scanFunction(dec: Decoder, ins: Instruction, base: number, fi: number, start: number, end: number, sink: ScanSink): void {
+  dec.position = start - base;
+  dec.ip = BigInt(start);
+  let last = FlowControl.Next;
+  let ip = start;
+  while (ip < end && dec.canDecode) {
+    dec.decodeOut(ins);
+    const code = ins.code;
+    if (code === Code.INVALID) {
+      sink.decodeError(fi, ip);
+      // never stop at an unknown instruction: resynchronise one byte further
+      ip += 1; dec.position = ip - base; dec.ip = BigInt(ip);
+      last = FlowControl.Next;
+      continue;
+    }
+    const fc = ins.flowControl;
+    // padding after the last real instruction (nop, int3) says nothing about falling through
+    const mn = ins.mnemonic;
+    if (mn !== Mnemonic.Nop && mn !== Mnemonic.Int3) last = fc;
+    if (code === Code.Syscall) sink.syscall(fi, ip, 64);
+    else if (code === Code.Sysenter || (code === Code.Int_imm8 && ins.immediate8 === 0x80)) sink.syscall(fi, ip, 32);
+    else if (fc === FlowControl.Call || fc === FlowControl.UnconditionalBranch || fc === FlowControl.ConditionalBranch) {
+      if (ins.op0Kind === OpKind.NearBranch64) sink.branch(fi, ip, Number(ins.nearBranchTarget), fc === FlowControl.Call);
+    } else if (fc === FlowControl.IndirectCall || fc === FlowControl.IndirectBranch) {
+      if (ins.op0Kind === OpKind.Memory && isRipRelative(ins)) sink.slotRef(fi, ip, Number(ins.ipRelMemoryAddress), true, fc === FlowControl.IndirectCall);
+      else sink.indirect(fi, ip, fc === FlowControl.IndirectCall);
+    } else if (code === Code.Lea_r64_m || code === Code.Lea_r32_m) {
+      if (isRipRelative(ins)) sink.addressRef(fi, ip, Number(ins.ipRelMemoryAddress));
+    } else if (code === Code.Mov_r64_rm64 || code === Code.Push_rm64) {
+      if (ins.op1Kind === OpKind.Memory || ins.op0Kind === OpKind.Memory) {
+        if (isRipRelative(ins)) sink.slotRef(fi, ip, Number(ins.ipRelMemoryAddress), false, false);
+      }
+    } else if (code === Code.Mov_r32_imm32 || code === Code.Mov_rm64_imm32 || code === Code.Mov_r64_imm64 || code === Code.Pushq_imm32) {
+      if (ins.op0Kind === OpKind.Register || code === Code.Pushq_imm32) sink.immediate(fi, ip, Number(BigInt.asUintN(64, ins.immediate(code === Code.Pushq_imm32 ? 0 : 1))));
+    }
+    ip += ins.length;
+  }
+  // A function whose last instruction is a call ends in a noreturn callee (__stack_chk_fail, abort): compilers
+  // never let a returning call run off the end of a function, so only plain instructions fall through.
+  sink.end(fi, last === FlowControl.Next || last === FlowControl.ConditionalBranch);
+}
+
+/** Constants and parameters before each queried address, by the shared fixpoint driver. */
+function flowFunction(dec: Decoder, ins: Instruction, base: number, start: number, end: number, queries: FlowQuery[]): Map<number, RegState> {
+  return runFlow(start, end, RegState.entry(ARG_REGS), queries.map((q) => q.addr), (visit) => {
+    decodeRange(dec, ins, base, start, end, (ip) => {
+      const fc = ins.flowControl;
+      const direct = (fc === FlowControl.UnconditionalBranch || fc === FlowControl.ConditionalBranch) && ins.op0Kind === OpKind.NearBranch64;
+      const stops = fc === FlowControl.UnconditionalBranch || fc === FlowControl.IndirectBranch || fc === FlowControl.Return;
+      const mn = ins.mnemonic;
+      visit(ip, direct ? Number(ins.nearBranchTarget) : undefined, stops, (st) => transfer(ins, st), mn === Mnemonic.Nop || mn === Mnemonic.Int3);
+    });
+  });
+}
+
+function decodeRange(dec: Decoder, ins: Instruction, base: number, start: number, end: number, each: (ip: number) => void): void {
+  dec.position = start - base;
+  dec.ip = BigInt(start);
+  let ip = start;
+  while (ip < end && dec.canDecode) {
+    dec.decodeOut(ins);
+    if (ins.code === Code.INVALID) { ip += 1; dec.position = ip - base; dec.ip = BigInt(ip); continue; }
+    each(ip);
+    ip += ins.length;
+  }
+}
+
+/** Register effect of one instruction on the constant/parameter state. */
+function transfer(ins: Instruction, st: RegState): void {
+  const code = ins.code;
+  const r0 = ins.op0Kind === OpKind.Register ? GPR[ins.op0Register] : -1;
+  switch (code) {
+    case Code.Mov_r32_imm32: case Code.Mov_rm32_imm32:
+      if (r0 >= 0) { st.setConst(r0, ins.immediate32 >>> 0); return; }
+      break;
+    case Code.Mov_r64_imm64: case Code.Mov_rm64_imm32:
+      if (r0 >= 0) { const v = ins.immediate(1); st.setConst(r0, v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= 0n ? Number(v) : NaN); return; }
+      break;
+    case Code.Mov_r64_rm64: case Code.Mov_rm64_r64: case Code.Mov_r32_rm32: case Code.Mov_rm32_r32:
+      if (r0 >= 0 && ins.op1Kind === OpKind.Register) { st.copy(r0, GPR[ins.op1Register], code === Code.Mov_r32_rm32 || code === Code.Mov_rm32_r32); return; }
+      if (r0 >= 0 && code === Code.Mov_r64_rm64 && isRipRelative(ins)) { st.setSlot(r0, Number(ins.ipRelMemoryAddress)); return; }
+      break;
+    case Code.Xor_r32_rm32: case Code.Xor_rm32_r32: case Code.Xor_r64_rm64: case Code.Xor_rm64_r64:
+    case Code.Sub_r32_rm32: case Code.Sub_rm32_r32:
+      if (r0 >= 0 && ins.op1Kind === OpKind.Register && GPR[ins.op1Register] === r0) { st.setConst(r0, 0); return; }
+      break;
+    case Code.Lea_r64_m: case Code.Lea_r32_m:
+      if (r0 >= 0 && isRipRelative(ins)) { st.setConst(r0, Number(ins.ipRelMemoryAddress)); return; }
+      break;
+    case Code.Syscall:
+      st.clobber(RAX); st.clobber(RCX); st.clobber(R11); return;
+  }
+  const fc = ins.flowControl;
+  if (fc === FlowControl.Call || fc === FlowControl.IndirectCall) { for (const r of CALLER_SAVED) st.clobber(r); return; }
+  if (fc !== FlowControl.Next) return;
+  const e = effectOf(ins);
+  for (let i = 0; i < ins.opCount && i < e.opWritten.length; i++) {
+    if (e.opWritten[i] && ins.opKind(i) === OpKind.Register) { const g = GPR[ins.opRegister(i)]; if (g >= 0) st.clobber(g); }
+  }
+  for (const g of e.implicit) st.clobber(g);
+}

@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { GRAPH_VERSION, buildModuleGraph, type ModuleGraph } from '../elf/call-graph.js';
+import type { CodeScanner } from '../elf/scan-types.js';
+import type { LoadedElf } from '../elf/resolve-libraries.js';
+
+/** Where and whether module graphs are cached. */
+export interface CacheOptions { noCache?: boolean; cacheDir?: string }
+
+const FORMAT = 'ukport-module-graph';
+
+/** $XDG_CACHE_HOME/ukport, else ~/.cache/ukport. */
+export function defaultCacheDir(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.cache'), 'ukport');
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The module graph of MOD, from the on-disk cache (keyed by content hash, scanner arch and graph version) or
+ * built and stored. Entries are checked on read (envelope, hash of the payload, shape); a bad entry is discarded.
+ */
+export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: CacheOptions = {}): ModuleGraph {
+  if (opts.noCache) return buildModuleGraph(mod, scanner);
+  const dir = join(opts.cacheDir ?? defaultCacheDir(), `graphs-v${GRAPH_VERSION}`);
+  const file = join(dir, `${scanner.arch}-${mod.decoded.info.sha256}.json`);
+  const hit = readEntry(file, mod.decoded.info.sha256);
+  if (hit) return hit;
+  const g = buildModuleGraph(mod, scanner);
+  writeEntry(dir, file, g);
+  return g;
+}
+
+function readEntry(file: string, sha: string): ModuleGraph | undefined {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch { return undefined; }
+  try {
+    const env = JSON.parse(text) as { format?: unknown; digest?: unknown; payload?: unknown };
+    if (env.format !== FORMAT || typeof env.payload !== 'string' || env.digest !== digest(env.payload)) throw new Error('envelope');
+    const g = JSON.parse(env.payload) as ModuleGraph;
+    if (!isGraph(g) || g.sha256 !== sha || g.version !== GRAPH_VERSION) throw new Error('shape');
+    return g;
+  } catch {
+    try { rmSync(file, { force: true }); } catch { /* another process may have replaced it */ }
+    return undefined;
+  }
+}
+
+function isGraph(g: ModuleGraph): boolean {
+  if (!g || typeof g !== 'object' || !Array.isArray(g.names) || !Array.isArray(g.starts)) return false;
+  const n = g.names.length;
+  const perFn = [g.starts, g.calls, g.refs, g.imports, g.sites, g.unknownSites, g.wrapperParam, g.indirect];
+  if (!perFn.every((a) => Array.isArray(a) && a.length === n)) return false;
+  const inRange = (i: unknown): boolean => Number.isInteger(i) && (i as number) >= 0 && (i as number) < n;
+  if (!g.calls.every((l) => Array.isArray(l) && l.every(inRange)) || !g.refs.every((l) => Array.isArray(l) && l.every(inRange))) return false;
+  if (!g.imports.every((l) => Array.isArray(l) && l.every((v, i) => i % 2 === 1 || (Number.isInteger(v) && v >= 0 && v < g.importNames.length)))) return false;
+  if (!Array.isArray(g.importNames) || !Array.isArray(g.importWeak) || g.importNames.length !== g.importWeak.length) return false;
+  if (!g.sites.every((l) => Array.isArray(l) && l.length % 3 === 0 && l.every(Number.isFinite))) return false;
+  if (!g.unknownSites.every((l) => Array.isArray(l) && l.length % 2 === 0)) return false;
+  if (!Object.values(g.exports ?? {}).every(inRange)) return false;
+  return [g.dataRoots, g.initRoots].every((l) => Array.isArray(l) && l.every(inRange)) && (g.entry === -1 || inRange(g.entry));
+}
+
+function writeEntry(dir: string, file: string, g: ModuleGraph): void {
+  const payload = JSON.stringify(g);
+  const text = JSON.stringify({ format: FORMAT, digest: digest(payload), payload });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, text, { mode: 0o644 });
+    renameSync(tmp, file);
+  } catch {
+    // a read-only or full cache directory only costs speed
+    try { rmSync(tmp, { force: true }); } catch { /* ignore */ }
+  }
+}
