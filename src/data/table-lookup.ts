@@ -1,8 +1,97 @@
-/** Lists shipped tables with provenance. */
-export function listTables(_dir: string): string {
-  return '';
+import type { ExternalLibPort, KconfigEntry, MicroLibrary, SyscallCoverage, SyscallPrior, Tables } from '../model/coverage.js';
+import type { Libc } from '../model/vocab.js';
+import { loadLinuxSyscalls } from './linux-syscalls.js';
+
+/** One release's answer for a syscall. */
+export interface SyscallRow {
+  release: string;
+  coverage: SyscallCoverage | undefined;
 }
-/** Answers "which micro-library provides X, under which Kconfig, since which release". */
-export function showTables(_q: string, _dir: string): string {
-  return '';
+
+/** Everything the tables say about one syscall name. */
+export interface SyscallAnswer {
+  name: string;
+  /** Linux numbers, when it is a Linux syscall. */
+  linux: { x86_64?: number; aarch64?: number };
+  rows: SyscallRow[];
+  /** First release from which every later release implements (or stubs) it. */
+  since?: string;
+  /** libc ports that declare a function of the same name. */
+  libc: { target: Libc; version: string; built: boolean }[];
+  prior?: SyscallPrior;
+}
+
+/** Everything the tables say about one micro-library or Kconfig symbol. */
+export interface LibraryAnswer {
+  name: string;
+  rows: { release: string; library?: MicroLibrary; symbol?: KconfigEntry; syscalls: string[] }[];
+  since?: string;
+}
+
+const isCovered = (c: SyscallCoverage | undefined): boolean => c !== undefined && c.status !== 'missing';
+
+/** The oldest release from which every later shipped release satisfies PRED (tables sorted oldest first). */
+export function sinceRelease<T>(rows: { release: string }[], covered: (row: T) => boolean): string | undefined {
+  let since: string | undefined;
+  for (const row of rows) {
+    if (covered(row as T)) since ??= row.release;
+    else since = undefined;
+  }
+  return since;
+}
+
+/** Per-release coverage of syscall NAME, plus Linux numbers, libc declarations and Loupe prior. */
+export function lookupSyscall(tables: Tables, name: string, linuxDir?: string): SyscallAnswer | undefined {
+  const rows = tables.unikraft.map((t) => ({ release: t.release, coverage: t.syscalls[name] }));
+  const linux: SyscallAnswer['linux'] = {};
+  for (const arch of ['x86_64', 'aarch64'] as const) {
+    const nr = loadLinuxSyscalls(arch, linuxDir).byName.get(name);
+    if (nr !== undefined) linux[arch] = nr;
+  }
+  if (rows.every((r) => !r.coverage) && linux.x86_64 === undefined && linux.aarch64 === undefined) return undefined;
+  const libc = tables.libc
+    .filter((l) => l.functions.includes(name) || l.declaredNotBuilt?.includes(name))
+    .map((l) => ({ target: l.target, version: l.version, built: l.functions.includes(name) }));
+  const answer: SyscallAnswer = { name, linux, rows, libc };
+  const since = sinceRelease<SyscallRow>(rows, (r) => isCovered(r.coverage));
+  if (since) answer.since = since;
+  const prior = tables.priors[name];
+  if (prior) answer.prior = prior;
+  return answer;
+}
+
+/** Per-release view of a micro-library (by name: `posix-poll`, `lwip`) or a Kconfig symbol (`LIBPOSIX_POLL`). */
+export function lookupLibrary(tables: Tables, query: string): LibraryAnswer | undefined {
+  const rows: LibraryAnswer['rows'] = [];
+  for (const t of tables.unikraft) {
+    const library = t.libraries[query] ?? Object.values(t.libraries).find((l) => l.kconfig === query);
+    const symbol = t.kconfig?.[query] ?? (library?.kconfig ? t.kconfig?.[library.kconfig] : undefined);
+    // a library lists all its syscalls; a sub-option symbol only those declared under it
+    const syscalls = Object.entries(t.syscalls)
+      .filter(([, c]) => c.status !== 'missing' && (library ? c.library === library.name : c.kconfig === query))
+      .map(([n]) => n);
+    if (library || symbol) rows.push({ release: t.release, ...(library ? { library } : {}), ...(symbol ? { symbol } : {}), syscalls });
+    else rows.push({ release: t.release, syscalls: [] });
+  }
+  if (rows.every((r) => !r.library && !r.symbol)) return undefined;
+  const answer: LibraryAnswer = { name: query, rows };
+  const since = sinceRelease<LibraryAnswer['rows'][number]>(rows, (r) => r.library !== undefined || r.symbol !== undefined);
+  if (since) answer.since = since;
+  return answer;
+}
+
+/** External-library ports whose soname pattern matches NAME (`libssl.so.3`, `libz`). */
+export function lookupSoname(tables: Tables, name: string): ExternalLibPort[] {
+  return tables.externalLibs.filter((p) => {
+    const re = new RegExp(`^${p.sonamePattern.replace(/[.+]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    return re.test(name) || p.port === name || p.sonamePattern.split('.so')[0] === name;
+  });
+}
+
+/** The oldest shipped release from which every later release covers all NAMES (implemented or stub). */
+export function oldestReleaseCovering(tables: Tables, names: string[]): string | undefined {
+  return sinceRelease<{ release: string }>(tables.unikraft, (r) => {
+    const t = tables.unikraft.find((x) => x.release === r.release)!;
+    return names.every((n) => isCovered(t.syscalls[n]));
+  });
 }

@@ -6,15 +6,22 @@ import { UkportError } from '../errors.js';
 /** Directory of the shipped tables: <repo>/syscall-tables (same relative spot from src/data and dist/data). */
 export const DEFAULT_TABLES_DIR = new URL('../../syscall-tables/', import.meta.url).pathname;
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+// one Ajv per schema directory: schema $ids repeat across table directories
+const ajvs = new Map<string, Ajv>();
 const compiled = new Map<string, ValidateFunction>();
 
 function compile(schemaFile: string): ValidateFunction {
   let fn = compiled.get(schemaFile);
   if (!fn) {
-    // every table schema refers to the shared provenance.schema.json beside it
-    const shared = join(dirname(schemaFile), 'provenance.schema.json');
-    if (!ajv.getSchema('provenance.schema.json') && existsSync(shared)) ajv.addSchema(readJson(shared) as object);
+    const dir = dirname(schemaFile);
+    let ajv = ajvs.get(dir);
+    if (!ajv) {
+      ajv = new Ajv({ allErrors: false, strict: false });
+      // every table schema refers to the shared provenance.schema.json beside it
+      const shared = join(dir, 'provenance.schema.json');
+      if (existsSync(shared)) ajv.addSchema(readJson(shared) as object);
+      ajvs.set(dir, ajv);
+    }
     fn = ajv.compile(readJson(schemaFile) as object);
     compiled.set(schemaFile, fn);
   }

@@ -83,6 +83,12 @@ export interface LibcTable {
   provenance: Provenance;
   functions: string[];
   headers: string[];
+  /** Declared in the port's headers but defined by no source the port builds (link errors if used). */
+  declaredNotBuilt?: string[];
+  /** Public functions the Unikraft port's own glue code defines. */
+  glue?: string[];
+  /** Headers only the port adds (lib-newlib ships musl's sys/epoll.h): upstream lacks them. */
+  portHeaders?: string[];
 }
 
 /** Linux shared object → Unikraft port. */

@@ -21,7 +21,8 @@ function git(dir: string, args: string[]): string | undefined {
 
 /** Reads HEAD's sha and `git describe --tags` of DIR; undefined when DIR is not a git checkout. */
 export function readGitInfo(dir: string): GitInfo | undefined {
-  if (!existsSync(join(dir, '.git')) && git(dir, ['rev-parse', '--is-inside-work-tree']) !== 'true') return undefined;
+  // only the root of a checkout counts: a fixture directory inside another repo has no commit of its own
+  if (!existsSync(join(dir, '.git'))) return undefined;
   const commit = git(dir, ['rev-parse', 'HEAD']);
   if (!commit) return undefined;
   const tag = git(dir, ['describe', '--tags', '--exact-match', 'HEAD']) ?? git(dir, ['describe', '--tags', 'HEAD']) ?? commit.slice(0, 12);

@@ -1,5 +1,7 @@
 import { syncLinuxSyscalls } from './linux-syscalls.js';
 import { syncUnikraft } from './unikraft.js';
+import { syncLibc } from './libc.js';
+import { UkportError } from '../errors.js';
 
 /** Sources given to `ukport tables sync`. */
 export interface SyncOptions {
@@ -34,6 +36,12 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, _outD
     const counts = Object.values(t.syscalls).reduce<Record<string, number>>((a, s) => ((a[s.status] = (a[s.status] ?? 0) + 1), a), {});
     files.set(`unikraft/${t.release}.json`, toJson(t));
     log(`unikraft ${t.release} (${t.provenance.commit.slice(0, 12)}): ${JSON.stringify(counts)}, ${Object.keys(t.libraries).length} libraries, ${t.disagreements?.length ?? 0} disagreements`);
+  }
+  for (const [target, port, up] of [['musl', o.libMusl, o.musl], ['newlib', o.libNewlib, o.newlib]] as const) {
+    if (!port && !up) continue;
+    if (!port || !up) throw new UkportError('usage', `tables sync: --lib-${target} and --${target} go together`);
+    const t = await syncLibc(target, port, up, log);
+    files.set(`libc/${target}-${t.version}.json`, toJson(t));
   }
   return files;
 }

@@ -4,7 +4,8 @@ import { EXIT_OK, type Command, type CommandIo, type OptionValues } from '../com
 import { UkportError } from '../../errors.js';
 import { DEFAULT_TABLES_DIR } from '../../data/validate.js';
 import { syncTables, type SyncOptions } from '../../sync/sync-tables.js';
-import { listTables, showTables } from '../../data/table-lookup.js';
+import { loadTables } from '../../data/tables.js';
+import { formatShow, formatTableList } from '../tables-format.js';
 
 const HELP = `Usage:
   ukport tables list [--tables DIR]
@@ -87,12 +88,13 @@ export const tablesCommand: Command = {
     const dir = str(values['tables']) ?? DEFAULT_TABLES_DIR;
     if (sub === 'sync') return runSync(values, io);
     if (sub === 'list') {
-      io.stdout(listTables(dir));
+      io.stdout(formatTableList(loadTables(dir), dir));
       return EXIT_OK;
     }
     if (sub === 'show') {
       if (rest.length === 0) throw new UkportError('usage', 'tables show: name a syscall, micro-library or soname');
-      for (const q of rest) io.stdout(showTables(q, dir));
+      const tables = loadTables(dir);
+      for (const q of rest) io.stdout(formatShow(tables, q, dir));
       return EXIT_OK;
     }
     throw new UkportError('usage', `tables: expected list, show or sync${sub ? `, not '${sub}'` : ''}`);

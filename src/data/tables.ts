@@ -1,0 +1,55 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExternalLibPort, LibcSummaryTable, LibcTable, Provenance, SyscallPrior, Tables, UnikraftTable } from '../model/coverage.js';
+import { DEFAULT_TABLES_DIR, loadTableFile } from './validate.js';
+
+/** syscall-tables/external-libs.json. */
+export interface ExternalLibsFile {
+  ports: ExternalLibPort[];
+}
+
+/** syscall-tables/loupe-priors.json. */
+export interface LoupePriorsFile {
+  provenance: Provenance;
+  attribution: string;
+  priors: Record<string, SyscallPrior>;
+}
+
+const cache = new Map<string, Tables>();
+
+function jsonFiles(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+}
+
+/** Orders releases by version: v0.4 < v0.10.0 < v0.17.0; non-version names (staging) last. */
+export function compareReleases(a: string, b: string): number {
+  const parse = (r: string): number[] | undefined => (/^v?(\d+(?:\.\d+)*)$/.exec(r)?.[1] ?? '').split('.').filter(Boolean).map(Number);
+  const pa = parse(a);
+  const pb = parse(b);
+  if (!pa?.length || !pb?.length) return (pa?.length ? -1 : 1) - (pb?.length ? -1 : 1) || a.localeCompare(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** Loads and validates every table under DIR (default: the shipped syscall-tables/); cached per directory. */
+export function loadTables(dir: string = DEFAULT_TABLES_DIR): Tables {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  const schema = (name: string): string => join(dir, `${name}.schema.json`);
+  const unikraft = jsonFiles(join(dir, 'unikraft'))
+    .map((f) => loadTableFile<UnikraftTable>(schema('unikraft'), join(dir, 'unikraft', f)))
+    .sort((a, b) => compareReleases(a.release, b.release));
+  const libc = jsonFiles(join(dir, 'libc')).map((f) => loadTableFile<LibcTable>(schema('libc'), join(dir, 'libc', f)));
+  const libcSummaries = jsonFiles(join(dir, 'libc-summaries')).map((f) =>
+    loadTableFile<LibcSummaryTable>(schema('libc-summary'), join(dir, 'libc-summaries', f)));
+  const ext = join(dir, 'external-libs.json');
+  const externalLibs = existsSync(ext) ? loadTableFile<ExternalLibsFile>(schema('external-libs'), ext).ports : [];
+  const pri = join(dir, 'loupe-priors.json');
+  const priors = existsSync(pri) ? loadTableFile<LoupePriorsFile>(schema('loupe-priors'), pri).priors : {};
+  const tables: Tables = { unikraft, libc, externalLibs, libcSummaries, priors };
+  cache.set(dir, tables);
+  return tables;
+}

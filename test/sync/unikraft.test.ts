@@ -1,0 +1,68 @@
+import { describe, expect, test } from '@jest/globals';
+import { syncUnikraft, releaseOf } from '../../src/sync/unikraft.js';
+
+const TREE = new URL('../../fixtures/unikraft-tree/', import.meta.url).pathname;
+const ELFLOADER = new URL('../../fixtures/unikraft-extra/app-elfloader/', import.meta.url).pathname;
+const PROV = { tag: 'RELEASE-0.0.1', commit: '0123456789abcdef0123456789abcdef01234567', date: '2026-01-01' };
+
+describe('syncUnikraft on the fixture tree', () => {
+  test('syscalls: providers, kconfig, nargs, stubs, per-arch numbers, missing names', async () => {
+    const t = await syncUnikraft(TREE, { provenance: PROV });
+    expect(t.release).toBe('v0.0.1');
+    expect(t.provenance).toMatchObject({ repo: 'https://github.com/unikraft/unikraft', tag: 'RELEASE-0.0.1', commit: PROV.commit, date: '2026-01-01' });
+    expect(t.syscalls).toEqual({
+      clock_gettime: { status: 'implemented', library: 'uktime', kconfig: 'LIBUKTIME', nargs: 2, nr: { x86_64: 228, arm64: 113 }, impl: 'lib/uktime/time.c:5' },
+      clone: { status: 'implemented', library: 'posix-process', kconfig: 'LIBPOSIX_PROCESS_CLONE', nargs: 5, nr: {}, flags: 'e' },
+      fork: { status: 'missing', nr: { x86_64: 57 } },
+      getpid: { status: 'implemented', library: 'posix-process', kconfig: 'LIBPOSIX_PROCESS', nargs: 0, nr: { x86_64: 39, arm64: 172 }, impl: 'lib/posix-process/process.c:5' },
+      poll: { status: 'implemented', library: 'posix-poll', kconfig: 'LIBPOSIX_POLL', nargs: 3, nr: { x86_64: 7 }, impl: 'lib/posix-poll/poll.c:10' },
+      ppoll: { status: 'implemented', library: 'posix-poll', kconfig: 'LIBPOSIX_POLL', nargs: 5, nr: { x86_64: 271, arm64: 73 }, impl: 'lib/posix-poll/poll.c:16' },
+      read: { status: 'missing', nr: { x86_64: 0, arm64: 63 } },
+      wait4: { status: 'stub', stub: 'returns -ECHILD', library: 'posix-process', kconfig: 'LIBPOSIX_PROCESS', nargs: 4, nr: { x86_64: 61, arm64: 260 }, impl: 'lib/posix-process/process.c:11' },
+    });
+    expect(t.disagreements).toEqual([
+      { syscall: 'clone', library: 'posix-process', kind: 'no-implementation', detail: 'declared in lib/posix-process/Makefile.uk:6, no syscall macro in its C files' },
+      { syscall: 'fork', library: 'posix-process', kind: 'undeclared-implementation', detail: 'lib/posix-process/process.c:20 defines it with UK_LLSYSCALL_R_DEFINE, Makefile.uk does not list it' },
+      { syscall: 'ppoll', library: 'posix-poll', kind: 'nargs', detail: 'Makefile.uk says 5, lib/posix-poll/poll.c:16 takes 4' },
+    ]);
+  });
+
+  test('micro-library graph and every Kconfig symbol', async () => {
+    const t = await syncUnikraft(TREE, { provenance: PROV });
+    expect(Object.keys(t.libraries)).toEqual(['posix-poll', 'posix-process', 'syscall_shim', 'uktime']);
+    expect(t.libraries['posix-poll']).toEqual({
+      name: 'posix-poll', kconfig: 'LIBPOSIX_POLL', title: 'posix-poll: Support for file polling',
+      select: ['LIBPOSIX_FDTAB', 'LIBUKTIME', 'LIBNOLIBC'], dependsOn: [], imply: [], path: 'lib/posix-poll', options: ['LIBPOSIX_POLL_YIELD'],
+    });
+    expect(t.libraries['posix-process']).toEqual({
+      name: 'posix-process', kconfig: 'LIBPOSIX_PROCESS', title: 'posix-process: Process-related functions', default: 'n',
+      select: [], dependsOn: ['HAVE_SCHED', 'LIBUKTIME', 'HAVE_LIBC'], imply: ['LIBPOSIX_PROCESS_PIDS'], path: 'lib/posix-process',
+      options: ['LIBPOSIX_PROCESS_PIDS', 'LIBPOSIX_PROCESS_CLONE'],
+    });
+    expect(t.kconfig!['LIBPOSIX_PROCESS_CLONE']).toEqual({
+      library: 'posix-process', type: 'bool', prompt: 'clone system call', select: [], imply: [],
+      dependsOn: ['LIBPOSIX_PROCESS', 'LIBPOSIX_PROCESS_PIDS'],
+    });
+    expect(t.kconfig!['LIBPOSIX_POLL']!.select).toEqual(['LIBPOSIX_FDTAB', 'LIBUKTIME', 'LIBNOLIBC if !HAVE_LIBC']);
+    expect(t.kconfig!['HAVE_LIBC']).toEqual({ type: 'bool', select: [], imply: [], dependsOn: [], default: 'n' });
+    expect(t.kconfig!['UK_FULLVERSION']).toMatchObject({ type: 'string', default: '0.0.0~fixture' });
+  });
+
+  test('--extra merges an app repo with its provenance', async () => {
+    const t = await syncUnikraft(TREE, { provenance: PROV, extras: [ELFLOADER] });
+    expect(t.syscalls['brk']).toEqual({ status: 'implemented', library: 'app-elfloader', kconfig: 'APPELFLOADER_BRK', nargs: 1, nr: {}, impl: 'syscalls/brk.c:4' });
+    expect(t.libraries['app-elfloader']).toMatchObject({ name: 'app-elfloader', kconfig: '', repo: 'https://github.com/unikraft/app-elfloader', path: '.' });
+    expect(t.kconfig!['APPELFLOADER_DEPENDENCIES']!.imply).toEqual(['LIBPOSIX_PROCESS']);
+    expect(t.provenance.extra).toEqual([{ repo: 'https://github.com/unikraft/app-elfloader', commit: 'unknown' }]);
+  });
+
+  test('release names follow the tags', () => {
+    expect(releaseOf('RELEASE-0.17.0')).toBe('v0.17.0');
+    expect(releaseOf('RELEASE-0.4')).toBe('v0.4');
+    expect(releaseOf('staging')).toBe('staging');
+  });
+
+  test('a tree without lib/syscall_shim is refused', async () => {
+    await expect(syncUnikraft(ELFLOADER)).rejects.toMatchObject({ code: 'unsupported-input' });
+  });
+});
