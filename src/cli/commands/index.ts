@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
 import { scanCommand } from './scan.js';
 import { tablesCommand } from './tables.js';
+import { planCommand } from './plan.js';
+import { checkCommand } from './check.js';
 
 /** Every subcommand, in help order. */
-export const COMMANDS: Command[] = [scanCommand, tablesCommand];
+export const COMMANDS: Command[] = [scanCommand, tablesCommand, planCommand, checkCommand];

@@ -1,0 +1,121 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Command, CommandIo, OptionValues } from '../command.js';
+import { EXIT_GATE_FAILED, EXIT_OK } from '../command.js';
+import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions } from '../report-options.js';
+import { runPipeline, type PipelineOptions } from '../../pipeline.js';
+import { emitterFor, type EmitContext } from '../../emit/registry.js';
+import { UkportError } from '../../errors.js';
+import { isOneOf, SEVERITIES, type Report, type Severity } from '../../model/index.js';
+import { loadPolicy, type Policy } from '../../data/policy.js';
+import { evaluateGate, formatViolation, makeBaseline, type Baseline, type GateResult } from '../../match/gate.js';
+import { loadRuleDocs } from '../rule-docs.js';
+
+function readBaseline(file: string): Baseline {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UkportError('not-found', 'baseline file', file);
+    if (code) throw new UkportError('unreadable', (e as Error).message, file);
+    throw new UkportError('bad-json', (e as Error).message, file);
+  }
+  const b = data as Partial<Baseline>;
+  if (b?.ukportBaseline !== 1 || !Array.isArray(b.problems) || !b.problems.every((p) => typeof p?.id === 'string')) {
+    throw new UkportError('unsupported-input', 'not a ukport baseline (write one with `ukport check --write-baseline FILE`)', file);
+  }
+  return b as Baseline;
+}
+
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/** The gate's lines: one per failing problem, then one summary line. */
+export function formatGate(result: GateResult): string {
+  const lines = result.failing.map((p) => `FAIL ${formatViolation(p)}`);
+  const parts = [`${result.failing.length} failing (fail-on ${result.failOn})`];
+  if (result.below.length) parts.push(`${result.below.length} below threshold`);
+  if (result.baselined.length) parts.push(`${result.baselined.length} in baseline`);
+  if (result.allowed.length) parts.push(`${result.allowed.length} allowed by policy`);
+  lines.push(`ukport check: ${result.ok ? 'passed' : 'FAILED'}: ${parts.join(', ')}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Settings of one check run after option and file validation. */
+export interface CheckSettings {
+  policy: Policy;
+  failOn: Severity;
+  baseline?: Baseline;
+  writeBaseline?: string;
+}
+
+/** Reads --policy, --baseline, --fail-on; every problem is a usage or input error (exit 2). */
+export function readCheckSettings(values: OptionValues): CheckSettings {
+  const policyFile = values.policy as string | undefined;
+  const policy = policyFile ? loadPolicy(policyFile) : {};
+  const failOn = (values['fail-on'] as string | undefined) ?? policy.failOn ?? 'error';
+  if (!isOneOf(SEVERITIES, failOn)) throw new UkportError('usage', `--fail-on must be one of ${SEVERITIES.join(', ')}, got '${failOn}'`);
+  const baselineFile = values.baseline as string | undefined;
+  return { policy, failOn, baseline: baselineFile ? readBaseline(baselineFile) : undefined, writeBaseline: values['write-baseline'] as string | undefined };
+}
+
+/** Gates one report: prints the report format (non-text) and the gate lines, writes a baseline if asked; returns the exit code. */
+export function checkReport(report: Report, settings: CheckSettings, format: string, ctx: EmitContext, io: CommandIo): number {
+  const result = evaluateGate(report, settings.policy, { failOn: settings.failOn, baseline: settings.baseline });
+  if (settings.writeBaseline) {
+    const baseline = makeBaseline(result);
+    writeAtomically(settings.writeBaseline, JSON.stringify(baseline, null, 2) + '\n');
+    io.stderr(`ukport check: wrote ${settings.writeBaseline} with ${baseline.problems.length} problems\n`);
+    return EXIT_OK;
+  }
+  const gate = formatGate(result);
+  if (format === 'text') io.stdout(gate);
+  else {
+    const emit = emitterFor(format as 'json');
+    if (!emit) throw new UkportError('usage', `--format ${format} is not available`);
+    io.stdout(emit(report, ctx));
+    io.stderr(gate);
+  }
+  return result.ok ? EXIT_OK : EXIT_GATE_FAILED;
+}
+
+/** Builds the check command; tests pass their own analyser instead of the pipeline. */
+export function makeCheckCommand(analyse: (o: PipelineOptions) => Promise<Report> = runPipeline): Command {
+  return {
+    name: 'check',
+    summary: 'gate for CI: fail (exit 1) when the app needs what the target cannot serve',
+    help: `Usage: ukport check [options] PATH...
+
+Scans like \`ukport scan\`, then applies the gate: every finding, uncovered need and unresolved fact at or
+above --fail-on fails it, unless the policy allows it or the baseline already lists it. Prints one line
+per failing problem (stdout for text, stderr with other formats) in a fixed order.
+Exit codes: 0 the gate holds, 1 it fails, 2 usage or input error (bad policy, unreadable input).
+
+Options:
+      --policy FILE          policy JSON (schema/policy.schema.json): target release/arch/libc, syscalls allowed
+                             to be stubbed or faked, rules to ignore with a reason
+      --baseline FILE        only problems not in this baseline fail
+      --write-baseline FILE  write the current problems as a baseline and exit 0
+      --fail-on SEVERITY     error (default), warning or note
+${REPORT_OPTIONS_HELP}
+`,
+    options: { ...REPORT_OPTIONS, policy: { type: 'string' }, baseline: { type: 'string' }, 'write-baseline': { type: 'string' }, 'fail-on': { type: 'string' } },
+    positionals: true,
+    async run(values, paths, io) {
+      const settings = readReportOptions(values, paths, io);
+      const check = readCheckSettings(values);
+      const target = check.policy.target ?? {};
+      // the policy's target is the default; --libc/--mode on the command line win
+      const libc = settings.pipeline.libc ?? target.libc;
+      const mode = (values.mode ? settings.pipeline.mode : target.mode) ?? (libc ? 'native' : 'binary-compat');
+      const pipeline: PipelineOptions = { ...settings.pipeline, libc, mode, plan: { release: target.release, arch: target.arch, libc } };
+      const report = await analyse(pipeline);
+      return checkReport(report, check, settings.format, { color: io.color, verbose: settings.verbose, rules: loadRuleDocs() }, io);
+    },
+  };
+}
+
+export const checkCommand: Command = makeCheckCommand();

@@ -1,0 +1,93 @@
+import type { Evidence, Report, Severity } from '../model/index.js';
+import { countByStatus, needItems, STATUS_ORDER, verdictOf, VERDICT_LABELS, type NeedList } from '../match/need-status.js';
+import { collectProblems, ruleDocFor, type Problem } from '../match/problems.js';
+import type { EmitContext } from './registry.js';
+
+const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', note: 'Notes' };
+const LIST_LABELS: Record<Exclude<NeedList, 'unknowns'>, string> = { syscalls: 'Syscalls', symbols: 'Functions', headers: 'Headers', libraries: 'Shared libraries' };
+const PER_SEVERITY = 100;
+const EVIDENCE_PER_PROBLEM = 3;
+
+/** Escapes text for a table cell or list item (pipes, markup, line breaks). */
+function md(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/([|*`<>[\]])/g, '\\$1').replace(/[\r\n]+/g, ' ');
+}
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+
+function evidenceLink(e: Evidence, ctx: EmitContext): string {
+  if (e.location) {
+    const label = `${e.location.file}:${e.location.line}`;
+    const fn = e.location.function ?? e.function;
+    const link = ctx.linkBase && !e.location.file.startsWith('/') ? `[${md(label)}](${ctx.linkBase}${encodeURI(e.location.file)}#L${e.location.line})` : code(label);
+    return `${link}${fn ? ` in ${code(fn)}` : ''}`;
+  }
+  const at = [e.function, e.address].filter(Boolean).join(' @ ');
+  return `${code(e.artifact)}${at ? ` ${code(at)}` : ''}${e.detail ? ` (${md(e.detail)})` : ''}`;
+}
+
+function problemLines(p: Problem, ctx: EmitContext): string[] {
+  const lines = [`- **${md(p.ruleId)}** ${code(p.subject)}: ${md(p.message)}`];
+  for (const e of p.evidence.slice(0, EVIDENCE_PER_PROBLEM)) {
+    lines.push(`  - ${evidenceLink(e, ctx)}${e.chain?.length ? ` via ${e.chain.map(code).join(' → ')}` : ''}${e.condition ? ` when ${code(e.condition)}` : ''}`);
+  }
+  if (p.evidence.length > EVIDENCE_PER_PROBLEM) lines.push(`  - … ${p.evidence.length - EVIDENCE_PER_PROBLEM} more places`);
+  const r = p.remedy;
+  const remedy = [r?.text ? md(r.text) : ruleDocFor(p.ruleId, ctx.rules).remedyText ? md(ruleDocFor(p.ruleId, ctx.rules).remedyText!) : '',
+    r?.libraries?.length ? `libraries ${r.libraries.map(code).join(', ')}` : '', r?.kconfig?.length ? `Kconfig ${r.kconfig.map(code).join(', ')}` : '',
+    r?.libc ? `libc ${code(r.libc)}` : '', r?.patch ? `patch ${code(r.patch)}` : '', r?.compatStub ? 'stub in the compat micro-library' : ''].filter(Boolean);
+  if (remedy.length) lines.push(`  - remedy: ${remedy.join('; ')}`);
+  return lines;
+}
+
+function summary(r: Report): string[] {
+  const items = needItems(r);
+  const out = ['| need | total | ' + STATUS_ORDER.join(' | ') + ' |', '|---|---:|' + STATUS_ORDER.map(() => '---:').join('|') + '|'];
+  for (const list of Object.keys(LIST_LABELS) as (keyof typeof LIST_LABELS)[]) {
+    const c = countByStatus(items[list]);
+    out.push(`| ${LIST_LABELS[list]} | ${items[list].length} | ${STATUS_ORDER.map((s) => c[s]).join(' | ')} |`);
+  }
+  out.push(`| Unresolved | ${items.unknowns.length} | ${STATUS_ORDER.map((s) => (s === 'unknown' ? items.unknowns.length : 0)).join(' | ')} |`);
+  return out;
+}
+
+function plan(r: Report): string[] {
+  const p = r.plan;
+  if (!p) return ['No plan: coverage tables were not available for this run, so nothing is known to be covered.'];
+  const out = [`Unikraft **${md(p.release)}** on ${code(p.arch)}, libc **${md(p.libc)}**${p.libcReasons.length ? `: ${p.libcReasons.map(md).join('; ')}` : ''}.`];
+  if (p.oldestCoveringRelease) out.push('', `Oldest release covering the app's syscalls: **${md(p.oldestCoveringRelease)}**.`);
+  if (p.libraries.length) {
+    out.push('', '| library | Kconfig | because |', '|---|---|---|');
+    for (const l of p.libraries) out.push(`| ${code(l.name)}${l.version ? ` ${md(l.version)}` : ''} | ${l.kconfig ? code(l.kconfig) : "—"} | ${l.because.slice(0, 6).map(code).join(', ')}${l.because.length > 6 ? ` … +${l.because.length - 6}` : ''} |`);
+  }
+  if (p.kconfig.length) out.push('', '<details><summary>Kconfig (' + p.kconfig.length + ')</summary>', '', '```', ...p.kconfig, '```', '', '</details>');
+  return out;
+}
+
+/** A porting report to paste into an issue: verdict, summary table, plan, problems by severity with evidence. */
+export function emitMarkdown(r: Report, ctx: EmitContext): string {
+  const problems = collectProblems(r);
+  const count = (s: Severity) => problems.filter((p) => p.severity === s).length;
+  const target = r.plan ? ` · Unikraft ${md(r.plan.release)} ${md(r.plan.arch)} · libc ${md(r.plan.libc)}` : '';
+  const names = r.binaries.length ? r.binaries.map((b) => code(b.path)).join(', ') : `${r.inputs.length} input files`;
+  const out = [
+    '# ukport porting report', '',
+    `**Verdict: ${VERDICT_LABELS[verdictOf(r)]}** — ${count('error')} errors, ${count('warning')} warnings, ${count('note')} notes · mode ${code(r.mode)}${target}`, '',
+    `Application: ${names}`, '',
+    '## Summary', '', ...summary(r), '',
+    '## Plan', '', ...plan(r), '',
+    '## Findings', '',
+  ];
+  if (!problems.length) out.push('Nothing to report.', '');
+  for (const s of ['error', 'warning', 'note'] as const) {
+    const ps = problems.filter((p) => p.severity === s);
+    if (!ps.length) continue;
+    out.push(`### ${HEADINGS[s]} (${ps.length})`, '');
+    const shown = ctx.verbose ? ps : ps.slice(0, PER_SEVERITY);
+    for (const p of shown) out.push(...problemLines(p, ctx));
+    if (shown.length < ps.length) out.push(`- … ${ps.length - shown.length} more (use --verbose)`);
+    out.push('');
+  }
+  const tables = r.tables.map((t) => `${md(t.repo)} ${md(t.tag)} (${t.commit.slice(0, 12)})`).join(', ');
+  out.push('---', `<sub>ukport ${md(r.tool.version)} · ${r.inputs.length} files analysed, ${r.stats.filesSkipped} skipped${tables ? ` · tables: ${tables}` : ''}</sub>`, '');
+  return out.join('\n');
+}
