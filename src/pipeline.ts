@@ -6,6 +6,10 @@ import { loadElf, resolveLibraries, type LoadedElf } from './extract/elf/resolve
 import { elfFacts } from './extract/elf/facts.js';
 import { mergeFacts } from './extract/merge-facts.js';
 import { loadTables } from './data/tables.js';
+import { loadLinuxSyscalls } from './data/linux-syscalls.js';
+import { extractSyscalls } from './extract/syscalls.js';
+import { extractCSources } from './extract/c/extract-c-sources.js';
+import { findCSources } from './extract/c/find-c-sources.js';
 import { planReport, type PlanRequest } from './plan/plan-report.js';
 
 /** What one run analyses and how. */
@@ -15,6 +19,8 @@ export interface PipelineOptions {
   mode?: Mode;
   libc?: Libc;
   noCache?: boolean;
+  /** Library summary cache directory (default $XDG_CACHE_HOME/ukport). */
+  cacheDir?: string;
   maxFileBytes?: number;
   /** Progress callback (files and bytes analysed); the CLI prints it on stderr. */
   onProgress?: (done: number, total: number, bytes: number, path: string) => void;
@@ -24,6 +30,23 @@ export interface PipelineOptions {
 
 function badFileFact(path: string, error: UkportError): Fact {
   return { kind: 'unknown', reason: error.code === 'too-large' ? 'limit-exceeded' : 'bad-file', message: error.message, evidence: [{ artifact: path, extractor: 'inputs.walk', detail: error.code }] };
+}
+
+const C_KINDS = new Set(['c-source', 'c-header', 'compile-db']);
+
+/** Facts from the C sources among the inputs, libc calls recognised against every shipped libc's function list. */
+async function sourceFacts(options: PipelineOptions, inputs: Artifact[]): Promise<Fact[]> {
+  const roots = [...new Set(inputs.filter((a) => C_KINDS.has(a.kind)).map((a) => a.root ?? a.path))];
+  if (roots.length === 0) return [];
+  const tables = loadTables(options.plan?.tablesDir);
+  const libcFunctions = new Set(tables.libc.flatMap((t) => t.functions));
+  const { files } = findCSources(roots);
+  const result = await extractCSources(files, {
+    libcFunctions,
+    syscalls: { x86_64: loadLinuxSyscalls('x86_64'), aarch64: loadLinuxSyscalls('aarch64') },
+    maxFileBytes: options.maxFileBytes,
+  });
+  return result.facts;
 }
 
 /** Runs inputs → extract → merge and returns the Report (matching, planning and emitting come after). */
@@ -59,6 +82,14 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     facts.push({ kind: 'unknown', reason: 'unresolved-library', message: `${u.soname} not found (needed by ${u.from})`, evidence: [{ artifact: u.from, extractor: 'elf.resolve', detail: u.soname }] });
   }
   for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
+  for (const [i, m] of mains.entries()) {
+    options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
+    const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir });
+    facts.push(...found.facts);
+    stats.indirectCalls += found.stats.indirectCalls;
+    stats.addressTakenFunctions += found.stats.addressTakenFunctions;
+  }
+  facts.push(...(await sourceFacts(options, inputs)));
   const report: Report = {
     tool: { name: 'ukport', version: TOOL_VERSION },
     mode: options.mode ?? 'binary-compat',
