@@ -12,6 +12,8 @@ export interface ExternalLibsFile {
 export interface LoupePriorsFile {
   provenance: Provenance;
   attribution: string;
+  /** Which CSV column means what, as checked against the Loupe tool source. */
+  columns: string;
   priors: Record<string, SyscallPrior>;
 }
 

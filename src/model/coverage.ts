@@ -111,9 +111,14 @@ export interface LibcSummaryTable {
 
 /** Loupe-derived per-syscall prior: how often stubbing / faking worked. */
 export interface SyscallPrior {
+  /** Apps (any workload) that used the syscall. */
   apps: number;
+  /** Apps that still worked with it stubbed (-ENOSYS). */
   stubOk: number;
+  /** Apps that still worked with it faked (returns success). */
   fakeOk: number;
+  /** Apps that needed a real implementation (neither worked). */
+  required?: number;
 }
 
 /** Everything loaded from syscall-tables/. */

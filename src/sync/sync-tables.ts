@@ -1,6 +1,8 @@
 import { syncLinuxSyscalls } from './linux-syscalls.js';
 import { syncUnikraft } from './unikraft.js';
 import { syncLibc } from './libc.js';
+import { syncLoupe } from './loupe.js';
+import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { UkportError } from '../errors.js';
 
 /** Sources given to `ukport tables sync`. */
@@ -23,7 +25,7 @@ export function toJson(v: unknown): string {
 }
 
 /** Runs every requested sync; returns relative path → file text (the CLI writes them). */
-export async function syncTables(o: SyncOptions, log: (m: string) => void, _outDir: string): Promise<Map<string, string>> {
+export async function syncTables(o: SyncOptions, log: (m: string) => void, outDir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   if (o.strace) {
     for (const t of syncLinuxSyscalls(o.strace)) {
@@ -42,6 +44,13 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, _outD
     if (!port || !up) throw new UkportError('usage', `tables sync: --lib-${target} and --${target} go together`);
     const t = await syncLibc(target, port, up, log);
     files.set(`libc/${target}-${t.version}.json`, toJson(t));
+  }
+  if (o.loupedb) {
+    // Loupe ran on x86_64: its rows are x86_64 syscall numbers
+    const x86 = loadLinuxSyscalls('x86_64', outDir);
+    const t = syncLoupe(o.loupedb, (nr) => x86.byNumber.get(nr));
+    files.set('loupe-priors.json', toJson(t));
+    log(`loupe: ${t.apps.length} apps, ${Object.keys(t.priors).length} syscalls`);
   }
   return files;
 }
