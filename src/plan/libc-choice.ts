@@ -28,15 +28,19 @@ function hasLinuxOnly(needs: Needs, newlib: LibcTable | undefined): string[] {
   return hits.sort();
 }
 
-/** Headers and functions the app uses that TABLE lacks (functions: only those some libc or glibc knows; app functions are not libc needs). */
-function gaps(needs: Needs, table: LibcTable | undefined, other: LibcTable | undefined): { headers: string[]; functions: string[] } {
+/**
+ * Headers and functions the app uses that TABLE lacks (functions: only those some libc or glibc knows; app functions
+ * are not libc needs). Syscall wrappers the release provides (read, socket, epoll_create1) are not gaps: with
+ * newlib, Unikraft's libraries define them (UK_SYSCALL_DEFINE with UK_LIBC_SYSCALLS).
+ */
+function gaps(needs: Needs, table: LibcTable | undefined, other: LibcTable | undefined, wrapped: ReadonlySet<string>): { headers: string[]; functions: string[] } {
   if (!table) return { headers: [], functions: [] };
   const headers = new Set(table.headers);
   const functions = new Set(table.functions);
   const otherFunctions = new Set(other?.functions ?? []);
   return {
     headers: [...needs.headers].filter((h) => !headers.has(h) && (other ? other.headers.includes(h) : false)).sort(),
-    functions: [...needs.functions].filter((f) => !f.startsWith('_') && !functions.has(f) && (otherFunctions.has(f) || needs.glibcImports.has(f))).sort(),
+    functions: [...needs.functions].filter((f) => !f.startsWith('_') && !functions.has(f) && !wrapped.has(f) && (otherFunctions.has(f) || needs.glibcImports.has(f))).sort(),
   };
 }
 
@@ -49,12 +53,12 @@ function listOf(items: string[], max = 6): string {
  * points to musl; with no such use both are candidates and musl wins when the release ships it (the maintained libc
  * since lib-musl replaced newlib as the default), else newlib.
  */
-export function chooseLibc(needs: Needs, libcs: LibcTable[], options: { forced?: Libc; muslAvailable: boolean; mode: Mode }): LibcChoice {
+export function chooseLibc(needs: Needs, libcs: LibcTable[], options: { forced?: Libc; muslAvailable: boolean; mode: Mode; wrappedSyscalls: ReadonlySet<string> }): LibcChoice {
   const musl = libcs.find((t) => t.target === 'musl');
   const newlib = libcs.find((t) => t.target === 'newlib');
   const musts: string[] = [];
-  const newlibGaps = gaps(needs, newlib, musl);
-  const muslGaps = gaps(needs, musl, newlib);
+  const newlibGaps = gaps(needs, newlib, musl, options.wrappedSyscalls);
+  const muslGaps = gaps(needs, musl, newlib, options.wrappedSyscalls);
   if (newlibGaps.headers.length) musts.push(`uses headers newlib lacks: ${listOf(newlibGaps.headers.map((h) => `<${h}>`))}`);
   if (newlibGaps.functions.length) musts.push(`calls functions newlib lacks: ${listOf(newlibGaps.functions.map((f) => `${f}()`))}`);
   const linuxOnly = hasLinuxOnly(needs, newlib);

@@ -70,6 +70,30 @@ export function buildLibraryGraph(table: UnikraftTable, known: KnownSymbols): Li
   return { graph, bySymbol, requirements };
 }
 
+/** Libraries a Kconfig option (not a library switch) selects or depends on, e.g. LIBVFSCORE_AUTOMOUNT_CI_INITRD → ramfs, ukcpio. */
+export function optionLibraries(table: UnikraftTable, g: LibraryGraph, symbol: string, known: KnownSymbols): string[] {
+  const e = table.kconfig?.[symbol];
+  const out = new Set<string>();
+  const owner = g.bySymbol.get(symbol);
+  if (owner) out.add(owner);
+  if (!e) return [...out];
+  const truth = (s: string): Truth => known.get(s);
+  for (const s of e.select) {
+    const m = /^(\S+)(?:\s+if\s+(.+))?$/.exec(s.trim());
+    if (!m || (m[2] && evalKconfigExpr(m[2], truth) === false)) continue;
+    const lib = g.bySymbol.get(m[1]!);
+    if (lib) out.add(lib);
+  }
+  for (const expr of e.dependsOn) {
+    for (const alts of conjunctsOf(expr)) {
+      if (alts.length !== 1 || alts[0]!.startsWith('!')) continue;
+      const lib = g.bySymbol.get(alts[0]!.replace(/[()]/g, ''));
+      if (lib) out.add(lib);
+    }
+  }
+  return [...out];
+}
+
 /**
  * Closes SEEDS over select / depends on. For `depends on A || B`, an alternative already in the set is kept,
  * else the first. Returns every library with the libraries that require it.

@@ -1,7 +1,7 @@
 import type { Arch, Fact, Libc, Mode, Plan, PlannedLibrary, PlannedRole, Tables, UncoveredNeed, UnikraftTable } from '../model/index.js';
 import { collectNeeds, type Needs } from './needs.js';
 import { chooseLibc } from './libc-choice.js';
-import { buildLibraryGraph, closeLibraries, type LibraryGraph } from './library-graph.js';
+import { buildLibraryGraph, closeLibraries, optionLibraries, type LibraryGraph } from './library-graph.js';
 import { compareReleases, pickRelease, providersOf } from './releases.js';
 import { classifyMissingSyscall, describeReleaseStub } from './classify-syscall.js';
 import { matchPorts } from './external-ports.js';
@@ -22,6 +22,8 @@ export interface PlanOptions {
 export const TIE_BREAK = 'a provider already in the plan wins; else the one whose select/depends closure adds the fewest libraries; else the release table\'s primary provider (declared first)';
 
 const LIBC_SYMBOLS: Record<Libc, string> = { musl: 'LIBMUSL', newlib: 'LIBNEWLIBC' };
+const LIBC_REPOS: Record<Libc, string> = { musl: 'https://github.com/unikraft/lib-musl', newlib: 'https://github.com/unikraft/lib-newlib' };
+const LOADER = 'app-elfloader';
 const SEVERITY_ORDER = { error: 0, warning: 1, note: 2 };
 const ROLE_ORDER: Record<PlannedRole, number> = { libc: 0, port: 1, needs: 2, dependency: 3 };
 
@@ -77,8 +79,10 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   const { arch } = options;
   const table = pickRelease(tables.unikraft, options.release);
   const needs = collectNeeds(facts, mode);
-  const choice = chooseLibc(needs, tables.libc, { forced: options.libc, muslAvailable: !!libcLibrary(table, 'musl') || !libcLibrary(table, 'newlib'), mode });
-  const g = buildLibraryGraph(table, knownSymbols(choice.libc, arch));
+  const wrappedSyscalls = new Set(Object.entries(table.syscalls).filter(([, c]) => c.library && c.status !== 'missing').map(([n]) => n));
+  const choice = chooseLibc(needs, tables.libc, { forced: options.libc, muslAvailable: !!libcLibrary(table, 'musl') || !libcLibrary(table, 'newlib'), mode, wrappedSyscalls });
+  const known = knownSymbols(choice.libc, arch);
+  const g = buildLibraryGraph(table, known);
   const uncovered: UncoveredNeed[] = [...choice.uncovered];
   const seedReasons = new Map<string, { role: PlannedRole; because: string[]; version?: string; kconfig?: string }>();
   const seed = (lib: string, role: PlannedRole, because: string, extra: { version?: string; kconfig?: string } = {}) => {
@@ -88,8 +92,10 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   };
 
   const libcLib = libcLibrary(table, choice.libc);
-  if (libcLib) seed(libcLib, 'libc', `libc:${choice.libc}`);
-  else uncovered.push({ kind: 'library', name: choice.libc, status: 'missing-required', severity: 'error', reason: `${table.release} has no ${choice.libc} library in its tables` });
+  // a libc port missing from the tables (lib-musl not synced) is still planned, without its own dependencies
+  seed(libcLib ?? choice.libc, 'libc', `libc:${choice.libc}`, libcLib ? {} : { kconfig: LIBC_SYMBOLS[choice.libc] });
+  if (!libcLib) choice.reasons.push(`the ${table.release} tables do not include ${choice.libc}'s port: its own dependencies are not planned`);
+  if (mode === 'binary-compat' && table.libraries[LOADER]) seed(LOADER, 'needs', 'mode:binary-compat');
 
   if (mode === 'native') {
     const ports = matchPorts(needs.sonames, tables.externalLibs);
@@ -104,7 +110,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   if (mode === 'binary-compat' && needs.dynamic) rootfs.push(`the dynamic loader and shared libraries (${[...needs.sonames.keys()].sort().join(', ')})`);
   const rootfsKconfig: string[] = [];
   if (rootfs.length) {
-    const r = rootfsConfig(table, g);
+    const r = rootfsConfig(table, g, known);
     rootfsKconfig.push(...r.kconfig);
     for (const lib of r.libraries) seed(lib, 'needs', 'rootfs');
   }
@@ -112,7 +118,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   // syscalls: needed ones with providers are served; the others are classified with the Loupe priors
   const wanted: [string, string[]][] = [];
   for (const [name, cls] of [...needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const { coverage, providers } = providersOf(table, name, arch);
+    const { coverage, providers } = providersOf(table, name, arch, { apps: mode === 'binary-compat' });
     if (providers.length) { wanted.push([name, providers]); continue; }
     const why = !coverage ? `${table.release} does not know ${name}` : coverage.status === 'missing' || !coverage.library
       ? `no library of ${table.release} provides ${name}` : `${name} does not exist on ${arch} in ${table.release}`;
@@ -121,7 +127,18 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   }
   const seeds = [...seedReasons.keys()];
   const chosen = chooseProviders(g, seeds, wanted);
-  const final = closeLibraries(g, [...seeds, ...chosen]);
+  let final = closeLibraries(g, [...seeds, ...chosen]);
+  // syscalls declared under a library option (exit_group under LIBPOSIX_PROCESS_PIDS) need that option and what it selects
+  const optionKconfig = new Set<string>();
+  for (const [name] of wanted) {
+    const { providers, kconfigOf } = providersOf(table, name, arch, { apps: mode === 'binary-compat' });
+    const lib = providers.find((p) => final.has(p))!;
+    const sym = kconfigOf.get(lib);
+    if (!sym || sym === table.libraries[lib]?.kconfig) continue;
+    optionKconfig.add(`CONFIG_${sym}=y`);
+    for (const dep of optionLibraries(table, g, sym, known)) if (!final.has(dep)) seed(dep, 'dependency', `kconfig:${sym}`);
+  }
+  if (seedReasons.size > seeds.length) final = closeLibraries(g, [...seedReasons.keys(), ...chosen]);
 
   const because = new Map<string, string[]>();
   const alternatives = new Map<string, Map<string, string[]>>();
@@ -144,19 +161,22 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
     const lib: PlannedLibrary = { name, kconfig: s?.kconfig ?? meta?.kconfig ?? '', because: reasons, role };
     if (s?.version) lib.version = s.version;
     if (meta?.repo) lib.repo = meta.repo;
+    else if (s?.role === 'libc' && !meta) lib.repo = LIBC_REPOS[choice.libc];
     const alts = alternatives.get(name);
     if (alts) lib.alternatives = [...alts].map(([o, sc]) => `${o} also provides ${sc.join(', ')}`);
     return lib;
   }).sort((a, b) => ROLE_ORDER[a.role!] - ROLE_ORDER[b.role!] || a.name.localeCompare(b.name));
 
-  const releases = releaseCoverage(tables.unikraft, needs, arch);
+  const releases = needs.syscalls.size > 0 ? releaseCoverage(tables.unikraft, needs, arch) : undefined;
   const oldest = releases?.find((r) => r.missing.length === 0)?.release;
-  const kconfig = [...new Set([...libraries.filter((l) => l.kconfig).map((l) => `CONFIG_${l.kconfig}=y`), ...rootfsKconfig])].sort();
+  if (needs.syscalls.size === 0) uncovered.push({ kind: 'unknown', name: 'syscalls', status: 'unknown', severity: 'warning', reason: 'no syscall facts: the inputs gave no syscalls, so only the libc and library ports are planned' });
+  const kconfig = [...new Set([...libraries.filter((l) => l.kconfig).map((l) => `CONFIG_${l.kconfig}=y`), ...optionKconfig, ...rootfsKconfig])].sort();
   uncovered.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   const plan: Plan = {
     release: table.release, arch, mode, libc: choice.libc, libcReasons: choice.reasons, libcCandidates: choice.candidates,
-    libraries, kconfig, uncovered, releases, tieBreak: TIE_BREAK,
+    libraries, kconfig, uncovered, tieBreak: TIE_BREAK,
   };
+  if (releases) plan.releases = releases;
   if (oldest) plan.oldestCoveringRelease = oldest;
   if (rootfs.length) plan.rootfs = rootfs;
   return plan;

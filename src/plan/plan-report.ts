@@ -1,4 +1,4 @@
-import type { Arch, Libc, Plan, Report, Tables } from '../model/index.js';
+import type { Arch, Libc, Mode, Plan, Report, Tables } from '../model/index.js';
 import { planPort } from './plan-port.js';
 
 /** Planner settings a command passes through the pipeline. */
@@ -7,6 +7,8 @@ export interface PlanRequest {
   /** Default: the architecture of the analysed binaries, else x86_64. */
   arch?: Arch;
   libc?: Libc;
+  /** Default: native when the inputs have no binaries (sources are rebuilt), else the report's mode. */
+  mode?: Mode;
 }
 
 /** The architecture of the report's binaries (the first recognised one), else x86_64. */
@@ -21,7 +23,7 @@ export function archOfReport(report: Report): Arch {
 export function planReport(report: Report, tables: Tables, request: PlanRequest): Plan {
   return planPort(report.facts, tables, {
     arch: request.arch ?? archOfReport(report),
-    mode: report.mode,
+    mode: request.mode ?? (report.binaries.length === 0 ? 'native' : report.mode),
     ...(request.release ? { release: request.release } : {}),
     ...(request.libc ?? report.libc ? { libc: request.libc ?? report.libc } : {}),
   });

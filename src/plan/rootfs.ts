@@ -1,5 +1,5 @@
 import type { UnikraftTable } from '../model/index.js';
-import type { LibraryGraph } from './library-graph.js';
+import { optionLibraries, type KnownSymbols, type LibraryGraph } from './library-graph.js';
 
 // How releases mount an initrd as the root file system: 0.16+ uses the automount "CI" scheme, older releases ROOTFS_*.
 const SCHEMES: [string, string][][] = [
@@ -8,18 +8,12 @@ const SCHEMES: [string, string][][] = [
 ];
 
 /** Kconfig assignments (`CONFIG_X=v`) that mount an initrd root file system in this release, and the libraries they need. */
-export function rootfsConfig(table: UnikraftTable, g: LibraryGraph): { kconfig: string[]; libraries: string[] } {
+export function rootfsConfig(table: UnikraftTable, g: LibraryGraph, known: KnownSymbols): { kconfig: string[]; libraries: string[] } {
   for (const scheme of SCHEMES) {
     if (!g.bySymbol.has(scheme[0]![0])) continue;
     const present = scheme.filter(([s]) => g.bySymbol.has(s));
     const libs = new Set<string>();
-    for (const [s] of present) {
-      libs.add(g.bySymbol.get(s)!);
-      for (const sel of table.kconfig?.[s]?.select ?? []) {
-        const lib = g.bySymbol.get(sel.split(/\s+/)[0]!);
-        if (lib) libs.add(lib);
-      }
-    }
+    for (const [s] of present) for (const lib of optionLibraries(table, g, s, known)) libs.add(lib);
     return { kconfig: present.map(([s, v]) => `CONFIG_${s}=${v}`), libraries: [...libs] };
   }
   const vfs = Object.values(table.libraries).find((l) => l.kconfig === 'LIBVFSCORE');

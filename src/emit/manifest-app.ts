@@ -1,0 +1,55 @@
+import type { Plan } from '../model/index.js';
+
+/** What the manifest emitters need besides the plan: the app's name, command line and sources. */
+export interface ManifestApp {
+  /** App name as typed (`epoll-echo`); see appNames for the derived identifiers. */
+  name: string;
+  plan: Plan;
+  /** Command line for the Kraftfile (`cmd`); undefined: a placeholder. */
+  cmd?: string[];
+  /** C sources relative to the output directory, for Makefile.uk. */
+  sources?: string[];
+  /** `ukport <version>` for the generated-by line. */
+  generator: string;
+}
+
+/** Identifiers derived from the app name for Kconfig, make and directories. */
+export interface AppNames {
+  /** kebab-case name: `epoll-echo`. */
+  name: string;
+  /** App Kconfig symbol and make prefix: `APPEPOLL_ECHO`. */
+  appSymbol: string;
+  /** addlib name of the app: `appepoll_echo`. */
+  appLib: string;
+  /** Compat library directory: `lib-epoll-echo-compat`. */
+  compatDir: string;
+  /** addlib name of the compat library: `libepoll_echo_compat`. */
+  compatLib: string;
+  /** Kconfig symbol and make prefix of the compat library: `LIBEPOLL_ECHO_COMPAT`. */
+  compatSymbol: string;
+}
+
+/** Derives the identifiers; the name is reduced to [a-z0-9-] (Kconfig and make need plain identifiers). */
+export function appNames(raw: string): AppNames {
+  const name = raw.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'app';
+  const snake = name.replace(/-/g, '_');
+  return {
+    name,
+    appSymbol: `APP${snake.toUpperCase()}`,
+    appLib: `app${snake}`,
+    compatDir: `lib-${name}-compat`,
+    compatLib: `lib${snake}_compat`,
+    compatSymbol: `LIB${snake.toUpperCase()}_COMPAT`,
+  };
+}
+
+/** Syscalls the compat library stubs: every uncovered syscall except those a release library already stubs. */
+export function compatSyscalls(plan: Plan): Plan['uncovered'] {
+  return plan.uncovered.filter((u) => u.kind === 'syscall' && !/ only as a stub/.test(u.reason));
+}
+
+/** `CONFIG_X=v` → [X, v]. */
+export function splitKconfig(line: string): [string, string] {
+  const i = line.indexOf('=');
+  return [line.slice(0, i).replace(/^CONFIG_/, ''), line.slice(i + 1)];
+}

@@ -1,0 +1,36 @@
+import type { Plan } from '../model/index.js';
+import { makeStyle } from './style.js';
+
+/** Renders a plan as text: libc, libraries with reasons, Kconfig, uncovered needs, release history. */
+export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: boolean }): string {
+  const s = makeStyle(options.color);
+  const max = options.verbose ? Infinity : 8;
+  const cut = (items: string[]) => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, … ${items.length - max} more`);
+  const out: string[] = [];
+  out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, libc ${plan.libc}`));
+  for (const r of plan.libcReasons) out.push(`  libc: ${r}`);
+  if (plan.libcCandidates) out.push(s.dim(`  libcs that cover the app: ${plan.libcCandidates.join(', ') || 'none'}`));
+  out.push('', s.bold(`Libraries: ${plan.libraries.length}`));
+  for (const l of plan.libraries) {
+    const head = `  ${l.name}${l.version ? ` ${l.version}` : ''} ${s.dim(`[${l.role ?? 'needs'}${l.kconfig ? `, CONFIG_${l.kconfig}` : ''}]`)}`;
+    out.push(`${head}  because ${cut(l.because)}`);
+    for (const a of l.alternatives ?? []) out.push(s.dim(`      (${a})`));
+  }
+  if (plan.tieBreak) out.push(s.dim(`  tie-break: ${plan.tieBreak}`));
+  out.push('', s.bold(`Kconfig: ${plan.kconfig.length}`), ...plan.kconfig.map((k) => `  ${k}`));
+  if (plan.rootfs) out.push('', s.bold('Root filesystem needed'), ...plan.rootfs.map((r) => `  ${r}`));
+  const color = { error: s.red, warning: s.yellow, note: s.cyan };
+  const counts = ['error', 'warning', 'note'].map((sev) => `${plan.uncovered.filter((u) => u.severity === sev).length} ${sev}s`).join(', ');
+  out.push('', s.bold(`Uncovered: ${plan.uncovered.length}`) + ` (${counts})`);
+  const shown = options.verbose ? plan.uncovered : plan.uncovered.slice(0, 40);
+  for (const u of shown) out.push(`  ${color[u.severity](u.severity.padEnd(7))} ${u.kind} ${s.bold(u.name)} [${u.status}]: ${u.reason}`);
+  if (shown.length < plan.uncovered.length) out.push(s.dim(`  … ${plan.uncovered.length - shown.length} more (use --verbose or --format json)`));
+  if (plan.releases?.length) {
+    out.push('', s.bold('Releases') + (plan.oldestCoveringRelease ? ` — oldest covering all syscalls: ${plan.oldestCoveringRelease}` : ' — none covers every syscall'));
+    for (const r of plan.releases) {
+      const adds = r.adds.length ? `  adds ${cut(r.adds)}` : '';
+      out.push(`  ${r.release.padEnd(9)} ${String(r.covered).padStart(4)}/${r.total}${adds}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
