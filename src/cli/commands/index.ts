@@ -2,7 +2,8 @@ import type { Command } from '../command.js';
 import { scanCommand } from './scan.js';
 import { tablesCommand } from './tables.js';
 import { planCommand } from './plan.js';
+import { manifestCommand } from './manifest.js';
 import { checkCommand } from './check.js';
 
 /** Every subcommand, in help order. */
-export const COMMANDS: Command[] = [scanCommand, tablesCommand, planCommand, checkCommand];
+export const COMMANDS: Command[] = [scanCommand, tablesCommand, planCommand, manifestCommand, checkCommand];
