@@ -7,7 +7,7 @@ import { envFromFlags } from './conditions.js';
 import { FactBag } from './fact-bag.js';
 import { withCommandLineMacros, type MacroDef } from './macros.js';
 import { resolveFileFacts, type SyscallNames } from './resolve-c-facts.js';
-import { scanCTree, type FileScan } from './scan-c-file.js';
+import { scanCTree, type FileScan, type NameFilter } from './scan-c-file.js';
 
 /** Options of `extractCSources`. Only `libcFunctions` is required. */
 export interface CExtractOptions {
@@ -39,6 +39,8 @@ export interface CExtractResult {
 }
 
 const MiB = 1024 * 1024;
+/** Calls that yield facts whether or not the libc list names them. */
+const SPECIAL_CALLS = new Set(['syscall', 'dlopen', 'dlsym']);
 
 type Loaded = { text: string; truncatedFrom?: number } | { skip: string; reason: 'skipped-file' | 'bad-file' };
 
@@ -89,12 +91,18 @@ export async function extractCSources(files: readonly (string | CSourceInput)[],
   const bag = new FactBag();
   const scans: { file: string; scan: FileScan; defines: ReadonlyMap<string, string> }[] = [];
   const resolver = new HeaderResolver();
-  for (const f of files) {
-    const input: CSourceInput = typeof f === 'string' ? { path: f } : f;
+  const inputs = files.map((f): CSourceInput => (typeof f === 'string' ? { path: f } : f));
+  // headers first: a .c file can only use macros from headers it includes, so by then all its macros are known
+  const ordered = [...inputs.filter((f) => !f.path.endsWith('.c')), ...inputs.filter((f) => f.path.endsWith('.c'))];
+  const macroNames = new Set<string>();
+  for (const input of ordered) {
     const defines = fileDefines(input, options);
-    const scan = scanFile(c, input, defines, options, bag);
+    const isHeader = !input.path.endsWith('.c');
+    const keep = (n: string): boolean => isHeader || options.libcFunctions.has(n) || macroNames.has(n) || defines.defines.has(n) || SPECIAL_CALLS.has(n);
+    const scan = scanFile(c, input, defines, keep, options, bag);
     if (!scan) continue;
     scans.push({ file: input.path, scan, defines: defines.defines });
+    for (const m of scan.macros) macroNames.add(m.def.name);
     const quoted = [dirname(input.path), ...(input.includePaths ?? []), ...(options.includePaths ?? [])];
     const system = [...(input.includePaths ?? []), ...(options.includePaths ?? []), ...(input.systemIncludePaths ?? []), ...(options.systemIncludePaths ?? [])];
     for (const inc of scan.includes) {
@@ -128,7 +136,7 @@ function fileDefines(input: CSourceInput, o: CExtractOptions): { defines: Map<st
   return { defines, undefs };
 }
 
-function scanFile(c: CParser, input: CSourceInput, flags: ReturnType<typeof fileDefines>, o: CExtractOptions, bag: FactBag): FileScan | null {
+function scanFile(c: CParser, input: CSourceInput, flags: ReturnType<typeof fileDefines>, keep: NameFilter, o: CExtractOptions, bag: FactBag): FileScan | null {
   const path = input.path;
   const note = (reason: 'skipped-file' | 'bad-file' | 'limit-exceeded', message: string): void =>
     bag.add({ kind: 'unknown', reason, message, evidence: [{ artifact: path, extractor: 'c.source' }] });
@@ -140,7 +148,7 @@ function scanFile(c: CParser, input: CSourceInput, flags: ReturnType<typeof file
   const tree = parseBounded(c, loaded.text, o.parseTimeoutMs ?? 30_000);
   if (!tree) { note('limit-exceeded', 'parse timed out; file not analysed'); return null; }
   try {
-    return scanCTree(c, tree, envFromFlags(flags.defines, flags.undefs));
+    return scanCTree(c, tree, loaded.text, envFromFlags(flags.defines, flags.undefs), keep);
   } finally {
     tree.delete();
   }

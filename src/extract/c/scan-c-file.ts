@@ -66,6 +66,10 @@ const QUERY = `
 (conditional_expression alternative: (identifier) @ref)
 (macro_type_specifier name: (identifier) @use)
 (declaration declarator: (function_declarator declarator: (identifier) @use))
+`;
+
+// run only on files where a libc name is used bare: a local `int index;` is not the function index()
+const VAR_QUERY = `
 (init_declarator declarator: (identifier) @var)
 (declaration declarator: (identifier) @var)
 (parameter_declaration declarator: (identifier) @var)
@@ -74,7 +78,19 @@ const QUERY = `
 `;
 
 const PORTING_PATH = /^"\/(proc|sys|etc|dev)\//;
-const queries = new WeakMap<object, Query>();
+const queries = new WeakMap<object, { main: Query; vars: Query }>();
+const IDENT_AT = /[A-Za-z_]\w*/y;
+
+/** The identifier starting at `node` (read from the source, sparing a round trip into wasm). */
+function identAt(text: string, node: Node): string {
+  IDENT_AT.lastIndex = node.startIndex;
+  return IDENT_AT.exec(text)?.[0] ?? node.text;
+}
+
+/** Which names are worth a site record: libc functions, macros seen so far, special calls. */
+export interface NameFilter {
+  (name: string): boolean;
+}
 
 /** Name of the function a definition declares (through pointer and parenthesised declarators). */
 function functionName(def: Node): string | undefined {
@@ -93,10 +109,12 @@ function literalText(node: Node): string {
 }
 
 /** Runs the extraction query over a parsed file and records every site with its context. */
-export function scanCTree(c: CParser, tree: Tree, env: MacroEnv): FileScan {
-  let query = queries.get(c.language);
-  if (!query) { query = new Query(c.language, QUERY); queries.set(c.language, query); }
-  const caps = query.captures(tree.rootNode);
+export function scanCTree(c: CParser, tree: Tree, text: string, env: MacroEnv, keep: NameFilter): FileScan {
+  let q = queries.get(c.language);
+  if (!q) { q = { main: new Query(c.language, QUERY), vars: new Query(c.language, VAR_QUERY) }; queries.set(c.language, q); }
+  const caps = q.main.captures(tree.rootNode);
+  const macroNames = new Set<string>();
+  const wanted = (n: string): boolean => macroNames.has(n) || keep(n);
   const out: FileScan = { names: [], includes: [], strings: [], asms: [], macros: [], errors: [], functions: new Set(), variables: new Set() };
   const regions: BranchRegion[] = [];
   const fns: { start: number; end: number; name: string }[] = [];
@@ -135,18 +153,22 @@ export function scanCTree(c: CParser, tree: Tree, env: MacroEnv): FileScan {
   };
   for (const { name, node } of caps) {
     if (name === 'cond' || name === 'fn') continue;
-    if (name === 'var') { out.variables.add(node.text); continue; }
     if (name === 'string' && !PORTING_PATH.test(node.text)) continue;
+    let ident = '';
+    if (name === 'call' || name === 'ref' || name === 'use') {
+      ident = identAt(text, name === 'call' ? node.childForFieldName('function')! : node);
+      if (!wanted(ident)) continue;
+    }
     const ctx = context(node);
     if (!ctx) continue;
     switch (name) {
       case 'call': {
         const args = node.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-        out.names.push({ name: node.childForFieldName('function')!.text, role: 'call', args: args.map((a) => a.text), ctx });
+        out.names.push({ name: ident, role: 'call', args: args.map((a) => a.text), ctx });
         break;
       }
       case 'ref':
-        out.names.push({ name: node.text, role: 'ref', args: [], ctx });
+        out.names.push({ name: ident, role: 'ref', args: [], ctx });
         break;
       case 'use': {
         // `FOO(x)` at file scope parses as a prototype `FOO(x)` or a type `FOO(x)`
@@ -156,7 +178,7 @@ export function scanCTree(c: CParser, tree: Tree, env: MacroEnv): FileScan {
           : list.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment').map((a) => a.text);
         // the parser glues a file-scope `FOO(x)` onto the next definition as its return type
         if (p?.type === 'macro_type_specifier' && p.parent?.type === 'function_definition') delete ctx.function;
-        out.names.push({ name: node.text, role: 'macro-use', args, ctx });
+        out.names.push({ name: ident, role: 'macro-use', args, ctx });
         break;
       }
       case 'include':
@@ -169,6 +191,7 @@ export function scanCTree(c: CParser, tree: Tree, env: MacroEnv): FileScan {
       case 'fdef': {
         const n = node.childForFieldName('name')?.text;
         if (!n) break;
+        macroNames.add(n);
         const params = name === 'fdef' ? (node.childForFieldName('parameters')?.text ?? '()') : null;
         out.macros.push({ def: makeMacroDef(n, params, node.childForFieldName('value')?.text ?? ''), ctx });
         break;
@@ -193,5 +216,6 @@ export function scanCTree(c: CParser, tree: Tree, env: MacroEnv): FileScan {
         break;
     }
   }
+  if (out.names.some((n) => n.role === 'ref')) for (const v of q.vars.captures(tree.rootNode)) out.variables.add(v.node.text);
   return out;
 }
