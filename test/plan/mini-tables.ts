@@ -98,6 +98,8 @@ export function miniTables(over: Partial<Tables> = {}): Tables {
       mount: { apps: 10, stubOk: 9, fakeOk: 3 },
       prctl: { apps: 10, stubOk: 2, fakeOk: 9 },
       memfd_create: { apps: 4, stubOk: 1, fakeOk: 0 },
+      epoll_ctl: { apps: 5, stubOk: 0, fakeOk: 4 },
+      epoll_pwait: { apps: 6, stubOk: 1, fakeOk: 1 },
     },
     ...over,
   };
