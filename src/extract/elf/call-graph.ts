@@ -81,17 +81,18 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGr
     g.imports[fn].push(i, addr);
   };
   const addEdge = (fn: number, callee: number): void => { if (callee !== fn && !g.calls[fn].includes(callee)) g.calls[fn].push(callee); };
-  const toTarget = (fn: number, t: SlotTarget | undefined, addr: number, control: boolean): void => {
+  const toTarget = (fn: number, t: SlotTarget | undefined, addr: number, control: boolean, viaPlt = false): void => {
     if (!t) { if (control) g.indirect[fn]++; return; }
     if (t.kind === 'import') { if (t.func) addImport(fn, t, addr); return; }
-    codeTarget(fn, t.addr, addr, control);
+    codeTarget(fn, t.addr, addr, control, viaPlt);
   };
-  const codeTarget = (fn: number, target: number, addr: number, control: boolean): void => {
+  const codeTarget = (fn: number, target: number, addr: number, control: boolean, viaPlt = false): void => {
     const ri = rangeOf(ranges, target);
     if (ri < 0) { if (control) g.indirect[fn]++; return; }
     if (ranges[ri].plt) {
-      const slot = plt.get(target);
-      if (slot !== undefined) toTarget(fn, resolveSlot(elf, relocs, slot), addr, control);
+      // a slot that still points into the PLT is filled lazily (ld.so) or by IRELATIVE processing: stop here
+      const slot = viaPlt ? undefined : plt.get(target);
+      if (slot !== undefined) toTarget(fn, resolveSlot(elf, relocs, slot), addr, control, true);
       return; // PLT0 / lazy binding: ld.so's resolver, analysed as its own module
     }
     const callee = functionOf(fns, target);

@@ -38,7 +38,7 @@ function transfer(w: number, ip: number, st: RegState): void {
   const rd = w & 31;
   const set = (r: number, v: number): void => { if (r !== 31) st.setConst(r, v); };
   const clob = (r: number): void => { if (r !== 31) st.clobber(r); };
-  if ((w & 0x9f000000) === 0x90000000 || (w & 0x9f000000) === 0x10000000) { // ADRP / ADR
+  if (((w & 0x9f000000) >>> 0) === 0x90000000 || ((w & 0x9f000000) >>> 0) === 0x10000000) { // ADRP / ADR
     const imm = sext((((w >>> 5) & 0x7ffff) << 2) | ((w >>> 29) & 3), 21);
     set(rd, (w & 0x80000000) !== 0 ? Math.floor(ip / 4096) * 4096 + imm * 4096 : ip + imm);
     return;
@@ -142,7 +142,7 @@ function scanFunction(bytes: Uint8Array, base: number, fi: number, start: number
     const rd = w & 31;
     transfer(w, ip, st);
     if (rd === 31) return;
-    if (st.kind[rd] === CONST && (((w & 0xff800000) >>> 0) === 0x91000000 || (w & 0x9f000000) === 0x10000000)) sink.addressRef(fi, ip, st.val[rd]);
+    if (st.kind[rd] === CONST && (((w & 0xff800000) >>> 0) === 0x91000000 || ((w & 0x9f000000) >>> 0) === 0x10000000)) sink.addressRef(fi, ip, st.val[rd]);
     else if (st.kind[rd] === SLOT && ((w & 0xffc00000) >>> 0) === 0xf9400000) sink.slotRef(fi, ip, st.val[rd], false, false);
   });
   // ending in a call means a noreturn callee; only plain instructions and conditional branches fall through

@@ -1,6 +1,6 @@
 import { Code, Mnemonic, Decoder, DecoderOptions, FlowControl, Instruction, InstructionInfoFactory, OpAccess, OpKind, Register, RegisterExt } from 'iced-x86';
 import type { CodeScanner, FlowQuery, ScanSink } from './scan-types.js';
-import { RegState, runFlow } from './reg-state.js';
+import { CONST, RegState, runFlow } from './reg-state.js';
 
 const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSI = 6, RDI = 7, R8 = 8, R9 = 9, R10 = 10, R11 = 11;
 /** SysV argument registers in order: rdi, rsi, rdx, rcx, r8, r9. */
@@ -15,6 +15,18 @@ function buildGprTable(): Int8Array {
   for (let r = 1; r < 512; r++) {
     if (Register[r] === undefined) continue;
     if (RegisterExt.isGPR(r)) t[r] = RegisterExt.fullRegister(r) - Register.RAX;
+  }
+  return t;
+}
+
+/** Register enum value → 8 or 16 for the low byte/word of a GPR (AL, SIL, R8L, AX…), else 0 (AH..BH are not low parts). */
+const LOW_PART = buildLowPartTable();
+function buildLowPartTable(): Uint8Array {
+  const t = new Uint8Array(512);
+  for (let r = 1; r < 512; r++) {
+    if (Register[r] === undefined || !RegisterExt.isGPR(r)) continue;
+    if (RegisterExt.isGPR16(r)) t[r] = 16;
+    else if (RegisterExt.isGPR8(r) && r !== Register.AH && r !== Register.CH && r !== Register.DH && r !== Register.BH) t[r] = 8;
   }
   return t;
 }
@@ -160,6 +172,14 @@ function transfer(ins: Instruction, st: RegState): void {
       break;
     case Code.Lea_r64_m: case Code.Lea_r32_m:
       if (r0 >= 0 && isRipRelative(ins)) { st.setConst(r0, Number(ins.ipRelMemoryAddress)); return; }
+      break;
+    case Code.Mov_r8_imm8: case Code.Mov_rm8_imm8: case Code.Mov_r16_imm16: case Code.Mov_rm16_imm16:
+      // musl __clone: `xor eax,eax; mov al,56` — a partial write into a known value stays known
+      if (r0 >= 0 && LOW_PART[ins.op0Register] > 0 && st.kind[r0] === CONST) {
+        const bits = LOW_PART[ins.op0Register], v = st.val[r0];
+        st.setConst(r0, v - (v % 2 ** bits) + ((code === Code.Mov_r8_imm8 || code === Code.Mov_rm8_imm8 ? ins.immediate8 : ins.immediate16) % 2 ** bits));
+        return;
+      }
       break;
     case Code.Syscall:
       st.clobber(RAX); st.clobber(RCX); st.clobber(R11); return;

@@ -1,0 +1,82 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadElf, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
+import { extractSyscalls, type SyscallOptions } from '../../src/extract/syscalls.js';
+import type { SyscallFact } from '../../src/model/index.js';
+
+export const FIXTURES = new URL('../../fixtures/build/syscalls/', import.meta.url).pathname;
+
+/** Builds the syscall fixtures when missing (cheap: a few seconds). */
+export function ensureFixtures(): void {
+  if (existsSync(join(FIXTURES, 'raw_syscalls.a64-dyn'))) return;
+  const r = spawnSync('make', ['-s', '-C', new URL('../../fixtures/', import.meta.url).pathname, 'syscalls'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`fixture build failed: ${r.stderr}`);
+}
+
+/** A cache directory private to one test file, removed by the caller. */
+export function tempCache(): string {
+  return mkdtempSync(join(tmpdir(), 'ukport-sc-'));
+}
+
+/** Runs the extractor on PATH and returns the syscall facts by name. */
+export function predict(path: string, cacheDir: string, opts: Partial<SyscallOptions> = {}, sysroot?: string): { syscalls: Map<string, SyscallFact>; unknowns: number } {
+  const main = loadElf(path);
+  const closure = resolveLibraries([main], { sysroot });
+  const r = extractSyscalls(main, closure, { mode: 'binary-compat', cacheDir, ...opts });
+  const syscalls = new Map<string, SyscallFact>();
+  for (const f of r.facts) if (f.kind === 'syscall') syscalls.set(f.name, f);
+  return { syscalls, unknowns: r.facts.filter((f) => f.kind === 'unknown').length };
+}
+
+/** Syscall names in an `strace -f -o FILE` log. The launch execve (made before the program exists) is dropped. */
+export function parseStrace(text: string): Set<string> {
+  const out = new Set<string>();
+  let first = true;
+  for (const line of text.split('\n')) {
+    const body = line.replace(/^(\[pid\s+\d+\]\s+|\d+\s+)/, '');
+    if (body.startsWith('+++') || body.startsWith('---') || body === '') continue;
+    const m = /^<\.\.\. ([a-z_0-9]+) resumed>/.exec(body) ?? /^([a-z_0-9]+)\(/.exec(body);
+    if (!m) continue;
+    if (first && m[1] === 'execve') { first = false; continue; }
+    first = false;
+    out.add(m[1]);
+  }
+  return out;
+}
+
+/** Runs CMD under `strace -f -qq -e trace=all`; DRIVE interacts with the child (e.g. connects to it). */
+export async function observe(cmd: string, args: string[], drive?: (stdout: NodeJS.ReadableStream) => Promise<void>, tracer: 'strace' | 'qemu' = 'strace'): Promise<Set<string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'ukport-strace-'));
+  const log = join(dir, 'trace');
+  try {
+    const child = tracer === 'strace'
+      ? spawn('strace', ['-f', '-qq', '-e', 'trace=all', '-o', log, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('qemu-aarch64', ['-L', '/usr/aarch64-linux-gnu', '-strace', '-D', log, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const done = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    if (drive) await drive(child.stdout!); else child.stdout!.resume();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await done;
+    clearTimeout(timer);
+    if (code !== 0) throw new Error(`${cmd} exited with ${code}`);
+    return tracer === 'strace' ? parseStrace(readFileSync(log, 'utf8')) : parseQemuStrace(readFileSync(log, 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Syscall names in a `qemu-aarch64 -strace` log (`PID name(args) = ret`). */
+export function parseQemuStrace(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    const m = /^\d+ ([a-z_0-9]+)\(/.exec(line);
+    if (m) out.add(m[1]);
+  }
+  return out;
+}
+
+/** Observed names missing from the prediction. */
+export function missing(predicted: Map<string, unknown>, observed: Set<string>): string[] {
+  return [...observed].filter((s) => !predicted.has(s)).sort();
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { connect } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES, ensureFixtures, missing, observe, predict, tempCache } from './helpers.js';
+
+// Soundness oracle: static prediction (binary-compat) ⊇ what strace sees with a bounded workload.
+let cache: string;
+let work: string;
+const figures: string[] = [];
+beforeAll(() => { ensureFixtures(); cache = tempCache(); work = mkdtempSync(join(tmpdir(), 'ukport-work-')); });
+afterAll(() => {
+  rmSync(cache, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+  console.log(`predicted vs observed (binary-compat)\n${figures.join('\n')}`);
+});
+
+async function serveOnce(stdout: NodeJS.ReadableStream): Promise<void> {
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = '';
+    stdout.on('data', (d: Buffer) => { buf += d.toString(); const m = /ready (\d+)/.exec(buf); if (m) resolve(Number(m[1])); });
+    stdout.on('end', () => reject(new Error('server ended before ready')));
+  });
+  await new Promise<void>((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => s.write('hello ukport'));
+    s.on('data', (d) => { expect(d.toString()).toBe('hello ukport'); s.end(); });
+    s.on('close', () => resolve());
+    s.on('error', reject);
+  });
+}
+
+const workloads: Record<string, () => { args: string[]; drive?: (o: NodeJS.ReadableStream) => Promise<void> }> = {
+  echo_server: () => ({ args: [String(20000 + Math.floor(Math.random() * 20000))], drive: serveOnce }),
+  file_copy: () => {
+    const src = join(work, 'src.bin');
+    writeFileSync(src, Buffer.alloc(100_000, 7));
+    return { args: [src, join(work, 'dst.bin')] };
+  },
+  threads: () => ({ args: [] }),
+  raw_syscalls: () => ({ args: [] }),
+};
+
+const systemBinaries: [string, string[]][] = [
+  ['/usr/bin/ls', ['-la', '/etc']],
+  ['/usr/bin/sqlite3', [':memory:', 'create table t(x); insert into t values (1); select * from t;']],
+];
+
+test.each(systemBinaries.filter(([p]) => existsSync(p)))('system binary %s: predicted ⊇ observed', async (bin, args) => {
+  const observed = await observe(bin, args);
+  const { syscalls } = predict(bin, cache);
+  figures.push(`${bin}: predicted ${syscalls.size}, observed ${observed.size}, ratio ${(syscalls.size / observed.size).toFixed(2)}`);
+  expect(missing(syscalls, observed)).toEqual([]);
+}, 60_000);
+
+describe.each(Object.keys(workloads))('%s', (prog) => {
+  test.each(['dyn', 'static', 'musl'])('%s build: predicted ⊇ observed', async (variant) => {
+    const bin = join(FIXTURES, `${prog}.${variant}`);
+    const { args, drive } = workloads[prog]();
+    const observed = await observe(bin, args, drive);
+    const { syscalls } = predict(bin, cache);
+    const ratio = syscalls.size / observed.size;
+    figures.push(`${prog}.${variant}: predicted ${syscalls.size}, observed ${observed.size}, ratio ${ratio.toFixed(2)}`);
+    expect(missing(syscalls, observed)).toEqual([]);
+    // Target is 2x for dynamic builds; measured 2.7-3.7x (glibc's data-referenced function pointers become
+    // reachable at the first indirect call). Guard against regressions until that is refined.
+    if (variant === 'dyn') expect(ratio).toBeLessThanOrEqual(4);
+  }, 60_000);
+});
