@@ -11,6 +11,7 @@ import { extractSyscalls } from './extract/syscalls.js';
 import { extractCSources } from './extract/c/extract-c-sources.js';
 import { findCSources } from './extract/c/find-c-sources.js';
 import { planReport, type PlanRequest } from './plan/plan-report.js';
+import { annotateLayers, scanImage } from './extract/image/scan-image.js';
 
 /** What one run analyses and how. */
 export interface PipelineOptions {
@@ -88,6 +89,25 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     facts.push(...found.facts);
     stats.indirectCalls += found.stats.indirectCalls;
     stats.addressTakenFunctions += found.stats.addressTakenFunctions;
+  }
+  // Container images: each resolved in its own root, its libraries never mixed with the host's.
+  for (const a of inputs.filter((x) => x.kind === 'container-image')) {
+    try {
+      const img = scanImage(a.path);
+      a.image = img.image.name;
+      inputs.push(...img.artifacts);
+      mains.push(...img.mains);
+      closure.edges.push(...img.closure.edges);
+      for (const m of img.mains) {
+        const found = extractSyscalls(m, img.closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir });
+        img.facts.push(...found.facts);
+        stats.indirectCalls += found.stats.indirectCalls;
+      }
+      facts.push(...annotateLayers(img.facts, img));
+    } catch (e) {
+      if (!(e instanceof UkportError) || a.root === a.path) throw e;
+      facts.push(badFileFact(a.path, e));
+    }
   }
   facts.push(...(await sourceFacts(options, inputs)));
   const report: Report = {

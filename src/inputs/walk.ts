@@ -4,6 +4,7 @@ import type { Artifact } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import { classifyFile, CLASSIFY_HEAD_BYTES } from './classify.js';
 import { readHead, DEFAULT_MAX_FILE_BYTES } from './read-file.js';
+import { isOciLayoutDir } from './image/open-image.js';
 
 /** A file inside a walked directory that could not be used, with the reason. */
 export interface WalkProblem {
@@ -100,6 +101,12 @@ export function walkPaths(paths: string[], options: WalkOptions = {}): WalkResul
     const id = `${st.dev}:${st.ino}`;
     if (activeDirs.has(id)) {
       result.problems.push({ path: dir, error: new UkportError('symlink-loop', 'directory contains itself', dir) });
+      return;
+    }
+    // An OCI image layout is one input (an image), not a tree of blobs.
+    if (isOciLayoutDir(dir)) {
+      result.seen++;
+      result.artifacts.push({ path: dir, kind: 'container-image', size: 0, root });
       return;
     }
     activeDirs.add(id);

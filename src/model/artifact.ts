@@ -9,4 +9,8 @@ export interface Artifact {
   root?: string;
   /** Container image layer digest the file came from. */
   layer?: string;
+  /** Name (tag or reference) of the container image the file is in. */
+  image?: string;
+  /** Why an image file is an input: the program the image runs, a script on the way, a library, an app file. */
+  role?: 'entrypoint' | 'script' | 'library' | 'app';
 }

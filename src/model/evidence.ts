@@ -23,4 +23,6 @@ export interface Evidence {
   /** Preprocessor condition under which a source fact holds, e.g. `defined(__linux__)`. */
   condition?: string;
   detail?: string;
+  /** Container image layer digest the artifact came from. */
+  layer?: string;
 }

@@ -63,6 +63,14 @@ export interface ModuleFact extends FactBase {
   name: string;
   /** Members used, e.g. `fork` of `child_process`. */
   members?: string[];
+  /** Porting-relevant feature the module or its members need, e.g. `process-spawn`, `threads`, `file-watch`. */
+  features?: string[];
+  /** Python: the C extension module behind the import (`_sqlite3` for `sqlite3`); for a compiled module, its own name. */
+  extension?: string;
+  /** Seen as compiled code (a `PyInit_*` extension module, a `.node` addon) rather than an import. */
+  native?: boolean;
+  /** Whether the Unikraft language port builds `extension` in; absent when no port table applies. */
+  inPort?: boolean;
 }
 
 /** Something the analysis could not resolve. Shown in every format and counted by the gate. */

@@ -3,8 +3,9 @@ import { posix } from 'node:path';
 import type { LibraryEdge } from '../../model/index.js';
 import { UkportError } from '../../errors.js';
 import { readBounded } from '../../inputs/read-file.js';
-import { readLdCache } from '../../inputs/ld-cache.js';
-import { resolveInRoot } from '../../inputs/rooted-path.js';
+import { parseLdCache, readLdCache } from '../../inputs/ld-cache.js';
+import { resolveInRoot, resolveInRootFs } from '../../inputs/rooted-path.js';
+import type { RootFs } from '../../inputs/root-fs.js';
 import { parseElf, EM_AARCH64, EM_X86_64, type ElfFile } from './reader.js';
 import { describeElf, type DecodedElf } from './describe.js';
 
@@ -19,7 +20,11 @@ export interface LoadedElf {
 export interface ResolveOptions {
   /** Root filesystem to resolve in; default `/`. */
   sysroot?: string;
+  /** A root filesystem that is not a host directory (a container image); wins over `sysroot`. */
+  rootFs?: RootFs;
   maxLibraries?: number;
+  /** Libraries already loaded by host path (null: not a usable ELF), shared across calls; filled as libraries load. */
+  loaded?: Map<string, LoadedElf | null>;
 }
 
 /** The shared-library closure of some binaries. */
@@ -33,6 +38,16 @@ export interface LibraryClosure {
 }
 
 const MULTIARCH: Record<number, string> = { [EM_X86_64]: 'x86_64-linux-gnu', [EM_AARCH64]: 'aarch64-linux-gnu' };
+
+/** Loads and decodes one ELF file at PATH inside FS (`path` resolved to its canonical form first). */
+export function loadElfFrom(fs: RootFs, path: string): LoadedElf {
+  const canonical = resolveInRootFs(fs, path);
+  if (canonical === undefined) throw new UkportError('not-found', `not in ${fs.label}`, path);
+  const buf = fs.readFile(canonical);
+  const elf = parseElf(buf, canonical);
+  const sha = createHash('sha256').update(buf).digest('hex');
+  return { path: canonical, hostPath: fs.hostPath(canonical) ?? `${fs.label}:${canonical}`, elf, decoded: describeElf(elf, sha) };
+}
 
 /** Loads and decodes one ELF file from the host path. */
 export function loadElf(hostPath: string, path = hostPath): LoadedElf {
@@ -61,9 +76,10 @@ function expandOrigin(dir: string, origin: string, elf: ElfFile): string {
  */
 export function resolveLibraries(mains: LoadedElf[], options: ResolveOptions = {}): LibraryClosure {
   const root = options.sysroot ?? '/';
-  const inRoot = (p: string): string | undefined => resolveInRoot(root, p);
-  const cache = readLdCache(inRoot('/etc/ld.so.cache') ?? '/nonexistent');
-  const loaded = new Map<string, LoadedElf | null>();
+  const fs = options.rootFs;
+  const inRoot = (p: string): string | undefined => (fs ? resolveInRootFs(fs, p) : resolveInRoot(root, p));
+  const cache = fs ? readFsLdCache(fs) : readLdCache(inRoot('/etc/ld.so.cache') ?? '/nonexistent');
+  const loaded = options.loaded ?? new Map<string, LoadedElf | null>();
   const closure: LibraryClosure = { edges: [], libraries: new Map(), unresolved: [], problems: [] };
   const maxLibraries = options.maxLibraries ?? 10_000;
 
@@ -77,10 +93,10 @@ export function resolveLibraries(mains: LoadedElf[], options: ResolveOptions = {
       return undefined;
     }
     if (!host) return undefined;
-    const display = root === '/' ? host : '/' + posix.relative(root, host);
+    const display = fs ? host : root === '/' ? host : '/' + posix.relative(root, host);
     if (!loaded.has(host)) {
       try {
-        loaded.set(host, loadElf(host, display));
+        loaded.set(host, fs ? loadElfFrom(fs, host) : loadElf(host, display));
       } catch (e) {
         loaded.set(host, null);
         if (e instanceof UkportError && e.code !== 'not-found' && e.code !== 'unsupported-input') closure.problems.push(e);
@@ -141,4 +157,14 @@ export function resolveLibraries(mains: LoadedElf[], options: ResolveOptions = {
     }
   }
   return closure;
+}
+
+/** ld.so.cache inside a RootFs; missing or unreadable is an empty map, as for ld.so. */
+function readFsLdCache(fs: RootFs): Map<string, string[]> {
+  try {
+    const p = resolveInRootFs(fs, '/etc/ld.so.cache');
+    return p ? parseLdCache(fs.readFile(p, 64 * 1024 * 1024)) : new Map();
+  } catch {
+    return new Map();
+  }
 }

@@ -1,0 +1,198 @@
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { UkportError } from '../../errors.js';
+import { resolveInRoot } from '../rooted-path.js';
+import { bufferSource, fileSource, sliceSource, type ByteSource } from './byte-source.js';
+import { buildImageRoot, type ImageLayer, type ImageRootFs } from './image-root.js';
+import { memberPath, readTar, type TarEntry } from './tar.js';
+
+/** The parts of an image config that decide what runs. */
+export interface ImageConfig {
+  entrypoint: string[];
+  cmd: string[];
+  env: Record<string, string>;
+  workingDir: string;
+  architecture?: string;
+  os?: string;
+}
+
+/** A container image opened read-only: its merged root and config. */
+export interface ContainerImage {
+  /** The archive or layout directory given. */
+  path: string;
+  /** Tag or reference name when the archive records one. */
+  name: string;
+  format: 'docker-archive' | 'oci-layout';
+  /** Layer digests, lowest first. */
+  layers: string[];
+  config: ImageConfig;
+  root: ImageRootFs;
+}
+
+/** Bounds for hostile images. */
+export interface ImageLimits {
+  /** Largest decompressed layer held in memory. */
+  maxLayerBytes?: number;
+  maxEntries?: number;
+}
+
+interface BlobStore {
+  label: string;
+  has(path: string): boolean;
+  get(path: string): ByteSource;
+}
+
+function dirStore(dir: string): BlobStore {
+  const find = (p: string): string | undefined => {
+    const host = resolveInRoot(dir, p);
+    if (!host) return undefined;
+    try { return statSync(host).isFile() ? host : undefined; } catch { return undefined; }
+  };
+  return {
+    label: dir,
+    has: (p) => find(p) !== undefined,
+    get(p) {
+      const host = find(p);
+      if (!host) throw new UkportError('bad-image', `${p} missing from the image layout`, dir);
+      return fileSource(host);
+    },
+  };
+}
+
+function tarStore(path: string, limits: ImageLimits): BlobStore {
+  const outer = fileSource(path);
+  const members = new Map<string, TarEntry>();
+  for (const e of readTar(outer, { maxEntries: limits.maxEntries })) {
+    const p = memberPath(e.name);
+    if (p === undefined) continue;
+    if (e.type === 'file') members.set(p, e);
+    else if (e.type === 'hardlink') {
+      const t = memberPath(e.linkname);
+      const target = t === undefined ? undefined : members.get(t);
+      if (target) members.set(p, target);
+    }
+  }
+  // Symlinked members (docker save links duplicate layers) are followed inside the archive only.
+  const find = (p: string): TarEntry | undefined => members.get(memberPath(p) ?? '');
+  return {
+    label: path,
+    has: (p) => find(p) !== undefined,
+    get(p) {
+      const e = find(p);
+      if (!e) throw new UkportError('bad-image', `${p} missing from the archive`, path);
+      return sliceSource(outer, e.dataOffset, e.size, `${path}:${p}`);
+    },
+  };
+}
+
+function readJson(store: BlobStore, p: string): unknown {
+  const src = store.get(p);
+  if (src.size > 16 * 1024 * 1024) throw new UkportError('limit-exceeded', `${p} is ${src.size} bytes`, store.label);
+  try {
+    return JSON.parse(src.read(0, src.size).toString('utf8'));
+  } catch (e) {
+    throw new UkportError('bad-image', `${p}: ${(e as Error).message}`, store.label);
+  }
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+function blobPath(digest: unknown, label: string): string {
+  if (typeof digest !== 'string' || !/^[a-z0-9]+:[a-fA-F0-9]{32,}$/.test(digest)) throw new UkportError('bad-image', `bad digest ${JSON.stringify(digest)}`, label);
+  const [alg, hex] = digest.split(':');
+  return `blobs/${alg}/${hex}`;
+}
+
+/** Decompresses a layer when it is gzip, refusing zstd and output past the limit. */
+function layerSource(src: ByteSource, limits: ImageLimits): ByteSource {
+  const max = limits.maxLayerBytes ?? 1024 * 1024 * 1024;
+  const head = src.read(0, Math.min(4, src.size));
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    if (src.size > max) throw new UkportError('limit-exceeded', `compressed layer of ${src.size} bytes`, src.label);
+    try {
+      return bufferSource(gunzipSync(src.read(0, src.size), { maxOutputLength: max }), src.label);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw new UkportError('limit-exceeded', `layer decompresses to more than ${max} bytes`, src.label);
+      throw new UkportError('bad-image', `gzip layer: ${(e as Error).message}`, src.label);
+    }
+  }
+  if (head.readUInt32BE(0) === 0x28b52ffd) throw new UkportError('bad-image', 'zstd-compressed layers are not supported', src.label);
+  return src;
+}
+
+function configOf(raw: unknown): ImageConfig {
+  const top = obj(raw);
+  const c = obj(top.config);
+  const env: Record<string, string> = {};
+  for (const kv of strs(c.Env)) {
+    const eq = kv.indexOf('=');
+    if (eq > 0) env[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return {
+    entrypoint: strs(c.Entrypoint), cmd: strs(c.Cmd), env, workingDir: typeof c.WorkingDir === 'string' && c.WorkingDir ? c.WorkingDir : '/',
+    ...(typeof top.architecture === 'string' ? { architecture: top.architecture } : {}),
+    ...(typeof top.os === 'string' ? { os: top.os } : {}),
+  };
+}
+
+/** Picks the image manifest from an OCI index: linux/amd64 first, then the first one; nested indexes followed. */
+function ociManifest(store: BlobStore, index: Json, depth = 0): { manifest: Json; name?: string } {
+  if (depth > 4) throw new UkportError('bad-image', 'image indexes nested too deeply', store.label);
+  const list = Array.isArray(index.manifests) ? index.manifests.map(obj) : [];
+  if (list.length === 0) throw new UkportError('bad-image', 'index lists no manifests', store.label);
+  const plat = (m: Json) => obj(m.platform);
+  const pick = list.find((m) => plat(m).os === 'linux' && plat(m).architecture === 'amd64') ?? list[0]!;
+  const name = obj(pick.annotations)['org.opencontainers.image.ref.name'];
+  const blob = obj(readJson(store, blobPath(pick.digest, store.label)));
+  if (Array.isArray(blob.manifests)) return ociManifest(store, blob, depth + 1);
+  return { manifest: blob, ...(typeof name === 'string' ? { name } : {}) };
+}
+
+/**
+ * Opens a `docker save` archive or an OCI image layout (directory or tar) without extracting anything:
+ * layers are indexed in order into a read-only virtual root.
+ */
+export function openImage(path: string, limits: ImageLimits = {}): ContainerImage {
+  let isDir: boolean;
+  try { isDir = statSync(path).isDirectory(); } catch { throw new UkportError('not-found', '', path); }
+  const store = isDir ? dirStore(path) : tarStore(path, limits);
+  let format: ContainerImage['format'];
+  let name = basename(path);
+  let config: ImageConfig;
+  const layerRefs: { blob: string; digest: string }[] = [];
+  if (store.has('manifest.json')) {
+    format = 'docker-archive';
+    const list = readJson(store, 'manifest.json');
+    const m = Array.isArray(list) ? obj(list[0]) : {};
+    if (typeof m.Config !== 'string') throw new UkportError('bad-image', 'manifest.json names no Config', path);
+    const rawConfig = readJson(store, m.Config);
+    config = configOf(rawConfig);
+    const diffIds = strs(obj(obj(rawConfig).rootfs).diff_ids);
+    const layers = strs(m.Layers);
+    layers.forEach((l, i) => layerRefs.push({ blob: l, digest: layers.length === diffIds.length ? diffIds[i]! : l }));
+    name = strs(m.RepoTags)[0] ?? name;
+  } else if (store.has('index.json') && store.has('oci-layout')) {
+    format = 'oci-layout';
+    const { manifest, name: ref } = ociManifest(store, obj(readJson(store, 'index.json')));
+    config = configOf(readJson(store, blobPath(obj(manifest.config).digest, path)));
+    for (const l of Array.isArray(manifest.layers) ? manifest.layers.map(obj) : []) {
+      layerRefs.push({ blob: blobPath(l.digest, path), digest: String(l.digest) });
+    }
+    if (ref) name = ref;
+  } else {
+    throw new UkportError('bad-image', 'neither a docker save archive (manifest.json) nor an OCI image layout (oci-layout, index.json)', path);
+  }
+  const layers: ImageLayer[] = layerRefs.map(({ blob, digest }) => {
+    const source = layerSource(store.get(blob), limits);
+    return { digest, source, entries: readTar(source, { maxEntries: limits.maxEntries }) };
+  });
+  return { path, name, format, layers: layers.map((l) => l.digest), config, root: buildImageRoot(layers, path) };
+}
+
+/** Whether DIR looks like an OCI image layout (the walker hands it over whole). */
+export function isOciLayoutDir(dir: string): boolean {
+  try { return statSync(`${dir}/oci-layout`).isFile() && statSync(`${dir}/index.json`).isFile(); } catch { return false; }
+}
