@@ -1,6 +1,6 @@
 import type { Provenance, Tables } from '../model/coverage.js';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
-import { lookupLibrary, lookupSoname, lookupSyscall, type LibraryAnswer, type SyscallAnswer } from '../data/table-lookup.js';
+import { isSonameCompatible, lookupLibrary, lookupSoname, lookupSyscall, type LibraryAnswer, type SyscallAnswer } from '../data/table-lookup.js';
 import { UkportError } from '../errors.js';
 
 function prov(p: Provenance): string {
@@ -75,7 +75,10 @@ export function formatShow(tables: Tables, q: string, dir: string): string {
   const l = lookupLibrary(tables, q);
   if (l) parts.push(formatLibrary(l));
   for (const p of lookupSoname(tables, q)) {
-    parts.push(`soname ${p.sonamePattern} → ${p.port} (CONFIG_${p.kconfig}), ports upstream ${p.upstreamVersion}; compatible sonames ${p.compatibleVersions.join(', ')}\n`);
+    const stem = p.sonamePattern.replace(/\*$/, '');
+    const compat = p.compatibleVersions.map((v) => `${stem}.${v}`).join(', ') || 'none known';
+    const verdict = /\.so\.\d/.test(q) ? (isSonameCompatible(p, q) ? `; ${q} is compatible` : `; ${q} is NOT compatible: porting task (version mismatch)`) : '';
+    parts.push(`soname ${p.sonamePattern} → ${p.port} (CONFIG_${p.kconfig}), ports upstream ${p.upstreamVersion}; compatible: ${compat}${verdict}\n`);
   }
   if (parts.length === 0) throw new UkportError('usage', `tables show: '${q}' is no syscall, micro-library, Kconfig symbol or soname in the tables`);
   return parts.join('');

@@ -84,8 +84,14 @@ export function lookupLibrary(tables: Tables, query: string): LibraryAnswer | un
 export function lookupSoname(tables: Tables, name: string): ExternalLibPort[] {
   return tables.externalLibs.filter((p) => {
     const re = new RegExp(`^${p.sonamePattern.replace(/[.+]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    return re.test(name) || p.port === name || p.sonamePattern.split('.so')[0] === name;
+    return re.test(name) || p.port === name || p.port === `lib-${name}` || p.sonamePattern.split('.so')[0] === name;
   });
+}
+
+/** Whether a Linux soname (`libssl.so.3`) is ABI-compatible with the port's upstream version. */
+export function isSonameCompatible(port: ExternalLibPort, soname: string): boolean {
+  const suffix = /\.so\.(.+)$/.exec(soname)?.[1];
+  return suffix === undefined || port.compatibleVersions.includes(suffix);
 }
 
 /** The oldest shipped release from which every later release covers all NAMES (implemented or stub). */

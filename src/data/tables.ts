@@ -6,6 +6,8 @@ import { DEFAULT_TABLES_DIR, loadTableFile } from './validate.js';
 /** syscall-tables/external-libs.json. */
 export interface ExternalLibsFile {
   ports: ExternalLibPort[];
+  /** Port repositories that exist but hold no port yet (lib-libjpeg, lib-libevent). */
+  placeholders?: { port: string; provenance: Provenance; note: string }[];
 }
 
 /** syscall-tables/loupe-priors.json. */

@@ -99,6 +99,8 @@ export interface ExternalLibPort {
   upstreamVersion: string;
   /** Major version(s) of the Linux soname the port is ABI-compatible with. */
   compatibleVersions: string[];
+  /** The port repository this entry was read from. */
+  provenance?: Provenance;
 }
 
 /** libc function → syscalls it can make, per architecture. */

@@ -2,6 +2,7 @@ import { syncLinuxSyscalls } from './linux-syscalls.js';
 import { syncUnikraft } from './unikraft.js';
 import { syncLibc } from './libc.js';
 import { syncLoupe } from './loupe.js';
+import { syncExternalLibs } from './external-libs.js';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { UkportError } from '../errors.js';
 
@@ -44,6 +45,11 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, outDi
     if (!port || !up) throw new UkportError('usage', `tables sync: --lib-${target} and --${target} go together`);
     const t = await syncLibc(target, port, up, log);
     files.set(`libc/${target}-${t.version}.json`, toJson(t));
+  }
+  if (o.extPorts.length > 0) {
+    const t = syncExternalLibs(o.extPorts);
+    files.set('external-libs.json', toJson(t));
+    log(`external libs: ${t.ports.length} sonames from ${new Set(t.ports.map((p) => p.port)).size} ports, ${t.placeholders?.length ?? 0} placeholders`);
   }
   if (o.loupedb) {
     // Loupe ran on x86_64: its rows are x86_64 syscall numbers
