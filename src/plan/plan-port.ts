@@ -123,7 +123,9 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
     const why = !coverage ? `${table.release} does not know ${name}` : coverage.status === 'missing' || !coverage.library
       ? `no library of ${table.release} provides ${name}` : `${name} does not exist on ${arch} in ${table.release}`;
     const v = classifyMissingSyscall(name, tables.priors[name], cls === 'startup', why);
-    uncovered.push({ kind: 'syscall', name, ...v, ...(coverage?.nargs !== undefined ? { nargs: coverage.nargs } : {}) });
+    // the argument count comes from the newest release that declares the syscall (`name-N` in some Makefile.uk)
+    const nargs = coverage?.nargs ?? [...tables.unikraft].sort((a, b) => compareReleases(b.release, a.release)).find((t) => t.syscalls[name]?.nargs !== undefined)?.syscalls[name]?.nargs;
+    uncovered.push({ kind: 'syscall', name, ...v, ...(nargs !== undefined ? { nargs } : {}) });
   }
   const seeds = [...seedReasons.keys()];
   const chosen = chooseProviders(g, seeds, wanted);
