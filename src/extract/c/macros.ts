@@ -160,6 +160,34 @@ function expandUncached(table: MacroTable, name: string, args: readonly string[]
   return out;
 }
 
+const mayCallMemo = new WeakMap<MacroTable, Map<string, boolean>>();
+
+/**
+ * Whether expanding NAME can reach a call worth reporting: an identifier `isTarget` accepts, a
+ * parameter used as a callee, or `#`/`##`. Most project macros (field access, constants) cannot,
+ * and skipping their expansion is what keeps the scan near the cost of parsing.
+ */
+export function macroMayCall(table: MacroTable, name: string, isTarget: (n: string) => boolean): boolean {
+  let memo = mayCallMemo.get(table);
+  if (!memo) { memo = new Map(); mayCallMemo.set(table, memo); }
+  const visit = (n: string): boolean => {
+    const hit = memo.get(n);
+    if (hit !== undefined) return hit;
+    memo.set(n, false); // cycles contribute nothing new
+    let yes = false;
+    for (const def of table.get(n) ?? []) {
+      if (!def.plain) { yes = true; break; }
+      const toks = tokensOf(def);
+      const params = new Set(def.params ?? []);
+      yes = toks.some((t, i) => IDENT.test(t) && (isTarget(t) || (params.has(t) && toks[i + 1] === '(') || (t !== n && table.has(t) && visit(t))));
+      if (yes) break;
+    }
+    memo.set(n, yes);
+    return yes;
+  };
+  return visit(name);
+}
+
 /** Expands an object-like macro chain to its final text (`MY_DOMAIN` → `AF_NETLINK`), or returns the text. */
 export function expandObjectText(table: MacroTable, text: string): string {
   let cur = text.trim();

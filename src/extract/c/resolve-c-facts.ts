@@ -1,6 +1,6 @@
 import type { Arch, Evidence, UnknownReason } from '../../model/index.js';
 import type { FactBag } from './fact-bag.js';
-import { expandMacroCalls, expandObjectText, tokenize, type MacroTable } from './macros.js';
+import { expandMacroCalls, expandObjectText, macroMayCall, tokenize, type MacroTable } from './macros.js';
 import type { FileScan, NameSite, SiteContext } from './scan-c-file.js';
 
 /** Syscall name ↔ number table of one architecture (the shape `loadLinuxSyscalls(arch)` returns). */
@@ -100,19 +100,23 @@ export function resolveFileFacts(file: string, scan: FileScan, rc: ResolveContex
       evidence: [evidence(file, 'c.syscall', ctx)] });
   };
 
+  const isTarget = (n: string): boolean => rc.libcFunctions.has(n) || n === 'syscall' || n === 'dlopen' || n === 'dlsym';
   for (const site of scan.names) nameSite(site);
   function nameSite(site: NameSite): void {
     const defs = rc.macros.get(site.name);
     if (site.role === 'macro-use' && !defs?.some((d) => d.params !== null)) return;
     if (defs && !rc.defined.has(site.name)) {
       if (site.role === 'ref' && !defs.some((d) => d.params === null)) return;
+      // a file-scope use parsed as a declaration has no parsed arguments: look at them here
+      if (site.role === 'macro-use') for (const a of site.args) argRefs(a, site.ctx);
+      // arguments parsed as expressions are sites of their own (`CHECK(CLOSE_FD(fd))`)
+      if (!macroMayCall(rc.macros, site.name, isTarget)) return;
       const exp = expandMacroCalls(rc.macros, site.name, site.role === 'ref' ? null : site.args);
       for (const c of exp.calls) call(c.callee, c.args, site.ctx, c.chain);
       for (const m of exp.opaque) {
         const what = m === site.name ? `macro ${m}` : `${site.name} expands through macro ${m}, which`;
         unknown('macro', `${what} pastes or stringizes tokens (# / ##); calls it builds are not seen`, site.ctx, 'c.macro');
       }
-      if (site.role !== 'ref') for (const a of site.args) argRefs(a, site.ctx);
       return;
     }
     if (site.role === 'call') call(site.name, site.args, site.ctx);
@@ -120,7 +124,7 @@ export function resolveFileFacts(file: string, scan: FileScan, rc: ResolveContex
       bag.add({ kind: 'symbol', name: site.name, role: 'address-taken', type: 'func', evidence: [evidence(file, 'c.address-taken', site.ctx)] });
     }
   }
-  // a libc function passed to a macro (`CHECK(close)`) is a use too, if the macro calls it
+  // an object-like macro given as an argument of a file-scope macro use may expand to calls
   function argRefs(text: string, ctx: SiteContext): void {
     const toks = tokenize(text);
     if (toks.length === 1 && IDENT.test(toks[0]) && rc.macros.get(toks[0])?.some((d) => d.params === null)) {
