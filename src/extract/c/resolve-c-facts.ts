@@ -138,7 +138,8 @@ export function resolveFileFacts(file: string, scan: FileScan, rc: ResolveContex
       bag.add({ kind: 'string', value: lit.slice(1, -1), evidence: [evidence(file, 'c.string', ctx)] });
     }
   }
-  for (const a of scan.asms) asmSite(a.code, a.inputs, a.ctx);
+  // "\n\tsyscall": the escapes separate instructions
+  for (const a of scan.asms) asmSite(a.code.replace(/\\[ntr]/g, ' '), a.inputs, a.ctx);
   function asmSite(code: string, inputs: readonly { constraint: string; value: string }[], ctx: SiteContext): void {
     const x86 = /\bsyscall\b/.test(code);
     const arm = /\bsvc\s+#?0\b/.test(code);
