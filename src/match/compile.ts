@@ -180,6 +180,9 @@ export function compileWhen(when: When, where: string, file: string): Node {
         const t = libcTable(ctx);
         // without the libc table nothing can be called missing
         if (!t || libcSetsOf(t).functions.has(f.name)) return null;
+        // UK_SYSCALL_R_DEFINE also defines the libc-named wrapper (close, getcwd): the release provides it
+        const st = syscallStatus(ctx, f.name).status;
+        if (st === 'implemented' || st === 'stub') return null;
       }
       const argText = Object.entries(f.args ?? {}).map(([i, a]) => `${i}=${a}`).join(', ');
       return { name: f.name, symbol: f.name, args: argText || 'no constant arguments' };
@@ -188,7 +191,9 @@ export function compileWhen(when: When, where: string, file: string): Node {
   if ('header' in when) {
     const c = when.header;
     const names = list(c.name);
-    const except = list(c.except) ?? [];
+    // `linux/*` excepts a whole directory
+    const exceptNames = list(c.except) ?? [];
+    const except = { includes: (n: string): boolean => exceptNames.some((e) => (e.endsWith('*') ? n.startsWith(e.slice(0, -1)) : e === n)) };
     return leaf((ix) => ix.header, (f, ctx) => {
       if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
       if (c.prefix && !f.name.startsWith(c.prefix)) return null;

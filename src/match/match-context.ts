@@ -49,7 +49,8 @@ const libcSets = new WeakMap<LibcTable, { functions: Set<string>; headers: Set<s
 /** Function and header sets of a libc table, built once per table. */
 export function libcSetsOf(t: LibcTable): { functions: Set<string>; headers: Set<string> } {
   let s = libcSets.get(t);
-  if (!s) { s = { functions: new Set(t.functions), headers: new Set(t.headers) }; libcSets.set(t, s); }
+  // the port's glue code defines public functions too; port-only headers count as present
+  if (!s) { s = { functions: new Set([...t.functions, ...(t.glue ?? [])]), headers: new Set([...t.headers, ...(t.portHeaders ?? [])]) }; libcSets.set(t, s); }
   return s;
 }
 

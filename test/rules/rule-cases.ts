@@ -7,6 +7,11 @@ function withSyscall(name: string, status: 'implemented' | 'stub'): Tables {
   return { ...TEST_TABLES, unikraft: [{ ...head!, syscalls: { ...head!.syscalls, [name]: { status, library: 'uksignal', nr: {} } } }, ...rest] };
 }
 
+/** TEST_TABLES whose newlib also has HEADER. */
+function withNewlibHeader(header: string): Tables {
+  return { ...TEST_TABLES, libc: TEST_TABLES.libc.map((t) => (t.target === 'newlib' ? { ...t, headers: [...t.headers, header] } : t)) };
+}
+
 /** Every shipped rule's cases; the catalog test fails when a rule has none. */
 export const RULE_CASES: Record<string, RuleCases> = {
   'fork-single-address-space': {
@@ -78,6 +83,8 @@ export const RULE_CASES: Record<string, RuleCases> = {
     valid: [
       { name: 'musl has them', facts: [hdr('sys/epoll.h', 3), hdr('linux/netlink.h', 4)] },
       { name: 'a local header of the same name', facts: [hdr('sys/epoll.h', 3, false)], ctx: { libc: 'newlib' } },
+      { name: 'newlib glue provides it', facts: [hdr('sys/epoll.h', 3)], ctx: { libc: 'newlib', tables: withNewlibHeader('sys/epoll.h') } },
+      { name: 'no libc table: presence unknown', facts: [hdr('sys/epoll.h', 3)], ctx: { libc: 'newlib', tables: undefined } },
     ],
     invalid: [{
       name: 'epoll and netlink headers under newlib',
@@ -92,14 +99,16 @@ export const RULE_CASES: Record<string, RuleCases> = {
   'header-missing-in-libc': {
     valid: [
       { name: 'present, or reported by linux-only-header-newlib', facts: [hdr('stdio.h'), hdr('sys/epoll.h')], ctx: { libc: 'newlib' } },
-      { name: 'no libc chosen', facts: [hdr('sys/random.h', 5)], ctx: { libc: undefined } },
+      { name: 'no libc chosen', facts: [hdr('sys/timex.h', 5)], ctx: { libc: undefined } },
+      { name: 'a header only the port adds; linux/* is left to linux-only-header-newlib', facts: [hdr('sys/random.h', 5), hdr('linux/limits.h', 6)], ctx: { libc: 'newlib' } },
     ],
-    invalid: [{ name: 'sys/random.h under newlib', facts: [hdr('sys/random.h', 5)], ctx: { libc: 'newlib' }, findings: [{ message: '<sys/random.h> at src/app.c:5 is not provided by newlib in Unikraft', facts: [0] }] }],
+    invalid: [{ name: 'sys/timex.h under newlib', facts: [hdr('sys/timex.h', 5)], ctx: { libc: 'newlib' }, findings: [{ message: '<sys/timex.h> at src/app.c:5 is not provided by newlib in Unikraft', facts: [0] }] }],
   },
   'libc-function-missing': {
     valid: [
       { name: 'musl has qsort_r', facts: [sym('qsort_r', 90)] },
       { name: 'no tables', facts: [sym('qsort_r', 90)], ctx: { tables: undefined, libc: 'newlib' } },
+      { name: 'glue function, and a wrapper defined by the syscall shim', facts: [sym('tcgetattr', 91), sym('close', 92)], ctx: { libc: 'newlib' } },
     ],
     invalid: [{
       name: 'qsort_r under newlib', facts: [sym('qsort_r', 90)], ctx: { libc: 'newlib' },

@@ -13,6 +13,7 @@ export const TEST_TABLES: Tables = {
         clone: { status: 'implemented', library: 'posix-process', nr: { x86_64: 56 } },
         mlock: { status: 'stub', library: 'posix-mmap', stub: 'returns 0', nr: { x86_64: 149 } },
         getrandom: { status: 'implemented', library: 'ukrandom', nr: { x86_64: 318 } },
+        close: { status: 'implemented', library: 'vfscore', nr: { x86_64: 3 } },
         // fork, rt_sigreturn, memfd_create: not listed = missing
       },
     },
@@ -23,7 +24,7 @@ export const TEST_TABLES: Tables = {
   ],
   libc: [
     { target: 'musl', version: '1.2.3', provenance: prov, functions: ['fopen', 'fork', 'qsort_r', 'epoll_create1'], headers: ['stdio.h', 'sys/epoll.h', 'linux/netlink.h'] },
-    { target: 'newlib', version: '4.3.0', provenance: prov, functions: ['fopen'], headers: ['stdio.h'] },
+    { target: 'newlib', version: '4.3.0', provenance: prov, functions: ['fopen'], headers: ['stdio.h'], glue: ['tcgetattr'], portHeaders: ['sys/random.h'], declaredNotBuilt: ['close'] },
   ],
   externalLibs: [
     { sonamePattern: 'libssl.so.*', port: 'lib-openssl', kconfig: 'LIBSSL', upstreamVersion: '1.1.1', compatibleVersions: ['1.1'] },

@@ -1,0 +1,120 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { EXIT_OK, type Command, type CommandIo, type OptionValues } from '../command.js';
+import { UkportError } from '../../errors.js';
+import { isOneOf, LIBCS, type Libc } from '../../model/index.js';
+import { findCSources } from '../../extract/c/find-c-sources.js';
+import { extractCSources } from '../../extract/c/extract-c-sources.js';
+import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
+import { readBounded } from '../../inputs/read-file.js';
+import { loadTables } from '../../data/tables.js';
+import { loadRules } from '../../data/rules.js';
+import { loadPatches } from '../../data/patches.js';
+import { compileRules } from '../../match/compile.js';
+import { matchFindings } from '../../match/match-findings.js';
+import { emitPatchSet } from '../../emit/patchset.js';
+import { TOOL_VERSION } from '../../version.js';
+
+const HELP = `Usage: ukport patch PATH... --out DIR [--libc musl|newlib] [--release R] [--tables DIR]
+
+Scans the C sources under PATH (files or directories), runs the porting rules in native mode and
+writes a git format-patch series (0001-<subject>.patch, ...) for the findings whose remedy is a patch
+template and whose source text matches the template's pattern. The sources are never modified;
+apply the series with 'git apply' or 'git am' from the scanned directory.
+
+Options:
+      --out DIR          directory for the series (created; must not already hold a series)
+      --libc LIBC        musl (default) or newlib: Linux-only header patches are made for newlib
+      --release R        Unikraft release the rules check against (default: the newest table)
+      --tables DIR       coverage tables directory (default: the shipped syscall-tables/)
+`;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Directory the diff paths are relative to: the deepest directory containing every PATH. */
+function commonRoot(paths: string[]): string {
+  const dirs = paths.map((p) => {
+    const abs = resolve(p);
+    return existsSync(abs) && statSync(abs).isDirectory() ? abs : dirname(abs);
+  });
+  let root = dirs[0]!;
+  while (!dirs.every((d) => d === root || d.startsWith(root.endsWith(sep) ? root : root + sep))) root = dirname(root);
+  return root;
+}
+
+/** Writes the series under OUT: each file to a temp name, then renamed; nothing outside OUT. */
+function writeSeries(out: string, files: Map<string, string>, io: CommandIo): void {
+  const dir = resolve(out);
+  if (existsSync(dir) && readdirSync(dir).some((f) => /^\d{4}-.*\.patch$/.test(f))) {
+    throw new UkportError('file-exists', 'already holds a patch series; choose an empty directory', dir);
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of files) {
+    const path = resolve(dir, name);
+    if (dirname(path) !== dir) throw new UkportError('path-escape', name, path);
+    const tmp = join(dir, `.${name}.tmp-${process.pid}`);
+    writeFileSync(tmp, text, { flag: 'wx' });
+    renameSync(tmp, path);
+    io.stdout(`${join(out, name)}\n`);
+  }
+}
+
+async function runPatch(values: OptionValues, paths: string[], io: CommandIo): Promise<number> {
+  const out = str(values['out']);
+  if (!out) throw new UkportError('usage', 'patch: --out DIR is required');
+  if (paths.length === 0) throw new UkportError('usage', 'patch: give at least one PATH');
+  const libcText = str(values['libc']) ?? 'musl';
+  if (!isOneOf(LIBCS, libcText)) throw new UkportError('usage', `--libc: expected musl or newlib, got '${libcText}'`);
+  const libc: Libc = libcText;
+  const tablesDir = str(values['tables']);
+  const tables = loadTables(tablesDir);
+  // functions a port declares but does not build are still calls worth reporting (and patching)
+  const libcFunctions = new Set(tables.libc.flatMap((t) => [...t.functions, ...(t.declaredNotBuilt ?? [])]));
+  const { facts } = await extractCSources(findCSources(paths).files, {
+    libcFunctions, syscalls: { x86_64: loadLinuxSyscalls('x86_64'), aarch64: loadLinuxSyscalls('aarch64') },
+  });
+  const rules = loadRules();
+  const findings = matchFindings(facts, { tables, libc, release: str(values['release']), arch: 'x86_64', mode: 'native', rules: compileRules(rules) });
+  const root = commonRoot(paths);
+  const sources = new Map<string, string>();
+  for (const f of findings) {
+    if (!f.remedy.patch) continue;
+    for (const fact of f.facts) {
+      for (const ev of fact.evidence) {
+        const file = ev.location?.file;
+        if (!file || sources.has(file) || !/\.(c|h)$/.test(file)) continue;
+        if (!resolve(file).startsWith(root + sep)) continue;
+        sources.set(file, readBounded(file).toString('utf8'));
+      }
+    }
+  }
+  // diff paths are relative to ROOT, in the same form the evidence paths have
+  const series = emitPatchSet({
+    findings, sources, root: [...sources.keys()].some((k) => k.startsWith('/')) ? root : relativeRoot(root, process.cwd()),
+    templates: loadPatches(), summaries: new Map(rules.map((r) => [r.id, r.summary])), version: TOOL_VERSION,
+  });
+  if (series.size === 0) {
+    io.stderr('ukport: no patch applies: no finding with a patch template matched the source text\n');
+    return EXIT_OK;
+  }
+  writeSeries(out, series, io);
+  io.stderr(`ukport: wrote ${series.size} patch${series.size === 1 ? '' : 'es'}; apply from ${root} with 'git apply' or 'git am'\n`);
+  return EXIT_OK;
+}
+
+function relativeRoot(root: string, cwd: string): string {
+  const base = resolve(cwd);
+  if (root === base) return '.';
+  return root.startsWith(base + sep) ? root.slice(base.length + 1) : root;
+}
+
+export const patchCommand: Command = {
+  name: 'patch',
+  summary: 'write a git patch series fixing porting problems in C sources',
+  help: HELP,
+  options: { out: { type: 'string', short: 'o' }, libc: { type: 'string' }, release: { type: 'string' }, tables: { type: 'string' } },
+  positionals: true,
+  run: runPatch,
+};
