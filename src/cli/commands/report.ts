@@ -1,0 +1,54 @@
+import { createElement } from 'react';
+import { render } from 'ink';
+import type { Command } from '../command.js';
+import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions } from '../report-options.js';
+import { runPipeline } from '../../pipeline.js';
+import { emitterFor } from '../../emit/registry.js';
+import { UkportError } from '../../errors.js';
+import { ReportApp } from '../../tui/report-app.js';
+import { loadRuleDocs } from '../rule-docs.js';
+import { readSnippets } from '../source-snippets.js';
+
+// alternate screen buffer: the view is full-screen and the shell's scrollback is restored on exit
+const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H';
+const LEAVE_ALT_SCREEN = '\u001b[?1049l';
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'interactive report on a terminal: verdict, plan, needs by status, evidence (text otherwise)',
+  help: `Usage: ukport report [options] PATH...
+
+Scans like \`ukport scan\`, plans the port and opens a full-screen view: the verdict (covered / needs work /
+blocked), the plan's libc and libraries, and the syscalls, functions, headers, libraries and unresolved
+facts grouped by status (missing-required, unknown, stubbable, fakeable, covered, startup).
+Keys: ↑/↓ or j/k move, PgUp/PgDn, g/G first/last, Enter opens the evidence (J/K scroll it), / filters,
+Tab or ←/→ switch lists, Esc closes or clears, q quits.
+When stdout or stdin is not a terminal, or with --format, it prints that format (text by default) instead.
+
+Options:
+${REPORT_OPTIONS_HELP}
+`,
+  options: REPORT_OPTIONS,
+  positionals: true,
+  async run(values, paths, io) {
+    const settings = readReportOptions(values, paths, io);
+    const report = await runPipeline({ ...settings.pipeline, plan: { libc: settings.pipeline.libc } });
+    const rules = loadRuleDocs();
+    const interactive = io.isTTY && process.stdin.isTTY === true && values.format === undefined;
+    if (!interactive) {
+      const emit = emitterFor(settings.format);
+      if (!emit) throw new UkportError('usage', `--format ${settings.format} is not available`);
+      io.stdout(emit(report, { color: io.color, verbose: settings.verbose, rules }));
+      return 0;
+    }
+    const sources = readSnippets(report, io.cwd);
+    process.stdout.write(ENTER_ALT_SCREEN);
+    try {
+      const app = render(createElement(ReportApp, { report, rules, sources }), { exitOnCtrlC: true, patchConsole: false });
+      await app.waitUntilExit();
+    } finally {
+      process.stdout.write(LEAVE_ALT_SCREEN);
+    }
+    return 0;
+  },
+};

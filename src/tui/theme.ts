@@ -1,0 +1,13 @@
+import type { NeedStatus, Severity } from '../model/index.js';
+import type { Verdict } from '../match/need-status.js';
+
+/** Colour of each need status in the lists. */
+export const STATUS_COLOR: Record<NeedStatus, string> = {
+  'missing-required': 'red', 'unknown': 'magenta', 'stubbable': 'yellow', 'fakeable': 'cyan', 'covered': 'green', 'startup': 'gray',
+};
+
+/** Colour of each severity. */
+export const SEVERITY_COLOR: Record<Severity, string> = { error: 'red', warning: 'yellow', note: 'cyan' };
+
+/** Colour of each verdict in the header. */
+export const VERDICT_COLOR: Record<Verdict, string> = { 'covered': 'green', 'needs-work': 'yellow', 'blocked': 'red' };

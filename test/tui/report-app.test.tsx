@@ -1,0 +1,144 @@
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { render } from 'ink-testing-library';
+import type { Fact, Report } from '../../src/model/index.js';
+import { ReportApp } from '../../src/tui/report-app.js';
+import { snippetKey, type SourceSnippet } from '../../src/tui/view-model.js';
+import { ROOT } from '../helpers/tools.js';
+import { kvserverReport, KV_RULE_DOCS, KV_SOURCE } from '../emit/kvserver-report.js';
+
+const KEY = { down: '\u001B[B', up: '\u001B[A', tab: '\t', enter: '\r', escape: '\u001B', backspace: '\u007F' };
+const tick = () => new Promise((r) => setTimeout(r, 30));
+
+async function press(stdin: { write(s: string): void }, ...keys: string[]) {
+  for (const k of keys) { stdin.write(k); await tick(); }
+}
+
+/** Snippets as the CLI reads them: two lines either side of each source position. */
+function kvSources(): Map<string, SourceSnippet> {
+  const lines = readFileSync(join(ROOT, KV_SOURCE), 'utf8').split('\n');
+  const out = new Map<string, SourceSnippet>();
+  for (const f of kvserverReport().facts) for (const e of f.evidence) {
+    if (e.location) out.set(snippetKey(e.location.file, e.location.line), { startLine: e.location.line - 2, lines: lines.slice(e.location.line - 3, e.location.line + 2) });
+  }
+  return out;
+}
+
+const selectedLine = (frame: string) => frame.split('\n').find((l) => l.startsWith('›'));
+
+describe('interactive report', () => {
+  test('header shows verdict, target, libraries and tabs; the list is grouped by status, blocking first', () => {
+    const { lastFrame } = render(<ReportApp report={kvserverReport()} rows={24} columns={100} />);
+    const frame = lastFrame()!;
+    const lines = frame.split('\n');
+    expect(lines[0]).toContain('ukport report · BLOCKED · Unikraft 0.18.0 x86_64 · libc musl · mode binary-compat');
+    expect(lines[1]).toContain('libraries (3): posix-event, lwip, vfscore');
+    expect(lines[2]).toContain('Syscalls 10');
+    expect(lines[2]).toContain('Functions 4');
+    expect(lines[2]).toContain('Unresolved 1');
+    const groups = lines.filter((l) => l.startsWith('──')).map((l) => l.trim());
+    expect(groups).toEqual(['── missing-required (1)', '── stubbable (2)', '── covered (6)', '── startup (1)']);
+    expect(selectedLine(frame)).toContain('clone3');
+    expect(lines).toHaveLength(24);
+  });
+
+  test('j/k and arrows move, Tab and arrows switch lists, G/g jump', async () => {
+    const { lastFrame, stdin } = render(<ReportApp report={kvserverReport()} rows={24} columns={100} />);
+    await press(stdin, 'j');
+    expect(selectedLine(lastFrame()!)).toContain('rseq');
+    await press(stdin, KEY.down, KEY.down);
+    expect(selectedLine(lastFrame()!)).toContain('accept4');
+    await press(stdin, 'k', KEY.up);
+    expect(selectedLine(lastFrame()!)).toContain('rseq');
+    await press(stdin, 'G');
+    expect(selectedLine(lastFrame()!)).toContain('arch_prctl');
+    await press(stdin, 'g');
+    expect(selectedLine(lastFrame()!)).toContain('clone3');
+    await press(stdin, KEY.tab);
+    expect(lastFrame()!.split('\n').filter((l) => l.startsWith('──')).map((l) => l.trim())).toEqual(['── covered (4)']);
+    expect(selectedLine(lastFrame()!)).toContain('dlopen');
+    await press(stdin, KEY.tab, KEY.tab, KEY.tab);
+    expect(selectedLine(lastFrame()!)).toContain('dlopen: dlopen("libkvplugin.so")');
+    await press(stdin, KEY.tab);
+    expect(selectedLine(lastFrame()!)).toContain('clone3');
+  });
+
+  test('/ filters the list; Enter keeps the filter, Esc clears it', async () => {
+    const { lastFrame, stdin } = render(<ReportApp report={kvserverReport()} rows={24} columns={100} />);
+    await press(stdin, '/', 'e', 'p', 'o', 'l', 'l');
+    let frame = lastFrame()!;
+    expect(frame).toContain('/epoll▌');
+    const items = frame.split('\n').filter((l) => l.includes('●')).map((l) => l.replace(/[›●]/g, '').trim());
+    expect(items).toEqual(['epoll_create1', 'epoll_ctl', 'epoll_wait']);
+    await press(stdin, KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace);
+    expect(lastFrame()!).toContain('/e▌');
+    expect(lastFrame()!.split('\n').filter((l) => l.includes('●')).map((l) => l.replace(/[›●]/g, '').trim())).toContain('sendfile');
+    await press(stdin, 'n', KEY.enter);
+    frame = lastFrame()!;
+    expect(frame).toContain('filter "en" (Esc clears)');
+    expect(frame.split('\n').filter((l) => l.includes('●')).map((l) => l.replace(/[›●]/g, '').trim())).toEqual(['sendfile']);
+    await press(stdin, 'j', KEY.enter);
+    expect(lastFrame()!).toContain('sendfile — stubbable');
+    await press(stdin, KEY.escape);
+    expect(lastFrame()!).toContain('filter "en"');
+    await press(stdin, KEY.escape);
+    expect(lastFrame()!).not.toContain('filter "');
+    expect(lastFrame()!.split('\n').filter((l) => l.includes('●'))).toHaveLength(10);
+    await press(stdin, '/', 'z', 'z', 'z', KEY.enter);
+    expect(lastFrame()!).toContain('(nothing here)');
+    expect(lastFrame()!).toContain('0/0');
+  });
+
+  test('Enter opens the detail pane: plan reason, evidence with source lines and call chain, finding why and remedy', async () => {
+    const { lastFrame, stdin } = render(<ReportApp report={kvserverReport()} rules={KV_RULE_DOCS} sources={kvSources()} rows={40} columns={100} />);
+    await press(stdin, '/', 's', 'e', 'n', 'd', KEY.enter, KEY.enter);
+    let frame = lastFrame()!;
+    expect(frame).toContain('sendfile — stubbable');
+    expect(frame).toContain('plan: only used for snapshots; a stub returning -ENOSYS makes the caller fall back (warning)');
+    expect(frame).toContain('served by vfscore (CONFIG_LIBVFSCORE)');
+    expect(frame).toContain('fixtures/example/kvserver.c:46:53 in snapshot_worker');
+    expect(frame).toMatch(/> 46 │ {5}if \(in >= 0 && out >= 0 && fstat\(in, &st\) == 0\) sendfile/);
+    expect(frame).toMatch(/ {4}45 │ {5}struct stat st;/);
+    expect(frame).toContain('fixtures/build/example/kvserver sendfile @ 0x401a20');
+    expect(frame).toContain('call chain: snapshot_worker → sendfile');
+    await press(stdin, KEY.escape, KEY.escape, '/', 'g', 'e', 't', 'r', KEY.enter, KEY.enter);
+    frame = lastFrame()!;
+    expect(frame).toContain('getrandom — covered');
+    expect(frame).toContain('note nondeterminism-getrandom: getrandom seeds the PRNG: needs an entropy source');
+    expect(frame).toContain('why: Unikraft serves getrandom from ukrandom; enable it or the call fails.');
+    expect(frame).toContain('remedy: libraries ukrandom');
+    expect(frame.split('\n')).toHaveLength(40);
+    await press(stdin, KEY.enter);
+    expect(lastFrame()!).not.toContain('Evidence (');
+  });
+
+  test('an empty report renders without a plan and with empty lists', async () => {
+    const empty: Report = { ...kvserverReport(), facts: [], findings: [], plan: undefined, libraryGraph: [], inputs: [] };
+    const { lastFrame, stdin } = render(<ReportApp report={empty} rows={12} columns={100} />);
+    expect(lastFrame()!).toContain('NEEDS WORK · no target');
+    expect(lastFrame()!).toContain('no plan: coverage tables were not available');
+    expect(lastFrame()!).toContain('(nothing here)');
+    await press(stdin, 'j', KEY.enter, KEY.tab, '/', 'x', KEY.enter);
+    expect(lastFrame()!).toContain('nothing selected');
+    expect(lastFrame()!.split('\n')).toHaveLength(12);
+  });
+
+  test('a huge report renders only the visible window and stays navigable', async () => {
+    const r = kvserverReport();
+    const many: Fact[] = Array.from({ length: 20000 }, (_, i) => ({ kind: 'symbol', name: `fn_${String(i).padStart(5, '0')}`, role: 'import', evidence: [{ artifact: 'big', extractor: 'elf.dynsym' }] }));
+    r.facts = many;
+    r.findings = [];
+    const { lastFrame, stdin } = render(<ReportApp report={r} rows={30} columns={100} />);
+    expect(lastFrame()!.split('\n')).toHaveLength(30);
+    expect(lastFrame()!).toContain('Functions 20000');
+    expect(lastFrame()!).toContain('1/20000');
+    await press(stdin, 'G');
+    expect(selectedLine(lastFrame()!)).toContain('fn_19999');
+    expect(lastFrame()!).toContain('20000/20000');
+    expect(lastFrame()!.split('\n').filter((l) => l.includes('●'))).toHaveLength(26);
+    await press(stdin, '/', '1', '2', '3', '4', KEY.enter);
+    expect(lastFrame()!).toContain('1/12');
+    expect(selectedLine(lastFrame()!)).toContain('fn_01234');
+  });
+});
