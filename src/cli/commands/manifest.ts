@@ -24,7 +24,7 @@ without --force; the command names those files and writes nothing.
 Options:
       --out DIR           output directory (required; nothing is written outside it)
       --name NAME         app name (default: the first PATH's base name)
-      --cmd "ARGS"        the Kraftfile's cmd (split on spaces; default: a placeholder)
+      --cmd=ARGS          the Kraftfile's cmd, split on spaces (use the = form when ARGS starts with -; default: a placeholder)
       --legacy            also write kraft.yaml
       --force             replace files edited since ukport wrote them
 ${PLAN_OPTIONS_HELP}
