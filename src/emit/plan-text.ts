@@ -28,7 +28,7 @@ export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: bo
   if (plan.releases?.length) {
     out.push('', s.bold('Releases') + (plan.oldestCoveringRelease ? ` — oldest covering all syscalls: ${plan.oldestCoveringRelease}` : ' — none covers every syscall'));
     for (const r of plan.releases) {
-      const adds = r.adds.length ? `  adds ${cut(r.adds)}` : '';
+      const adds = (r.adds.length ? `  adds ${cut(r.adds)}` : '') + (r.drops?.length ? `  ${s.red('drops')} ${cut(r.drops)}` : '');
       out.push(`  ${r.release.padEnd(9)} ${String(r.covered).padStart(4)}/${r.total}${adds}`);
     }
   }

@@ -35,6 +35,8 @@ export interface ReleaseCoverage {
   total: number;
   /** Needed syscalls this release covers that the previous (older) one did not. */
   adds: string[];
+  /** Needed syscalls the previous release covered and this one does not (a regression), when any. */
+  drops?: string[];
   /** Needed syscalls still uncovered in this release. */
   missing: string[];
 }

@@ -68,8 +68,9 @@ function releaseCoverage(tables: UnikraftTable[], needs: Needs, arch: Arch): Pla
   return [...tables].sort((a, b) => compareReleases(a.release, b.release)).map((t, i) => {
     const covered = new Set(names.filter((n) => providersOf(t, n, arch).providers.length > 0));
     const adds = i === 0 ? [] : [...covered].filter((n) => !prev.has(n));
+    const drops = [...prev].filter((n) => !covered.has(n));
     prev = covered;
-    return { release: t.release, covered: covered.size, total: names.length, adds, missing: names.filter((n) => !covered.has(n)) };
+    return { release: t.release, covered: covered.size, total: names.length, adds, ...(drops.length ? { drops } : {}), missing: names.filter((n) => !covered.has(n)) };
   });
 }
 

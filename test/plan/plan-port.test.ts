@@ -146,6 +146,14 @@ describe('uncovered needs', () => {
     expect(planPort(facts({ startup: ['arch_prctl'] }), miniTables(), { arch: 'x86_64' }).libraries.some((l) => l.name === 'posix-process')).toBe(false);
   });
 
+  test('a syscall a newer release no longer provides is reported as dropped', () => {
+    const t = miniTables({ unikraft: [miniRelease('v0.16.0'), miniRelease('v0.17.0', { without: ['bind'] })] });
+    const plan = planPort(facts(EPOLL), t, { arch: 'x86_64' });
+    expect(plan.releases?.map((r) => [r.release, r.adds, r.drops])).toEqual([['v0.16.0', [], undefined], ['v0.17.0', [], ['bind']]]);
+    expect(plan.oldestCoveringRelease).toBe('v0.16.0');
+    expect(plan.uncovered.map((u) => u.name)).toEqual(['bind']);
+  });
+
   test('release selection', () => {
     expect(planPort(facts(EPOLL), miniTables(), { arch: 'x86_64', release: '0.16.0' }).release).toBe('v0.16.0');
     expect(planPort(facts(EPOLL), miniTables(), { arch: 'x86_64', release: 'RELEASE-0.16.0' }).uncovered.map((u) => u.name)).toEqual(['epoll_pwait']);
