@@ -154,6 +154,16 @@ describe('uncovered needs', () => {
     expect(plan.uncovered.map((u) => u.name)).toEqual(['bind']);
   });
 
+  test('a syscall declared under a library option turns that option on, with what it selects', () => {
+    const t = miniRelease();
+    t.syscalls.exit_group = { ...t.syscalls.exit_group!, kconfig: 'LIBPOSIX_PROCESS_PIDS' };
+    t.libraries['posix-process']!.options = ['LIBPOSIX_PROCESS_PIDS'];
+    t.kconfig = { ...t.kconfig, LIBPOSIX_PROCESS_PIDS: { library: 'posix-process', select: ['LIBUKLOCK'], imply: [], dependsOn: ['LIBPOSIX_PROCESS'] } };
+    const plan = planPort(facts({ syscalls: ['exit_group'] }), miniTables({ unikraft: [t] }), { arch: 'x86_64' });
+    expect(plan.kconfig).toEqual(['CONFIG_LIBMUSL=y', 'CONFIG_LIBPOSIX_PROCESS=y', 'CONFIG_LIBPOSIX_PROCESS_PIDS=y', 'CONFIG_LIBSYSCALL_SHIM=y', 'CONFIG_LIBUKLOCK=y', 'CONFIG_LIBUKSCHED=y']);
+    expect(plan.libraries.find((l) => l.name === 'uklock')).toMatchObject({ role: 'dependency', because: ['kconfig:LIBPOSIX_PROCESS_PIDS'] });
+  });
+
   test('release selection', () => {
     expect(planPort(facts(EPOLL), miniTables(), { arch: 'x86_64', release: '0.16.0' }).release).toBe('v0.16.0');
     expect(planPort(facts(EPOLL), miniTables(), { arch: 'x86_64', release: 'RELEASE-0.16.0' }).uncovered.map((u) => u.name)).toEqual(['epoll_pwait']);
