@@ -13,6 +13,10 @@ export interface EmitContext {
   rules?: ReadonlyMap<string, RuleDoc>;
   /** Prefix that turns `file#Lline` into a link, e.g. `https://github.com/o/r/blob/<sha>/` (Markdown). */
   linkBase?: string;
+  /** Directory that paths under it are made relative to (SARIF URIs must be repository-relative for code scanning). */
+  root?: string;
+  /** Problems the gate accepted (policy or baseline), by problem id, with the justification (SARIF suppressions). */
+  suppressions?: ReadonlyMap<string, string>;
 }
 
 /** A report emitter: pure, Report in, string out. */

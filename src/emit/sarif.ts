@@ -11,19 +11,21 @@ const RELATED_LIMIT = 10;
 const LEVEL: Record<Severity, Result.level> = { error: 'error', warning: 'warning', note: 'note' };
 
 /** Repository-relative paths stay relative (code scanning maps them to files); absolute ones become file:// URIs. */
-export function artifactUri(path: string): string {
-  const p = path.replace(/\\/g, '/').replace(/^\.\//, '');
+export function artifactUri(path: string, root?: string): string {
+  let p = path.replace(/\\/g, '/').replace(/^\.\//, '');
+  const base = root?.replace(/\\/g, '/').replace(/\/+$/, '');
+  if (base && p.startsWith(base + '/')) p = p.slice(base.length + 1);
   return p.startsWith('/') ? `file://${encodeURI(p)}` : encodeURI(p);
 }
 
-function location(e: Evidence, id?: number): Location {
+function location(e: Evidence, root: string | undefined, id?: number): Location {
   const fn = e.location?.function ?? e.function;
   const loc: Location = {
     ...(id !== undefined ? { id } : {}),
     physicalLocation: e.location
-      ? { artifactLocation: { uri: artifactUri(e.location.file) }, region: { startLine: e.location.line, startColumn: e.location.column } }
+      ? { artifactLocation: { uri: artifactUri(e.location.file, root) }, region: { startLine: e.location.line, startColumn: e.location.column } }
       // binary evidence: the artifact is the ELF file; the code address is an address, not a text region
-      : { artifactLocation: { uri: artifactUri(e.artifact) }, ...(e.address ? { address: { absoluteAddress: Number.parseInt(e.address, 16), ...(fn ? { fullyQualifiedName: fn } : {}) } } : {}) },
+      : { artifactLocation: { uri: artifactUri(e.artifact, root) }, ...(e.address ? { address: { absoluteAddress: Number.parseInt(e.address, 16), ...(fn ? { fullyQualifiedName: fn } : {}) } } : {}) },
   };
   if (fn) loc.logicalLocations = [{ name: fn, fullyQualifiedName: `${e.location ? e.location.file : e.artifact}!${fn}`, kind: 'function' }];
   const notes = [e.chain?.length ? `call chain: ${e.chain.join(' → ')}` : '', e.condition ? `when ${e.condition}` : '', e.detail ?? ''].filter(Boolean);
@@ -31,9 +33,9 @@ function location(e: Evidence, id?: number): Location {
   return loc;
 }
 
-function fallbackLocation(r: Report): Location | undefined {
+function fallbackLocation(r: Report, root: string | undefined): Location | undefined {
   const artifact = r.binaries[0]?.path ?? r.inputs[0]?.path;
-  return artifact ? { physicalLocation: { artifactLocation: { uri: artifactUri(artifact) } } } : undefined;
+  return artifact ? { physicalLocation: { artifactLocation: { uri: artifactUri(artifact, root) } } } : undefined;
 }
 
 /** Stable across runs: a hash of the problem id (rule + subject), never of line numbers or addresses. */
@@ -56,10 +58,11 @@ function descriptor(doc: RuleDoc, severity: Severity | undefined, explained: boo
   };
 }
 
-function result(p: Problem, ruleIndex: number, r: Report): Result {
+function result(p: Problem, ruleIndex: number, r: Report, ctx: EmitContext): Result {
+  const root = ctx.root;
   // source positions first: code scanning annotates them; binary addresses only name the ELF file
   const [first, ...rest] = [...p.evidence].sort((a, b) => Number(!a.location) - Number(!b.location));
-  const primary = first ? location(first) : fallbackLocation(r);
+  const primary = first ? location(first, root) : fallbackLocation(r, root);
   const res: Result = {
     ruleId: p.ruleId,
     ruleIndex,
@@ -69,7 +72,9 @@ function result(p: Problem, ruleIndex: number, r: Report): Result {
     partialFingerprints: { 'ukportProblem/v1': fingerprint(p) },
     properties: { subject: p.subject, ...(p.status ? { status: p.status } : {}), ...(p.remedy && Object.keys(p.remedy).length ? { remedy: p.remedy } : {}) },
   };
-  if (rest.length) res.relatedLocations = rest.slice(0, RELATED_LIMIT).map((e, i) => location(e, i + 1));
+  const justification = ctx.suppressions?.get(p.id);
+  if (justification) res.suppressions = [{ kind: 'external', status: 'accepted', justification }];
+  if (rest.length) res.relatedLocations = rest.slice(0, RELATED_LIMIT).map((e, i) => location(e, root, i + 1));
   return res;
 }
 
@@ -85,7 +90,7 @@ export function emitSarif(r: Report, ctx: EmitContext): string {
     version: '2.1.0',
     runs: [{
       tool: { driver: { name: 'ukport', version: r.tool.version, semanticVersion: r.tool.version, informationUri: INFORMATION_URI, rules: ids.map((id) => descriptor(ruleDocFor(id, ctx.rules), severityOf.get(id), ctx.rules?.has(id) ?? false)) } },
-      results: problems.map((p) => result(p, index.get(p.ruleId)!, r)),
+      results: problems.map((p) => result(p, index.get(p.ruleId)!, r, ctx)),
       columnKind: 'utf16CodeUnits',
       properties: {
         verdict: verdictOf(r), mode: r.mode,

@@ -110,3 +110,17 @@ describe('ukport check: usage and input errors → exit 2', () => {
     }
   });
 });
+
+describe('ukport check in GitHub Actions', () => {
+  test('markdown evidence links point at the checked-out commit', async () => {
+    const { githubLinkBase } = await import('../../src/cli/emit-context.js');
+    expect(githubLinkBase({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'abc' })).toBe('https://github.com/o/r/blob/abc/');
+    expect(githubLinkBase({})).toBeUndefined();
+  });
+  test('--format sarif marks what the policy allowed as suppressed', async () => {
+    const r = await check(kvserverReport(), ['--format', 'sarif', '--policy', allowing, 'app']);
+    expect(r.code).toBe(0);
+    const results = JSON.parse(r.out).runs[0].results as { ruleId: string; properties: { subject: string }; suppressions?: { justification: string }[] }[];
+    expect(results.filter((x) => x.suppressions).map((x) => x.properties.subject)).toEqual(['function:dlopen', 'syscall:clone3', 'syscall:sendfile', 'syscall:rseq']);
+  });
+});

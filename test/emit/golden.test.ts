@@ -96,3 +96,23 @@ describe('sarif', () => {
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('file:///usr/lib/my%20lib.so');
   });
 });
+
+describe('sarif paths and suppressions', () => {
+  const validate = sarifValidator();
+  test('absolute paths under the root become repository-relative', () => {
+    const r = kvserverReport();
+    r.findings = []; r.plan = undefined;
+    r.facts = [{ kind: 'unknown', reason: 'dlopen', message: 'dlopen', evidence: [{ artifact: '/repo/app/x.c', extractor: 'c.dlopen', location: { file: '/repo/app/x.c', line: 3, column: 5 } }] }];
+    const log = JSON.parse(emitSarif(r, { color: false, root: '/repo/' }));
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('app/x.c');
+  });
+  test('problems the gate accepted carry a SARIF suppression with the justification', () => {
+    const suppressions = new Map([['dlopen-plugins|function:dlopen', 'rule ignored by policy: linked statically']]);
+    const log = JSON.parse(emitSarif(kvserverReport(), { ...ctx, suppressions }));
+    expect(validate(log) ? [] : validate.errors).toEqual([]);
+    const suppressed = log.runs[0].results.filter((x: { suppressions?: unknown[] }) => x.suppressions);
+    expect(suppressed.map((x: { ruleId: string; suppressions: unknown[] }) => [x.ruleId, x.suppressions])).toEqual([
+      ['dlopen-plugins', [{ kind: 'external', status: 'accepted', justification: 'rule ignored by policy: linked statically' }]],
+    ]);
+  });
+});

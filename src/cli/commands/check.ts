@@ -8,7 +8,7 @@ import { UkportError } from '../../errors.js';
 import { isOneOf, SEVERITIES, type Report, type Severity } from '../../model/index.js';
 import { loadPolicy, type Policy } from '../../data/policy.js';
 import { evaluateGate, formatViolation, makeBaseline, type Baseline, type GateResult } from '../../match/gate.js';
-import { loadRuleDocs } from '../rule-docs.js';
+import { emitContextFor } from '../emit-context.js';
 
 function readBaseline(file: string): Baseline {
   let data: unknown;
@@ -76,7 +76,8 @@ export function checkReport(report: Report, settings: CheckSettings, format: str
   else {
     const emit = emitterFor(format as 'json');
     if (!emit) throw new UkportError('usage', `--format ${format} is not available`);
-    io.stdout(emit(report, ctx));
+    const suppressions = new Map([...result.allowed.map((a) => [a.problem.id, a.reason] as const), ...result.baselined.map((p) => [p.id, 'in the baseline'] as const)]);
+    io.stdout(emit(report, { ...ctx, suppressions }));
     io.stderr(gate);
   }
   return result.ok ? EXIT_OK : EXIT_GATE_FAILED;
@@ -113,7 +114,7 @@ ${REPORT_OPTIONS_HELP}
       const mode = (values.mode ? settings.pipeline.mode : target.mode) ?? (libc ? 'native' : 'binary-compat');
       const pipeline: PipelineOptions = { ...settings.pipeline, libc, mode, plan: { release: target.release, arch: target.arch, libc } };
       const report = await analyse(pipeline);
-      return checkReport(report, check, settings.format, { color: io.color, verbose: settings.verbose, rules: loadRuleDocs() }, io);
+      return checkReport(report, check, settings.format, emitContextFor(io, settings.verbose), io);
     },
   };
 }

@@ -6,7 +6,7 @@ import { runPipeline } from '../../pipeline.js';
 import { emitterFor } from '../../emit/registry.js';
 import { UkportError } from '../../errors.js';
 import { ReportApp } from '../../tui/report-app.js';
-import { loadRuleDocs } from '../rule-docs.js';
+import { emitContextFor } from '../emit-context.js';
 import { readSnippets } from '../source-snippets.js';
 
 // alternate screen buffer: the view is full-screen and the shell's scrollback is restored on exit
@@ -33,18 +33,18 @@ ${REPORT_OPTIONS_HELP}
   async run(values, paths, io) {
     const settings = readReportOptions(values, paths, io);
     const report = await runPipeline({ ...settings.pipeline, plan: { libc: settings.pipeline.libc } });
-    const rules = loadRuleDocs();
+    const ctx = emitContextFor(io, settings.verbose);
     const interactive = io.isTTY && process.stdin.isTTY === true && values.format === undefined;
     if (!interactive) {
       const emit = emitterFor(settings.format);
       if (!emit) throw new UkportError('usage', `--format ${settings.format} is not available`);
-      io.stdout(emit(report, { color: io.color, verbose: settings.verbose, rules }));
+      io.stdout(emit(report, ctx));
       return 0;
     }
     const sources = readSnippets(report, io.cwd);
     process.stdout.write(ENTER_ALT_SCREEN);
     try {
-      const app = render(createElement(ReportApp, { report, rules, sources }), { exitOnCtrlC: true, patchConsole: false });
+      const app = render(createElement(ReportApp, { report, rules: ctx.rules, sources }), { exitOnCtrlC: true, patchConsole: false });
       await app.waitUntilExit();
     } finally {
       process.stdout.write(LEAVE_ALT_SCREEN);
