@@ -10,7 +10,7 @@ export interface SyscallVerdict {
 // Loupe measures, per syscall, in how many apps returning -ENOSYS (stub) or a fake success (fake) still passed the app's tests.
 const MAJORITY = 0.5;
 
-/** Classifies a missing syscall with the Loupe prior: stubbable (−ENOSYS is tolerated), fakeable (a benign success is), else required. */
+/** Classifies a missing syscall with the Loupe prior: stubbable (most apps tolerate -ENOSYS), else fakeable (most tolerate a fake success), else required. */
 export function classifyMissingSyscall(name: string, prior: SyscallPrior | undefined, startup: boolean, why: string): SyscallVerdict {
   const where = startup ? ' (made by glibc start-up / ld.so)' : '';
   if (!prior || prior.apps === 0) {
@@ -19,7 +19,8 @@ export function classifyMissingSyscall(name: string, prior: SyscallPrior | undef
   const stub = prior.stubOk / prior.apps;
   const fake = prior.fakeOk / prior.apps;
   const data = `Loupe: stub worked for ${prior.stubOk}/${prior.apps} apps, fake for ${prior.fakeOk}/${prior.apps}`;
-  if (stub >= MAJORITY && stub >= fake) return { status: 'stubbable', severity: 'note', reason: `${why}${where}; ${data}: a stub returning -ENOSYS is likely enough` };
+  // when both work, -ENOSYS wins: it tells the app the truth, and glibc/musl fall back on it (rseq, clone3)
+  if (stub >= MAJORITY) return { status: 'stubbable', severity: 'note', reason: `${why}${where}; ${data}: a stub returning -ENOSYS is likely enough` };
   if (fake >= MAJORITY) return { status: 'fakeable', severity: 'warning', reason: `${why}${where}; ${data}: return a benign success` };
   return { status: 'missing-required', severity: 'error', reason: `${why}${where}; ${data}: apps need a real implementation` };
 }
