@@ -28,8 +28,12 @@ function straced(binary: string): Set<string> {
   return names;
 }
 
+// musl start-up: __libc_start_main, exit after main returns, and the TLS set-up (arch_prctl) that a static
+// binary does in __init_tls and that libc.so, where the summaries come from, does in the loader stages __dls2b/__dls3
+const STARTUP = ['__libc_start_main', 'exit', '__dls2b', '__dls3'];
+
 function predicted(facts: Fact[], summary: Record<string, string[]>): Set<string> {
-  const out = new Set<string>([...(summary['__libc_start_main'] ?? []), ...(summary['exit'] ?? [])]);
+  const out = new Set<string>(STARTUP.flatMap((f) => summary[f] ?? []));
   for (const f of facts) {
     if (f.kind === 'syscall') out.add(f.name);
     if (f.kind === 'symbol') for (const s of summary[f.name] ?? []) out.add(s);
