@@ -6,6 +6,8 @@ import { loadLinuxSyscalls } from './linux-syscalls.js';
 export interface SyscallRow {
   release: string;
   coverage: SyscallCoverage | undefined;
+  /** A plain C function of that name (native builds only) when the shim lacks the syscall. */
+  fn?: { library: string; kconfig: string; file: string };
 }
 
 /** Everything the tables say about one syscall name. */
@@ -16,6 +18,8 @@ export interface SyscallAnswer {
   rows: SyscallRow[];
   /** First release from which every later release implements (or stubs) it. */
   since?: string;
+  /** Same, counting plain C functions too (native builds). */
+  sinceNative?: string;
   /** libc ports that declare a function of the same name. */
   libc: { target: Libc; version: string; built: boolean }[];
   prior?: SyscallPrior;
@@ -42,19 +46,24 @@ export function sinceRelease<T>(rows: { release: string }[], covered: (row: T) =
 
 /** Per-release coverage of syscall NAME, plus Linux numbers, libc declarations and Loupe prior. */
 export function lookupSyscall(tables: Tables, name: string, linuxDir?: string): SyscallAnswer | undefined {
-  const rows = tables.unikraft.map((t) => ({ release: t.release, coverage: t.syscalls[name] }));
+  const rows: SyscallRow[] = tables.unikraft.map((t) => {
+    const fn = t.functions?.[name];
+    return { release: t.release, coverage: t.syscalls[name], ...(fn ? { fn } : {}) };
+  });
   const linux: SyscallAnswer['linux'] = {};
   for (const arch of ['x86_64', 'aarch64'] as const) {
     const nr = loadLinuxSyscalls(arch, linuxDir).byName.get(name);
     if (nr !== undefined) linux[arch] = nr;
   }
-  if (rows.every((r) => !r.coverage) && linux.x86_64 === undefined && linux.aarch64 === undefined) return undefined;
+  if (rows.every((r) => !r.coverage && !r.fn) && linux.x86_64 === undefined && linux.aarch64 === undefined) return undefined;
   const libc = tables.libc
     .filter((l) => l.functions.includes(name) || l.declaredNotBuilt?.includes(name))
     .map((l) => ({ target: l.target, version: l.version, built: l.functions.includes(name) }));
   const answer: SyscallAnswer = { name, linux, rows, libc };
   const since = sinceRelease<SyscallRow>(rows, (r) => isCovered(r.coverage));
   if (since) answer.since = since;
+  const sinceNative = sinceRelease<SyscallRow>(rows, (r) => isCovered(r.coverage) || r.fn !== undefined);
+  if (sinceNative && sinceNative !== since) answer.sinceNative = sinceNative;
   const prior = tables.priors[name];
   if (prior) answer.prior = prior;
   return answer;

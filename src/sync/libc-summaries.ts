@@ -5,7 +5,10 @@ import { UkportError } from '../errors.js';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { buildModuleGraph, scannerFor, type ModuleGraph } from '../extract/elf/call-graph.js';
 import { loadElf } from '../extract/elf/resolve-libraries.js';
-import { VERSION } from '../version.js';
+import { TOOL_VERSION } from '../version.js';
+
+/** Pseudo-function holding the start-up syscalls of the libc. */
+export const STARTUP_KEY = '(startup)';
 
 /** Where the summarised libc binary came from (a Debian package, by default looked up with dpkg). */
 export interface LibcOrigin { packageName: string; packageVersion: string }
@@ -27,12 +30,18 @@ export function summarizeLibc(path: string, libc: Libc, origin?: LibcOrigin): Li
     const nrs = reachableNumbers(g, g.exports[key]);
     functions[key] = [...nrs].map((n) => names.get(n) ?? `#${n}`).sort();
   }
+  // Process start-up as a static link would run it: the libc's own entry (musl's libc.so starts as the
+  // dynamic linker and sets up TLS there), its constructors and __libc_start_main.
+  const roots = [g.entry, ...g.initRoots, g.exports['__libc_start_main'] ?? -1].filter((i) => i >= 0);
+  functions[STARTUP_KEY] = [...new Set(roots.flatMap((r) => [...reachableNumbers(g, r)]))].map((n) => names.get(n) ?? `#${n}`).sort();
   const o = origin ?? dpkgOrigin(path);
   return {
     libc, arch: scanner.arch,
     provenance: {
-      repo: `deb:${o.packageName}`, tag: o.packageVersion, commit: mod.decoded.info.sha256,
-      generator: `ukport ${VERSION} libc-summaries`, date: new Date().toISOString().slice(0, 10),
+      // a package is not a git commit: the binary's sha256 goes into `extra`
+      repo: `deb:${o.packageName}`, tag: o.packageVersion, commit: 'unknown',
+      generator: `ukport ${TOOL_VERSION} libc-summaries`, date: new Date().toISOString().slice(0, 10),
+      extra: [{ repo: `file:${path}`, tag: 'sha256', commit: mod.decoded.info.sha256 }],
     },
     functions,
   };
@@ -56,7 +65,9 @@ function reachableNumbers(g: ModuleGraph, root: number): Set<number> {
 
 /** Package owning PATH and its version, from dpkg (Debian). */
 function dpkgOrigin(path: string): LibcOrigin {
-  const s = spawnSync('dpkg-query', ['-S', path], { encoding: 'utf8' });
+  // merged-/usr systems: dpkg knows /lib/... where the file is reached as /usr/lib/...
+  let s = spawnSync('dpkg-query', ['-S', path], { encoding: 'utf8' });
+  if (s.status !== 0 && path.startsWith('/usr/')) s = spawnSync('dpkg-query', ['-S', path.slice(4)], { encoding: 'utf8' });
   const pkg = s.status === 0 ? s.stdout.split(':')[0].trim() : 'unknown';
   const v = pkg === 'unknown' ? undefined : spawnSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8' });
   return { packageName: pkg, packageVersion: v?.status === 0 ? v.stdout.trim() : 'unknown' };

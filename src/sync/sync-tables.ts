@@ -3,7 +3,10 @@ import { syncUnikraft } from './unikraft.js';
 import { syncLibc } from './libc.js';
 import { syncLoupe } from './loupe.js';
 import { syncExternalLibs } from './external-libs.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
+import { DEFAULT_TABLES_DIR } from '../data/validate.js';
 import { UkportError } from '../errors.js';
 
 /** Sources given to `ukport tables sync`. */
@@ -28,6 +31,8 @@ export function toJson(v: unknown): string {
 /** Runs every requested sync; returns relative path → file text (the CLI writes them). */
 export async function syncTables(o: SyncOptions, log: (m: string) => void, outDir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
+  // Linux names/numbers: from the output directory when it has them, else the shipped ones
+  const linuxDir = existsSync(join(outDir, 'linux', 'x86_64.json')) ? outDir : DEFAULT_TABLES_DIR;
   if (o.strace) {
     for (const t of syncLinuxSyscalls(o.strace)) {
       files.set(`linux/${t.arch}.json`, toJson(t));
@@ -35,7 +40,8 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, outDi
     }
   }
   if (o.unikraft) {
-    const t = await syncUnikraft(o.unikraft, { ...(o.tag ? { release: o.tag } : {}), extras: o.extra });
+    const names = new Set([...loadLinuxSyscalls('x86_64', linuxDir).byName.keys(), ...loadLinuxSyscalls('aarch64', linuxDir).byName.keys()]);
+    const t = await syncUnikraft(o.unikraft, { ...(o.tag ? { release: o.tag } : {}), extras: o.extra, isSyscallName: (n) => names.has(n) });
     const counts = Object.values(t.syscalls).reduce<Record<string, number>>((a, s) => ((a[s.status] = (a[s.status] ?? 0) + 1), a), {});
     files.set(`unikraft/${t.release}.json`, toJson(t));
     log(`unikraft ${t.release} (${t.provenance.commit.slice(0, 12)}): ${JSON.stringify(counts)}, ${Object.keys(t.libraries).length} libraries, ${t.disagreements?.length ?? 0} disagreements`);
@@ -53,7 +59,7 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, outDi
   }
   if (o.loupedb) {
     // Loupe ran on x86_64: its rows are x86_64 syscall numbers
-    const x86 = loadLinuxSyscalls('x86_64', outDir);
+    const x86 = loadLinuxSyscalls('x86_64', linuxDir);
     const t = syncLoupe(o.loupedb, (nr) => x86.byNumber.get(nr));
     files.set('loupe-priors.json', toJson(t));
     log(`loupe: ${t.apps.length} apps, ${Object.keys(t.priors).length} syscalls`);

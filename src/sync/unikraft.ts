@@ -4,6 +4,7 @@ import type { KconfigEntry, MicroLibrary, Provenance, SyscallCoverage, TableDisa
 import { parseKconfig, symbolsOf, type KconfigSymbol } from '../data/kconfig.js';
 import { UkportError } from '../errors.js';
 import { findCSyscalls, type CSyscallDef } from './c-syscalls.js';
+import { findDefinitions } from './libc.js';
 import { makeProvenance, readGitInfo } from './git-provenance.js';
 import { parseMakefileUk, parseSyscallNumbers, type ProvidedSyscall } from './makefile-uk.js';
 
@@ -13,6 +14,8 @@ export interface UnikraftSyncOptions {
   release?: string;
   /** External library / app repositories merged in (lib-lwip, app-elfloader). */
   extras?: string[];
+  /** Linux syscall names: plain C functions with these names are recorded as native-build providers. */
+  isSyscallName?: (name: string) => boolean;
   /** Overrides for provenance (fixtures have no git). */
   provenance?: { tag?: string; commit?: string; date?: string };
 }
@@ -33,6 +36,8 @@ interface LibScan extends LibSource {
   symbols: KconfigSymbol[];
   provided: ProvidedSyscall[];
   defs: (CSyscallDef & { file: string })[];
+  /** Plain (non-macro) C functions named like a syscall: libc-level providers for native builds. */
+  functions: { name: string; file: string }[];
 }
 
 function walk(dir: string, depth: number, visit: (dir: string, names: string[]) => void): void {
@@ -77,7 +82,7 @@ function readIf(file: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
-async function scanLib(src: LibSource, root: string): Promise<LibScan> {
+async function scanLib(src: LibSource, root: string, isSyscallName: (n: string) => boolean): Promise<LibScan> {
   const mk = parseMakefileUk(readIf(join(src.dir, 'Makefile.uk')) ?? '');
   const symbols = parseKconfig(readIf(join(src.dir, 'Config.uk')) ?? '').symbols;
   // the library's own switch: addlib_s symbol, else the first menuconfig/config of its Config.uk
@@ -87,10 +92,16 @@ async function scanLib(src: LibSource, root: string): Promise<LibScan> {
     ?? symbols.find((x) => x.name === conventional)?.name
     ?? (mk.libs.length > 0 ? '' : symbols.find((x) => x.menuconfig)?.name ?? '');
   const defs: LibScan['defs'] = [];
+  const functions: LibScan['functions'] = [];
   for (const file of cFiles(src.dir)) {
-    for (const d of await findCSyscalls(readFileSync(file, 'utf8'))) defs.push({ ...d, file: relative(root, file) });
+    const text = readFileSync(file, 'latin1');
+    for (const d of await findCSyscalls(text)) defs.push({ ...d, file: relative(root, file) });
+    // cheap prefilter before parsing: some line starts a definition of a syscall-named function
+    if ([...text.matchAll(/\b([a-z_][a-z0-9_]*)\s*\(/g)].some((m) => isSyscallName(m[1]!))) {
+      for (const n of await findDefinitions(text, false)) if (isSyscallName(n)) functions.push({ name: n, file: relative(root, file) });
+    }
   }
-  return { ...src, kconfig, symbols, provided: mk.provided, defs };
+  return { ...src, kconfig, symbols, provided: mk.provided, defs, functions };
 }
 
 function toLibrary(s: LibScan): MicroLibrary {
@@ -152,7 +163,8 @@ export async function syncUnikraft(root: string, opts: UnikraftSyncOptions = {})
   if (extraProv.length > 0) provenance.extra = extraProv;
 
   const scans: LibScan[] = [];
-  for (const s of sources) scans.push(await scanLib(s, s.repo ? s.dir : root));
+  const isSyscallName = opts.isSyscallName ?? (() => false);
+  for (const s of sources) scans.push(await scanLib(s, s.repo ? s.dir : root, isSyscallName));
 
   const numbers = {
     x86_64: parseSyscallNumbers(readIf(join(shim, 'arch', SHIM_ARCHES.x86_64, 'syscall.h.in')) ?? ''),
@@ -200,6 +212,15 @@ export async function syncUnikraft(root: string, opts: UnikraftSyncOptions = {})
     libraries[s.name] = toLibrary(s);
     for (const sym of s.symbols) kconfig[sym.name] ??= toEntry(sym, s.name);
   }
+  // functions named like a syscall the shim does not provide: what a native (libc-level) build links against
+  const functions: Record<string, { library: string; kconfig: string; file: string }> = {};
+  for (const s of scans) {
+    for (const f of s.functions) {
+      const sc = syscalls[f.name];
+      if ((sc && sc.status !== 'missing') || functions[f.name] || s.defs.some((d) => d.name === f.name)) continue;
+      functions[f.name] = { library: s.name, kconfig: s.kconfig, file: f.file };
+    }
+  }
   const sorted = <T>(r: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
   return {
     target: 'unikraft',
@@ -208,6 +229,7 @@ export async function syncUnikraft(root: string, opts: UnikraftSyncOptions = {})
     syscalls: sorted(syscalls),
     libraries: sorted(libraries),
     kconfig: sorted(kconfig),
+    functions: sorted(functions),
     disagreements: disagreements.sort((a, b) => a.syscall.localeCompare(b.syscall) || a.library.localeCompare(b.library)),
   };
 }

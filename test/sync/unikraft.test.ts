@@ -48,6 +48,14 @@ describe('syncUnikraft on the fixture tree', () => {
     expect(t.kconfig!['UK_FULLVERSION']).toMatchObject({ type: 'string', default: '0.0.0~fixture' });
   });
 
+  test('plain C functions named like syscalls are recorded for native builds', async () => {
+    const names = new Set(['gettimeofday', 'poll', 'clock_gettime', 'fork']);
+    const t = await syncUnikraft(TREE, { provenance: PROV, isSyscallName: (n) => names.has(n) });
+    // do_poll is static, clock_gettime/poll are real syscalls, fork is defined by a syscall macro
+    expect(t.functions).toEqual({ gettimeofday: { library: 'uktime', kconfig: 'LIBUKTIME', file: 'lib/uktime/time.c' } });
+    expect((await syncUnikraft(TREE, { provenance: PROV })).functions).toEqual({});
+  });
+
   test('--extra merges an app repo with its provenance', async () => {
     const t = await syncUnikraft(TREE, { provenance: PROV, extras: [ELFLOADER] });
     expect(t.syscalls['brk']).toEqual({ status: 'implemented', library: 'app-elfloader', kconfig: 'APPELFLOADER_BRK', nargs: 1, nr: {}, impl: 'syscalls/brk.c:4' });

@@ -1,0 +1,44 @@
+import { describe, expect, test } from '@jest/globals';
+import { main } from '../../src/cli/main.js';
+import type { CommandIo } from '../../src/cli/command.js';
+import { loadTables } from '../../src/data/tables.js';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CommandIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), isTTY: false, color: false, env: {}, cwd: process.cwd() };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+describe('ukport tables', () => {
+  test('show poll: a providing micro-library and its Kconfig symbol for every shipped release', async () => {
+    const { code, out } = await run(['tables', 'show', 'poll']);
+    expect(code).toBe(0);
+    for (const t of loadTables().unikraft) {
+      const line = out.split('\n').find((l) => l.trim().startsWith(`${t.release} `));
+      expect(line).toMatch(/(by|in) [\w-]+,? \(?CONFIG_[A-Z0-9_]+/);
+    }
+    expect(out).toMatch(/v0\.17\.0 +implemented by posix-poll, CONFIG_LIBPOSIX_POLL, 3 args/);
+  });
+
+  test('list prints every table with its provenance commit', async () => {
+    const { code, out } = await run(['tables', 'list']);
+    expect(code).toBe(0);
+    for (const t of loadTables().unikraft) expect(out).toContain(`unikraft/${t.release} `);
+    expect(out).toMatch(/linux\/x86_64 .* strace\/strace@/);
+    expect(out).toMatch(/libc\/newlib-2\.5\.0\.20170922/);
+  });
+
+  test('show of an unknown name and a missing subcommand are usage errors', async () => {
+    expect((await run(['tables', 'show', 'no_such_thing'])).code).toBe(2);
+    const r = await run(['tables']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/expected list, show or sync/);
+  });
+
+  test('show a soname reports the version mismatch', async () => {
+    const { out } = await run(['tables', 'show', 'libssl.so.3']);
+    expect(out).toMatch(/lib-openssl \(CONFIG_LIBSSL\), ports upstream 1\.1\.1c.*NOT compatible/);
+  });
+});
