@@ -1,4 +1,4 @@
-import type { Fact, HeaderFact, LibraryFact, StringFact, SymbolFact, SyscallFact, UnknownFact } from '../model/index.js';
+import type { Fact, HeaderFact, LibraryFact, ModuleFact, StringFact, SymbolFact, SyscallFact, UnknownFact } from '../model/index.js';
 import { LIBCS, MODES, UNKNOWN_REASONS } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import type { ArgCond, Names, Rule, When } from '../data/rules.js';
@@ -13,6 +13,7 @@ export interface FactIndex {
   library: LibraryFact[];
   string: StringFact[];
   unknown: UnknownFact[];
+  module: ModuleFact[];
 }
 
 /** One way a rule's `when` holds: the facts it rests on and the placeholder values they bind. */
@@ -35,8 +36,8 @@ export interface CompiledRule {
 
 /** Groups facts by kind for the leaf matchers. */
 export function indexFacts(facts: readonly Fact[]): FactIndex {
-  const ix: FactIndex = { syscall: [], symbol: [], header: [], library: [], string: [], unknown: [] };
-  for (const f of facts) if (f.kind !== 'module') (ix[f.kind] as Fact[]).push(f);
+  const ix: FactIndex = { syscall: [], symbol: [], header: [], library: [], string: [], unknown: [], module: [] };
+  for (const f of facts) (ix[f.kind] as Fact[]).push(f);
   return ix;
 }
 
@@ -240,6 +241,24 @@ export function compileWhen(when: When, where: string, file: string): Node {
     const mode = when.mode;
     checkNames([mode], MODES, `${where}.mode`, file);
     return predicate((ctx) => (ctx.mode ?? 'binary-compat') === mode);
+  }
+  if ('module' in when) {
+    const c = when.module;
+    const names = list(c.name);
+    const members = list(c.member);
+    const features = list(c.feature);
+    return leaf((ix) => ix.module, (f) => {
+      if ((c.language && f.language !== c.language) || (names && !names.includes(f.name))) return null;
+      if (members && !(f.members ?? []).some((m) => members.includes(m))) return null;
+      if (features && !(f.features ?? []).some((x) => features.includes(x))) return null;
+      if (c.native !== undefined && (f.native ?? false) !== c.native) return null;
+      // port status is only known when the port table was consulted
+      if (c.inPort !== undefined && f.inPort !== c.inPort) return null;
+      const used = (f.members ?? []).filter((m) => !members || members.includes(m));
+      const feats = (f.features ?? []).filter((x) => !features || features.includes(x));
+      return { name: f.name, module: f.name, language: f.language, members: used.join(', ') || 'the module',
+        features: feats.join(', ') || 'none', extension: f.extension ?? f.name, kconfig: (f.portKconfig ?? []).join(' ') || 'none' };
+    });
   }
   const cov = when.coverage;
   return predicate((ctx) => cov.status.includes(syscallStatus(ctx, cov.syscall).status));

@@ -54,10 +54,9 @@ export function libcSetsOf(t: LibcTable): { functions: Set<string>; headers: Set
   return s;
 }
 
-/** A soname pattern from external-libs: a regex when it has regex syntax, else a glob (`libssl.so.*`). */
+/** A soname glob from external-libs (`libssl.so*`, `libc++.so*`): only `*` is special. */
 function sonameRegex(pattern: string): RegExp {
-  if (/[\\^$()[\]|+?]/.test(pattern)) return new RegExp(pattern.startsWith('^') ? pattern : `^(?:${pattern})$`);
-  return new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
 /** The Unikraft port of a Linux shared library, by soname. */

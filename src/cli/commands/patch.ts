@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync
 import { dirname, join, resolve, sep } from 'node:path';
 import { EXIT_OK, type Command, type CommandIo, type OptionValues } from '../command.js';
 import { UkportError } from '../../errors.js';
-import { isOneOf, LIBCS, type Libc } from '../../model/index.js';
+import { isOneOf, LIBCS, type Finding, type Libc } from '../../model/index.js';
 import { findCSources } from '../../extract/c/find-c-sources.js';
 import { extractCSources } from '../../extract/c/extract-c-sources.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
@@ -61,22 +61,23 @@ function writeSeries(out: string, files: Map<string, string>, io: CommandIo): vo
   }
 }
 
-async function runPatch(values: OptionValues, paths: string[], io: CommandIo): Promise<number> {
-  const out = str(values['out']);
-  if (!out) throw new UkportError('usage', 'patch: --out DIR is required');
-  if (paths.length === 0) throw new UkportError('usage', 'patch: give at least one PATH');
-  const libcText = str(values['libc']) ?? 'musl';
-  if (!isOneOf(LIBCS, libcText)) throw new UkportError('usage', `--libc: expected musl or newlib, got '${libcText}'`);
-  const libc: Libc = libcText;
-  const tablesDir = str(values['tables']);
-  const tables = loadTables(tablesDir);
+/** What `ukport patch` computes before writing: the series, the root it applies from, the findings. */
+export interface PatchSeries {
+  series: Map<string, string>;
+  root: string;
+  findings: Finding[];
+}
+
+/** Scans the C sources under PATHS, matches the rules in native mode and builds the patch series. */
+export async function buildPatchSeries(paths: string[], opts: { libc: Libc; release?: string; tablesDir?: string }): Promise<PatchSeries> {
+  const tables = loadTables(opts.tablesDir);
   // functions a port declares but does not build are still calls worth reporting (and patching)
   const libcFunctions = new Set(tables.libc.flatMap((t) => [...t.functions, ...(t.declaredNotBuilt ?? [])]));
   const { facts } = await extractCSources(findCSources(paths).files, {
     libcFunctions, syscalls: { x86_64: loadLinuxSyscalls('x86_64'), aarch64: loadLinuxSyscalls('aarch64') },
   });
   const rules = loadRules();
-  const findings = matchFindings(facts, { tables, libc, release: str(values['release']), arch: 'x86_64', mode: 'native', rules: compileRules(rules) });
+  const findings = matchFindings(facts, { tables, libc: opts.libc, release: opts.release, arch: 'x86_64', mode: 'native', rules: compileRules(rules) });
   const root = commonRoot(paths);
   const sources = new Map<string, string>();
   for (const f of findings) {
@@ -84,17 +85,27 @@ async function runPatch(values: OptionValues, paths: string[], io: CommandIo): P
     for (const fact of f.facts) {
       for (const ev of fact.evidence) {
         const file = ev.location?.file;
-        if (!file || sources.has(file) || !/\.(c|h)$/.test(file)) continue;
-        if (!resolve(file).startsWith(root + sep)) continue;
+        // only C files inside the scanned tree are read, and only they can be patched
+        if (!file || sources.has(file) || !/\.(c|h)$/.test(file) || !resolve(file).startsWith(root + sep)) continue;
         sources.set(file, readBounded(file).toString('utf8'));
       }
     }
   }
-  // diff paths are relative to ROOT, in the same form the evidence paths have
+  // diff paths are relative to ROOT, in the same form (absolute or cwd-relative) as the evidence paths
   const series = emitPatchSet({
     findings, sources, root: [...sources.keys()].some((k) => k.startsWith('/')) ? root : relativeRoot(root, process.cwd()),
     templates: loadPatches(), summaries: new Map(rules.map((r) => [r.id, r.summary])), version: TOOL_VERSION,
   });
+  return { series, root, findings };
+}
+
+async function runPatch(values: OptionValues, paths: string[], io: CommandIo): Promise<number> {
+  const out = str(values['out']);
+  if (!out) throw new UkportError('usage', 'patch: --out DIR is required');
+  if (paths.length === 0) throw new UkportError('usage', 'patch: give at least one PATH');
+  const libc = str(values['libc']) ?? 'musl';
+  if (!isOneOf(LIBCS, libc)) throw new UkportError('usage', `--libc: expected musl or newlib, got '${libc}'`);
+  const { series, root } = await buildPatchSeries(paths, { libc, release: str(values['release']), tablesDir: str(values['tables']) });
   if (series.size === 0) {
     io.stderr('ukport: no patch applies: no finding with a patch template matched the source text\n');
     return EXIT_OK;
