@@ -103,6 +103,8 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
     uncovered.push(...ports.uncovered);
     for (const m of ports.matches) seed(m.port.port, 'port', `soname:${m.soname}`, { version: m.port.upstreamVersion, kconfig: m.port.kconfig });
     for (const d of needs.dynamicLoading) uncovered.push({ kind: 'dynamic-linking', name: d.split(' ')[0]!, status: 'missing-required', severity: 'error', reason: `${d}: a native Unikraft image is one static binary; link the plugins in and look them up statically` });
+    const shared = [...needs.sonames.keys()].filter((n) => !ports.matches.some((m) => m.soname === n) && !ports.uncovered.some((u) => u.name === n)).sort();
+    if (needs.dynamic) uncovered.push({ kind: 'dynamic-linking', name: 'shared libraries', status: 'covered', severity: 'note', reason: `the Linux build is dynamically linked; a native Unikraft image links everything statically (ports above, unported libraries below${shared.length ? `; ${shared.join(', ')} come with the libc` : ''})` });
   } else if (needs.dynamicLoading.length) {
     uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'unknown', severity: 'warning', reason: `the app loads plugins at run time (${needs.dynamicLoading.join('; ')}): put them in the rootfs; their syscalls are not in this analysis` });
   }

@@ -131,7 +131,8 @@ describe('uncovered needs', () => {
     expect(plan.libraries.find((l) => l.name === 'openssl')).toMatchObject({ role: 'port', version: '3.0.2', kconfig: 'LIBSSL', because: ['soname:libssl.so.3'] });
     // openssl selects posix-socket; its `depends on LIBMUSL || LIBNEWLIBC` is met by the chosen libc
     expect(plan.libraries.find((l) => l.name === 'posix-socket')?.because).toEqual(['library:openssl']);
-    expect(plan.uncovered.map((u) => [u.kind, u.name, u.severity])).toEqual([['library', 'libcrypto.so.1.0.0', 'error'], ['library', 'libfoo.so.1', 'error'], ['unknown', 'syscalls', 'warning']]);
+    expect(plan.uncovered.map((u) => [u.kind, u.name, u.severity])).toEqual([['library', 'libcrypto.so.1.0.0', 'error'], ['library', 'libfoo.so.1', 'error'], ['unknown', 'syscalls', 'warning'], ['dynamic-linking', 'shared libraries', 'note']]);
+    expect(plan.uncovered.at(-1)!.reason).toMatch(/libc.so.6, libm.so.6 come with the libc\)$/);
     expect(plan.uncovered[0]!.reason).toMatch(/needs libcrypto.so.1.0.0 \(version 1.0.0\); the openssl port is 3.0.2/);
   });
 
