@@ -9,6 +9,8 @@ import { TOOL_VERSION } from '../version.js';
 
 /** Pseudo-function holding the start-up syscalls of the libc. */
 export const STARTUP_KEY = '(startup)';
+/** Pseudo-function listing exported syscall wrappers as `name:parameterIndex`. */
+export const WRAPPERS_KEY = '(syscall-wrappers)';
 
 /** Where the summarised libc binary came from (a Debian package, by default looked up with dpkg). */
 export interface LibcOrigin { packageName: string; packageVersion: string }
@@ -32,8 +34,13 @@ export function summarizeLibc(path: string, libc: Libc, origin?: LibcOrigin): Li
   }
   // Process start-up as a static link would run it: the libc's own entry (musl's libc.so starts as the
   // dynamic linker and sets up TLS there), its constructors and __libc_start_main.
-  const roots = [g.entry, ...g.initRoots, g.exports['__libc_start_main'] ?? -1].filter((i) => i >= 0);
+  // musl's dynamic-linker stages (__dls2/__dls2b/__dls3) find each other by symbol name, not by a call.
+  const named = ['__libc_start_main', '__dls2', '__dls2b', '__dls3'].map((k) => g.exports[k] ?? -1);
+  const roots = [g.entry, ...g.initRoots, ...named].filter((i) => i >= 0);
   functions[STARTUP_KEY] = [...new Set(roots.flatMap((r) => [...reachableNumbers(g, r)]))].map((n) => names.get(n) ?? `#${n}`).sort();
+  // Exported syscall wrappers (`syscall`): callers' constant arguments name the syscall (native mode).
+  functions[WRAPPERS_KEY] = Object.entries(g.exports).filter(([k, f]) => !k.includes('@') && g.wrapperParam[f] >= 0)
+    .map(([k, f]) => `${k}:${g.wrapperParam[f]}`).sort();
   const o = origin ?? dpkgOrigin(path);
   return {
     libc, arch: scanner.arch,

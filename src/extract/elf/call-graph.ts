@@ -60,7 +60,10 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGr
   const symbols = [...readSymbols(elf, 'symtab'), ...decoded.dynsym];
   const initAddrs = findInitAddresses(elf, relocs);
   const entryAddr = elf.entry <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(elf.entry) : 0;
-  const fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs]);
+  let fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs]);
+  // Code without symbols or unwind tables (musl's libc.so): direct call targets start functions too.
+  const extra = findCallTargets(elf.buf, ranges, fns, scanner);
+  if (extra.length > 0) fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs, ...extra]);
   const n = fns.starts.length;
   const startIndex = new Map<number, number>(fns.starts.map((a, i) => [a, i]));
   const g: ModuleGraph = {
@@ -135,6 +138,23 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGr
   g.dataRoots = [...new Set(findDataPointers(elf, relocs, isStart).map((a) => startIndex.get(a)!))];
   g.initRoots = [...new Set(initAddrs.map((a) => startIndex.get(a) ?? -1).filter((i) => i >= 0))];
   return g;
+}
+
+/** Direct call and tail-call targets that fall inside a function rather than at its start. */
+function findCallTargets(buf: Buffer, ranges: ExecRange[], fns: FunctionTable, scanner: CodeScanner): number[] {
+  const starts = new Set(fns.starts);
+  const out = new Set<number>();
+  const none = (): void => {};
+  const sink: ScanSink = {
+    syscall: none, slotRef: none, addressRef: none, immediate: none, indirect: none, decodeError: none, end: none,
+    branch: (fn, _addr, target, isCall) => {
+      // calls, and jumps that leave the function (tail calls into static functions without symbols)
+      const leaves = isCall || target < fns.starts[fn] || target >= fns.ends[fn];
+      if (leaves && !starts.has(target)) { const ri = rangeOf(ranges, target); if (ri >= 0 && !ranges[ri].plt) out.add(target); }
+    },
+  };
+  forEachRange(buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, sink));
+  return [...out];
 }
 
 /** Calls EACH with the bytes of every non-PLT range and the functions inside it. */

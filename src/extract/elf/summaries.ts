@@ -23,6 +23,8 @@ export interface Reach {
   unknowns: UnknownHit[];
   indirect: number;
   addressTaken: number;
+  /** Functions not explored because they lie deeper than the chain-depth limit. */
+  depthCut: number;
 }
 
 const MAX_CHAIN = 8;
@@ -30,7 +32,7 @@ const MAX_CHAIN = 8;
 const LOADER_CALLBACKS = ['__libc_early_init'];
 
 /** Native-mode hook: an import served by a libc summary instead of a library of the closure. */
-export type ImportOverride = (name: string, from: ProgramModule) => { syscalls: string[]; source: string } | undefined;
+export type ImportOverride = (name: string, from: ProgramModule) => { syscalls: string[]; source: string; wrapperParam?: number } | undefined;
 
 /**
  * Reachability over all modules' call graphs. Pass 1 starts at the program's own roots (main, its
@@ -38,14 +40,16 @@ export type ImportOverride = (name: string, from: ProgramModule) => { syscalls: 
  * roots (PT_INTERP entry, library constructors, the executable's entry). Sites first reached in pass 2 are
  * start-up only. An indirect call makes every data-referenced function of every module reachable.
  */
-export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, override?: ImportOverride): Reach & { overridden: { name: string; syscalls: string[]; source: string; node: number; program: boolean }[] } {
+export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, override?: ImportOverride, maxDepth = Infinity): Reach & { overridden: { name: string; syscalls: string[]; source: string; node: number; program: boolean }[] } {
   const offset: number[] = [];
   let total = 0;
   for (const m of mods) { offset.push(total); total += m.graph.names.length; }
   const modOf = (id: number): number => { let i = offset.length - 1; while (offset[i] > id) i--; return i; };
   const parent = new Int32Array(total).fill(-2);
   const label = new Map<number, string>();
-  const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0 };
+  const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0, depthCut: 0 };
+  const depth = new Int32Array(total);
+  const cut = new Uint8Array(total);
   const overridden: { name: string; syscalls: string[]; source: string; node: number; program: boolean }[] = [];
   const resolved = new Map<string, number>();
   const queue: number[] = [];
@@ -54,6 +58,10 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
 
   const visit = (id: number, from: number, why?: string): void => {
     if (parent[id] !== -2) return;
+    const d = from >= 0 ? depth[from] + 1 : 0;
+    if (d > maxDepth) { if (!cut[id]) { cut[id] = 1; r.depthCut++; } return; }
+    if (cut[id]) { cut[id] = 0; r.depthCut--; }
+    depth[id] = d;
     parent[id] = from;
     if (why) label.set(id, why);
     queue.push(id);
@@ -92,7 +100,11 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     for (let i = 0; i < imps.length; i += 2) {
       const name = g.importNames[imps[i]], addr = imps[i + 1];
       const ov = override?.(name, mod);
-      if (ov) { overridden.push({ name, ...ov, node: id, program }); continue; }
+      if (ov) {
+        overridden.push({ name, syscalls: ov.syscalls, source: ov.source, node: id, program });
+        if (ov.wrapperParam !== undefined) wrapperCall(r, mod, scanner, id, f, addr, name, ov.wrapperParam, program);
+        continue;
+      }
       const target = resolveImport(name);
       if (target < 0) {
         if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, message: `imported function ${name} not found in any loaded library` });
@@ -169,7 +181,7 @@ export function chainTo(r: Reach, node: number, last: string): string[] {
     const { name } = nodeName(r, id);
     out.push(name);
     const l = r.label.get(id);
-    if (l && l.replace(/@.*$/, '') !== name) out.push(l);
+    if (l && l !== name) out.push(l);
     id = r.parent[id];
   }
   out.reverse();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LibcSummaryTable } from '../../model/index.js';
 import type { Arch, Libc } from '../../model/vocab.js';
-import { DEFAULT_TABLES_DIR, readJson } from '../../data/validate.js';
+import { DEFAULT_TABLES_DIR, loadTableFile } from '../../data/validate.js';
 import { UkportError } from '../../errors.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
 import type { ImportOverride } from '../elf/summaries.js';
@@ -21,14 +21,12 @@ export function summaryFile(libc: Libc, arch: Arch, dir = DEFAULT_TABLES_DIR): s
   return join(dir, 'libc-summaries', `${libc}-${arch}.json`);
 }
 
-/** Loads syscall-tables/libc-summaries/<libc>-<arch>.json (checked: functions map to string arrays). */
+/** Loads syscall-tables/libc-summaries/<libc>-<arch>.json, validated against libc-summary.schema.json. */
 export function loadLibcSummary(libc: Libc, arch: Arch, dir = DEFAULT_TABLES_DIR): LibcSummaryTable {
   const file = summaryFile(libc, arch, dir);
   if (!existsSync(file)) throw new UkportError('not-found', `no ${libc} function summaries for ${arch} (run: ukport tables summarize-libc)`, file);
-  const t = readJson(file) as LibcSummaryTable;
-  const ok = t && t.libc === libc && t.arch === arch && t.provenance && typeof t.functions === 'object'
-    && Object.values(t.functions).every((l) => Array.isArray(l) && l.every((s) => typeof s === 'string'));
-  if (!ok) throw new UkportError('bad-table', 'not a libc summary table', file);
+  const t = loadTableFile<LibcSummaryTable>(join(dir, 'libc-summary.schema.json'), file);
+  if (t.libc !== libc || t.arch !== arch) throw new UkportError('bad-table', `summaries are for ${t.libc} on ${t.arch}`, file);
   return t;
 }
 
@@ -36,15 +34,17 @@ export function loadLibcSummary(libc: Libc, arch: Arch, dir = DEFAULT_TABLES_DIR
 export function nativeOverride(libc: Libc, arch: Arch): NativeOverride {
   const table = loadLibcSummary(libc, arch);
   const source = summaryFile(libc, arch);
-  const startup = table.functions['__libc_start_main'] ?? [];
+  // '(startup)': what the libc's own start-up makes (see sync/libc-summaries.ts)
+  const startup = table.functions['(startup)'] ?? table.functions['__libc_start_main'] ?? [];
+  const wrappers = new Map((table.functions['(syscall-wrappers)'] ?? []).map((w) => [w.replace(/:.*$/, ''), Number(w.replace(/^.*:/, ''))]));
   return {
     replaces: (lib, isInterp) => isInterp || LIBC_FAMILY.test(lib.decoded.info.soname ?? lib.path.replace(/^.*\//, '')),
     lookup: (name) => {
       const plain = name.replace(/@.*$/, '');
-      const hit = table.functions[plain];
-      if (hit) return { syscalls: hit, source };
-      // start-up is libc's: the summary of its entry stands in for glibc's
+      // start-up is libc's: its own start-up stands in for glibc's
       if (plain === '__libc_start_main') return { syscalls: startup, source };
+      const hit = table.functions[plain];
+      if (hit) return { syscalls: hit, source, wrapperParam: wrappers.get(plain) };
       return undefined;
     },
   };

@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadElf } from '../../src/extract/elf/resolve-libraries.js';
+import { x86Scanner } from '../../src/extract/elf/syscalls-x86_64.js';
+import * as graphCache from '../../src/extract/libc/graph-cache.js';
+import { loadLibcSummary } from '../../src/extract/libc/native-libc.js';
+import { FIXTURES, ensureFixtures, missing, observe, predict, tempCache } from './helpers.js';
+
+const { loadModuleGraph } = graphCache;
+// graphs may also be kept in memory per process; drop them so each load below goes to disk
+const forget = (): void => (graphCache as { forgetModuleGraphs?: () => void }).forgetModuleGraphs?.();
+let cache: string;
+let work: string;
+beforeAll(() => { ensureFixtures(); cache = tempCache(); work = mkdtempSync(join(tmpdir(), 'ukport-native-')); });
+afterAll(() => { rmSync(cache, { recursive: true, force: true }); rmSync(work, { recursive: true, force: true }); });
+
+describe('native mode (--libc musl)', () => {
+  test('the shipped musl summaries carry provenance and map read/socket to their syscalls', () => {
+    const t = loadLibcSummary('musl', 'x86_64');
+    expect(t.provenance.repo).toBe('deb:musl');
+    expect(t.provenance.extra?.[0].commit).toMatch(/^[0-9a-f]{64}$/);
+    expect(t.functions.read).toContain('read');
+    expect(t.functions.socket).toContain('socket');
+    expect(t.functions.sendfile).toContain('sendfile');
+    expect(t.functions.epoll_wait).toContain('epoll_pwait'); // musl implements epoll_wait with epoll_pwait
+  });
+
+  // Oracle: the same source rebuilt against musl (our static musl build) under strace.
+  test.each(['file_copy', 'threads', 'raw_syscalls'])('%s.dyn mapped through musl ⊇ strace of %s.musl', async (prog) => {
+    const args = prog === 'file_copy' ? [writeSrc(), join(work, 'out.bin')] : [];
+    const observed = await observe(join(FIXTURES, `${prog}.musl`), args);
+    const native = predict(join(FIXTURES, `${prog}.dyn`), cache, { mode: 'native', libc: 'musl' });
+    const compat = predict(join(FIXTURES, `${prog}.dyn`), cache);
+    console.log(`${prog}: native ${native.syscalls.size} (binary-compat ${compat.syscalls.size}), observed with musl ${observed.size}`);
+    expect(missing(native.syscalls, observed)).toEqual([]);
+    // glibc's loader is gone in native mode
+    expect(native.syscalls.has('arch_prctl') || native.syscalls.has('set_tid_address')).toBe(true);
+    expect([...native.syscalls.values()].some((f) => f.evidence.some((e) => e.artifact.includes('ld-linux')))).toBe(false);
+  }, 60_000);
+});
+
+describe('module graph cache', () => {
+  test('entries are written atomically, reused, and a tampered entry is discarded', () => {
+    const dir = tempCache();
+    try {
+      const mod = loadElf(join(FIXTURES, 'raw_syscalls.static'));
+      const g1 = loadModuleGraph(mod, x86Scanner, { cacheDir: dir });
+      const sub = join(dir, readdirSync(dir)[0]);
+      const files = readdirSync(sub);
+      expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      expect(files).toEqual([`x86_64-${mod.decoded.info.sha256}.json`]);
+      const file = join(sub, files[0]);
+      forget();
+      expect(loadModuleGraph(mod, x86Scanner, { cacheDir: dir })).toEqual(g1);
+      // flip one syscall number inside the payload: the digest no longer matches
+      const env = JSON.parse(readFileSync(file, 'utf8')) as { payload: string };
+      const g = JSON.parse(env.payload);
+      const fn = g.sites.findIndex((s: number[]) => s.length > 0);
+      g.sites[fn][0] = 999;
+      writeFileSync(file, JSON.stringify({ ...env, payload: JSON.stringify(g) }));
+      forget();
+      expect(loadModuleGraph(mod, x86Scanner, { cacheDir: dir })).toEqual(g1);
+      writeFileSync(file, '{ not json');
+      forget();
+      expect(loadModuleGraph(mod, x86Scanner, { cacheDir: dir })).toEqual(g1);
+      expect(JSON.parse(readFileSync(file, 'utf8')).format).toBe('ukport-module-graph');
+      rmSync(file);
+      forget();
+      loadModuleGraph(mod, x86Scanner, { cacheDir: dir, noCache: true });
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('evidence', () => {
+  test('library syscalls carry a bounded chain from the imported symbol; loader syscalls are startup', () => {
+    const { syscalls } = predict(join(FIXTURES, 'file_copy.dyn'), cache);
+    const sendfile = syscalls.get('sendfile')!;
+    expect(sendfile.class).toBe('program');
+    const ev = sendfile.evidence[0];
+    expect(ev.chain![0]).toContain('main');
+    // the import as readelf names it, e.g. sendfile@GLIBC_2.2.5
+    const imported = /\b(sendfile@\w+[\d.]*)/.exec(spawnSync('readelf', ['-W', '--dyn-syms', join(FIXTURES, 'file_copy.dyn')], { encoding: 'utf8' }).stdout)![1];
+    expect(ev.chain).toContain(imported);
+    expect(ev.chain![ev.chain!.length - 1]).toBe('sendfile');
+    expect(ev.address).toMatch(/^0x[0-9a-f]+$/);
+    for (const f of syscalls.values()) for (const e of f.evidence) expect(e.chain!.length).toBeLessThanOrEqual(8);
+    for (const s of ['arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq']) expect(syscalls.get(s)?.class).toBe('startup');
+  });
+
+  test('syscall(SYS_x) constants are recovered at the call site of the wrapper', () => {
+    const { syscalls } = predict(join(FIXTURES, 'raw_syscalls.dyn'), cache);
+    for (const s of ['gettid', 'getpid', 'getuid']) {
+      const e = syscalls.get(s)!.evidence.find((x) => x.extractor === 'x86_64.syscall-wrapper');
+      expect(e?.function).toBe('main');
+      expect(e?.detail).toContain('syscall');
+    }
+    expect(syscalls.get('getppid')!.evidence.some((e) => e.function === 'main' && e.extractor === 'x86_64.syscall-site')).toBe(true);
+  });
+});
+
+function writeSrc(): string {
+  const p = join(work, 'src.bin');
+  writeFileSync(p, Buffer.alloc(30_000, 1));
+  return p;
+}
