@@ -1,6 +1,6 @@
 import type { Key } from 'ink';
 import { NEED_LISTS, type NeedItem, type NeedList } from '../match/need-status.js';
-import { filterItems, rowsOf, scrollTop } from './view-model.js';
+import { listingOf, scrollTop } from './view-model.js';
 
 /** Everything the keyboard changes. */
 export interface UiState {
@@ -36,12 +36,11 @@ export function layout(detail: boolean, body: number): { listHeight: number; det
 
 /** The visible items of the active list under the filter, and the clamped selection. */
 export function view(s: UiState, env: UiEnv) {
-  const items = filterItems(env.lists[s.active], s.filter);
-  const rows = rowsOf(items);
+  const { items, rows, rowOf } = listingOf(env.lists[s.active], s.filter);
   const sel = Math.min(s.selected[s.active], Math.max(0, items.length - 1));
   const { listHeight, detailHeight } = layout(s.detail, env.body);
-  const top = scrollTop(rows, sel, listHeight, s.tops[s.active]);
-  return { items, rows, sel, top, listHeight, detailHeight };
+  const top = scrollTop(rows, sel, listHeight, s.tops[s.active], rowOf);
+  return { items, rows, rowOf, sel, top, listHeight, detailHeight };
 }
 
 /** Applies one key press; pure, so key handling never sees stale state. */
@@ -56,7 +55,7 @@ export function reduceKey(s: UiState, input: string, key: Partial<Key>, env: UiE
   const v = view(s, env);
   const move = (to: number): UiState => {
     const next = Math.max(0, Math.min(v.items.length - 1, to));
-    return { ...s, selected: { ...s.selected, [s.active]: next }, tops: { ...s.tops, [s.active]: scrollTop(v.rows, next, v.listHeight, v.top) }, detailScroll: 0 };
+    return { ...s, selected: { ...s.selected, [s.active]: next }, tops: { ...s.tops, [s.active]: scrollTop(v.rows, next, v.listHeight, v.top, v.rowOf) }, detailScroll: 0 };
   };
   const switchList = (step: number): UiState => ({ ...s, active: NEED_LISTS[(NEED_LISTS.indexOf(s.active) + step + NEED_LISTS.length) % NEED_LISTS.length]!, detailScroll: 0 });
   if (input === 'q') return { ...s, quit: true };

@@ -46,9 +46,9 @@ export function rowsOf(items: readonly NeedItem[]): Row[] {
 }
 
 /** First row to show so the selected item stays visible in a window of `height` rows (only these are rendered). */
-export function scrollTop(rows: readonly Row[], selected: number, height: number, previousTop: number): number {
+export function scrollTop(rows: readonly Row[], selected: number, height: number, previousTop: number, rowOf?: readonly number[]): number {
   if (rows.length <= height) return 0;
-  let at = rows.findIndex((r) => r.type === 'item' && r.index === selected);
+  let at = rowOf ? (rowOf[selected] ?? -1) : rows.findIndex((r) => r.type === 'item' && r.index === selected);
   if (at < 0) at = 0;
   // keep the group heading of the first item in view when possible
   const want = at > 0 && rows[at - 1]!.type === 'group' ? at - 1 : at;
@@ -66,6 +66,32 @@ export function findingsFor(item: NeedItem, findings: readonly Finding[]): Findi
 /** Evidence of an item, source positions first. */
 export function evidenceOf(item: NeedItem): Evidence[] {
   return item.facts.flatMap((f) => f.evidence).sort((a, b) => Number(!a.location) - Number(!b.location));
+}
+
+/** A filtered list with its rows and the row of each item. */
+export interface Listing {
+  items: NeedItem[];
+  rows: Row[];
+  rowOf: number[];
+}
+
+const listings = new WeakMap<readonly NeedItem[], Map<string, Listing>>();
+
+/** The filtered rows of a list, memoised per list and filter so a key press costs the visible window, not the list. */
+export function listingOf(all: readonly NeedItem[], filter: string): Listing {
+  let byFilter = listings.get(all);
+  if (!byFilter) { byFilter = new Map(); listings.set(all, byFilter); }
+  let hit = byFilter.get(filter);
+  if (!hit) {
+    const items = filterItems(all, filter);
+    const rows = rowsOf(items);
+    const rowOf: number[] = new Array(items.length);
+    rows.forEach((r, i) => { if (r.type === 'item') rowOf[r.index] = i; });
+    hit = { items, rows, rowOf };
+    if (byFilter.size > 32) byFilter.clear();
+    byFilter.set(filter, hit);
+  }
+  return hit;
 }
 
 export { NEED_LISTS };

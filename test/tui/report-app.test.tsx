@@ -15,6 +15,15 @@ async function press(stdin: { write(s: string): void }, ...keys: string[]) {
   for (const k of keys) { stdin.write(k); await tick(); }
 }
 
+/** Retries an assertion until the throttled renderer has drawn the state the keys produced (2 s at most). */
+async function eventually(check: () => void, ms = 2000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { check(); return; } catch (e) { if (Date.now() > end) throw e; }
+    await tick();
+  }
+}
+
 /** Snippets as the CLI reads them: two lines either side of each source position. */
 function kvSources(): Map<string, SourceSnippet> {
   const lines = readFileSync(join(ROOT, KV_SOURCE), 'utf8').split('\n');
@@ -46,71 +55,69 @@ describe('interactive report', () => {
   test('j/k and arrows move, Tab and arrows switch lists, G/g jump', async () => {
     const { lastFrame, stdin } = render(<ReportApp report={kvserverReport()} rows={24} columns={100} />);
     await press(stdin, 'j');
-    expect(selectedLine(lastFrame()!)).toContain('rseq');
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('rseq'));
     await press(stdin, KEY.down, KEY.down);
-    expect(selectedLine(lastFrame()!)).toContain('accept4');
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('accept4'));
     await press(stdin, 'k', KEY.up);
-    expect(selectedLine(lastFrame()!)).toContain('rseq');
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('rseq'));
     await press(stdin, 'G');
-    expect(selectedLine(lastFrame()!)).toContain('arch_prctl');
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('arch_prctl'));
     await press(stdin, 'g');
-    expect(selectedLine(lastFrame()!)).toContain('clone3');
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('clone3'));
     await press(stdin, KEY.tab);
-    expect(lastFrame()!.split('\n').filter((l) => l.startsWith('──')).map((l) => l.trim())).toEqual(['── covered (4)']);
-    expect(selectedLine(lastFrame()!)).toContain('dlopen');
+    await eventually(() => expect(lastFrame()!.split('\n').filter((l) => l.startsWith('──')).map((l) => l.trim())).toEqual(['── covered (4)']));
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('dlopen'));
     await press(stdin, KEY.tab, KEY.tab, KEY.tab);
-    expect(selectedLine(lastFrame()!)).toContain('dlopen: dlopen("libkvplugin.so")');
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('dlopen: dlopen("libkvplugin.so")'));
     await press(stdin, KEY.tab);
-    expect(selectedLine(lastFrame()!)).toContain('clone3');
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('clone3'));
   });
 
   test('/ filters the list; Enter keeps the filter, Esc clears it', async () => {
     const { lastFrame, stdin } = render(<ReportApp report={kvserverReport()} rows={24} columns={100} />);
     await press(stdin, '/', 'e', 'p', 'o', 'l', 'l');
-    let frame = lastFrame()!;
-    expect(frame).toContain('/epoll▌');
-    const items = frame.split('\n').filter((l) => l.includes('●')).map((l) => l.replace(/[›●]/g, '').trim());
-    expect(items).toEqual(['epoll_create1', 'epoll_ctl', 'epoll_wait']);
+    const items = () => lastFrame()!.split('\n').filter((l) => l.includes('●')).map((l) => l.replace(/[›●]/g, '').trim());
+    await eventually(() => expect(lastFrame()).toContain('/epoll▌'));
+    await eventually(() => expect(items()).toEqual(['epoll_create1', 'epoll_ctl', 'epoll_wait']));
     await press(stdin, KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace);
-    expect(lastFrame()!).toContain('/e▌');
-    expect(lastFrame()!.split('\n').filter((l) => l.includes('●')).map((l) => l.replace(/[›●]/g, '').trim())).toContain('sendfile');
+    await eventually(() => expect(lastFrame()!).toContain('/e▌'));
+    await eventually(() => expect(lastFrame()!.split('\n').filter((l) => l.includes('●')).map((l) => l.replace(/[›●]/g, '').trim())).toContain('sendfile'));
     await press(stdin, 'n', KEY.enter);
-    frame = lastFrame()!;
-    expect(frame).toContain('filter "en" (Esc clears)');
-    expect(frame.split('\n').filter((l) => l.includes('●')).map((l) => l.replace(/[›●]/g, '').trim())).toEqual(['sendfile']);
+    await eventually(() => expect(lastFrame()).toContain('filter "en" (Esc clears)'));
+    await eventually(() => expect(items()).toEqual(['sendfile']));
     await press(stdin, 'j', KEY.enter);
-    expect(lastFrame()!).toContain('sendfile — stubbable');
+    await eventually(() => expect(lastFrame()!).toContain('sendfile — stubbable'));
     await press(stdin, KEY.escape);
-    expect(lastFrame()!).toContain('filter "en"');
+    await eventually(() => expect(lastFrame()!).toContain('filter "en"'));
     await press(stdin, KEY.escape);
-    expect(lastFrame()!).not.toContain('filter "');
-    expect(lastFrame()!.split('\n').filter((l) => l.includes('●'))).toHaveLength(10);
+    await eventually(() => expect(lastFrame()!).not.toContain('filter "'));
+    await eventually(() => expect(lastFrame()!.split('\n').filter((l) => l.includes('●'))).toHaveLength(10));
     await press(stdin, '/', 'z', 'z', 'z', KEY.enter);
-    expect(lastFrame()!).toContain('(nothing here)');
-    expect(lastFrame()!).toContain('0/0');
+    await eventually(() => expect(lastFrame()!).toContain('(nothing here)'));
+    await eventually(() => expect(lastFrame()!).toContain('0/0'));
   });
 
   test('Enter opens the detail pane: plan reason, evidence with source lines and call chain, finding why and remedy', async () => {
     const { lastFrame, stdin } = render(<ReportApp report={kvserverReport()} rules={KV_RULE_DOCS} sources={kvSources()} rows={40} columns={100} />);
     await press(stdin, '/', 's', 'e', 'n', 'd', KEY.enter, KEY.enter);
+    await eventually(() => expect(lastFrame()).toContain('sendfile — stubbable'));
     let frame = lastFrame()!;
-    expect(frame).toContain('sendfile — stubbable');
-    expect(frame).toContain('plan: only used for snapshots; a stub returning -ENOSYS makes the caller fall back (warning)');
-    expect(frame).toContain('served by vfscore (CONFIG_LIBVFSCORE)');
-    expect(frame).toContain('fixtures/example/kvserver.c:46:53 in snapshot_worker');
-    expect(frame).toMatch(/> 46 │ {5}if \(in >= 0 && out >= 0 && fstat\(in, &st\) == 0\) sendfile/);
-    expect(frame).toMatch(/ {4}45 │ {5}struct stat st;/);
-    expect(frame).toContain('fixtures/build/example/kvserver sendfile @ 0x401a20');
-    expect(frame).toContain('call chain: snapshot_worker → sendfile');
+    await eventually(() => expect(frame).toContain('plan: only used for snapshots; a stub returning -ENOSYS makes the caller fall back (warning)'));
+    await eventually(() => expect(frame).toContain('served by vfscore (CONFIG_LIBVFSCORE)'));
+    await eventually(() => expect(frame).toContain('fixtures/example/kvserver.c:46:53 in snapshot_worker'));
+    await eventually(() => expect(frame).toMatch(/> 46 │ {5}if \(in >= 0 && out >= 0 && fstat\(in, &st\) == 0\) sendfile/));
+    await eventually(() => expect(frame).toMatch(/ {4}45 │ {5}struct stat st;/));
+    await eventually(() => expect(frame).toContain('fixtures/build/example/kvserver sendfile @ 0x401a20'));
+    await eventually(() => expect(frame).toContain('call chain: snapshot_worker → sendfile'));
     await press(stdin, KEY.escape, KEY.escape, '/', 'g', 'e', 't', 'r', KEY.enter, KEY.enter);
+    await eventually(() => expect(lastFrame()).toContain('getrandom — covered'));
     frame = lastFrame()!;
-    expect(frame).toContain('getrandom — covered');
-    expect(frame).toContain('note nondeterminism-getrandom: getrandom seeds the PRNG: needs an entropy source');
-    expect(frame).toContain('why: Unikraft serves getrandom from ukrandom; enable it or the call fails.');
-    expect(frame).toContain('remedy: libraries ukrandom');
-    expect(frame.split('\n')).toHaveLength(40);
+    await eventually(() => expect(frame).toContain('note nondeterminism-getrandom: getrandom seeds the PRNG: needs an entropy source'));
+    await eventually(() => expect(frame).toContain('why: Unikraft serves getrandom from ukrandom; enable it or the call fails.'));
+    await eventually(() => expect(frame).toContain('remedy: libraries ukrandom'));
+    await eventually(() => expect(frame.split('\n')).toHaveLength(40));
     await press(stdin, KEY.enter);
-    expect(lastFrame()!).not.toContain('Evidence (');
+    await eventually(() => expect(lastFrame()!).not.toContain('Evidence ('));
   });
 
   test('an empty report renders without a plan and with empty lists', async () => {
@@ -120,8 +127,8 @@ describe('interactive report', () => {
     expect(lastFrame()!).toContain('no plan: coverage tables were not available');
     expect(lastFrame()!).toContain('(nothing here)');
     await press(stdin, 'j', KEY.enter, KEY.tab, '/', 'x', KEY.enter);
-    expect(lastFrame()!).toContain('nothing selected');
-    expect(lastFrame()!.split('\n')).toHaveLength(12);
+    await eventually(() => expect(lastFrame()!).toContain('nothing selected'));
+    await eventually(() => expect(lastFrame()!.split('\n')).toHaveLength(12));
   });
 
   test('a huge report renders only the visible window and stays navigable', async () => {
@@ -134,11 +141,11 @@ describe('interactive report', () => {
     expect(lastFrame()!).toContain('Functions 20000');
     expect(lastFrame()!).toContain('1/20000');
     await press(stdin, 'G');
-    expect(selectedLine(lastFrame()!)).toContain('fn_19999');
-    expect(lastFrame()!).toContain('20000/20000');
-    expect(lastFrame()!.split('\n').filter((l) => l.includes('●'))).toHaveLength(26);
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('fn_19999'));
+    await eventually(() => expect(lastFrame()!).toContain('20000/20000'));
+    await eventually(() => expect(lastFrame()!.split('\n').filter((l) => l.includes('●'))).toHaveLength(26));
     await press(stdin, '/', '1', '2', '3', '4', KEY.enter);
-    expect(lastFrame()!).toContain('1/12');
-    expect(selectedLine(lastFrame()!)).toContain('fn_01234');
+    await eventually(() => expect(lastFrame()!).toContain('1/12'));
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('fn_01234'));
   });
 });
