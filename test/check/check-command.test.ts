@@ -124,3 +124,14 @@ describe('ukport check in GitHub Actions', () => {
     expect(results.filter((x) => x.suppressions).map((x) => x.properties.subject)).toEqual(['function:dlopen', 'syscall:clone3', 'syscall:sendfile', 'syscall:rseq']);
   });
 });
+
+describe('ukport check --verbose', () => {
+  test('lists what did not fail too, marked by why', async () => {
+    const r = await check(kvserverReport(), ['--verbose', '--policy', allowing, 'app']);
+    expect(r.code).toBe(0);
+    const marks = r.out.trimEnd().split('\n').map((l) => l.split(' ')[0]);
+    expect(marks).toEqual(['below', 'below', 'below', 'allowed', 'allowed', 'allowed', 'allowed', 'ukport']);
+    expect(r.out).toContain('allowed error uncovered-syscall syscall:clone3: ');
+    expect(r.out).toContain('[policy allows stubbing clone3]');
+  });
+});

@@ -33,9 +33,14 @@ function writeAtomically(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-/** The gate's lines: one per failing problem, then one summary line. */
-export function formatGate(result: GateResult): string {
+/** The gate's lines: one per failing problem (with --verbose also the others, marked), then one summary line. */
+export function formatGate(result: GateResult, verbose = false): string {
   const lines = result.failing.map((p) => `FAIL ${formatViolation(p)}`);
+  if (verbose) {
+    lines.push(...result.below.map((p) => `below ${formatViolation(p)}`));
+    lines.push(...result.baselined.map((p) => `baseline ${formatViolation(p)}`));
+    lines.push(...result.allowed.map((a) => `allowed ${formatViolation(a.problem)} [${a.reason}]`));
+  }
   const parts = [`${result.failing.length} failing (fail-on ${result.failOn})`];
   if (result.below.length) parts.push(`${result.below.length} below threshold`);
   if (result.baselined.length) parts.push(`${result.baselined.length} in baseline`);
@@ -71,7 +76,7 @@ export function checkReport(report: Report, settings: CheckSettings, format: str
     io.stderr(`ukport check: wrote ${settings.writeBaseline} with ${baseline.problems.length} problems\n`);
     return EXIT_OK;
   }
-  const gate = formatGate(result);
+  const gate = formatGate(result, ctx.verbose);
   if (format === 'text') io.stdout(gate);
   else {
     const emit = emitterFor(format as 'json');
@@ -101,6 +106,7 @@ Options:
       --baseline FILE        only problems not in this baseline fail
       --write-baseline FILE  write the current problems as a baseline and exit 0
       --fail-on SEVERITY     error (default), warning or note
+                             (with --verbose the problems that did not fail are listed too)
 ${REPORT_OPTIONS_HELP}
 `,
     options: { ...REPORT_OPTIONS, policy: { type: 'string' }, baseline: { type: 'string' }, 'write-baseline': { type: 'string' }, 'fail-on': { type: 'string' } },
