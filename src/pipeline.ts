@@ -11,7 +11,11 @@ import { extractSyscalls } from './extract/syscalls.js';
 import { extractCSources } from './extract/c/extract-c-sources.js';
 import { findCSources } from './extract/c/find-c-sources.js';
 import { planReport, type PlanRequest } from './plan/plan-report.js';
+import type { AnalysisLimits } from './extract/limits.js';
+import { scanBinaries } from './scale/system-scan.js';
+import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
 import { annotateLayers, scanImage } from './extract/image/scan-image.js';
+import { scriptFacts } from './extract/script-facts.js';
 
 /** What one run analyses and how. */
 export interface PipelineOptions {
@@ -27,6 +31,12 @@ export interface PipelineOptions {
   onProgress?: (done: number, total: number, bytes: number, path: string) => void;
   /** Also plan the port (`ukport plan`, `ukport manifest`). */
   plan?: PlanRequest & { tablesDir?: string };
+  /** Worker threads for many binaries (src/scale; default: cores once there are many binaries). */
+  jobs?: number;
+  /** Per-binary resource bounds (extract/limits.ts defaults). */
+  limits?: Partial<AnalysisLimits>;
+  /** Unikraft release of the per-binary verdicts of a system scan (default: newest). */
+  release?: string;
 }
 
 function badFileFact(path: string, error: UkportError): Fact {
@@ -58,7 +68,8 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   const inputs: Artifact[] = walked.artifacts;
   const mains: LoadedElf[] = [];
   const elfs = inputs.filter((a) => a.kind === 'elf');
-  for (const [i, a] of elfs.entries()) {
+  const system = useSystemScan(options, elfs.length) ? await scanBinaries(elfs, systemScanOptions(options)) : undefined;
+  for (const [i, a] of (system ? [] : elfs).entries()) {
     options.onProgress?.(i, elfs.length, stats.bytesRead, a.path);
     try {
       const loaded = loadElf(a.path);
@@ -85,11 +96,12 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
   for (const [i, m] of mains.entries()) {
     options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
-    const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir });
+    const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, limits: options.limits });
     facts.push(...found.facts);
     stats.indirectCalls += found.stats.indirectCalls;
     stats.addressTakenFunctions += found.stats.addressTakenFunctions;
   }
+  facts.push(...scriptFacts(inputs, mains, { maxFileBytes: options.maxFileBytes }));
   // Container images: each resolved in its own root, its libraries never mixed with the host's.
   for (const a of inputs.filter((x) => x.kind === 'container-image')) {
     try {
@@ -122,6 +134,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     tables: [],
     stats,
   };
+  if (system) attachSystemScan(report, system);
   if (options.plan) report.plan = planReport(report, loadTables(options.plan.tablesDir), options.plan);
   return report;
 }

@@ -36,7 +36,8 @@ export type When =
   | { string: { pattern: string } }
   | { libc: Names }
   | { mode: Mode }
-  | { coverage: { syscall: string; status: StatusQuery[] } };
+  | { coverage: { syscall: string; status: StatusQuery[] } }
+  | { module: { language?: 'python' | 'javascript'; name?: Names; member?: Names; feature?: Names; native?: boolean; inPort?: boolean } };
 
 /** What a rule suggests; string fields may use the message placeholders. */
 export interface RuleRemedy {
@@ -71,6 +72,7 @@ const LEAF_BINDINGS: Record<string, readonly string[]> = {
   unknown: ['reason', 'detail'],
   string: ['string'],
   libc: [], mode: [], coverage: [],
+  module: ['name', 'module', 'language', 'members', 'features', 'extension', 'kconfig'],
 };
 
 /** Placeholders a match of WHEN is guaranteed to bind: `any` keeps the common ones, `all` the union. */

@@ -40,8 +40,9 @@ export function mergeFacts(facts: Iterable<Fact>): Fact[] {
         for (const [i, vals] of Object.entries(f.constArgs)) merged[Number(i)] = [...new Set([...(merged[Number(i)] ?? []), ...vals])];
         prev.constArgs = merged;
       }
-    } else if (prev.kind === 'module' && f.kind === 'module' && f.members) {
-      prev.members = [...new Set([...(prev.members ?? []), ...f.members])];
+    } else if (prev.kind === 'module' && f.kind === 'module') {
+      if (f.members) prev.members = [...new Set([...(prev.members ?? []), ...f.members])];
+      if (f.features) prev.features = [...new Set([...(prev.features ?? []), ...f.features])];
     }
   }
   return [...byKey.values()];

@@ -71,6 +71,8 @@ export interface ModuleFact extends FactBase {
   native?: boolean;
   /** Whether the Unikraft language port builds `extension` in; absent when no port table applies. */
   inPort?: boolean;
+  /** Kconfig options the port needs on to build `extension` in. */
+  portKconfig?: string[];
 }
 
 /** Something the analysis could not resolve. Shown in every format and counted by the gate. */

@@ -1,5 +1,10 @@
-import type { Tables } from '../../src/model/index.js';
+import type { ModuleFact, Tables } from '../../src/model/index.js';
 import { hdr, imp, lib, str, sym, sys, unk, TEST_TABLES, type RuleCases } from './rule-fixtures.js';
+
+/** A Python module fact imported at app/db.py:1. */
+function pymod(name: string, extra: Partial<ModuleFact> = {}): ModuleFact {
+  return { kind: 'module', language: 'python', name, ...extra, evidence: [{ artifact: 'app/db.py', extractor: 'python.import', location: { file: 'app/db.py', line: 1, column: 8 } }] };
+}
 
 /** TEST_TABLES with one syscall's status changed in v0.17.0. */
 function withSyscall(name: string, status: 'implemented' | 'stub'): Tables {
@@ -278,5 +283,31 @@ export const RULE_CASES: Record<string, RuleCases> = {
       name: 'libfoo not found', facts: [unk('unresolved-library', 'libfoo.so.2 not found (needed by bin/app)')],
       findings: [{ message: 'libfoo.so.2 not found (needed by bin/app)', facts: [0] }],
     }],
+  },
+  'python-extension-not-in-port': {
+    valid: [
+      { name: 'extension built in', facts: [pymod('ssl', { extension: '_ssl', inPort: true })] },
+      { name: 'no port table consulted', facts: [pymod('sqlite3', { extension: '_sqlite3' })] },
+    ],
+    invalid: [
+      { name: 'sqlite3 before the port had _sqlite3', facts: [pymod('sqlite3', { extension: '_sqlite3', inPort: false })],
+        findings: [{ message: "sqlite3 at app/db.py:1 needs the C extension _sqlite3, which Unikraft's lib-python3 does not build in", facts: [0] }] },
+      { name: 'the app ships its own extension module', facts: [{ kind: 'module', language: 'python', name: 'zlibext', native: true, extension: 'zlibext', inPort: false, evidence: [{ artifact: 'app/zlibext.so', extractor: 'python.extension' }] }],
+        findings: [{ message: "zlibext at app/zlibext.so needs the C extension zlibext, which Unikraft's lib-python3 does not build in", facts: [0] }] },
+    ],
+  },
+  'interpreted-process-spawn': {
+    valid: [{ name: 'threads only', facts: [pymod('threading', { features: ['threads'] })] }],
+    invalid: [
+      { name: 'subprocess.run', facts: [pymod('subprocess', { members: ['run'], features: ['process-spawn'] })],
+        findings: [{ message: 'python module subprocess (run) at app/db.py:1 starts child processes, which a single-process unikernel cannot do', facts: [0] }] },
+      { name: 'os.fork', facts: [pymod('os', { members: ['fork'], features: ['fork'] })],
+        findings: [{ message: 'python module os (fork) at app/db.py:1 starts child processes, which a single-process unikernel cannot do', facts: [0] }] },
+    ],
+  },
+  'node-native-addon': {
+    valid: [{ name: 'a JS import', facts: [{ kind: 'module', language: 'javascript', name: 'net', features: ['sockets'], evidence: [{ artifact: 'a.js', extractor: 'js.import' }] }] }],
+    invalid: [{ name: '.node addon', facts: [{ kind: 'module', language: 'javascript', name: 'bcrypt.node', native: true, evidence: [{ artifact: 'node_modules/bcrypt/bcrypt.node', extractor: 'js.addon' }] }],
+      findings: [{ message: 'native addon bcrypt.node at node_modules/bcrypt/bcrypt.node is a shared object loaded at run time with dlopen', facts: [0] }] }],
   },
 };

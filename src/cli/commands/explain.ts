@@ -41,6 +41,7 @@ export function describeWhen(w: When): string {
   if ('string' in w) return `string /${w.string.pattern}/`;
   if ('libc' in w) return `libc ${names(w.libc)}`;
   if ('mode' in w) return `${w.mode} mode`;
+  if ('module' in w) return `${w.module.language ?? ''} module ${names(w.module.name)}${w.module.member ? `.${names(w.module.member)}` : ''}${w.module.feature ? ` needing ${names(w.module.feature)}` : ''}${w.module.inPort === false ? ' not built into the port' : ''}`.trim();
   return `${w.coverage.syscall} is ${w.coverage.status.join('|')} in the release`;
 }
 

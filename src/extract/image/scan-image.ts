@@ -1,8 +1,11 @@
+import { posix } from 'node:path';
 import type { Artifact, Fact } from '../../model/index.js';
 import { UkportError } from '../../errors.js';
 import { openImage, type ContainerImage, type ImageLimits } from '../../inputs/image/open-image.js';
 import { resolveEntrypoint, type ResolvedEntrypoint } from '../../inputs/image/entrypoint.js';
 import { classifyFile } from '../../inputs/classify.js';
+import { walkImageDir } from '../../inputs/image/walk-image.js';
+import { scriptFacts } from '../script-facts.js';
 import { loadElfFrom, resolveLibraries, type LibraryClosure, type LoadedElf } from '../elf/resolve-libraries.js';
 import { elfFacts } from '../elf/facts.js';
 
@@ -65,7 +68,24 @@ export function scanImage(path: string, limits: ImageLimits = {}): ImageScan {
       facts.push({ kind: 'unknown', reason: 'bad-file', message: e.message, evidence: [{ artifact: entrypoint.main, extractor: 'image.entrypoint', detail: e.code }] });
     }
   }
+  // An interpreted app: its sources and compiled modules below WorkingDir are part of what the image runs.
+  const interpreted = entrypoint.chain.some((s) => s.kind === 'script') || /python|node/.test(posix.basename(entrypoint.main ?? ''));
+  if (interpreted && image.config.workingDir !== '/') {
+    const known = new Set(artifacts.map((a) => a.path));
+    for (const f of walkImageDir(fs, image.config.workingDir)) {
+      if (known.has(f.path)) continue;
+      artifacts.push(artifact(f.path, 'app', f.kind));
+      if (f.kind !== 'elf') continue;
+      try {
+        mains.push(loadElfFrom(fs, f.path));
+      } catch (e) {
+        if (!(e instanceof UkportError)) throw e;
+        facts.push({ kind: 'unknown', reason: 'bad-file', message: e.message, evidence: [{ artifact: f.path, extractor: 'image.app', detail: e.code }] });
+      }
+    }
+  }
   for (const m of mains) facts.push(...elfFacts(m));
+  facts.push(...scriptFacts(artifacts.filter((a) => a.role === 'script' || a.role === 'app'), mains, { rootFs: fs }));
   const closure = resolveLibraries(mains, { rootFs: fs });
   for (const lib of closure.libraries.values()) artifacts.push(artifact(lib.path, 'library', 'elf'));
   facts.push(...closureFacts(closure, facts));
