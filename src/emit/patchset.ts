@@ -23,6 +23,8 @@ interface Commit {
   site: PatchSite;
   path: string;
   hunks: string[];
+  /** The site's line in the file as the patch finds it (after the earlier patches). */
+  line: number;
 }
 
 /** `Guard fork() in net.c` → `guard-fork-in-net-c` (git format-patch style, at most 52 chars). */
@@ -37,7 +39,7 @@ function relativeTo(root: string, file: string): string | null {
 }
 
 function formatPatch(c: Commit, n: number, total: number, input: PatchSetInput): string {
-  const values = { ...c.site.values, name: c.site.name, file: c.path, line: String(c.site.line), rule: c.site.ruleId, summary: input.summaries.get(c.site.ruleId) ?? c.site.ruleId };
+  const values = { ...c.site.values, name: c.site.name, file: c.path, line: String(c.line), rule: c.site.ruleId, summary: input.summaries.get(c.site.ruleId) ?? c.site.ruleId };
   const subject = fill(c.site.template.subject, values);
   const body = fill(c.site.template.explanation, values);
   return [
@@ -93,7 +95,7 @@ export function emitPatchSet(input: PatchSetInput): Map<string, string> {
     const hunks = diffHunks(before, after);
     if (hunks.length === 0) continue;
     state.set(site.file, after);
-    commits.push({ site, path, hunks });
+    commits.push({ site, path, hunks, line: before.renderedLine(site.line - 1) });
   }
   const out = new Map<string, string>();
   commits.forEach((c, i) => {

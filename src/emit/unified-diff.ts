@@ -41,6 +41,13 @@ export class EditedFile {
     return out;
   }
 
+  /** 1-based line number, in the rendered text, of original line INDEX (0-based). */
+  renderedLine(index: number): number {
+    let n = this.inserted.get(-1)?.length ?? 0;
+    for (let i = 0; i < index; i++) n += (this.replaced.get(i)?.length ?? 1) + (this.inserted.get(i)?.length ?? 0);
+    return n + 1;
+  }
+
   render(): string[] {
     return this.slots().flat();
   }

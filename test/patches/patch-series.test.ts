@@ -27,6 +27,10 @@ function applySeries(dir: string, series: Map<string, string>): void {
   for (const [name, text] of series) {
     const file = join(work, `${dir.split('/').pop()}-${name}`);
     writeFileSync(file, text);
+    // the explanation cites the site as the patch finds it: that line is one the patch removes
+    const [, cited, line] = /\sat\s+([\w./-]+):(\d+)/.exec(text)!;
+    const current = readFileSync(join(dir, cited!), 'utf8').split('\n')[Number(line) - 1];
+    expect({ name, removes: text.split('\n').includes(`-${current}`) }).toEqual({ name, removes: true });
     const check = sh(dir, 'git', ['apply', '--check', file]);
     expect({ name, ...check }).toEqual({ name, status: 0, out: '' });
     expect(sh(dir, 'git', ['apply', file]).status).toBe(0);
@@ -127,4 +131,22 @@ const NEWLIB = '/usr/include/newlib';
   const after = newlib(dir);
   expect(after.out).toMatch(/fatal error: sys\/sysinfo\.h: No such file/);
   expect(after.out).not.toMatch(/prctl|inotify|linux\/limits/);
+});
+
+// every C fixture of the project, not only ours: whatever series is generated must apply and keep compiling
+const OTHERS = ['c-projects', 'plan-apps'].flatMap((area) => {
+  const base = join(ROOT, 'fixtures', area);
+  if (!existsSync(base)) return [];
+  const dirs = readdirSync(base, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(base, e.name));
+  return readdirSync(base).some((f) => f.endsWith('.c')) ? [base, ...dirs] : dirs;
+}).flatMap((dir) => (['musl', 'newlib'] as const).map((libc) => ({ dir, libc, name: `${dir.slice(ROOT.length + 1)} (${libc})` })));
+
+test.each(OTHERS)('$name: any generated series applies and compiles as before', async ({ dir, libc }) => {
+  const { series } = await buildPatchSeries([dir], { libc });
+  const copy = join(work, `other-${dir.split('/').slice(-2).join('-')}-${libc}`);
+  cpSync(dir, copy, { recursive: true });
+  const flags = (extra: string[]) => ['-fsyntax-only', '-Iinclude', ...extra, ...readdirSync(copy).filter((f) => f.endsWith('.c'))];
+  const before = [sh(copy, 'gcc', flags([])).status, sh(copy, 'gcc', flags(['-D__Unikraft__'])).status];
+  applySeries(copy, series);
+  expect([sh(copy, 'gcc', flags([])).status, sh(copy, 'gcc', flags(['-D__Unikraft__'])).status]).toEqual(before);
 });
