@@ -24,6 +24,8 @@ export function scanJsModules(sf: SourceFile): ModuleUse[] {
     uses.push({ module: builtinName(module), ...(member !== undefined ? { member } : {}), ...pos(sf, node), how });
 
   for (const imp of sf.getImportDeclarations()) {
+    // `import type` disappears at compile time: no run-time use
+    if (imp.isTypeOnly()) continue;
     const mod = imp.getModuleSpecifierValue();
     add(mod, imp.getModuleSpecifier(), 'import');
     const def = imp.getDefaultImport();
@@ -31,6 +33,7 @@ export function scanJsModules(sf: SourceFile): ModuleUse[] {
     const ns = imp.getNamespaceImport();
     if (ns) { namespaces.set(ns.getText(), mod); declNodes.add(ns); }
     for (const s of imp.getNamedImports()) {
+      if (s.isTypeOnly()) continue;
       const member = s.getNameNode().getText();
       const local = s.getAliasNode()?.getText() ?? member;
       add(mod, s, 'from', member);
@@ -53,7 +56,9 @@ export function scanJsModules(sf: SourceFile): ModuleUse[] {
     if (!(isRequire || isImport) || !arg || !Node.isStringLiteral(arg)) continue;
     const mod = arg.getLiteralValue();
     add(mod, arg, isImport ? 'dynamic' : 'require');
-    const parent = call.getParent();
+    let parent = call.getParent();
+    // `const { watch } = await import('fs/promises')`
+    if (parent && Node.isAwaitExpression(parent)) parent = parent.getParent();
     if (parent && Node.isVariableDeclaration(parent)) {
       const name = parent.getNameNode();
       if (Node.isIdentifier(name)) { namespaces.set(name.getText(), mod); declNodes.add(name); }
