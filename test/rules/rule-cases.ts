@@ -194,6 +194,16 @@ export const RULE_CASES: Record<string, RuleCases> = {
     valid: [{ name: 'netlink is not packet (16 vs 17: equality, not a bit test)', facts: [sys('socket', { 0: [16] })] }],
     invalid: [{ name: 'AF_PACKET syscall', facts: [sys('socket', { 0: [17] })], findings: [{ message: 'socket(AF_PACKET) at bin/app: packet sockets do not exist on Unikraft', facts: [0] }] }],
   },
+  'network-stack-and-driver': {
+    valid: [{ name: 'unix and netlink sockets', facts: [sym('socket', 45, { 0: 'AF_UNIX', 1: 'SOCK_STREAM' }), sys('socket', { 0: [16] })] }],
+    invalid: [{
+      name: 'AF_INET6 in C, AF_INET in the binary', facts: [sym('socket', 45, { 0: 'AF_INET6', 1: 'SOCK_DGRAM' }), sys('socket', { 0: [2] })],
+      findings: [
+        { message: 'socket at bin/app opens an internet socket: select lwip and the network driver of the target platform', facts: [1] },
+        { message: 'socket at src/app.c:45 opens an internet socket: select lwip and the network driver of the target platform', facts: [0] },
+      ],
+    }],
+  },
   'inotify-watches': {
     valid: [{ name: 'plain reads', facts: [sym('read')] }],
     invalid: [{ name: 'inotify_add_watch', facts: [sym('inotify_add_watch', 50)], findings: [{ message: 'inotify_add_watch at src/app.c:50 watches files with inotify, which Unikraft does not provide', facts: [0] }] }],
