@@ -32,7 +32,8 @@ export interface KconfigFile {
 const TYPES = new Set(['bool', 'tristate', 'string', 'int', 'hex', 'def_bool', 'def_tristate']);
 
 /** Splits `X if COND` into the value and its condition. */
-function splitIf(s: string): { value: string; cond?: string } {
+function splitIf(raw: string): { value: string; cond?: string } {
+  const s = raw.replace(/\s+/g, ' ');
   const m = /^(.*?)\s+if\s+(.+)$/.exec(s);
   return m ? { value: m[1]!.trim(), cond: m[2]!.trim() } : { value: s.trim() };
 }
@@ -156,12 +157,16 @@ export function parseKconfig(text: string): KconfigFile {
         continue;
     }
     if (kw === 'depends' && arg.startsWith('on')) {
-      const expr = arg.slice(2).trim();
+      const expr = arg.slice(2).trim().replace(/\s+/g, ' ');
       if (current) current.dependsOn.push(expr);
       else if (block) block.deps.push(expr);
       continue;
     }
-    if (!current) continue;
+    if (!current) {
+      // a choice is named by its prompt
+      if (kw === 'prompt' && block) block.name = readQuoted(arg)?.text ?? block.name;
+      continue;
+    }
     if (TYPES.has(kw)) {
       current.type = kw.replace(/^def_/, '');
       const q = readQuoted(arg);

@@ -20,12 +20,15 @@ function git(dir: string, args: string[]): string | undefined {
 }
 
 /** Reads HEAD's sha and `git describe --tags` of DIR; undefined when DIR is not a git checkout. */
-export function readGitInfo(dir: string): GitInfo | undefined {
+export function readGitInfo(dir: string, preferTag?: string): GitInfo | undefined {
   // only the root of a checkout counts: a fixture directory inside another repo has no commit of its own
   if (!existsSync(join(dir, '.git'))) return undefined;
   const commit = git(dir, ['rev-parse', 'HEAD']);
   if (!commit) return undefined;
-  const tag = git(dir, ['describe', '--tags', '--exact-match', 'HEAD']) ?? git(dir, ['describe', '--tags', 'HEAD']) ?? commit.slice(0, 12);
+  // several tags can name one commit (lib-lwip RELEASE-0.8.0 = RELEASE-0.9.0): keep the one asked for
+  const pointing = (git(dir, ['tag', '--points-at', 'HEAD']) ?? '').split('\n').filter(Boolean);
+  const tag = (preferTag && pointing.includes(preferTag) ? preferTag : undefined)
+    ?? git(dir, ['describe', '--tags', '--exact-match', 'HEAD']) ?? git(dir, ['describe', '--tags', 'HEAD']) ?? commit.slice(0, 12);
   return { commit, tag };
 }
 

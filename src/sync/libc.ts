@@ -97,6 +97,8 @@ export async function findDeclarations(text: string): Promise<Set<string>> {
     tree.delete();
   }
   for (const m of text.matchAll(/\b_EXFUN(?:_NOTHROW)?\s*\(\s*([A-Za-z_]\w*)\s*,/g)) out.add(m[1]!);
+  // newlib's math.h: `extern double floor _PARAMS((double));`
+  for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s+_PARAMS\s*\(\(/g)) if (!m[1]!.startsWith('__')) out.add(m[1]!);
   return out;
 }
 

@@ -155,7 +155,7 @@ export async function syncUnikraft(root: string, opts: UnikraftSyncOptions = {})
   const extraProv: NonNullable<Provenance['extra']> = [];
   for (const dir of opts.extras ?? []) {
     const repoName = basename(dir.replace(/\/+$/, ''));
-    const info = readGitInfo(dir);
+    const info = readGitInfo(dir, provenance.tag);
     const repo = `https://github.com/unikraft/${repoName}`;
     extraProv.push({ repo, ...(info ? { tag: info.tag, commit: info.commit } : { commit: 'unknown' }) });
     sources.push({ name: repoName.replace(/^lib-/, ''), dir, path: '.', repo });
