@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
-import type { Evidence, Report } from '../model/index.js';
+import type { Evidence, Remedy, Report } from '../model/index.js';
 import type { NeedItem } from '../match/need-status.js';
-import { ruleDocFor, type RuleDoc } from '../match/problems.js';
-import { evidenceOf, findingsFor, snippetKey, type SourceSnippets } from './view-model.js';
+import { ruleDocFor, type Problem, type RuleDoc } from '../match/problems.js';
+import { evidenceOf, findingsFor, snippetKey, type Entry, type SourceSnippets } from './view-model.js';
 import { SEVERITY_COLOR, STATUS_COLOR } from './theme.js';
 import { fit } from './fit.js';
 
@@ -40,28 +40,59 @@ function evidenceLines(e: Evidence, sources: SourceSnippets | undefined): Detail
   return out;
 }
 
+function remedyLine(remedy: Remedy | undefined, doc: RuleDoc): DetailLine | undefined {
+  const r = remedy ?? {};
+  const parts = [r.text ?? doc.remedyText, r.libraries?.length ? `libraries ${r.libraries.join(', ')}` : '', r.kconfig?.length ? `Kconfig ${r.kconfig.join(', ')}` : '',
+    r.libc ? `libc ${r.libc}` : '', r.patch ? `patch ${r.patch}` : '', r.compatStub ? 'stub in the compat micro-library' : ''].filter(Boolean);
+  return parts.length ? { text: `    remedy: ${parts.join('; ')}` } : undefined;
+}
+
+function evidenceSection(evidence: Evidence[], sources: SourceSnippets | undefined): DetailLine[] {
+  const out: DetailLine[] = [{ text: `Evidence (${evidence.length}):`, bold: true }];
+  for (const e of evidence.slice(0, MAX_EVIDENCE)) out.push(...evidenceLines(e, sources));
+  if (evidence.length > MAX_EVIDENCE) out.push({ text: `  … ${evidence.length - MAX_EVIDENCE} more`, dim: true });
+  return out;
+}
+
 /** Everything known about one need: status, plan reason, evidence with source, findings with why and remedy. */
-export function detailLines(item: NeedItem, report: Report, rules?: ReadonlyMap<string, RuleDoc>, sources?: SourceSnippets): DetailLine[] {
+export function needDetail(item: NeedItem, report: Report, rules?: ReadonlyMap<string, RuleDoc>, sources?: SourceSnippets): DetailLine[] {
   const out: DetailLine[] = [{ text: `${item.name} — ${item.status}`, color: STATUS_COLOR[item.status], bold: true }];
   if (item.uncovered) out.push({ text: `  plan: ${item.uncovered.reason} (${item.uncovered.severity})` });
   const lib = item.list === 'syscalls' ? report.plan?.libraries.find((l) => l.because.includes(item.key)) : undefined;
   if (lib) out.push({ text: `  served by ${lib.name} (${lib.kconfig})` });
-  const evidence = evidenceOf(item);
-  out.push({ text: `Evidence (${evidence.length}):`, bold: true });
-  for (const e of evidence.slice(0, MAX_EVIDENCE)) out.push(...evidenceLines(e, sources));
-  if (evidence.length > MAX_EVIDENCE) out.push({ text: `  … ${evidence.length - MAX_EVIDENCE} more`, dim: true });
+  out.push(...evidenceSection(evidenceOf(item), sources));
   const findings = findingsFor(item, report.findings);
   if (findings.length) out.push({ text: `Findings (${findings.length}):`, bold: true });
   for (const f of findings) {
     const doc = ruleDocFor(f.ruleId, rules);
     out.push({ text: `  ${f.severity} ${f.ruleId}: ${f.message}`, color: SEVERITY_COLOR[f.severity] });
     out.push({ text: `    why: ${doc.why}` });
-    const r = f.remedy;
-    const remedy = [r.text ?? doc.remedyText, r.libraries?.length ? `libraries ${r.libraries.join(', ')}` : '', r.kconfig?.length ? `Kconfig ${r.kconfig.join(', ')}` : '',
-      r.libc ? `libc ${r.libc}` : '', r.patch ? `patch ${r.patch}` : '', r.compatStub ? 'stub in the compat micro-library' : ''].filter(Boolean);
-    if (remedy.length) out.push({ text: `    remedy: ${remedy.join('; ')}` });
+    const remedy = remedyLine(f.remedy, doc);
+    if (remedy) out.push(remedy);
   }
   return out;
+}
+
+/** One problem: rule, message, why, remedy, evidence. */
+export function problemDetail(p: Problem, rules?: ReadonlyMap<string, RuleDoc>, sources?: SourceSnippets): DetailLine[] {
+  const doc = ruleDocFor(p.ruleId, rules);
+  const out: DetailLine[] = [
+    { text: `${p.severity} ${p.ruleId} — ${p.subject}`, color: SEVERITY_COLOR[p.severity], bold: true },
+    { text: `  ${p.message}` },
+    { text: `  ${doc.summary}`, dim: true },
+    { text: `    why: ${doc.why}` },
+  ];
+  const remedy = remedyLine(p.remedy, doc);
+  if (remedy) out.push(remedy);
+  out.push(...evidenceSection([...p.evidence].sort((a, b) => Number(!a.location) - Number(!b.location)), sources));
+  return out;
+}
+
+/** The detail of a list entry. */
+export function detailLines(entry: Entry, report: Report, rules?: ReadonlyMap<string, RuleDoc>, sources?: SourceSnippets): DetailLine[] {
+  if (entry.need) return needDetail(entry.need, report, rules, sources);
+  if (entry.problem) return problemDetail(entry.problem, rules, sources);
+  return [{ text: entry.name }];
 }
 
 /** Props of the detail pane. */

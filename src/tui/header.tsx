@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { Report } from '../model/index.js';
-import { NEED_LISTS, type NeedItem, type NeedList, type Verdict, VERDICT_LABELS } from '../match/need-status.js';
-import { LIST_TITLES } from './view-model.js';
+import { type Verdict, VERDICT_LABELS } from '../match/need-status.js';
+import { TAB_TITLES, TABS, type Entry, type Tab } from './view-model.js';
 import { VERDICT_COLOR } from './theme.js';
 import { fit } from './fit.js';
 
@@ -9,8 +9,8 @@ import { fit } from './fit.js';
 export interface HeaderProps {
   report: Report;
   verdict: Verdict;
-  lists: Record<NeedList, NeedItem[]>;
-  active: NeedList;
+  lists: Record<Tab, Entry[]>;
+  active: Tab;
   columns: number;
 }
 
@@ -38,8 +38,8 @@ export function Header({ report, verdict, lists, active, columns }: HeaderProps)
       </Text>
       <Text dimColor>{fit(librariesLine(report, columns), columns)}</Text>
       <Text wrap="truncate-end">
-        {NEED_LISTS.map((l) => (
-          <Text key={l} inverse={l === active} bold={l === active}>{` ${LIST_TITLES[l]} ${lists[l].length} `}</Text>
+        {TABS.map((l) => (
+          <Text key={l} inverse={l === active} bold={l === active}>{` ${TAB_TITLES[l]} ${lists[l].length} `}</Text>
         ))}
       </Text>
     </Box>

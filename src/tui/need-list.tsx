@@ -1,6 +1,5 @@
 import { Box, Text } from 'ink';
 import type { Row } from './view-model.js';
-import { STATUS_COLOR } from './theme.js';
 import { fit } from './fit.js';
 
 /** Props of the list window: all rows, but only `height` of them from `top` are rendered. */
@@ -20,10 +19,10 @@ export function NeedList({ rows, top, height, width, selected }: NeedListProps) 
     <Box flexDirection="column" height={height} flexShrink={0} overflow="hidden">
       {rows.length === 0 ? <Text dimColor>{fit('  (nothing here)', width)}</Text> : null}
       {shown.map((r, i) => r.type === 'group'
-        ? <Text key={`g${top + i}`} color={STATUS_COLOR[r.status]} bold>{fit(`── ${r.status} (${r.count})`, width)}</Text>
+        ? <Text key={`g${top + i}`} color={r.color} bold>{fit(`── ${r.label} (${r.count})`, width)}</Text>
         : (
           <Text key={`i${top + i}`} inverse={r.index === selected}>
-            {r.index === selected ? '›' : ' '} <Text color={STATUS_COLOR[r.item.status]}>●</Text> {fit(r.item.name, width - 4)}
+            {r.index === selected ? '›' : ' '} <Text color={r.entry.color}>●</Text> {fit(r.entry.name, width - 4)}
           </Text>
         ))}
       {blank}

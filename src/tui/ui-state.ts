@@ -1,12 +1,11 @@
 import type { Key } from 'ink';
-import { NEED_LISTS, type NeedItem, type NeedList } from '../match/need-status.js';
-import { listingOf, scrollTop } from './view-model.js';
+import { listingOf, scrollTop, TABS, type Entry, type Tab } from './view-model.js';
 
 /** Everything the keyboard changes. */
 export interface UiState {
-  active: NeedList;
-  selected: Record<NeedList, number>;
-  tops: Record<NeedList, number>;
+  active: Tab;
+  selected: Record<Tab, number>;
+  tops: Record<Tab, number>;
   filter: string;
   filtering: boolean;
   detail: boolean;
@@ -16,16 +15,16 @@ export interface UiState {
 
 /** What a key press is applied against: the lists and the screen budget (rows for the lists and the detail pane). */
 export interface UiEnv {
-  lists: Record<NeedList, NeedItem[]>;
+  lists: Record<Tab, Entry[]>;
   body: number;
   detailLineCount: number;
 }
 
-const perList = (v: number) => Object.fromEntries(NEED_LISTS.map((l) => [l, v])) as Record<NeedList, number>;
+const perList = (v: number) => Object.fromEntries(TABS.map((l) => [l, v])) as Record<Tab, number>;
 
 /** The state when the report opens: the first non-empty list. */
-export function initialUi(lists: Record<NeedList, NeedItem[]>): UiState {
-  return { active: NEED_LISTS.find((l) => lists[l].length > 0) ?? 'syscalls', selected: perList(0), tops: perList(0), filter: '', filtering: false, detail: false, detailScroll: 0, quit: false };
+export function initialUi(lists: Record<Tab, Entry[]>): UiState {
+  return { active: TABS.find((l) => lists[l].length > 0) ?? 'syscalls', selected: perList(0), tops: perList(0), filter: '', filtering: false, detail: false, detailScroll: 0, quit: false };
 }
 
 /** Rows of the detail pane (0 when closed) and of the list window. */
@@ -57,7 +56,7 @@ export function reduceKey(s: UiState, input: string, key: Partial<Key>, env: UiE
     const next = Math.max(0, Math.min(v.items.length - 1, to));
     return { ...s, selected: { ...s.selected, [s.active]: next }, tops: { ...s.tops, [s.active]: scrollTop(v.rows, next, v.listHeight, v.top, v.rowOf) }, detailScroll: 0 };
   };
-  const switchList = (step: number): UiState => ({ ...s, active: NEED_LISTS[(NEED_LISTS.indexOf(s.active) + step + NEED_LISTS.length) % NEED_LISTS.length]!, detailScroll: 0 });
+  const switchList = (step: number): UiState => ({ ...s, active: TABS[(TABS.indexOf(s.active) + step + TABS.length) % TABS.length]!, detailScroll: 0 });
   if (input === 'q') return { ...s, quit: true };
   if (key.escape) return s.detail ? { ...s, detail: false } : { ...s, filter: '' };
   if (input === '/') return { ...s, filtering: true };

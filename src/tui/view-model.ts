@@ -1,5 +1,7 @@
-import type { Evidence, Finding, NeedStatus, Report } from '../model/index.js';
-import { NEED_LISTS, needItems, needKey, type NeedItem, type NeedList } from '../match/need-status.js';
+import type { Evidence, Finding, Report } from '../model/index.js';
+import { NEED_LISTS, needItems, needKey, type NeedItem } from '../match/need-status.js';
+import { collectProblems, type Problem } from '../match/problems.js';
+import { SEVERITY_COLOR, STATUS_COLOR } from './theme.js';
 
 /** A few lines of source around an evidence position, read by the CLI (the TUI does no I/O). */
 export interface SourceSnippet {
@@ -14,33 +16,51 @@ export type SourceSnippets = ReadonlyMap<string, SourceSnippet>;
 /** Key of the snippet for an evidence position. */
 export const snippetKey = (file: string, line: number) => `${file}:${line}`;
 
-/** One rendered row of a list: a status group heading or an item. */
-export type Row = { type: 'group'; status: NeedStatus; count: number } | { type: 'item'; item: NeedItem; index: number };
+/** The tabs of the view: the need lists, then the problems (findings, uncovered needs, unresolved facts). */
+export const TABS = [...NEED_LISTS, 'findings'] as const;
+/** One of TABS. */
+export type Tab = (typeof TABS)[number];
 
-/** Titles of the lists, in tab order. */
-export const LIST_TITLES: Record<NeedList, string> = { syscalls: 'Syscalls', symbols: 'Functions', headers: 'Headers', libraries: 'Libraries', unknowns: 'Unresolved' };
+/** Titles of the tabs, in order. */
+export const TAB_TITLES: Record<Tab, string> = { syscalls: 'Syscalls', symbols: 'Functions', headers: 'Headers', libraries: 'Libraries', unknowns: 'Unresolved', findings: 'Findings' };
 
-/** Lists of the report in tab order. */
-export function reportLists(report: Report): Record<NeedList, NeedItem[]> {
-  return needItems(report);
+/** One line of a list: a need (grouped by status) or a problem (grouped by severity). */
+export interface Entry {
+  name: string;
+  group: string;
+  color: string;
+  need?: NeedItem;
+  problem?: Problem;
 }
 
-/** Items matching the filter (case-insensitive substring of name or status). */
-export function filterItems(items: readonly NeedItem[], filter: string): NeedItem[] {
+/** One rendered row of a list: a group heading or an entry. */
+export type Row = { type: 'group'; label: string; color: string; count: number } | { type: 'item'; entry: Entry; index: number };
+
+/** Every tab's entries, blocking ones first. */
+export function reportLists(report: Report): Record<Tab, Entry[]> {
+  const needs = needItems(report);
+  const out = {} as Record<Tab, Entry[]>;
+  for (const l of NEED_LISTS) out[l] = needs[l].map((need) => ({ name: need.name, group: need.status, color: STATUS_COLOR[need.status], need }));
+  out.findings = collectProblems(report).map((problem) => ({ name: `${problem.ruleId}  ${problem.subject}`, group: problem.severity, color: SEVERITY_COLOR[problem.severity], problem }));
+  return out;
+}
+
+/** Entries matching the filter (case-insensitive substring of the name, or the exact group: `stubbable`, `error`). */
+export function filterItems(items: readonly Entry[], filter: string): Entry[] {
   const f = filter.trim().toLowerCase();
-  if (!f) return items as NeedItem[];
-  return items.filter((i) => i.name.toLowerCase().includes(f) || i.status === f);
+  if (!f) return items as Entry[];
+  return items.filter((i) => i.name.toLowerCase().includes(f) || i.group === f);
 }
 
-/** Items with a heading row before each status group (items are already sorted by status). */
-export function rowsOf(items: readonly NeedItem[]): Row[] {
+/** Entries with a heading row before each group (entries are already sorted by group). */
+export function rowsOf(items: readonly Entry[]): Row[] {
   const rows: Row[] = [];
-  const counts = new Map<NeedStatus, number>();
-  for (const i of items) counts.set(i.status, (counts.get(i.status) ?? 0) + 1);
-  let last: NeedStatus | undefined;
-  items.forEach((item, index) => {
-    if (item.status !== last) { rows.push({ type: 'group', status: item.status, count: counts.get(item.status)! }); last = item.status; }
-    rows.push({ type: 'item', item, index });
+  const counts = new Map<string, number>();
+  for (const i of items) counts.set(i.group, (counts.get(i.group) ?? 0) + 1);
+  let last: string | undefined;
+  items.forEach((entry, index) => {
+    if (entry.group !== last) { rows.push({ type: 'group', label: entry.group, color: entry.color, count: counts.get(entry.group)! }); last = entry.group; }
+    rows.push({ type: 'item', entry, index });
   });
   return rows;
 }
@@ -70,15 +90,15 @@ export function evidenceOf(item: NeedItem): Evidence[] {
 
 /** A filtered list with its rows and the row of each item. */
 export interface Listing {
-  items: NeedItem[];
+  items: Entry[];
   rows: Row[];
   rowOf: number[];
 }
 
-const listings = new WeakMap<readonly NeedItem[], Map<string, Listing>>();
+const listings = new WeakMap<readonly Entry[], Map<string, Listing>>();
 
 /** The filtered rows of a list, memoised per list and filter so a key press costs the visible window, not the list. */
-export function listingOf(all: readonly NeedItem[], filter: string): Listing {
+export function listingOf(all: readonly Entry[], filter: string): Listing {
   let byFilter = listings.get(all);
   if (!byFilter) { byFilter = new Map(); listings.set(all, byFilter); }
   let hit = byFilter.get(filter);
@@ -94,4 +114,3 @@ export function listingOf(all: readonly NeedItem[], filter: string): Listing {
   return hit;
 }
 
-export { NEED_LISTS };

@@ -8,7 +8,7 @@ import { snippetKey, type SourceSnippet } from '../../src/tui/view-model.js';
 import { ROOT } from '../helpers/tools.js';
 import { kvserverReport, KV_RULE_DOCS, KV_SOURCE } from '../emit/kvserver-report.js';
 
-const KEY = { down: '\u001B[B', up: '\u001B[A', tab: '\t', enter: '\r', escape: '\u001B', backspace: '\u007F' };
+const KEY = { down: '\u001B[B', up: '\u001B[A', left: '\u001B[D', tab: '\t', enter: '\r', escape: '\u001B', backspace: '\u007F' };
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
 async function press(stdin: { write(s: string): void }, ...keys: string[]) {
@@ -70,7 +70,26 @@ describe('interactive report', () => {
     await press(stdin, KEY.tab, KEY.tab, KEY.tab);
     await eventually(() => expect(selectedLine(lastFrame()!)).toContain('dlopen: dlopen("libkvplugin.so")'));
     await press(stdin, KEY.tab);
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('dlopen-plugins  function:dlopen'));
+    expect(lastFrame()!.split('\n').filter((l) => l.startsWith('──')).map((l) => l.trim())).toEqual(['── error (2)', '── warning (3)', '── note (2)']);
+    await press(stdin, KEY.tab);
     await eventually(() => expect(selectedLine(lastFrame()!)).toContain('clone3'));
+    await press(stdin, KEY.left);
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('dlopen-plugins'));
+  });
+
+  test('the Findings tab shows every problem, with the rule why and remedy and its evidence', async () => {
+    const { lastFrame, stdin } = render(<ReportApp report={kvserverReport()} rules={KV_RULE_DOCS} sources={kvSources()} rows={40} columns={100} />);
+    await press(stdin, KEY.left, '/', 'b', 'o', 'o', 't', KEY.enter, KEY.enter);
+    await eventually(() => expect(lastFrame()).toContain('warning config-file-at-boot — string:/etc/kvserver.conf'));
+    const frame = lastFrame()!;
+    expect(frame).toContain('reads /etc/kvserver.conf at boot: the image needs a root filesystem');
+    expect(frame).toContain('Configuration file read at boot');
+    expect(frame).toContain('why: The file must be in the image: an initrd/cpio root filesystem or a 9pfs share.');
+    expect(frame).toContain('remedy: libraries vfscore, ramfs; Kconfig CONFIG_LIBVFSCORE_AUTOMOUNT_ROOTFS');
+    expect(frame).toMatch(/> 22 │ #define CONFIG_PATH "\/etc\/kvserver.conf"/);
+    await press(stdin, KEY.escape, KEY.escape, '/', 'error', KEY.enter);
+    await eventually(() => expect(lastFrame()!.split('\n').filter((l) => l.includes('●')).map((l) => l.replace(/[›●]/g, '').trim())).toEqual(['dlopen-plugins  function:dlopen', 'uncovered-syscall  syscall:clone3']));
   });
 
   test('/ filters the list; Enter keeps the filter, Esc clears it', async () => {

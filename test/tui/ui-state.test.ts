@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Fact, Report } from '../../src/model/index.js';
-import { needItems } from '../../src/match/need-status.js';
+import { reportLists } from '../../src/tui/view-model.js';
 import { initialUi, reduceKey, view, type UiEnv } from '../../src/tui/ui-state.js';
 import { kvserverReport } from '../emit/kvserver-report.js';
 
@@ -8,7 +8,7 @@ function bigEnv(n: number): UiEnv {
   const r: Report = kvserverReport();
   r.facts = Array.from({ length: n }, (_, i): Fact => ({ kind: 'syscall', name: `s${String(i).padStart(4, '0')}`, nr: i, arch: 'x86_64', class: 'program', evidence: [] }));
   r.plan!.uncovered = [];
-  return { lists: needItems(r), body: 20, detailLineCount: 30 };
+  return { lists: reportLists(r), body: 20, detailLineCount: 30 };
 }
 
 describe('key handling', () => {

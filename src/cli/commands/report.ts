@@ -20,7 +20,8 @@ export const reportCommand: Command = {
 
 Scans like \`ukport scan\`, plans the port and opens a full-screen view: the verdict (covered / needs work /
 blocked), the plan's libc and libraries, and the syscalls, functions, headers, libraries and unresolved
-facts grouped by status (missing-required, unknown, stubbable, fakeable, covered, startup).
+facts grouped by status (missing-required, unknown, stubbable, fakeable, covered, startup), and every problem
+(rule findings, uncovered needs, unresolved facts) by severity.
 Keys: ↑/↓ or j/k move, PgUp/PgDn, g/G first/last, Enter opens the evidence (J/K scroll it), / filters,
 Tab or ←/→ switch lists, Esc closes or clears, q quits.
 When stdout or stdin is not a terminal, or with --format, it prints that format (text by default) instead.
