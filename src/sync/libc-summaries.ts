@@ -3,7 +3,8 @@ import type { LibcSummaryTable } from '../model/index.js';
 import type { Libc } from '../model/vocab.js';
 import { UkportError } from '../errors.js';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
-import { buildModuleGraph, scannerFor, type ModuleGraph } from '../extract/elf/call-graph.js';
+import { buildModuleGraph, scannerFor } from '../extract/elf/call-graph.js';
+import { numbersOf, summarizeFunctions } from '../extract/libc/export-summaries.js';
 import { loadElf } from '../extract/elf/resolve-libraries.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -26,18 +27,18 @@ export function summarizeLibc(path: string, libc: Libc, origin?: LibcOrigin): Li
   if (!scanner) throw new UkportError('unsupported-input', `no syscall analysis for ${mod.decoded.info.machine}`, path);
   const g = buildModuleGraph(mod, scanner);
   const names = loadLinuxSyscalls(scanner.arch).byNumber;
+  const sets = summarizeFunctions(g);
+  const named = (nrs: Iterable<number>): string[] => [...new Set([...nrs].map((n) => names.get(n) ?? `#${n}`))].sort();
   const functions: Record<string, string[]> = {};
   for (const key of Object.keys(g.exports).sort()) {
-    if (key.includes('@')) continue;
-    const nrs = reachableNumbers(g, g.exports[key]);
-    functions[key] = [...nrs].map((n) => names.get(n) ?? `#${n}`).sort();
+    if (!key.includes('@')) functions[key] = named(numbersOf(sets[g.exports[key]]));
   }
   // Process start-up as a static link would run it: the libc's own entry (musl's libc.so starts as the
   // dynamic linker and sets up TLS there), its constructors and __libc_start_main.
   // musl's dynamic-linker stages (__dls2/__dls2b/__dls3) find each other by symbol name, not by a call.
-  const named = ['__libc_start_main', '__dls2', '__dls2b', '__dls3'].map((k) => g.exports[k] ?? -1);
-  const roots = [g.entry, ...g.initRoots, ...named].filter((i) => i >= 0);
-  functions[STARTUP_KEY] = [...new Set(roots.flatMap((r) => [...reachableNumbers(g, r)]))].map((n) => names.get(n) ?? `#${n}`).sort();
+  const stages = ['__libc_start_main', '__dls2', '__dls2b', '__dls3'].map((k) => g.exports[k] ?? -1);
+  const roots = [g.entry, ...g.initRoots, ...stages].filter((i) => i >= 0);
+  functions[STARTUP_KEY] = named(roots.flatMap((r) => numbersOf(sets[r])));
   // Exported syscall wrappers (`syscall`): callers' constant arguments name the syscall (native mode).
   functions[WRAPPERS_KEY] = Object.entries(g.exports).filter(([k, f]) => !k.includes('@') && g.wrapperParam[f] >= 0)
     .map(([k, f]) => `${k}:${g.wrapperParam[f]}`).sort();
@@ -52,22 +53,6 @@ export function summarizeLibc(path: string, libc: Libc, origin?: LibcOrigin): Li
     },
     functions,
   };
-}
-
-function reachableNumbers(g: ModuleGraph, root: number): Set<number> {
-  const seen = new Uint8Array(g.names.length);
-  const queue = [root];
-  seen[root] = 1;
-  const out = new Set<number>();
-  let dataDone = false;
-  while (queue.length > 0) {
-    const f = queue.pop()!;
-    for (let i = 0; i < g.sites[f].length; i += 3) out.add(g.sites[f][i]);
-    const next = [...g.calls[f], ...g.refs[f]];
-    if (g.indirect[f] > 0 && !dataDone) { dataDone = true; next.push(...g.dataRoots); }
-    for (const c of next) if (!seen[c]) { seen[c] = 1; queue.push(c); }
-  }
-  return out;
 }
 
 /** Package owning PATH and its version, from dpkg (Debian). */

@@ -10,7 +10,8 @@ import { x86Scanner } from './syscalls-x86_64.js';
 import { aarch64Scanner } from './syscalls-aarch64.js';
 import { resolveWrappers } from './wrappers.js';
 
-export const GRAPH_VERSION = 1;
+/** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
+export const GRAPH_VERSION = 2;
 /** Unknown site kinds stored in ModuleGraph.unknownSites. */
 export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
 
