@@ -98,7 +98,10 @@ export async function extractCSources(files: readonly (string | CSourceInput)[],
   for (const input of ordered) {
     const defines = fileDefines(input, options);
     const isHeader = !input.path.endsWith('.c');
-    const keep = (n: string): boolean => isHeader || options.libcFunctions.has(n) || macroNames.has(n) || defines.defines.has(n) || SPECIAL_CALLS.has(n);
+    const keep: NameFilter = {
+      keep: (n) => isHeader || options.libcFunctions.has(n) || macroNames.has(n) || defines.defines.has(n) || SPECIAL_CALLS.has(n),
+      libc: (n) => options.libcFunctions.has(n),
+    };
     const scan = scanFile(c, input, defines, keep, options, bag);
     if (!scan) continue;
     scans.push({ file: input.path, scan, defines: defines.defines });
@@ -145,10 +148,14 @@ function scanFile(c: CParser, input: CSourceInput, flags: ReturnType<typeof file
   if (loaded.truncatedFrom !== undefined) {
     note('limit-exceeded', `only the first ${loaded.text.length} of ${loaded.truncatedFrom} bytes were analysed`);
   }
-  const tree = parseBounded(c, loaded.text, o.parseTimeoutMs ?? 30_000);
+  const budget = o.parseTimeoutMs ?? 30_000;
+  const t0 = performance.now();
+  const tree = parseBounded(c, loaded.text, budget);
   if (!tree) { note('limit-exceeded', 'parse timed out; file not analysed'); return null; }
   try {
-    return scanCTree(c, tree, loaded.text, envFromFlags(flags.defines, flags.undefs), keep);
+    const scan = scanCTree(c, tree, loaded.text, envFromFlags(flags.defines, flags.undefs), keep, Math.max(1000, budget - (performance.now() - t0)));
+    if (scan.stoppedAt !== undefined) note('limit-exceeded', `syntax tree query timed out at byte ${scan.stoppedAt}; sites after it are not analysed`);
+    return scan;
   } finally {
     tree.delete();
   }

@@ -57,6 +57,12 @@ export function makeMacroDef(name: string, paramsText: string | null, body: stri
   return def;
 }
 
+/** Argument texts of a call's `( … )` source text, split at top-level commas (tokens joined by spaces). */
+export function splitArgumentList(text: string): string[] {
+  const toks = tokenize(text);
+  return toks[0] === '(' ? splitArgs(toks, 0).args : [];
+}
+
 /** Splits the tokens between balanced parentheses starting at `open` into argument texts. */
 function splitArgs(toks: string[], open: number): { args: string[]; end: number } {
   const args: string[] = [];

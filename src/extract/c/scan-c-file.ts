@@ -2,7 +2,7 @@ import { Query, type Node, type Tree } from 'web-tree-sitter';
 import type { CParser } from './c-parser.js';
 import { BranchSweep, branchRegions, type BranchRegion } from './branches.js';
 import type { MacroEnv } from './conditions.js';
-import { makeMacroDef, type MacroDef } from './macros.js';
+import { makeMacroDef, splitArgumentList, type MacroDef } from './macros.js';
 
 /** Where a site is: 1-based line/column, enclosing function, open #if branches. */
 export interface SiteContext {
@@ -39,6 +39,8 @@ export interface FileScan {
   functions: Set<string>;
   /** Variables and parameters declared in this file (a bare use of these is not a function pointer). */
   variables: Set<string>;
+  /** Byte offset where the query stopped on its time budget (sites after it are missing), when it did. */
+  stoppedAt?: number;
 }
 
 const QUERY = `
@@ -77,7 +79,7 @@ const VAR_QUERY = `
 (array_declarator declarator: (identifier) @var)
 `;
 
-const PORTING_PATH = /^"\/(proc|sys|etc|dev)\//;
+const PORTING_PATH = /"\/(proc|sys|etc|dev)\//y;
 const queries = new WeakMap<object, { main: Query; vars: Query }>();
 const IDENT_AT = /[A-Za-z_]\w*/y;
 
@@ -87,9 +89,10 @@ function identAt(text: string, node: Node): string {
   return IDENT_AT.exec(text)?.[0] ?? node.text;
 }
 
-/** Which names are worth a site record: libc functions, macros seen so far, special calls. */
+/** Which names matter: `keep` (libc functions, macros seen so far, special calls) and `libc` alone. */
 export interface NameFilter {
-  (name: string): boolean;
+  keep(name: string): boolean;
+  libc(name: string): boolean;
 }
 
 /** Name of the function a definition declares (through pointer and parenthesised declarators). */
@@ -109,12 +112,21 @@ function literalText(node: Node): string {
 }
 
 /** Runs the extraction query over a parsed file and records every site with its context. */
-export function scanCTree(c: CParser, tree: Tree, text: string, env: MacroEnv, keep: NameFilter): FileScan {
+export function scanCTree(c: CParser, tree: Tree, text: string, env: MacroEnv, keep: NameFilter, timeoutMs = 30_000): FileScan {
   let q = queries.get(c.language);
   if (!q) { q = { main: new Query(c.language, QUERY), vars: new Query(c.language, VAR_QUERY) }; queries.set(c.language, q); }
-  const caps = q.main.captures(tree.rootNode);
+  // hostile sources (deep, unbalanced nesting) can make query matching take minutes: bound it like the parse
+  const deadline = performance.now() + timeoutMs;
+  let stoppedAt: number | undefined;
+  let calls = 0;
+  const progressCallback = (state: { currentOffset: number }): boolean => {
+    if ((++calls & 255) !== 0 || performance.now() <= deadline) return false;
+    stoppedAt ??= state.currentOffset;
+    return true;
+  };
+  const caps = q.main.captures(tree.rootNode, { progressCallback });
   const macroNames = new Set<string>();
-  const wanted = (n: string): boolean => macroNames.has(n) || keep(n);
+  const wanted = (n: string): boolean => macroNames.has(n) || keep.keep(n);
   const out: FileScan = { names: [], includes: [], strings: [], asms: [], macros: [], errors: [], functions: new Set(), variables: new Set() };
   const regions: BranchRegion[] = [];
   const fns: { start: number; end: number; name: string }[] = [];
@@ -153,18 +165,23 @@ export function scanCTree(c: CParser, tree: Tree, text: string, env: MacroEnv, k
   };
   for (const { name, node } of caps) {
     if (name === 'cond' || name === 'fn') continue;
-    if (name === 'string' && !PORTING_PATH.test(node.text)) continue;
+    if (name === 'string') {
+      PORTING_PATH.lastIndex = node.startIndex;
+      if (!PORTING_PATH.test(text)) continue;
+    }
     let ident = '';
     if (name === 'call' || name === 'ref' || name === 'use') {
-      ident = identAt(text, name === 'call' ? node.childForFieldName('function')! : node);
+      // a call_expression starts with its function's identifier
+      ident = identAt(text, node);
       if (!wanted(ident)) continue;
     }
     const ctx = context(node);
     if (!ctx) continue;
     switch (name) {
       case 'call': {
-        const args = node.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-        out.names.push({ name: ident, role: 'call', args: args.map((a) => a.text), ctx });
+        // one slice of the source instead of a wasm round trip per argument node
+        const list = node.childForFieldName('arguments');
+        out.names.push({ name: ident, role: 'call', args: list ? splitArgumentList(text.slice(list.startIndex, list.endIndex)) : [], ctx });
         break;
       }
       case 'ref':
@@ -216,6 +233,7 @@ export function scanCTree(c: CParser, tree: Tree, text: string, env: MacroEnv, k
         break;
     }
   }
-  if (out.names.some((n) => n.role === 'ref')) for (const v of q.vars.captures(tree.rootNode)) out.variables.add(v.node.text);
+  if (out.names.some((n) => n.role === 'ref' && keep.libc(n.name))) for (const v of q.vars.captures(tree.rootNode, { progressCallback })) out.variables.add(v.node.text);
+  if (stoppedAt !== undefined) out.stoppedAt = stoppedAt;
   return out;
 }
