@@ -25,6 +25,7 @@ const PSEUDO_PATHS = /^\/(dev|proc|sys)\//;
 
 /** Reduces facts to the needs the planner serves; in native mode start-up syscalls of glibc do not apply. */
 export function collectNeeds(facts: Fact[], mode: Mode): Needs {
+  const dlopenSymbols: string[] = [];
   const needs: Needs = { syscalls: new Map(), functions: new Set(), glibcImports: new Set(), headers: new Set(), sonames: new Map(), dynamicLoading: [], paths: [], dynamic: false };
   for (const f of facts) {
     switch (f.kind) {
@@ -36,7 +37,7 @@ export function collectNeeds(facts: Fact[], mode: Mode): Needs {
       case 'symbol':
         if (f.role !== 'export' && f.type !== 'object') needs.functions.add(f.name);
         if (f.role === 'import' && f.version?.startsWith('GLIBC_')) needs.glibcImports.add(f.name);
-        if (f.role !== 'export' && (f.name === 'dlopen' || f.name === 'dlmopen')) needs.dynamicLoading.push(`${f.name} (${f.evidence[0]?.artifact ?? 'app'})`);
+        if (f.role !== 'export' && (f.name === 'dlopen' || f.name === 'dlmopen')) dlopenSymbols.push(`${f.name}() (${f.evidence[0]?.artifact ?? 'app'})`);
         break;
       case 'header':
         if (f.system) needs.headers.add(f.name);
@@ -55,6 +56,8 @@ export function collectNeeds(facts: Fact[], mode: Mode): Needs {
         break;
     }
   }
+  // the extractors' dlopen unknowns say more (the argument) than the imported/called symbol; use the symbol only without them
+  if (needs.dynamicLoading.length === 0) needs.dynamicLoading.push(...dlopenSymbols);
   needs.dynamicLoading = [...new Set(needs.dynamicLoading)].sort();
   needs.paths = [...new Set(needs.paths)].sort();
   return needs;

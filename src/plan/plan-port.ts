@@ -74,6 +74,19 @@ function releaseCoverage(tables: UnikraftTable[], needs: Needs, arch: Arch): Pla
   });
 }
 
+/**
+ * Native mode: the libc functions the app calls make syscalls too. With a function → syscall summary of the chosen
+ * libc those are added; without one, a call to a function named like a syscall (socket, epoll_create1) counts as
+ * that syscall, since musl and Unikraft's newlib glue wrap it 1:1.
+ */
+function addLibcSyscalls(needs: Needs, tables: Tables, table: UnikraftTable, libc: Libc, arch: Arch): void {
+  const summary = tables.libcSummaries.find((s) => s.libc === libc && s.arch === arch);
+  for (const f of needs.functions) {
+    const made = summary ? summary.functions[f] ?? [] : table.syscalls[f] ? [f] : [];
+    for (const sc of made) if (!needs.syscalls.has(sc)) needs.syscalls.set(sc, 'program');
+  }
+}
+
 /** Plans the port: libc, the minimal closed set of micro-libraries and ports (each with its reasons), Kconfig, and what stays uncovered. */
 export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): Plan {
   const mode = options.mode ?? 'native';
@@ -81,7 +94,10 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   const table = pickRelease(tables.unikraft, options.release);
   const needs = collectNeeds(facts, mode);
   const wrappedSyscalls = new Set(Object.entries(table.syscalls).filter(([, c]) => c.library && c.status !== 'missing').map(([n]) => n));
+  // syscall() itself comes from lib/syscall_shim whatever the libc (lib-musl leaves its own out)
+  wrappedSyscalls.add('syscall');
   const choice = chooseLibc(needs, tables.libc, { forced: options.libc, muslAvailable: !!libcLibrary(table, 'musl') || !libcLibrary(table, 'newlib'), mode, wrappedSyscalls });
+  if (mode === 'native') addLibcSyscalls(needs, tables, table, choice.libc, arch);
   const known = knownSymbols(choice.libc, arch);
   const g = buildLibraryGraph(table, known);
   const uncovered: UncoveredNeed[] = [...choice.uncovered];
@@ -102,7 +118,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
     const ports = matchPorts(needs.sonames, tables.externalLibs);
     uncovered.push(...ports.uncovered);
     for (const m of ports.matches) seed(m.port.port, 'port', `soname:${m.soname}`, { version: m.port.upstreamVersion, kconfig: m.port.kconfig });
-    for (const d of needs.dynamicLoading) uncovered.push({ kind: 'dynamic-linking', name: d.split(' ')[0]!, status: 'missing-required', severity: 'error', reason: `${d}: a native Unikraft image is one static binary; link the plugins in and look them up statically` });
+    for (const d of needs.dynamicLoading) uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'missing-required', severity: 'error', reason: `${d}: a native Unikraft image is one static binary; link the plugins in and look them up statically` });
     const shared = [...needs.sonames.keys()].filter((n) => !ports.matches.some((m) => m.soname === n) && !ports.uncovered.some((u) => u.name === n)).sort();
     if (needs.dynamic) uncovered.push({ kind: 'dynamic-linking', name: 'shared libraries', status: 'covered', severity: 'note', reason: `the Linux build is dynamically linked; a native Unikraft image links everything statically (ports above, unported libraries below${shared.length ? `; ${shared.join(', ')} come with the libc` : ''})` });
   } else if (needs.dynamicLoading.length) {
@@ -123,8 +139,10 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   for (const [name, cls] of [...needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
     const { coverage, providers } = providersOf(table, name, arch, { apps: mode === 'binary-compat' });
     if (providers.length) { wanted.push([name, providers]); continue; }
+    const onlyApps = coverage?.library && [coverage.library, ...(coverage.alternatives ?? []).map((a) => a.library)].every((l) => l.startsWith('app-'));
     const why = !coverage ? `${table.release} does not know ${name}` : coverage.status === 'missing' || !coverage.library
-      ? `no library of ${table.release} provides ${name}` : `${name} does not exist on ${arch} in ${table.release}`;
+      ? `no library of ${table.release} provides ${name}` : onlyApps && mode === 'native'
+        ? `only ${coverage.library} provides ${name} in ${table.release} (for binary compatibility, not native builds)` : `${name} does not exist on ${arch} in ${table.release}`;
     const v = classifyMissingSyscall(name, tables.priors[name], cls === 'startup', why);
     // the argument count comes from the newest release that declares the syscall (`name-N` in some Makefile.uk)
     const nargs = coverage?.nargs ?? [...tables.unikraft].sort((a, b) => compareReleases(b.release, a.release)).find((t) => t.syscalls[name]?.nargs !== undefined)?.syscalls[name]?.nargs;

@@ -165,6 +165,18 @@ describe('uncovered needs', () => {
     expect(plan.libraries.find((l) => l.name === 'uklock')).toMatchObject({ role: 'dependency', because: ['kconfig:LIBPOSIX_PROCESS_PIDS'] });
   });
 
+  test('native mode: libc calls make syscalls, through the libc summary or by wrapper name', () => {
+    const byName = planPort(facts({ calls: ['socket', 'printf', 'fopen'] }), miniTables(), { arch: 'x86_64' });
+    expect(byName.libraries.find((l) => l.name === 'posix-socket')?.because).toEqual(['syscall:socket']);
+    expect(byName.libraries.some((l) => l.name === 'vfscore')).toBe(false);
+    const summary = { libc: 'musl' as const, arch: 'x86_64' as const, provenance: miniRelease().provenance, functions: { printf: ['writev', 'ioctl'], fopen: ['open'] } };
+    const bySummary = planPort(facts({ calls: ['printf', 'fopen'] }), miniTables({ libcSummaries: [summary] }), { arch: 'x86_64' });
+    expect(bySummary.libraries.find((l) => l.name === 'posix-fdio')?.because).toEqual(['syscall:ioctl', 'syscall:writev', 'library:vfscore']);
+    expect(bySummary.libraries.find((l) => l.name === 'vfscore')?.because).toEqual(['syscall:open']);
+    // binary-compat: the app's glibc makes the syscalls the binary analysis found; calls add nothing
+    expect(planPort(facts({ calls: ['socket'] }), miniTables(), { arch: 'x86_64', mode: 'binary-compat' }).libraries.some((l) => l.name === 'posix-socket')).toBe(false);
+  });
+
   test('release selection', () => {
     expect(planPort(facts(EPOLL), miniTables(), { arch: 'x86_64', release: '0.16.0' }).release).toBe('v0.16.0');
     expect(planPort(facts(EPOLL), miniTables(), { arch: 'x86_64', release: 'RELEASE-0.16.0' }).uncovered.map((u) => u.name)).toEqual(['epoll_pwait']);
