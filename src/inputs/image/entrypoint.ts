@@ -84,6 +84,9 @@ export function resolveEntrypoint(fs: RootFs, config: ImageConfig): ResolvedEntr
     if (depth + 1 >= MAX_SHEBANG_DEPTH) return { ...out, problem: `more than ${MAX_SHEBANG_DEPTH} nested #! interpreters` };
     const interp = interpreterOf(line);
     if (!interp) return { ...out, problem: `${path}: empty #! line` };
+    // `#!/usr/bin/env prog` runs env first: it must exist in the image, then prog is searched on PATH
+    const envPath = line.trim().split(/\s+/)[0]!;
+    if (interp.viaEnv && findProgram(fs, envPath, config) === undefined) return { ...out, problem: `${path}: #! interpreter ${envPath} not found in the image` };
     named = interp.program;
     // The kernel takes a #! path literally, relative to the working directory (no PATH search); env searches PATH.
     path = findProgram(fs, interp.viaEnv || named.includes('/') ? named : `./${named}`, config);
