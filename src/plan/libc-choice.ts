@@ -40,8 +40,14 @@ function gaps(needs: Needs, table: LibcTable | undefined, other: LibcTable | und
   const otherFunctions = new Set(other?.functions ?? []);
   return {
     headers: [...needs.headers].filter((h) => !headers.has(h) && (other ? other.headers.includes(h) : false)).sort(),
-    functions: [...needs.functions].filter((f) => !f.startsWith('_') && !functions.has(f) && !wrapped.has(f) && (otherFunctions.has(f) || needs.glibcImports.has(f))).sort(),
+    functions: [...needs.functions].filter((f) => !f.startsWith('_') && !functions.has(f) && !wrapped.has(f) && !isLfsAlias(f, functions)
+      && (otherFunctions.has(f) || needs.glibcImports.has(f))).sort(),
   };
+}
+
+/** glibc's large-file names (open64, fstat64): rebuilt against a libc whose off_t is 64-bit they are the plain functions. */
+function isLfsAlias(f: string, functions: ReadonlySet<string>): boolean {
+  return f.endsWith('64') && functions.has(f.slice(0, -2));
 }
 
 function listOf(items: string[], max = 6): string {

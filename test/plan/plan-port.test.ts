@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { planPort, TIE_BREAK } from '../../src/plan/plan-port.js';
 import { UkportError } from '../../src/errors.js';
+import type { Fact } from '../../src/model/index.js';
 import { facts, miniRelease, miniTables } from './mini-tables.js';
 import { droppableLibraries } from './minimality.js';
 import { EPOLL, PLAIN } from './fixture-apps.js';
@@ -89,6 +90,12 @@ describe('planPort on the mini 0.17 table', () => {
     expect(plan.libc).toBe('musl');
     expect(plan.libcCandidates).toEqual(['musl']);
     expect(plan.libcReasons).toContain('uses Linux-only APIs newlib does not provide: <sys/epoll.h>');
+  });
+
+  test('glibc large-file imports (open64) count as the plain functions; unknown glibc-only ones are gaps', () => {
+    const imports: Fact[] = ['fopen64', 'strlen', 'qsort_r', 'error'].map((name) => ({ kind: 'symbol', name, role: 'import', version: 'GLIBC_2.2.5', versionLibrary: 'libc.so.6', evidence: [] }));
+    const plan = planPort(imports, miniTables(), { arch: 'x86_64', libc: 'newlib' });
+    expect(plan.uncovered.filter((u) => u.kind === 'function').map((u) => u.name)).toEqual(['error', 'qsort_r']);
   });
 
   test('threads, locales and wide characters point to musl', () => {
