@@ -33,8 +33,13 @@ function location(e: Evidence, root: string | undefined, id?: number): Location 
   return loc;
 }
 
+/** Relative paths and paths under the root are in the repository being scanned. */
+function inRepo(path: string, root: string | undefined): boolean {
+  return !/^(file:|\/)/.test(artifactUri(path, root));
+}
+
 function fallbackLocation(r: Report, root: string | undefined): Location | undefined {
-  const artifact = r.binaries[0]?.path ?? r.inputs[0]?.path;
+  const artifact = [...r.binaries.map((b) => b.path), ...r.inputs.map((i) => i.path)].find((p) => inRepo(p, root)) ?? r.binaries[0]?.path ?? r.inputs[0]?.path;
   return artifact ? { physicalLocation: { artifactLocation: { uri: artifactUri(artifact, root) } } } : undefined;
 }
 
@@ -60,9 +65,14 @@ function descriptor(doc: RuleDoc, severity: Severity | undefined, explained: boo
 
 function result(p: Problem, ruleIndex: number, r: Report, ctx: EmitContext): Result {
   const root = ctx.root;
-  // source positions first: code scanning annotates them; binary addresses only name the ELF file
-  const [first, ...rest] = [...p.evidence].sort((a, b) => Number(!a.location) - Number(!b.location));
-  const primary = first ? location(first, root) : fallbackLocation(r, root);
+  // code scanning shows only locations inside the repository: prefer source positions there, then files there;
+  // evidence in system libraries (binary-compat: glibc's syscall sites) becomes related, the app binary primary
+  const rank = (e: Evidence) => (inRepo(e.location?.file ?? e.artifact, root) ? 0 : 2) + (e.location ? 0 : 1);
+  const sorted = [...p.evidence].sort((a, b) => rank(a) - rank(b));
+  const first = sorted[0];
+  const fallback = first && inRepo(first.location?.file ?? first.artifact, root) ? undefined : fallbackLocation(r, root);
+  const primary = fallback ?? (first ? location(first, root) : undefined);
+  const rest = fallback ? sorted : sorted.slice(1);
   const res: Result = {
     ruleId: p.ruleId,
     ruleIndex,

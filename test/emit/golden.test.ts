@@ -93,7 +93,14 @@ describe('sarif', () => {
     r.facts = [{ kind: 'unknown', reason: 'bad-file', message: 'truncated ELF', evidence: [{ artifact: '/usr/lib/my lib.so', extractor: 'inputs.walk' }] }];
     const log = JSON.parse(emitSarif(r, { color: false }));
     expect(validate(log) ? [] : validate.errors).toEqual([]);
-    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('file:///usr/lib/my%20lib.so');
+    // outside the repository: code scanning needs an in-repository primary location, so the app's binary is primary
+    const res = log.runs[0].results[0];
+    expect(res.locations[0].physicalLocation.artifactLocation.uri).toBe('fixtures/build/example/kvserver');
+    expect(res.relatedLocations[0].physicalLocation.artifactLocation.uri).toBe('file:///usr/lib/my%20lib.so');
+    r.inputs = [];
+    const alone = JSON.parse(emitSarif(r, { color: false })).runs[0].results[0];
+    expect(alone.locations[0].physicalLocation.artifactLocation.uri).toBe('file:///usr/lib/my%20lib.so');
+    expect(alone.relatedLocations).toBeUndefined();
   });
 });
 

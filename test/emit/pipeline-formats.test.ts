@@ -16,12 +16,15 @@ describe('every format of a real scan', () => {
   const elf = buildFixtures('elf');
   const inputs = [[example], [join(elf, 'hello'), join(elf, 'plain-static')]];
   test.each(inputs)('%s: JSON matches report.schema.json, SARIF matches SARIF 2.1.0, markdown renders', async (...paths) => {
-    const report = await runPipeline({ paths });
+    const report = await runPipeline({ paths, plan: {} });
     const json = JSON.parse(emitterFor('json')!(report, { color: false }));
     expect(reportSchema(json) ? [] : reportSchema.errors).toEqual([]);
-    const log = JSON.parse(emitterFor('sarif')!(report, { color: false }));
+    const log = JSON.parse(emitterFor('sarif')!(report, { color: false, root: ROOT }));
     expect(sarif(log) ? [] : sarif.errors).toEqual([]);
     expect(codeScanningProblems(log)).toEqual([]);
+    // scanned from the repository root, every primary location is in the repository (glibc evidence is related)
+    const primaries = log.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    expect(primaries.filter((u: string) => u.startsWith('file:') || u.startsWith('/'))).toEqual([]);
     // every unresolved fact of the scan is a result: nothing the analysis missed is dropped
     const unknowns = report.facts.filter((f) => f.kind === 'unknown').length;
     expect(log.runs[0].results.filter((r: { ruleId: string }) => r.ruleId.startsWith('unknown-')).length).toBeLessThanOrEqual(unknowns);
