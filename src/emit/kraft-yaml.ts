@@ -1,4 +1,4 @@
-import { externalLibraries } from './kraftfile.js';
+import { externalLibraries, kraftName } from './kraftfile.js';
 import { appNames, compatSyscalls, type ManifestApp } from './manifest-app.js';
 import { writeYaml, type YamlValue } from './yaml-subset.js';
 
@@ -12,7 +12,7 @@ export function emitKraftYaml(app: ManifestApp): string {
   const version = plan.release.replace(/^v/, '');
   const arch = plan.arch === 'aarch64' ? 'arm64' : 'x86_64';
   const libraries: Record<string, YamlValue> = {};
-  for (const l of external) libraries[l.name] = { version, kconfig: l.kconfig ? [`CONFIG_${l.kconfig}=y`] : [] };
+  for (const l of external) libraries[kraftName(l.name)] = { version, kconfig: l.kconfig ? [`CONFIG_${l.kconfig}=y`] : [] };
   if (compatSyscalls(plan).length) libraries[`${n.name}-compat`] = { source: `./${n.compatDir}`, kconfig: [`CONFIG_${n.compatSymbol}=y`] };
   const doc: Record<string, YamlValue> = {
     specification: '0.5',

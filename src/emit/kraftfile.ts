@@ -7,6 +7,11 @@ export function targetsFor(arch: ManifestApp['plan']['arch']): string[] {
   return arch === 'aarch64' ? ['qemu/arm64'] : ['qemu/x86_64', 'fc/x86_64'];
 }
 
+/** The name kraft knows a library by: its repository without `lib-` (lib-zlib → zlib). */
+export function kraftName(name: string): string {
+  return name.replace(/^lib-/, '');
+}
+
 /** Libraries that live outside the Unikraft core tree (libc, ports, lib-lwip): Kraftfile `libraries` entries. */
 export function externalLibraries(libs: PlannedLibrary[]): PlannedLibrary[] {
   return libs.filter((l) => l.repo || l.role === 'libc' || l.role === 'port');
@@ -37,7 +42,7 @@ export function emitKraftfile(app: ManifestApp): string {
   doc.unikraft = { version: plan.release, kconfig: kconfigMap(plan.kconfig.filter((k) => !externalSyms.has(k))) };
   const libraries: Record<string, YamlValue> = {};
   for (const l of external) {
-    libraries[l.name] = { version: plan.release, kconfig: l.kconfig ? { [`CONFIG_${l.kconfig}`]: 'y' } : {} };
+    libraries[kraftName(l.name)] = { version: plan.release, kconfig: l.kconfig ? { [`CONFIG_${l.kconfig}`]: 'y' } : {} };
     if (l.role === 'port' && l.version) comments.push(`${l.name}: port of upstream ${l.version} (${l.because.join(', ')}).`);
   }
   if (compatSyscalls(plan).length) libraries[`${n.name}-compat`] = { source: `./${n.compatDir}`, kconfig: { [`CONFIG_${n.compatSymbol}`]: 'y' } };

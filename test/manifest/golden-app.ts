@@ -22,6 +22,6 @@ export function variantApps(): ManifestApp[] {
     { name: 'plain', plan: planPort(facts(PLAIN), t, { arch: 'x86_64' }), generator: 'ukport (test)' },
     { name: 'Plain App!', plan: planPort(facts({ ...PLAIN, syscalls: [...PLAIN.syscalls, 'openat', 'mount', 'prctl'] }), t, { arch: 'aarch64' }), generator: 'ukport (test)' },
     { name: 'ssl-client', plan: planPort(facts({ syscalls: ['socket', 'memfd_create'], startup: ['arch_prctl'], sonames: [['libssl.so.3', '3']] }), t, { arch: 'x86_64', mode: 'binary-compat' }), generator: 'ukport (test)' },
-    { name: 'ssl-native', plan: planPort(facts({ syscalls: ['socket', 'getpid'], sonames: [['libssl.so.3', '3']] }), t, { arch: 'x86_64', libc: 'newlib' }), generator: 'ukport (test)' },
+    { name: 'ssl-native', plan: planPort(facts({ syscalls: ['socket', 'getpid'], sonames: [['libssl.so.3', '3']] }), { ...t, externalLibs: [{ sonamePattern: 'libssl.so*', port: 'lib-openssl', kconfig: 'LIBSSL', upstreamVersion: '3.0.2', compatibleVersions: ['3'] }] }, { arch: 'x86_64', libc: 'newlib' }), generator: 'ukport (test)' },
   ];
 }

@@ -50,6 +50,7 @@ describe('Kraftfile against schema/kraftfile.schema.json', () => {
     expect('rootfs' in doc).toBe(!!app.plan.rootfs);
     if (app.plan.mode === 'binary-compat') expect(doc.template).toEqual({ source: 'https://github.com/unikraft/app-elfloader.git', version: app.plan.release });
     if (compatSyscalls(app.plan).length) expect(libs[`${appNames(app.name).name}-compat`]).toBeDefined();
+    for (const l of app.plan.libraries.filter((x) => x.role === 'port' || x.role === 'libc')) expect(libs[l.name.replace(/^lib-/, '')]).toBeDefined();
   });
 
   test('the schema rejects what the v0.6 reference rules out', () => {
