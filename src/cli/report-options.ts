@@ -13,6 +13,11 @@ export const REPORT_OPTIONS: OptionSpec = {
   verbose: { type: 'boolean', short: 'v' },
   'max-file-size': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  jobs: { type: 'string', short: 'j' },
+  'max-code-size': { type: 'string' },
+  'max-functions': { type: 'string' },
+  'max-chain-depth': { type: 'string' },
+  'time-budget': { type: 'string' },
 };
 
 export const REPORT_OPTIONS_HELP = `  -f, --format FMT        text (default), json, sarif or markdown
@@ -21,14 +26,47 @@ export const REPORT_OPTIONS_HELP = `  -f, --format FMT        text (default), js
       --libc LIBC         musl or newlib (native mode; also forces the plan's libc)
       --no-cache          do not read or write the library summary cache ($XDG_CACHE_HOME/ukport)
       --max-file-size N   largest file to read, in bytes (suffixes k, M, G; default 512M)
+  -j, --jobs N            analyse binaries on N worker threads (default: cores, once there are 32+ binaries)
+      --max-code-size N   most executable bytes decoded per binary or library (default 256M)
+      --max-functions N   most functions per binary or library (default 2000000)
+      --max-chain-depth N deepest call chain followed (default 2000)
+      --time-budget SEC   wall-clock budget per binary (default 300); over a limit: an unknown, never a silent cut
   -v, --verbose           list every item in text output
   -q, --quiet             no progress on stderr`;
 
-function parseSize(text: string): number {
+function parseSize(text: string, flag = '--max-file-size'): number {
   const m = /^(\d+)([kKmMgG]?)$/.exec(text);
-  if (!m) throw new UkportError('usage', `--max-file-size: expected a size like 100M, got '${text}'`);
+  if (!m) throw new UkportError('usage', `${flag}: expected a size like 100M, got '${text}'`);
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Number(m[1]) * mult;
+}
+
+function parseCount(values: OptionValues, flag: string, min = 1): number | undefined {
+  const text = values[flag] as string | undefined;
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < min) throw new UkportError('usage', `--${flag}: expected a whole number >= ${min}, got '${text}'`);
+  return Number(text);
+}
+
+/** Limits and parallelism flags → pipeline options (only the ones given). */
+function readScaleOptions(values: OptionValues): Pick<PipelineOptions, 'jobs' | 'limits'> {
+  const jobs = parseCount(values, 'jobs');
+  const budget = parseCount(values, 'time-budget');
+  const limits = {
+    ...(values['max-code-size'] ? { maxCodeBytes: parseSize(values['max-code-size'] as string, '--max-code-size') } : {}),
+    ...(parseCount(values, 'max-functions') !== undefined ? { maxFunctions: parseCount(values, 'max-functions') } : {}),
+    ...(parseCount(values, 'max-chain-depth') !== undefined ? { maxChainDepth: parseCount(values, 'max-chain-depth') } : {}),
+    ...(budget !== undefined ? { timeBudgetMs: budget * 1000 } : {}),
+  };
+  return { ...(jobs !== undefined ? { jobs } : {}), ...(Object.keys(limits).length ? { limits } : {}) };
+}
+
+/** A progress bar on stderr: `[#####-----] 123/887 binaries  45.1 MiB  12.3/s`. */
+function progressLine(done: number, total: number, bytes: number, started: number): string {
+  const width = 24;
+  const fill = total > 0 ? Math.round((done / total) * width) : width;
+  const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
+  return `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total} files  ${(bytes / 1048576).toFixed(1)} MiB  ${rate.toFixed(1)}/s`;
 }
 
 /** Validated report options. */
@@ -49,6 +87,7 @@ export function readReportOptions(values: OptionValues, paths: string[], io: Com
   if (libc !== undefined && !isOneOf(LIBCS, libc)) throw new UkportError('usage', `--libc must be one of ${LIBCS.join(', ')}, got '${libc}'`);
   const showProgress = !values.quiet && process.stderr.isTTY === true;
   let last = 0;
+  let started = 0;
   return {
     format,
     verbose: Boolean(values.verbose),
@@ -59,11 +98,13 @@ export function readReportOptions(values: OptionValues, paths: string[], io: Com
       libc: libc as Libc | undefined,
       noCache: Boolean(values['no-cache']),
       maxFileBytes: values['max-file-size'] ? parseSize(values['max-file-size'] as string) : undefined,
+      ...readScaleOptions(values),
       onProgress: showProgress ? (done, total, bytes) => {
         const now = Date.now();
+        if (done === 0 || started === 0) started = now;
         if (done < total && now - last < 100) return;
         last = now;
-        io.stderr(`\r\u001b[Kanalysing ${done}/${total} files, ${(bytes / 1048576).toFixed(1)} MiB${done === total ? '\n' : ''}`);
+        io.stderr(`\r\u001b[K${progressLine(done, total, bytes, started)}${done === total ? '\n' : ''}`);
       } : undefined,
     },
   };

@@ -51,6 +51,7 @@ export function toReportDto(r: Report) {
     plan: r.plan ?? null,
     tables: r.tables,
     stats: r.stats,
+    ...(r.scan ? { scan: r.scan } : {}),
   };
 }
 

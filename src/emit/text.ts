@@ -1,5 +1,6 @@
 import type { Fact, Report } from '../model/index.js';
 import { makeStyle, type Style } from './style.js';
+import { systemScanText } from './system-scan-text.js';
 
 export interface TextOptions {
   color: boolean;
@@ -32,7 +33,9 @@ export function emitText(r: Report, options: TextOptions): string {
   const limit = options.verbose ? undefined : 12;
   const out: string[] = [];
   const { facts } = r;
-  for (const b of r.binaries) {
+  // a whole-system scan shows one table row per binary instead (details with --verbose)
+  if (r.scan) out.push(...systemScanText(r.scan, s, Boolean(options.verbose)), '');
+  for (const b of r.scan && !options.verbose ? [] : r.binaries) {
     out.push(s.bold(b.path));
     out.push(`  ELF${b.class} ${b.endianness}-endian ${b.machine} ${b.type}, entry ${b.entry}, ${b.linking}${b.stripped ? ', stripped' : ''}${b.tls ? ', uses TLS' : ''}`);
     if (b.interpreter) out.push(`  interpreter  ${b.interpreter}`);

@@ -3,9 +3,11 @@ import type { Arch, Libc, Mode } from '../model/vocab.js';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { scannerFor } from './elf/call-graph.js';
 import type { LibraryClosure, LoadedElf } from './elf/resolve-libraries.js';
-import { nodeName, reachProgram, siteEvidence, type ProgramModule } from './elf/summaries.js';
+import { constArgsByNumber, nodeName, reachProgram, siteEvidence, type ProgramModule } from './elf/summaries.js';
 import { loadModuleGraph } from './libc/graph-cache.js';
 import { nativeOverride } from './libc/native-libc.js';
+import { findExecRanges } from './elf/functions.js';
+import { limitFact, withLimits, type AnalysisLimits } from './limits.js';
 
 /** Options of syscall extraction. */
 export interface SyscallOptions {
@@ -13,6 +15,10 @@ export interface SyscallOptions {
   libc?: Libc;
   noCache?: boolean;
   cacheDir?: string;
+  /** Resource bounds (defaults: DEFAULT_LIMITS); a module over a bound is not analysed and yields an unknown. */
+  limits?: Partial<AnalysisLimits>;
+  /** Date.now() after which no further module is analysed (the per-file time budget). */
+  deadline?: number;
 }
 
 /** Syscall and unknown facts of one program, with counters for the report. */
@@ -40,14 +46,40 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
   const cache = { noCache: options.noCache, cacheDir: options.cacheDir };
   const interp = main.decoded.info.interpreter;
   const override = options.mode === 'native' ? nativeOverride(options.libc ?? 'musl', arch) : undefined;
-  const mods: ProgramModule[] = [{ loaded: main, graph: loadModuleGraph(main, scanner, cache), role: 'main' }];
+  const limits = withLimits(options.limits);
+  const deadline = options.deadline ?? Date.now() + limits.timeBudgetMs;
+  const limited: UnknownFact[] = [];
+  const graphOf = (mod: LoadedElf): ProgramModule['graph'] | undefined => {
+    if (Date.now() > deadline) {
+      limited.push(limitFact(mod.path, 'timeBudgetMs', `time budget of ${limits.timeBudgetMs} ms per binary exceeded: ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
+      return undefined;
+    }
+    const code = findExecRanges(mod.elf).reduce((n, r) => n + (r.end - r.start), 0);
+    if (code > limits.maxCodeBytes) {
+      limited.push(limitFact(mod.path, 'maxCodeBytes', `${code} bytes of code exceed the limit of ${limits.maxCodeBytes}: ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
+      return undefined;
+    }
+    const g = loadModuleGraph(mod, scanner, cache);
+    if (g.names.length > limits.maxFunctions) {
+      limited.push(limitFact(mod.path, 'maxFunctions', `${g.names.length} functions exceed the limit of ${limits.maxFunctions}: ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
+      return undefined;
+    }
+    return g;
+  };
+  const mainGraph = graphOf(main);
+  if (!mainGraph) return { facts: limited, stats: { indirectCalls: 0, addressTakenFunctions: 0 } };
+  const mods: ProgramModule[] = [{ loaded: main, graph: mainGraph, role: 'main' }];
   for (const lib of closure.libraries.values()) {
     if (lib.elf.machine !== main.elf.machine || lib.elf.class !== main.elf.class) continue;
     const isInterp = closure.edges.some((e) => e.via === 'interp' && e.resolved === lib.path) || lib.path === interp;
     if (override && override.replaces(lib, isInterp)) continue;
-    mods.push({ loaded: lib, graph: loadModuleGraph(lib, scanner, cache), role: isInterp ? 'interp' : 'library' });
+    const graph = graphOf(lib);
+    if (graph) mods.push({ loaded: lib, graph, role: isInterp ? 'interp' : 'library' });
   }
-  const reach = reachProgram(mods, scanner, override?.lookup);
+  const reach = reachProgram(mods, scanner, override?.lookup, limits.maxChainDepth);
+  if (reach.depthCut > 0) {
+    limited.push(limitFact(main.path, 'maxChainDepth', `call chains deeper than ${limits.maxChainDepth} not followed (${reach.depthCut} functions not explored)`, `${scanner.arch}.syscalls`));
+  }
   const table = loadLinuxSyscalls(arch);
   const byName = new Map<string, SyscallFact>();
   const unknowns: UnknownFact[] = [];
@@ -82,6 +114,8 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
     unknowns.push({ kind: 'unknown', reason: u.reason, message: `${u.message} (${u.program ? 'program' : 'start-up'} code)`,
       evidence: [{ artifact: mod.loaded.path, extractor: `${arch}.syscalls`, address: '0x' + u.addr.toString(16), function: name }] });
   }
-  const facts: Fact[] = [...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), ...unknowns];
+  const constArgs = constArgsByNumber(reach);
+  for (const f of byName.values()) { const c = f.nr === null ? undefined : constArgs.get(f.nr); if (c) f.constArgs = c; }
+  const facts: Fact[] = [...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), ...unknowns, ...limited];
   return { facts, stats: { indirectCalls: reach.indirect, addressTakenFunctions: reach.addressTaken } };
 }

@@ -7,3 +7,4 @@ export type * from './coverage.js';
 export type * from './finding.js';
 export type * from './plan.js';
 export type * from './report.js';
+export type * from './system-scan.js';

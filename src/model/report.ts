@@ -5,6 +5,7 @@ import type { Finding } from './finding.js';
 import type { Plan } from './plan.js';
 import type { Provenance } from './coverage.js';
 import type { Mode, Libc } from './vocab.js';
+import type { SystemScan } from './system-scan.js';
 
 /** Counters for what the walker and extractors saw. */
 export interface ScanStats {
@@ -28,4 +29,6 @@ export interface Report {
   plan?: Plan;
   tables: Provenance[];
   stats: ScanStats;
+  /** Whole-system scans (many binaries, `--jobs`): per-binary verdicts and the missing syscalls that block most. */
+  scan?: SystemScan;
 }

@@ -13,13 +13,19 @@ Scans ELF files and directories (walked recursively; non-ELF files skipped and c
 per binary, its ELF facts, shared libraries (resolved like ld.so), imported symbols with versions,
 the syscalls it can make, and what could not be resolved. Nothing scanned is ever executed.
 
+Many binaries (a whole /usr/bin, a --sysroot tree) are analysed on worker threads, one library closure
+at a time, with a summary table per binary (syscalls, unknowns, verdict for one Unikraft release) and the
+missing syscalls that block the most binaries.
+
 Options:
 ${REPORT_OPTIONS_HELP}
+      --unikraft TAG      release the per-binary verdicts are given for (default: the newest shipped table)
 `,
-  options: REPORT_OPTIONS,
+  options: { ...REPORT_OPTIONS, unikraft: { type: 'string' } },
   positionals: true,
   async run(values, paths, io) {
     const settings = readReportOptions(values, paths, io);
+    if (values.unikraft) settings.pipeline.release = values.unikraft as string;
     const report = await runPipeline(settings.pipeline);
     const emit = emitterFor(settings.format);
     if (!emit) throw new UkportError('usage', `--format ${settings.format} is not available for scan yet`);

@@ -125,7 +125,9 @@ export class ElfFile {
   /** Maps a virtual address to a file offset through PT_LOAD segments. */
   offsetOfAddress(vaddr: bigint): number | undefined {
     for (const p of this.phdrs) {
-      if (p.type === PT_LOAD && vaddr >= p.vaddr && vaddr < p.vaddr + BigInt(p.filesz)) return p.offset + Number(vaddr - p.vaddr);
+      // hostile headers: sizes past 2^53 are Infinity (see off()); such a segment maps nothing
+      if (p.type !== PT_LOAD || !Number.isFinite(p.filesz) || !Number.isFinite(p.offset)) continue;
+      if (vaddr >= p.vaddr && vaddr < p.vaddr + BigInt(p.filesz)) return p.offset + Number(vaddr - p.vaddr);
     }
     return undefined;
   }

@@ -10,6 +10,27 @@ import type { LoadedElf } from '../elf/resolve-libraries.js';
 export interface CacheOptions { noCache?: boolean; cacheDir?: string }
 
 const FORMAT = 'ukport-module-graph';
+/** In-memory graphs of this thread by arch and content hash, oldest first; bounded by total function count. */
+const memo = new Map<string, ModuleGraph>();
+const MEMO_MAX_FUNCTIONS = 2_000_000;
+let memoFunctions = 0;
+
+function remember(key: string, g: ModuleGraph): void {
+  if (memo.has(key)) return;
+  memo.set(key, g);
+  memoFunctions += g.names.length;
+  for (const [k, old] of memo) {
+    if (memoFunctions <= MEMO_MAX_FUNCTIONS || k === key) break;
+    memo.delete(k);
+    memoFunctions -= old.names.length;
+  }
+}
+
+/** Drops the in-memory graphs (tests; the on-disk cache is untouched). */
+export function forgetModuleGraphs(): void {
+  memo.clear();
+  memoFunctions = 0;
+}
 
 /** $XDG_CACHE_HOME/ukport, else ~/.cache/ukport. */
 export function defaultCacheDir(): string {
@@ -26,13 +47,22 @@ function digest(text: string): string {
  * built and stored. Entries are checked on read (envelope, hash of the payload, shape); a bad entry is discarded.
  */
 export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: CacheOptions = {}): ModuleGraph {
-  if (opts.noCache) return buildModuleGraph(mod, scanner);
+  // a library shared by many scanned programs is summarised once per thread (content-addressed, so always valid)
+  const key = `${scanner.arch}-${mod.decoded.info.sha256}`;
+  const known = memo.get(key);
+  if (known) return known;
+  if (opts.noCache) {
+    const g = buildModuleGraph(mod, scanner);
+    remember(key, g);
+    return g;
+  }
   const dir = join(opts.cacheDir ?? defaultCacheDir(), `graphs-v${GRAPH_VERSION}`);
-  const file = join(dir, `${scanner.arch}-${mod.decoded.info.sha256}.json`);
+  const file = join(dir, `${key}.json`);
   const hit = readEntry(file, mod.decoded.info.sha256);
-  if (hit) return hit;
+  if (hit) { remember(key, hit); return hit; }
   const g = buildModuleGraph(mod, scanner);
   writeEntry(dir, file, g);
+  remember(key, g);
   return g;
 }
 

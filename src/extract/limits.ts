@@ -1,0 +1,33 @@
+import type { UnknownFact } from '../model/index.js';
+
+/** Resource bounds of one analysed binary; exceeding one yields an `unknown` (limit-exceeded), never a silent truncation. */
+export interface AnalysisLimits {
+  /** Executable bytes decoded per module (each byte is decoded once, so this bounds instructions). */
+  maxCodeBytes: number;
+  /** Functions per module. */
+  maxFunctions: number;
+  /** Depth of call chains followed from the program's roots. */
+  maxChainDepth: number;
+  /** Wall-clock budget per analysed binary, in milliseconds. */
+  timeBudgetMs: number;
+}
+
+/** Sane defaults: far above any real program (libc: 1.4 MB of code, ~3k functions, chains < 100 deep). */
+export const DEFAULT_LIMITS: AnalysisLimits = {
+  maxCodeBytes: 256 * 1024 * 1024,
+  maxFunctions: 2_000_000,
+  maxChainDepth: 2_000,
+  timeBudgetMs: 300_000,
+};
+
+/** DEFAULT_LIMITS with the given overrides (undefined keeps the default). */
+export function withLimits(partial: Partial<AnalysisLimits> = {}): AnalysisLimits {
+  const out = { ...DEFAULT_LIMITS };
+  for (const k of Object.keys(out) as (keyof AnalysisLimits)[]) if (partial[k] !== undefined) out[k] = partial[k]!;
+  return out;
+}
+
+/** The `unknown` recording that LIMIT stopped the analysis of ARTIFACT. */
+export function limitFact(artifact: string, limit: keyof AnalysisLimits | 'maxFileBytes', message: string, extractor = 'limits'): UnknownFact {
+  return { kind: 'unknown', reason: 'limit-exceeded', message, evidence: [{ artifact, extractor, detail: limit }] };
+}

@@ -1,0 +1,106 @@
+import type { Artifact, BinaryInfo, Fact, Libc, LibraryEdge, Mode } from '../model/index.js';
+import { UkportError, type ErrorCode } from '../errors.js';
+import { loadElf, resolveLibraries, type LoadedElf } from '../extract/elf/resolve-libraries.js';
+import { elfFacts } from '../extract/elf/facts.js';
+import { extractSyscalls } from '../extract/syscalls.js';
+import { limitFact, withLimits, type AnalysisLimits } from '../extract/limits.js';
+
+/** Settings of one binary's analysis; plain data so it can cross to a worker thread. */
+export interface BinarySettings {
+  sysroot?: string;
+  mode: Mode;
+  libc?: Libc;
+  noCache?: boolean;
+  cacheDir?: string;
+  limits?: Partial<AnalysisLimits>;
+}
+
+/** What the analysis of one main binary yields (plain data, structured-cloneable). */
+export interface BinaryResult {
+  path: string;
+  info?: BinaryInfo;
+  facts: Fact[];
+  edges: LibraryEdge[];
+  bytes: number;
+  indirectCalls: number;
+  addressTakenFunctions: number;
+  ms: number;
+  /** The binary itself could not be read (named explicitly, this is the run's error). */
+  error?: { code: ErrorCode; detail: string; path?: string };
+}
+
+/** Per-thread state kept between binaries: loaded libraries by host path, bounded by bytes. */
+export interface BinaryState {
+  libraries: Map<string, LoadedElf | null>;
+  maxLibraryBytes: number;
+}
+
+/** Fresh per-thread state; libraries are kept up to MAX_BYTES of file contents (oldest dropped first). */
+export function newBinaryState(maxBytes = 384 * 1024 * 1024): BinaryState {
+  return { libraries: new Map(), maxLibraryBytes: maxBytes };
+}
+
+/** Same reasons as the sequential pipeline: too-large is a limit, everything else a bad file. */
+export function badFileFact(path: string, error: UkportError): Fact {
+  return { kind: 'unknown', reason: error.code === 'too-large' || error.code === 'limit-exceeded' ? 'limit-exceeded' : 'bad-file', message: error.message, evidence: [{ artifact: path, extractor: 'inputs.walk', detail: error.code }] };
+}
+
+function prune(state: BinaryState): void {
+  let bytes = 0;
+  for (const l of state.libraries.values()) bytes += l ? l.elf.buf.length : 0;
+  for (const [k, l] of state.libraries) {
+    if (bytes <= state.maxLibraryBytes) break;
+    bytes -= l ? l.elf.buf.length : 0;
+    state.libraries.delete(k);
+  }
+}
+
+/**
+ * One main binary through the same stages as the sequential pipeline (load, ELF facts, its own library
+ * closure, syscalls), libraries shared with earlier binaries through STATE. Only the binary's own buffer and
+ * the bounded library set stay in memory.
+ */
+export function analyseBinary(a: Artifact, settings: BinarySettings, state: BinaryState): BinaryResult {
+  const t0 = performance.now();
+  const out: BinaryResult = { path: a.path, facts: [], edges: [], bytes: 0, indirectCalls: 0, addressTakenFunctions: 0, ms: 0 };
+  const done = (): BinaryResult => { out.ms = performance.now() - t0; return out; };
+  const limits = withLimits(settings.limits);
+  let main: LoadedElf;
+  try {
+    main = loadElf(a.path);
+  } catch (e) {
+    if (!(e instanceof UkportError)) throw e;
+    out.error = { code: e.code, detail: e.detail, path: e.path };
+    out.facts.push(badFileFact(a.path, e));
+    return done();
+  }
+  out.bytes = a.size;
+  out.info = main.decoded.info;
+  out.facts.push(...elfFacts(main));
+  const closure = resolveLibraries([main], { sysroot: settings.sysroot, loaded: state.libraries });
+  const libraryFacts = new Map<string, Fact>();
+  for (const f of out.facts) if (f.kind === 'library') libraryFacts.set(f.soname, f);
+  for (const edge of closure.edges) {
+    const lib = edge.from === main.path ? libraryFacts.get(edge.soname) : undefined;
+    if (lib && lib.kind === 'library' && edge.resolved) lib.resolvedPath = edge.resolved;
+  }
+  out.edges = closure.edges;
+  for (const u of closure.unresolved) {
+    out.facts.push({ kind: 'unknown', reason: 'unresolved-library', message: `${u.soname} not found (needed by ${u.from})`, evidence: [{ artifact: u.from, extractor: 'elf.resolve', detail: u.soname }] });
+  }
+  for (const p of closure.problems) out.facts.push(badFileFact(p.path ?? '', p));
+  const elapsed = performance.now() - t0;
+  if (elapsed > limits.timeBudgetMs) {
+    out.facts.push(limitFact(a.path, 'timeBudgetMs', `time budget of ${limits.timeBudgetMs} ms per binary exceeded before syscall analysis`));
+  } else {
+    const found = extractSyscalls(main, closure, {
+      mode: settings.mode, libc: settings.libc, noCache: settings.noCache, cacheDir: settings.cacheDir,
+      limits: settings.limits, deadline: Date.now() + limits.timeBudgetMs - elapsed,
+    });
+    out.facts.push(...found.facts);
+    out.indirectCalls = found.stats.indirectCalls;
+    out.addressTakenFunctions = found.stats.addressTakenFunctions;
+  }
+  prune(state);
+  return done();
+}

@@ -1,0 +1,46 @@
+import type { Libc, Mode, Report } from '../model/index.js';
+import type { AnalysisLimits } from '../extract/limits.js';
+import { mergeFacts } from '../extract/merge-facts.js';
+import type { SystemScanOptions, SystemScanResult } from './system-scan.js';
+
+/** The pipeline options a system scan reads (a structural slice of PipelineOptions). */
+export interface SystemScanRequest {
+  sysroot?: string;
+  mode?: Mode;
+  libc?: Libc;
+  noCache?: boolean;
+  cacheDir?: string;
+  jobs?: number;
+  limits?: Partial<AnalysisLimits>;
+  release?: string;
+  plan?: { release?: string; tablesDir?: string };
+  onProgress?: (done: number, total: number, bytes: number, path: string) => void;
+}
+
+/** From this many ELF inputs on, binaries are analysed one closure at a time on worker threads. */
+export const SYSTEM_SCAN_MIN_BINARIES = 32;
+
+/** A system scan is used when --jobs is given or there are many binaries. */
+export function useSystemScan(request: SystemScanRequest, elfCount: number): boolean {
+  return elfCount > 0 && (request.jobs !== undefined || elfCount >= SYSTEM_SCAN_MIN_BINARIES);
+}
+
+/** Pipeline options → system scan options. */
+export function systemScanOptions(request: SystemScanRequest): SystemScanOptions {
+  return {
+    sysroot: request.sysroot, mode: request.mode ?? 'binary-compat', libc: request.libc, noCache: request.noCache, cacheDir: request.cacheDir,
+    limits: request.limits, jobs: request.jobs, release: request.release ?? request.plan?.release, tablesDir: request.plan?.tablesDir,
+    onProgress: request.onProgress,
+  };
+}
+
+/** Folds a system scan into the report the pipeline assembled from its other inputs (before planning). */
+export function attachSystemScan(report: Report, system: SystemScanResult): void {
+  report.binaries.push(...system.binaries);
+  report.libraryGraph.push(...system.edges);
+  report.facts = mergeFacts([...report.facts, ...system.facts]);
+  report.stats.bytesRead += system.bytes;
+  report.stats.indirectCalls += system.indirectCalls;
+  report.stats.addressTakenFunctions += system.addressTakenFunctions;
+  report.scan = system.scan;
+}
