@@ -44,6 +44,19 @@ describe('plans on the shipped tables', () => {
     expect(plan.oldestCoveringRelease).toBe(oldest?.release);
   });
 
+  test('random syscall sets on the newest release: every plan is minimal and serves every servable syscall', () => {
+    const served = Object.keys(newest.syscalls).filter((s) => newest.syscalls[s]!.library && newest.syscalls[s]!.status !== 'missing' && !newest.syscalls[s]!.library!.startsWith('app-')).sort();
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let round = 0; round < 25; round++) {
+      const pick = [...new Set(Array.from({ length: 12 }, () => served[next() % served.length]!))];
+      const plan = planPort(facts({ syscalls: pick }), tables, { arch: 'x86_64' });
+      expect({ round, droppable: droppableLibraries(plan, newest, pick) }).toEqual({ round, droppable: [] });
+      const x86 = pick.filter((s) => newest.syscalls[s]!.nr.x86_64 !== undefined || Object.keys(newest.syscalls[s]!.nr).length === 0);
+      for (const s of x86) expect(plan.libraries.some((l) => l.because.includes(`syscall:${s}`))).toBe(true);
+    }
+  });
+
   test('plain on the newest release allows newlib and needs a rootfs', () => {
     const plan = planPort(facts({ ...PLAIN, calls: [] }), tables, { arch: 'x86_64' });
     expect(plan.libcCandidates).toContain('newlib');
