@@ -10,7 +10,17 @@ import { loadLinuxSyscalls } from './data/linux-syscalls.js';
 import { extractSyscalls } from './extract/syscalls.js';
 import { extractCSources } from './extract/c/extract-c-sources.js';
 import { findCSources } from './extract/c/find-c-sources.js';
-import { planReport, type PlanRequest } from './plan/plan-report.js';
+import { archOfReport, planReport, type PlanRequest } from './plan/plan-report.js';
+import { loadRules } from './data/rules.js';
+import { compileRules, type CompiledRule } from './match/compile.js';
+import { matchFindings } from './match/match-findings.js';
+import { releaseTable } from './match/match-context.js';
+
+let rulesCache: CompiledRule[] | undefined;
+/** The shipped rules, loaded and compiled once per process. */
+function compiledRules(): CompiledRule[] {
+  return (rulesCache ??= compileRules(loadRules()));
+}
 import type { AnalysisLimits } from './extract/limits.js';
 import { scanBinaries } from './scale/system-scan.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
@@ -135,6 +145,14 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     stats,
   };
   if (system) attachSystemScan(report, system);
-  if (options.plan) report.plan = planReport(report, loadTables(options.plan.tablesDir), options.plan);
+  const tables = loadTables(options.plan?.tablesDir);
+  if (options.plan) report.plan = planReport(report, tables, options.plan);
+  const release = report.plan?.release ?? options.plan?.release;
+  report.findings = matchFindings(report.facts, {
+    tables, rules: compiledRules(), libc: report.plan?.libc ?? options.libc, arch: report.plan?.arch ?? archOfReport(report), mode: report.mode,
+    ...(release ? { release } : {}),
+  });
+  const target = releaseTable({ tables, ...(release ? { release } : {}) });
+  report.tables = [...(target ? [target.provenance] : []), ...tables.libc.map((t) => t.provenance)];
   return report;
 }
