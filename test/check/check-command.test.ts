@@ -135,3 +135,10 @@ describe('ukport check --verbose', () => {
     expect(r.out).toContain('[policy allows stubbing clone3]');
   });
 });
+
+describe('ukport check --write-baseline errors', () => {
+  test('an unwritable baseline path is an input error, not an internal error', async () => {
+    const path = join(dir, 'missing-dir', 'b.json');
+    await expect(check(kvserverReport(), ['--write-baseline', path, 'app'])).rejects.toMatchObject({ code: 'not-found', path, detail: 'cannot write the baseline (ENOENT)' });
+  });
+});

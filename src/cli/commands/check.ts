@@ -29,8 +29,13 @@ function readBaseline(file: string): Baseline {
 
 function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UkportError(code === 'ENOENT' ? 'not-found' : 'unreadable', `cannot write the baseline (${code ?? (e as Error).message})`, file);
+  }
 }
 
 /** The gate's lines: one per failing problem (with --verbose also the others, marked), then one summary line. */
