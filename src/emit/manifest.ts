@@ -3,7 +3,7 @@ import { emitConfigUk } from './config-uk.js';
 import { emitDefconfig } from './defconfig.js';
 import { emitKraftYaml } from './kraft-yaml.js';
 import { emitKraftfile } from './kraftfile.js';
-import { emitMakefileUk } from './makefile-uk.js';
+import { emitAppMakefile, emitMakefileUk } from './makefile-uk.js';
 import type { ManifestApp } from './manifest-app.js';
 
 /** Every build file for the app: relative path → content (the CLI writes them). */
@@ -12,6 +12,7 @@ export function emitManifest(app: ManifestApp, options: { legacy?: boolean } = {
     ['Kraftfile', emitKraftfile(app)],
     ['Config.uk', emitConfigUk(app)],
     ['Makefile.uk', emitMakefileUk(app)],
+    ['Makefile', emitAppMakefile(app)],
     ['defconfig', emitDefconfig(app)],
   ]);
   if (options.legacy) files.set('kraft.yaml', emitKraftYaml(app));

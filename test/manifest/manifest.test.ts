@@ -26,7 +26,7 @@ describe('golden manifest of epoll-echo on v0.15.0 (reviewed by hand; never rege
   test('same file set', () => {
     expect([...files.keys()].sort()).toEqual(listFiles(GOLDEN).map((f) => relative(GOLDEN, f)).sort());
   });
-  for (const name of ['Kraftfile', 'kraft.yaml', 'Config.uk', 'Makefile.uk', 'defconfig', 'lib-epoll-echo-compat/Config.uk', 'lib-epoll-echo-compat/Makefile.uk', 'lib-epoll-echo-compat/compat.c']) {
+  for (const name of ['Kraftfile', 'kraft.yaml', 'Config.uk', 'Makefile.uk', 'Makefile', 'defconfig', 'lib-epoll-echo-compat/Config.uk', 'lib-epoll-echo-compat/Makefile.uk', 'lib-epoll-echo-compat/compat.c']) {
     test(name, () => expect(files.get(name)).toBe(readFileSync(join(GOLDEN, name), 'utf8')));
   }
 });

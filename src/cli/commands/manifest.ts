@@ -16,6 +16,7 @@ Plans the port like \`ukport plan\` and writes, under DIR only:
   Kraftfile                 KraftKit spec v0.6: Unikraft version and Kconfig, libraries, targets, rootfs, cmd
   kraft.yaml                with --legacy: the 2020-era file of the Python kraft tool
   Config.uk, Makefile.uk    the app as a Unikraft application, selecting every planned library
+  Makefile                  make-based build: unikraft and library checkouts passed as A= and L=
   defconfig                 a fragment for \`make defconfig\`
   lib-<app>-compat/         stubs (UK_SYSCALL_R_DEFINE) for syscalls the release does not provide
 Files are written atomically. A file that differs from what ukport last wrote there is never replaced
