@@ -62,6 +62,6 @@ describe('scan --format json', () => {
     expect(validate(report) ? [] : validate.errors).toEqual([]);
     // libgreet.so is a symlink to libgreet.so.2: the same file is analysed once.
     expect(report.binaries.map((b: { path: string }) => b.path.split('/').pop()).sort())
-      .toEqual(['hello', 'libgreet.so.2', 'plain-nopie', 'plain-pie', 'plain-rpath', 'plain-static', 'plain-stripped']);
+      .toEqual(['hello', 'libgreet.so.2', 'plain-aarch64', 'plain-aarch64-static', 'plain-arm32-machine', 'plain-nopie', 'plain-pie', 'plain-rpath', 'plain-static', 'plain-stripped']);
   });
 });
