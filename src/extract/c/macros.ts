@@ -3,7 +3,7 @@ export interface MacroDef {
   name: string;
   params: string[] | null;
   body: string;
-  /** True when the body is plain token substitution (no `#` stringizing or `##` pasting). */
+  /** True when the body is plain token substitution: no `##` pasting (which can build callee names; `#x` only makes a string). */
   plain: boolean;
 }
 
@@ -52,7 +52,7 @@ export function makeMacroDef(name: string, paramsText: string | null, body: stri
     : paramsText.replace(/^\(|\)$/g, '').split(',').map((p) => p.trim()).filter((p) => p.length > 0)
       .map((p) => (p === '...' ? '__VA_ARGS__' : p.replace(/\.\.\.$/, '')));
   const toks = tokenize(body);
-  const def = { name, params, body: body.trim(), plain: !toks.includes('##') && !(params && toks.includes('#')) };
+  const def = { name, params, body: body.trim(), plain: !toks.includes('##') };
   bodyTokens.set(def, toks);
   return def;
 }

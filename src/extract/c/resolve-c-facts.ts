@@ -115,7 +115,7 @@ export function resolveFileFacts(file: string, scan: FileScan, rc: ResolveContex
       for (const c of exp.calls) call(c.callee, c.args, site.ctx, c.chain);
       for (const m of exp.opaque) {
         const what = m === site.name ? `macro ${m}` : `${site.name} expands through macro ${m}, which`;
-        unknown('macro', `${what} pastes or stringizes tokens (# / ##); calls it builds are not seen`, site.ctx, 'c.macro');
+        unknown('macro', `${what} pastes tokens (##); calls it builds are not seen`, site.ctx, 'c.macro');
       }
       return;
     }

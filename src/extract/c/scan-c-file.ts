@@ -217,7 +217,10 @@ export function scanCTree(c: CParser, tree: Tree, text: string, env: MacroEnv, k
         const code = node.childForFieldName('assembly_code');
         const inputs = node.childForFieldName('input_operands')?.namedChildren
           .filter((o): o is Node => o?.type === 'gnu_asm_input_operand')
-          .map((o) => ({ constraint: literalText(o.childForFieldName('constraint')!), value: o.childForFieldName('value')?.text ?? '' })) ?? [];
+          .map((o) => {
+            const constraint = o.childForFieldName('constraint');
+            return { constraint: constraint ? literalText(constraint) : '', value: o.childForFieldName('value')?.text ?? '' };
+          }) ?? [];
         out.asms.push({ code: code ? literalText(code) : '', inputs, ctx });
         break;
       }
