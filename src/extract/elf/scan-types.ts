@@ -33,6 +33,8 @@ export interface CodeScanner {
   nrReg: number;
   /** Register indices of the first call arguments, in order. */
   argRegs: readonly number[];
+  /** Register indices of the six syscall arguments (x86-64: rdi rsi rdx r10 r8 r9). */
+  sysArgRegs: readonly number[];
   scan(bytes: Uint8Array, base: number, fns: ScanFunction[], sink: ScanSink): void;
   flow(bytes: Uint8Array, base: number, start: number, end: number, queries: FlowQuery[]): Map<number, RegState>;
 }

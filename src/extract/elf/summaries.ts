@@ -2,14 +2,17 @@ import type { Evidence } from '../../model/index.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import type { CodeScanner } from './scan-types.js';
 import { findExecRanges, rangeOf } from './functions.js';
-import { CONST } from './reg-state.js';
+import { CONST, type RegState } from './reg-state.js';
+import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import type { ModuleGraph } from './call-graph.js';
 
 /** One module of the program as the composition sees it. */
 export interface ProgramModule { loaded: LoadedElf; graph: ModuleGraph; role: 'main' | 'interp' | 'library' }
 
 /** A syscall number reached at one site, with the node (function) it sits in. */
-export interface SiteHit { nr: number; node: number; addr: number; via?: string; program: boolean }
+export interface SiteHit { nr: number; node: number; addr: number; via?: string; program: boolean; args?: (number | null)[] }
+/** A constant syscall argument found at a call site of the function that makes the syscall. */
+export interface ArgHit { nr: number; index: number; value: number }
 /** A site that could not be resolved. */
 export interface UnknownHit { reason: 'indirect-syscall' | 'syscall-32bit-abi' | 'decode-error' | 'unresolved-library'; node: number; addr: number; message: string; program: boolean }
 
@@ -23,11 +26,14 @@ export interface Reach {
   unknowns: UnknownHit[];
   indirect: number;
   addressTaken: number;
+  argHits: ArgHit[];
   /** Functions not explored because they lie deeper than the chain-depth limit. */
   depthCut: number;
 }
 
 const MAX_CHAIN = 8;
+/** Syscalls whose flag / domain arguments rules look at; their arguments are followed into callers. */
+const FEATURE_SYSCALLS = ['mmap', 'mprotect', 'socket', 'socketpair', 'clone', 'prctl', 'madvise', 'fcntl', 'ioctl', 'open', 'openat', 'setsockopt', 'personality', 'unshare'];
 /** ld.so finds these libc entry points by name, not through relocations (glibc 2.32+: __libc_early_init). */
 const LOADER_CALLBACKS = ['__libc_early_init'];
 
@@ -47,7 +53,8 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const modOf = (id: number): number => { let i = offset.length - 1; while (offset[i] > id) i--; return i; };
   const parent = new Int32Array(total).fill(-2);
   const label = new Map<number, string>();
-  const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0, depthCut: 0 };
+  const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0, depthCut: 0, argHits: [] };
+  const features = new Set(FEATURE_SYSCALLS.map((s) => loadLinuxSyscalls(scanner.arch).byName.get(s)).filter((n): n is number => n !== undefined));
   const depth = new Int32Array(total);
   const cut = new Uint8Array(total);
   const overridden: { name: string; syscalls: string[]; source: string; node: number; program: boolean }[] = [];
@@ -113,10 +120,15 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       visit(target, id, name);
       const tm = modOf(target), tg = mods[tm].graph, tf = target - offset[tm];
       if (tg.wrapperParam[tf] >= 0) wrapperCall(r, mod, scanner, id, f, addr, name, tg.wrapperParam[tf], program);
+      else followArgs(r, mod, scanner, f, addr, tg, tf, features);
     }
     if (g.indirect[f] > 0) { r.indirect += g.indirect[f]; enqueueData(); }
     const s = g.sites[f];
-    for (let i = 0; i < s.length; i += 3) r.hits.push({ nr: s[i], node: id, addr: s[i + 1], via: s[i + 2] >= 0 ? g.names[s[i + 2]] : undefined, program });
+    const sa = g.siteArgs?.[f];
+    for (let i = 0; i < s.length; i += 3) {
+      const args = Array.isArray(sa) ? sa.slice((i / 3) * 6, (i / 3) * 6 + 6) : undefined;
+      r.hits.push({ nr: s[i], node: id, addr: s[i + 1], via: s[i + 2] >= 0 ? g.names[s[i + 2]] : undefined, program, args });
+    }
     const u = g.unknownSites[f];
     for (let i = 0; i < u.length; i += 2) {
       const reason = u[i + 1] === 1 ? 'syscall-32bit-abi' : u[i + 1] === 2 ? 'decode-error' : 'indirect-syscall';
@@ -154,16 +166,60 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
 
 /** A call to another module's syscall wrapper: recover the number from the caller's argument register. */
 function wrapperCall(r: Reach, mod: ProgramModule, scanner: CodeScanner, id: number, f: number, addr: number, name: string, param: number, program: boolean): void {
+  const st = flowAt(mod, scanner, f, addr);
+  const reg = scanner.argRegs[param];
+  if (st && reg !== undefined && st.kind[reg] === CONST && st.val[reg] < 4096) {
+    const args = scanner.argRegs.slice(param + 1, param + 7).map((a) => (st.kind[a] === CONST ? st.val[a] : null));
+    r.hits.push({ nr: st.val[reg], node: id, addr, via: name, program, args });
+  } else r.unknowns.push({ reason: 'indirect-syscall', node: id, addr, program, message: `syscall number passed to ${name} is not a constant` });
+}
+
+/**
+ * An imported function that makes a feature syscall with one of its parameters as an argument (glibc's
+ * `socket(domain, …)` is `mov eax, 41; syscall` with edi untouched): read that parameter at the call site.
+ */
+function followArgs(r: Reach, mod: ProgramModule, scanner: CodeScanner, f: number, addr: number, tg: ModuleGraph, tf: number, features: Set<number>): void {
+  const sites = tg.sites[tf], sa = tg.siteArgs?.[tf];
+  if (!Array.isArray(sa)) return;
+  const wanted: { nr: number; index: number; param: number }[] = [];
+  for (let i = 0; i < sites.length; i += 3) {
+    if (!features.has(sites[i])) continue;
+    for (let k = 0; k < 6; k++) {
+      const v = sa[(i / 3) * 6 + k];
+      if (typeof v === 'number' && v < 0) wanted.push({ nr: sites[i], index: k, param: -v - 1 });
+    }
+  }
+  if (wanted.length === 0) return;
+  const st = flowAt(mod, scanner, f, addr);
+  for (const w of wanted) {
+    const reg = scanner.argRegs[w.param];
+    if (st && reg !== undefined && st.kind[reg] === CONST) r.argHits.push({ nr: w.nr, index: w.index, value: st.val[reg] });
+  }
+}
+
+function flowAt(mod: ProgramModule, scanner: CodeScanner, f: number, addr: number): RegState | undefined {
   const { elf } = mod.loaded;
   const ranges = findExecRanges(elf);
   const start = mod.graph.starts[f], ri = rangeOf(ranges, start);
-  if (ri < 0) return;
+  if (ri < 0) return undefined;
   const end = Math.min(f + 1 < mod.graph.starts.length ? mod.graph.starts[f + 1] : Infinity, ranges[ri].end);
   const rg = ranges[ri];
-  const st = scanner.flow(elf.buf.subarray(rg.offset, rg.offset + (rg.end - rg.start)), rg.start, start, end, [{ addr }]).get(addr);
-  const reg = scanner.argRegs[param];
-  if (st && reg !== undefined && st.kind[reg] === CONST && st.val[reg] < 4096) r.hits.push({ nr: st.val[reg], node: id, addr, via: name, program });
-  else r.unknowns.push({ reason: 'indirect-syscall', node: id, addr, program, message: `syscall number passed to ${name} is not a constant` });
+  return scanner.flow(elf.buf.subarray(rg.offset, rg.offset + (rg.end - rg.start)), rg.start, start, end, [{ addr }]).get(addr);
+}
+
+/** Constant arguments per syscall number, by argument index, from the sites and from callers of wrappers. */
+export function constArgsByNumber(r: Reach): Map<number, Record<number, number[]>> {
+  const out = new Map<number, Record<number, number[]>>();
+  const add = (nr: number, index: number, value: number): void => {
+    let rec = out.get(nr);
+    if (!rec) out.set(nr, (rec = {}));
+    const l = (rec[index] ??= []);
+    if (!l.includes(value) && l.length < 32) l.push(value);
+  };
+  for (const h of r.hits) h.args?.forEach((v, i) => { if (typeof v === 'number' && v >= 0) add(h.nr, i, v); });
+  for (const a of r.argHits) add(a.nr, a.index, a.value);
+  for (const rec of out.values()) for (const l of Object.values(rec)) l.sort((a, b) => a - b);
+  return out;
 }
 
 /** Display name of a node: the function's name. */

@@ -104,6 +104,7 @@ export const aarch64Scanner: CodeScanner = {
   arch: 'aarch64',
   nrReg: NR,
   argRegs: ARGS,
+  sysArgRegs: [0, 1, 2, 3, 4, 5],
   scan(bytes, base, fns, sink) {
     for (const f of fns) scanFunction(bytes, base, f.index, f.start, f.end, sink);
   },

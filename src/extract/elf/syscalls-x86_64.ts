@@ -70,6 +70,7 @@ export const x86Scanner: CodeScanner = {
   arch: 'x86_64',
   nrReg: RAX,
   argRegs: ARG_REGS,
+  sysArgRegs: [RDI, RSI, RDX, R10, R8, R9],
   scan(bytes, base, fns, sink) {
     const dec = new Decoder(64, bytes, DecoderOptions.None);
     const ins = new Instruction();

@@ -22,7 +22,7 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
     for (const a of addrs) {
       const s = states.get(a);
       const k = s?.kind[scanner.nrReg], v = s?.val[scanner.nrReg] ?? -1;
-      if (k === CONST) addNumber(g, fn, v, a, -1);
+      if (k === CONST) addNumber(g, fn, v, a, -1, s && argValues(s, scanner.sysArgRegs));
       else if (k === PARAM) { if (g.wrapperParam[fn] < 0) g.wrapperParam[fn] = v; }
       else g.unknownSites[fn].push(a, U_NUMBER);
     }
@@ -51,16 +51,25 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
       if (!states) { states = flow(c.fn, sitesOf.get(c.fn) ?? []); flowCache.set(c.fn, states); }
       const s = states.get(c.addr);
       const k = reg === undefined ? undefined : s?.kind[reg], v = reg === undefined ? -1 : s?.val[reg] ?? -1;
-      if (k === CONST) addNumber(g, c.fn, v, c.addr, w);
+      // syscall(nr, a, b, …): the syscall's arguments follow the number in the wrapper's parameters
+      if (k === CONST) addNumber(g, c.fn, v, c.addr, w, s && argValues(s, scanner.argRegs.slice(param + 1, param + 7)));
       else if (k === PARAM) { if (g.wrapperParam[c.fn] < 0) { g.wrapperParam[c.fn] = v; work.push(c.fn); } }
       else g.unknownSites[c.fn].push(c.addr, U_NUMBER);
     }
   }
 }
 
-function addNumber(g: ModuleGraph, fn: number, v: number, addr: number, via: number): void {
+function addNumber(g: ModuleGraph, fn: number, v: number, addr: number, via: number, args?: (number | null)[]): void {
   // x86-64: bit 30 selects the x32 ABI
   if (g.arch === 'x86_64' && v >= X32_BIT && v < 2 * X32_BIT) g.unknownSites[fn].push(addr, U_ABI32);
-  else if (v >= 0 && v < MAX_NR && Number.isInteger(v)) g.sites[fn].push(v, addr, via);
-  else g.unknownSites[fn].push(addr, U_NUMBER);
+  else if (v >= 0 && v < MAX_NR && Number.isInteger(v)) {
+    g.sites[fn].push(v, addr, via);
+    const a = args ?? [];
+    for (let i = 0; i < 6; i++) g.siteArgs[fn].push(a[i] ?? null);
+  } else g.unknownSites[fn].push(addr, U_NUMBER);
+}
+
+/** Encodes argument registers: constant (>= 0), -(j+1) for parameter j, null when unknown. */
+export function argValues(s: RegState, regs: readonly number[]): (number | null)[] {
+  return regs.map((r) => (s.kind[r] === CONST && s.val[r] >= 0 ? s.val[r] : s.kind[r] === PARAM ? -(s.val[r] + 1) : null));
 }
