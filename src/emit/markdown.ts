@@ -57,7 +57,7 @@ function plan(r: Report): string[] {
   if (p.oldestCoveringRelease) out.push('', `Oldest release covering the app's syscalls: **${md(p.oldestCoveringRelease)}**.`);
   if (p.libraries.length) {
     out.push('', '| library | Kconfig | because |', '|---|---|---|');
-    for (const l of p.libraries) out.push(`| ${code(l.name)}${l.version ? ` ${md(l.version)}` : ''} | ${l.kconfig ? code(l.kconfig) : '—'} | ${l.because.slice(0, 6).map(code).join(', ')}${l.because.length > 6 ? ` … +${l.because.length - 6}` : ''} |`);
+    for (const l of p.libraries) out.push(`| ${code(l.name)}${l.version ? ` ${md(l.version)}` : ''} | ${l.kconfig ? code(l.kconfig.startsWith('CONFIG_') ? l.kconfig : `CONFIG_${l.kconfig}`) : '—'} | ${l.because.slice(0, 6).map(code).join(', ')}${l.because.length > 6 ? ` … +${l.because.length - 6}` : ''} |`);
   }
   if (p.kconfig.length) out.push('', '<details><summary>Kconfig (' + p.kconfig.length + ')</summary>', '', '```', ...p.kconfig, '```', '', '</details>');
   return out;

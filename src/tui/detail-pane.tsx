@@ -59,7 +59,7 @@ export function needDetail(item: NeedItem, report: Report, rules?: ReadonlyMap<s
   const out: DetailLine[] = [{ text: `${item.name} — ${item.status}`, color: STATUS_COLOR[item.status], bold: true }];
   if (item.uncovered) out.push({ text: `  plan: ${item.uncovered.reason} (${item.uncovered.severity})` });
   const lib = item.list === 'syscalls' ? report.plan?.libraries.find((l) => l.because.includes(item.key)) : undefined;
-  if (lib) out.push({ text: `  served by ${lib.name} (${lib.kconfig})` });
+  if (lib) out.push({ text: `  served by ${lib.name}${lib.kconfig ? ` (${lib.kconfig.startsWith('CONFIG_') ? lib.kconfig : `CONFIG_${lib.kconfig}`})` : ''}` });
   out.push(...evidenceSection(evidenceOf(item), sources));
   const findings = findingsFor(item, report.findings);
   if (findings.length) out.push({ text: `Findings (${findings.length}):`, bold: true });

@@ -58,9 +58,9 @@ export function kvserverReport(): Report {
     plan: {
       release: '0.18.0', arch: 'x86_64', libc: 'musl', libcReasons: ['sys/epoll.h is Linux-only (newlib lacks it)'],
       libraries: [
-        { name: 'posix-event', kconfig: 'CONFIG_LIBPOSIX_EVENT', because: ['syscall:epoll_create1', 'syscall:epoll_ctl', 'syscall:epoll_wait'] },
-        { name: 'lwip', kconfig: 'CONFIG_LIBLWIP', because: ['syscall:socket', 'syscall:accept4'] },
-        { name: 'vfscore', kconfig: 'CONFIG_LIBVFSCORE', because: ['syscall:sendfile'] },
+        { name: 'posix-event', kconfig: 'LIBPOSIX_EVENT', because: ['syscall:epoll_create1', 'syscall:epoll_ctl', 'syscall:epoll_wait'] },
+        { name: 'lwip', kconfig: 'LIBLWIP', because: ['syscall:socket', 'syscall:accept4'] },
+        { name: 'vfscore', kconfig: 'LIBVFSCORE', because: ['syscall:sendfile'] },
       ],
       kconfig: ['CONFIG_LIBLWIP=y', 'CONFIG_LIBPOSIX_EVENT=y', 'CONFIG_LIBVFSCORE=y'],
       uncovered: [
