@@ -2,7 +2,7 @@ import type { Arch, Artifact, Fact } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import { readBounded } from '../inputs/read-file.js';
 import type { RootFs } from '../inputs/root-fs.js';
-import type { LoadedElf } from './elf/resolve-libraries.js';
+import { loadElf, loadElfFrom, type LoadedElf } from './elf/resolve-libraries.js';
 import { pythonContext, pythonExtensionFacts, pythonSourceFacts, type PythonContext } from './python/python-facts.js';
 import { inNodeModules, jsSourceFacts, nodeAddonFacts } from './js/js-facts.js';
 
@@ -47,7 +47,18 @@ export function scriptFacts(inputs: Artifact[], mains: LoadedElf[], options: Scr
     }
   }
   if (js.length > 0) facts.push(...jsSourceFacts(js, arch));
-  for (const m of mains) {
+  // Compiled modules among the ELF inputs that were not loaded as mains (a many-binary scan analyses them elsewhere).
+  const loaded = new Set(mains.map((m) => m.path));
+  const modules = [...mains];
+  for (const a of inputs) {
+    if (a.kind !== 'elf' || loaded.has(a.path) || !/\.(so|node)$/.test(a.path)) continue;
+    try {
+      modules.push(options.rootFs ? loadElfFrom(options.rootFs, a.path) : loadElf(a.path));
+    } catch (e) {
+      if (!(e instanceof UkportError)) throw e;
+    }
+  }
+  for (const m of modules) {
     if (m.decoded.info.exports.some((s) => s.name.startsWith('PyInit_'))) facts.push(...pythonExtensionFacts(m, python()));
     facts.push(...nodeAddonFacts(m));
   }

@@ -67,17 +67,19 @@ export function tokenizePython(src: string): PyToken[] {
     const startLine = line;
     const startLineStart = lineStart;
     const quote = src[q]!;
-    const triple = src.startsWith(quote.repeat(3), q);
+    const close = quote.repeat(3);
+    const triple = src.startsWith(close, q);
+    const qc = quote.charCodeAt(0);
     let j = q + (triple ? 3 : 1);
     const bodyStart = j;
     while (j < n) {
-      const d = src[j]!;
-      if (d === '\\') { if (src[j + 1] === '\n') { line++; lineStart = j + 2; } j += 2; continue; }
-      if (d === '\n') {
+      const d = src.charCodeAt(j);
+      if (d === 92) { if (src.charCodeAt(j + 1) === 10) { line++; lineStart = j + 2; } j += 2; continue; }
+      if (d === 10) {
         if (!triple) break;
         line++; lineStart = j + 1;
       }
-      if (triple ? src.startsWith(quote.repeat(3), j) : d === quote) {
+      if (d === qc && (!triple || src.startsWith(close, j))) {
         out.push({ kind: 'string', text: src.slice(bodyStart, j), line: startLine, col: start - startLineStart + 1 });
         return j + (triple ? 3 : 1);
       }
