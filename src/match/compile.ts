@@ -43,6 +43,13 @@ export function indexFacts(facts: readonly Fact[]): FactIndex {
 
 const list = (n: Names | undefined): string[] | undefined => (n === undefined ? undefined : Array.isArray(n) ? n : [n]);
 const HOLDS: Match[] = [{ facts: [], bindings: {} }];
+const LIBC_SONAME = /^lib(c|m|pthread|dl|rt|util|resolv|crypt)\.so/;
+
+/** `except` names; a trailing `*` makes a prefix (`linux/*`, `__*`). */
+function exceptList(n: Names | undefined): { includes(name: string): boolean } {
+  const names = list(n) ?? [];
+  return { includes: (name) => names.some((e) => (e.endsWith('*') ? name.startsWith(e.slice(0, -1)) : e === name)) };
+}
 
 type ArgTest = (text: string | undefined, values: number[] | undefined) => boolean;
 
@@ -157,7 +164,7 @@ export function compileWhen(when: When, where: string, file: string): Node {
   if ('syscall' in when) {
     const c = when.syscall;
     const names = list(c.name);
-    const except = list(c.except) ?? [];
+    const except = exceptList(c.except);
     const args = compileArgs(c.args, `${where}.syscall`, file);
     return leaf((ix) => ix.syscall, (f, ctx) => {
       if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
@@ -171,7 +178,7 @@ export function compileWhen(when: When, where: string, file: string): Node {
   if ('symbol' in when) {
     const c = when.symbol;
     const names = list(c.name);
-    const except = list(c.except) ?? [];
+    const except = exceptList(c.except);
     const args = compileArgs(c.args, `${where}.symbol`, file);
     return leaf((ix) => ix.symbol, (f, ctx) => {
       if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
@@ -181,6 +188,8 @@ export function compileWhen(when: When, where: string, file: string): Node {
         const t = libcTable(ctx);
         // without the libc table nothing can be called missing
         if (!t || libcSetsOf(t).functions.has(f.name)) return null;
+        // an ELF import is a libc function only if its version names the C library (not libcrypto's EVP_*)
+        if (f.role === 'import' && !(LIBC_SONAME.test(f.versionLibrary ?? '') || /^GLIBC_/.test(f.version ?? ''))) return null;
         // UK_SYSCALL_R_DEFINE also defines the libc-named wrapper (close, getcwd): the release provides it
         const st = syscallStatus(ctx, f.name).status;
         if (st === 'implemented' || st === 'stub') return null;
@@ -192,9 +201,7 @@ export function compileWhen(when: When, where: string, file: string): Node {
   if ('header' in when) {
     const c = when.header;
     const names = list(c.name);
-    // `linux/*` excepts a whole directory
-    const exceptNames = list(c.except) ?? [];
-    const except = { includes: (n: string): boolean => exceptNames.some((e) => (e.endsWith('*') ? n.startsWith(e.slice(0, -1)) : e === n)) };
+    const except = exceptList(c.except);
     return leaf((ix) => ix.header, (f, ctx) => {
       if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
       if (c.prefix && !f.name.startsWith(c.prefix)) return null;

@@ -23,10 +23,21 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** The Unikraft table of the chosen release, or the newest one. */
+const chosen = new WeakMap<Tables, Map<string, UnikraftTable | undefined>>();
+
 export function releaseTable(ctx: MatchContext): UnikraftTable | undefined {
-  const all = ctx.tables?.unikraft ?? [];
-  if (ctx.release) return all.find((t) => t.release === ctx.release || t.release === `RELEASE-${ctx.release}` || `RELEASE-${t.release}` === ctx.release);
-  return [...all].sort((a, b) => compareVersions(b.release, a.release))[0];
+  if (!ctx.tables) return undefined;
+  // called per fact and leaf: remember the answer per tables object and release
+  let m = chosen.get(ctx.tables);
+  if (!m) { m = new Map(); chosen.set(ctx.tables, m); }
+  const key = ctx.release ?? '';
+  if (m.has(key)) return m.get(key);
+  const all = ctx.tables.unikraft;
+  const r = ctx.release;
+  const t = r ? all.find((x) => x.release === r || x.release === `v${r}` || x.release === `RELEASE-${r}` || `RELEASE-${x.release}` === r)
+    : [...all].sort((a, b) => compareVersions(b.release, a.release))[0];
+  m.set(key, t);
+  return t;
 }
 
 /** Status of SYSCALL in the chosen release and the library providing it. */

@@ -105,6 +105,7 @@ export const RULE_CASES: Record<string, RuleCases> = {
     valid: [
       { name: 'present, or reported by linux-only-header-newlib', facts: [hdr('stdio.h'), hdr('sys/epoll.h')], ctx: { libc: 'newlib' } },
       { name: 'no libc chosen', facts: [hdr('sys/timex.h', 5)], ctx: { libc: undefined } },
+      { name: 'binary-compat needs no headers', facts: [hdr('sys/timex.h', 5)], ctx: { libc: 'newlib', mode: 'binary-compat' } },
       { name: 'a header only the port adds; linux/* is left to linux-only-header-newlib', facts: [hdr('sys/random.h', 5), hdr('linux/limits.h', 6)], ctx: { libc: 'newlib' } },
     ],
     invalid: [{ name: 'sys/timex.h under newlib', facts: [hdr('sys/timex.h', 5)], ctx: { libc: 'newlib' }, findings: [{ message: '<sys/timex.h> at src/app.c:5 is not provided by newlib in Unikraft', facts: [0] }] }],
@@ -114,10 +115,15 @@ export const RULE_CASES: Record<string, RuleCases> = {
       { name: 'musl has qsort_r', facts: [sym('qsort_r', 90)] },
       { name: 'no tables', facts: [sym('qsort_r', 90)], ctx: { tables: undefined, libc: 'newlib' } },
       { name: 'glue function, and a wrapper defined by the syscall shim', facts: [sym('tcgetattr', 91), sym('close', 92)], ctx: { libc: 'newlib' } },
+      { name: 'binary-compat runs the app on its own glibc', facts: [sym('qsort_r', 90)], ctx: { libc: 'newlib', mode: 'binary-compat' } },
+      { name: 'glibc-internal imports, imports of other libraries, unversioned imports', facts: [imp('__libc_start_main', 'GLIBC_2.34', 'libc.so.6'), imp('_IO_putc', 'GLIBC_2.2.5', 'libc.so.6'), imp('EVP_sha256', 'OPENSSL_3.0.0', 'libcrypto.so.3'), imp('qsort_r')], ctx: { libc: 'newlib' } },
     ],
     invalid: [{
       name: 'qsort_r under newlib', facts: [sym('qsort_r', 90)], ctx: { libc: 'newlib' },
       findings: [{ message: 'qsort_r (at src/app.c:90) is not provided by newlib in Unikraft', facts: [0], remedyText: 'Use a portable equivalent, switch libc, or add qsort_r to a compat micro-library.' }],
+    }, {
+      name: 'a versioned glibc import of a native rebuild', facts: [imp('qsort_r', 'GLIBC_2.8', 'libc.so.6')], ctx: { libc: 'newlib' },
+      findings: [{ message: 'qsort_r (at bin/app) is not provided by newlib in Unikraft', facts: [0], remedyText: 'Use a portable equivalent, switch libc, or add qsort_r to a compat micro-library.' }],
     }],
   },
   'openssl-version-mismatch': {
