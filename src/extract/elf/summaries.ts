@@ -95,14 +95,25 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     mods.forEach((m, mi) => {
       // the loader's own function pointers are start-up machinery
       if (program && m.role === 'interp') return;
-      for (const f of m.graph.dataRoots) visit(offset[mi] + f, -1, `(address taken) ${m.graph.names[f]}`);
+      for (const f of m.graph.dataRoots) {
+        pointerToWrapper(m.graph, f, offset[mi] + f);
+        visit(offset[mi] + f, -1, `(address taken) ${m.graph.names[f]}`);
+      }
     });
   };
 
+  // a syscall wrapper called through a pointer receives numbers nobody can see
+  const wrapperWarned = new Set<string>();
+  const pointerToWrapper = (g: ModuleGraph, f: number, node: number): void => {
+    const key = `${g.sha256}:${f}`;
+    if (g.wrapperParam[f] < 0 || wrapperWarned.has(key)) return;
+    wrapperWarned.add(key);
+    r.unknowns.push({ reason: 'indirect-syscall', node, addr: g.starts[f], program, message: `syscall wrapper ${g.names[f]} is used through a function pointer; the numbers it receives are unknown` });
+  };
   const process = (id: number): void => {
     const mi = modOf(id), mod = mods[mi], g = mod.graph, f = id - offset[mi];
     for (const c of g.calls[f]) visit(offset[mi] + c, id);
-    for (const c of g.refs[f]) visit(offset[mi] + c, id);
+    for (const c of g.refs[f]) { pointerToWrapper(g, c, id); visit(offset[mi] + c, id); }
     const imps = g.imports[f];
     for (let i = 0; i < imps.length; i += 2) {
       const name = g.importNames[imps[i]], addr = imps[i + 1];
