@@ -78,7 +78,7 @@ export function resolveLibraries(mains: LoadedElf[], options: ResolveOptions = {
   const root = options.sysroot ?? '/';
   const fs = options.rootFs;
   const inRoot = (p: string): string | undefined => (fs ? resolveInRootFs(fs, p) : resolveInRoot(root, p));
-  const cache = fs ? readFsLdCache(fs) : readLdCache(inRoot('/etc/ld.so.cache') ?? '/nonexistent');
+  const cache = fs ? readFsLdCache(fs) : readHostLdCache(inRoot);
   const loaded = options.loaded ?? new Map<string, LoadedElf | null>();
   const closure: LibraryClosure = { edges: [], libraries: new Map(), unresolved: [], problems: [] };
   const maxLibraries = options.maxLibraries ?? 10_000;
@@ -157,6 +157,16 @@ export function resolveLibraries(mains: LoadedElf[], options: ResolveOptions = {
     }
   }
   return closure;
+}
+
+/** ld.so.cache of a host directory root; missing, unreadable or a symlink loop is an empty map, as for ld.so. */
+function readHostLdCache(inRoot: (p: string) => string | undefined): Map<string, string[]> {
+  try {
+    return readLdCache(inRoot('/etc/ld.so.cache') ?? '/nonexistent');
+  } catch (e) {
+    if (e instanceof UkportError) return new Map();
+    throw e;
+  }
 }
 
 /** ld.so.cache inside a RootFs; missing or unreadable is an empty map, as for ld.so. */
