@@ -6,6 +6,8 @@ import { runPipeline } from '../../pipeline.js';
 import { emitterFor } from '../../emit/registry.js';
 import { emitPlanText } from '../../emit/plan-text.js';
 import { UkportError } from '../../errors.js';
+import { loadTables } from '../../data/tables.js';
+import { pickRelease } from '../../plan/releases.js';
 
 /** Options shared by `plan` and `manifest`. */
 export const PLAN_OPTIONS = {
@@ -34,6 +36,8 @@ export function readPlanOptions(values: OptionValues, paths: string[], io: Comma
     ...(explicitMode && settings.pipeline.mode ? { mode: settings.pipeline.mode } : {}),
     ...(values.tables ? { tablesDir: values.tables as string } : {}),
   };
+  // an unknown release is a usage error: say so before analysing anything
+  if (values.unikraft) pickRelease(loadTables(values.tables as string | undefined).unikraft, values.unikraft as string);
   return settings;
 }
 
