@@ -111,7 +111,7 @@ async function runPatch(values: OptionValues, paths: string[], io: CommandIo): P
     return EXIT_OK;
   }
   writeSeries(out, series, io);
-  io.stderr(`ukport: wrote ${series.size} patch${series.size === 1 ? '' : 'es'}; apply from ${root} with 'git apply' or 'git am'\n`);
+  io.stderr(`ukport: wrote ${series.size} patch${series.size === 1 ? '' : 'es'}; apply them in ${root} with 'git apply' (or 'git am', with --directory=<that path> when it is below the repository top)\n`);
   return EXIT_OK;
 }
 
