@@ -5,8 +5,10 @@ import type { EmitContext } from './registry.js';
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', note: 'Notes' };
 const LIST_LABELS: Record<Exclude<NeedList, 'unknowns'>, string> = { syscalls: 'Syscalls', symbols: 'Functions', headers: 'Headers', libraries: 'Shared libraries' };
-const PER_SEVERITY = 100;
-const EVIDENCE_PER_PROBLEM = 3;
+/** How much of each severity and each problem's evidence is shown; the smaller one keeps a big report under GitHub's 65,536-character issue body. */
+interface Budget { perSeverity: number; evidence: number }
+const BUDGETS: Budget[] = [{ perSeverity: 100, evidence: 3 }, { perSeverity: 40, evidence: 1 }, { perSeverity: 15, evidence: 1 }];
+const ISSUE_BODY_LIMIT = 65_536;
 
 /** Escapes text for a table cell or list item (pipes, markup, line breaks). */
 function md(text: string): string {
@@ -25,12 +27,12 @@ function evidenceLink(e: Evidence, ctx: EmitContext): string {
   return `${code(e.artifact)}${at ? ` ${code(at)}` : ''}${e.detail ? ` (${md(e.detail)})` : ''}`;
 }
 
-function problemLines(p: Problem, ctx: EmitContext): string[] {
+function problemLines(p: Problem, ctx: EmitContext, budget: Budget): string[] {
   const lines = [`- **${md(p.ruleId)}** ${code(p.subject)}: ${md(p.message)}`];
-  for (const e of p.evidence.slice(0, EVIDENCE_PER_PROBLEM)) {
+  for (const e of p.evidence.slice(0, budget.evidence)) {
     lines.push(`  - ${evidenceLink(e, ctx)}${e.chain?.length ? ` via ${e.chain.map(code).join(' → ')}` : ''}${e.condition ? ` when ${code(e.condition)}` : ''}`);
   }
-  if (p.evidence.length > EVIDENCE_PER_PROBLEM) lines.push(`  - … ${p.evidence.length - EVIDENCE_PER_PROBLEM} more places`);
+  if (p.evidence.length > budget.evidence) lines.push(`  - … ${p.evidence.length - budget.evidence} more places`);
   const r = p.remedy;
   const remedy = [r?.text ? md(r.text) : ruleDocFor(p.ruleId, ctx.rules).remedyText ? md(ruleDocFor(p.ruleId, ctx.rules).remedyText!) : '',
     r?.libraries?.length ? `libraries ${r.libraries.map(code).join(', ')}` : '', r?.kconfig?.length ? `Kconfig ${r.kconfig.map(code).join(', ')}` : '',
@@ -65,6 +67,16 @@ function plan(r: Report): string[] {
 
 /** A porting report to paste into an issue: verdict, summary table, plan, problems by severity with evidence. */
 export function emitMarkdown(r: Report, ctx: EmitContext): string {
+  if (ctx.verbose) return renderMarkdown(r, ctx, { perSeverity: Infinity, evidence: Infinity });
+  let out = '';
+  for (const budget of BUDGETS) {
+    out = renderMarkdown(r, ctx, budget);
+    if (out.length <= ISSUE_BODY_LIMIT) break;
+  }
+  return out;
+}
+
+function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
   const problems = collectProblems(r);
   const count = (s: Severity) => problems.filter((p) => p.severity === s).length;
   const target = r.plan ? ` · Unikraft ${md(r.plan.release)} ${md(r.plan.arch)} · libc ${md(r.plan.libc)}` : '';
@@ -82,8 +94,8 @@ export function emitMarkdown(r: Report, ctx: EmitContext): string {
     const ps = problems.filter((p) => p.severity === s);
     if (!ps.length) continue;
     out.push(`### ${HEADINGS[s]} (${ps.length})`, '');
-    const shown = ctx.verbose ? ps : ps.slice(0, PER_SEVERITY);
-    for (const p of shown) out.push(...problemLines(p, ctx));
+    const shown = ps.slice(0, budget.perSeverity);
+    for (const p of shown) out.push(...problemLines(p, ctx, budget));
     if (shown.length < ps.length) out.push(`- … ${ps.length - shown.length} more (use --verbose)`);
     out.push('');
   }

@@ -41,6 +41,22 @@ describe('markdown', () => {
   });
 });
 
+describe('markdown of a big report', () => {
+  test('stays under the 65,536 characters of an issue body; --verbose shows everything', () => {
+    const r = kvserverReport();
+    const ev = (i: number) => ({ artifact: 'app', extractor: 'c.call', location: { file: `src/file${i % 50}.c`, line: i + 1, column: 1, function: `f${i}` } });
+    for (let i = 0; i < 3000; i++) {
+      r.facts.push({ kind: 'syscall', name: `sys${i}`, nr: i, arch: 'x86_64', class: 'program', evidence: [ev(i), ev(i + 1), ev(i + 2)] });
+      r.plan!.uncovered.push({ kind: 'syscall', name: `sys${i}`, status: 'missing-required', severity: i % 3 === 0 ? 'error' : 'warning', reason: 'no library of 0.18.0 provides it' });
+    }
+    const short = emitMarkdown(r, ctx);
+    expect(short.length).toBeLessThanOrEqual(65_536);
+    expect(short).toMatch(/^- … \d+ more \(use --verbose\)$/m);
+    const full = emitMarkdown(r, { ...ctx, verbose: true });
+    expect(full.match(/^- \*\*uncovered-syscall\*\* `syscall:sys\d+`/gm)).toHaveLength(3000);
+  });
+});
+
 describe('sarif', () => {
   const validate = sarifValidator();
   test('matches the reviewed golden', () => {
