@@ -33,7 +33,7 @@ function formatSyscall(a: SyscallAnswer): string {
   const nrs = Object.entries(a.linux).map(([k, v]) => `${k} ${v}`).join(', ');
   const out = [`syscall ${a.name}${nrs ? ` (Linux: ${nrs})` : ' (not a Linux syscall name)'}`];
   for (const { release, coverage: c, fn } of a.rows) {
-    const native = fn ? `; function ${a.name}() in ${fn.library}${fn.kconfig ? ` (CONFIG_${fn.kconfig})` : ''}, native builds only` : '';
+    const native = fn ? `; ${fn.stub ? `stub (${fn.stub}) ` : ''}function ${a.name}() in ${fn.library}${fn.kconfig ? ` (CONFIG_${fn.kconfig})` : ''}, native builds only` : '';
     if (!c) {
       out.push(`  ${release.padEnd(9)} unknown to the syscall shim${native}`);
       continue;
@@ -67,6 +67,15 @@ function formatLibrary(a: LibraryAnswer): string {
   }
   if (a.since) out.push(`  since ${a.since}`);
   return out.join('\n') + '\n';
+}
+
+/** `ukport tables show --json Q`: the raw lookup answers. */
+export function showJson(tables: Tables, q: string, dir: string): string {
+  const answer = { query: q, syscall: lookupSyscall(tables, q, dir), library: lookupLibrary(tables, q), sonames: lookupSoname(tables, q) };
+  if (!answer.syscall && !answer.library && answer.sonames.length === 0) {
+    throw new UkportError('usage', `tables show: '${q}' is no syscall, micro-library, Kconfig symbol or soname in the tables`);
+  }
+  return JSON.stringify(answer, null, 2) + '\n';
 }
 
 /** `ukport tables show Q`: a syscall, a micro-library / Kconfig symbol, or a soname. */

@@ -7,7 +7,7 @@ export interface SyscallRow {
   release: string;
   coverage: SyscallCoverage | undefined;
   /** A plain C function of that name (native builds only) when the shim lacks the syscall. */
-  fn?: { library: string; kconfig: string; file: string };
+  fn?: { library: string; kconfig: string; file: string; stub?: string };
 }
 
 /** Everything the tables say about one syscall name. */

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { UkportError } from '../errors.js';
 
 /** Directory of the shipped tables: <repo>/syscall-tables (same relative spot from src/data and dist/data). */
-export const DEFAULT_TABLES_DIR = new URL('../../syscall-tables/', import.meta.url).pathname;
+export const DEFAULT_TABLES_DIR = fileURLToPath(new URL('../../syscall-tables/', import.meta.url));
 
 // one Ajv per schema directory: schema $ids repeat across table directories
 const ajvs = new Map<string, Ajv>();

@@ -74,7 +74,7 @@ export interface UnikraftTable {
   /** Every Kconfig symbol of the release and its extras. */
   kconfig?: Record<string, KconfigEntry>;
   /** Plain C functions named like a syscall the shim does not provide (lwip's poll() before v0.10): native builds only. */
-  functions?: Record<string, { library: string; kconfig: string; file: string }>;
+  functions?: Record<string, { library: string; kconfig: string; file: string; stub?: string }>;
   disagreements?: TableDisagreement[];
 }
 

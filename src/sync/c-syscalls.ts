@@ -84,16 +84,47 @@ function stubOf(body: Node): string | undefined {
   const stmts = body.namedChildren.filter((n) => n.type !== 'comment');
   const last = stmts[stmts.length - 1];
   if (!last || last.type !== 'return_statement') return undefined;
+  let errno: string | undefined;
   for (const s of stmts.slice(0, -1)) {
     if (s.type !== 'expression_statement') return undefined;
     const e = s.namedChildren[0];
     if (!e) continue;
     if (e.type === 'cast_expression' && e.childForFieldName('type')?.text === 'void') continue;
     if (e.type === 'call_expression' && LOGGING.test(e.childForFieldName('function')?.text ?? '')) continue;
+    // libc-style stubs: `errno = ENOSYS; return -1;`
+    if (e.type === 'assignment_expression' && e.childForFieldName('left')?.text === 'errno' && /^E[A-Z0-9]+$/.test(e.childForFieldName('right')?.text ?? '')) {
+      errno = e.childForFieldName('right')!.text;
+      continue;
+    }
     return undefined;
   }
   const value = constantReturn(last);
-  return value === '-ENOSYS' ? 'enosys' : value !== undefined ? `returns ${value}` : undefined;
+  if (value === '-ENOSYS' || (errno === 'ENOSYS' && value === '-1')) return 'enosys';
+  if (errno && value !== undefined) return `returns ${value}, errno ${errno}`;
+  return value !== undefined ? `returns ${value}` : undefined;
+}
+
+/** Non-static function definitions whose name passes WANT, with their stub status (plain libc-level providers). */
+export async function findPlainFunctions(text: string, want: (name: string) => boolean): Promise<{ name: string; stub?: string }[]> {
+  const parser = await loadCParser();
+  const tree = parser.parse(text);
+  if (!tree) return [];
+  const out: { name: string; stub?: string }[] = [];
+  try {
+    for (const fn of tree.rootNode.descendantsOfType('function_definition')) {
+      if (!fn || fn.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static')) continue;
+      let d = fn.childForFieldName('declarator');
+      while (d && d.type === 'pointer_declarator') d = d.childForFieldName('declarator');
+      const name = d?.type === 'function_declarator' ? d.childForFieldName('declarator')?.text : undefined;
+      if (!name || !want(name)) continue;
+      const body = fn.childForFieldName('body');
+      const stub = body ? stubOf(body) : undefined;
+      out.push(stub ? { name, stub } : { name });
+    }
+  } finally {
+    tree.delete();
+  }
+  return out;
 }
 
 /** Finds every syscall-defining macro use in C TEXT, with its argument count and stub status. */

@@ -129,6 +129,7 @@ export async function findDefinitions(text: string, asm: boolean): Promise<Set<s
 /** Reads a Unikraft libc port and the upstream tree it pins into a LibcTable. */
 export async function syncLibc(target: Libc, portDir: string, upstreamDir: string, log: (m: string) => void = () => {}): Promise<LibcTable> {
   const layout = LAYOUTS[target];
+  if (!existsSync(join(portDir, 'Makefile.uk'))) throw new UkportError('unsupported-input', 'no Makefile.uk: not a Unikraft libc port', portDir);
   const mk = readFileSync(join(portDir, 'Makefile.uk'), 'utf8');
   const version = new RegExp(`^${layout.versionVar}\\s*:?=\\s*(\\S+)`, 'm').exec(mk)?.[1];
   if (!version) throw new UkportError('unsupported-input', `no ${layout.versionVar}= in Makefile.uk`, portDir);

@@ -3,7 +3,7 @@ import { syncUnikraft } from './unikraft.js';
 import { syncLibc } from './libc.js';
 import { syncLoupe } from './loupe.js';
 import { syncExternalLibs } from './external-libs.js';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { DEFAULT_TABLES_DIR } from '../data/validate.js';
@@ -31,6 +31,9 @@ export function toJson(v: unknown): string {
 /** Runs every requested sync; returns relative path → file text (the CLI writes them). */
 export async function syncTables(o: SyncOptions, log: (m: string) => void, outDir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
+  for (const dir of [o.strace, o.unikraft, ...o.extra, o.libMusl, o.musl, o.libNewlib, o.newlib, ...o.extPorts, o.loupedb]) {
+    if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) throw new UkportError('not-found', 'source checkout directory', dir);
+  }
   // Linux names/numbers: from the output directory when it has them, else the shipped ones
   const linuxDir = existsSync(join(outDir, 'linux', 'x86_64.json')) ? outDir : DEFAULT_TABLES_DIR;
   if (o.strace) {

@@ -3,8 +3,7 @@ import { basename, join, relative } from 'node:path';
 import type { KconfigEntry, MicroLibrary, Provenance, SyscallCoverage, TableDisagreement, UnikraftTable } from '../model/coverage.js';
 import { parseKconfig, symbolsOf, type KconfigSymbol } from '../data/kconfig.js';
 import { UkportError } from '../errors.js';
-import { findCSyscalls, type CSyscallDef } from './c-syscalls.js';
-import { findDefinitions } from './libc.js';
+import { findCSyscalls, findPlainFunctions, type CSyscallDef } from './c-syscalls.js';
 import { makeProvenance, readGitInfo } from './git-provenance.js';
 import { parseMakefileUk, parseSyscallNumbers, type ProvidedSyscall } from './makefile-uk.js';
 
@@ -37,7 +36,7 @@ interface LibScan extends LibSource {
   provided: ProvidedSyscall[];
   defs: (CSyscallDef & { file: string })[];
   /** Plain (non-macro) C functions named like a syscall: libc-level providers for native builds. */
-  functions: { name: string; file: string }[];
+  functions: { name: string; file: string; stub?: string }[];
 }
 
 function walk(dir: string, depth: number, visit: (dir: string, names: string[]) => void): void {
@@ -98,7 +97,7 @@ async function scanLib(src: LibSource, root: string, isSyscallName: (n: string) 
     for (const d of await findCSyscalls(text)) defs.push({ ...d, file: relative(root, file) });
     // cheap prefilter before parsing: some line starts a definition of a syscall-named function
     if ([...text.matchAll(/\b([a-z_][a-z0-9_]*)\s*\(/g)].some((m) => isSyscallName(m[1]!))) {
-      for (const n of await findDefinitions(text, false)) if (isSyscallName(n)) functions.push({ name: n, file: relative(root, file) });
+      for (const f of await findPlainFunctions(text, isSyscallName)) functions.push({ ...f, file: relative(root, file) });
     }
   }
   return { ...src, kconfig, symbols, provided: mk.provided, defs, functions };
@@ -213,12 +212,12 @@ export async function syncUnikraft(root: string, opts: UnikraftSyncOptions = {})
     for (const sym of s.symbols) kconfig[sym.name] ??= toEntry(sym, s.name);
   }
   // functions named like a syscall the shim does not provide: what a native (libc-level) build links against
-  const functions: Record<string, { library: string; kconfig: string; file: string }> = {};
+  const functions: NonNullable<UnikraftTable['functions']> = {};
   for (const s of scans) {
     for (const f of s.functions) {
       const sc = syscalls[f.name];
       if ((sc && sc.status !== 'missing') || functions[f.name] || s.defs.some((d) => d.name === f.name)) continue;
-      functions[f.name] = { library: s.name, kconfig: s.kconfig, file: f.file };
+      functions[f.name] = { library: s.name, kconfig: s.kconfig, file: f.file, ...(f.stub ? { stub: f.stub } : {}) };
     }
   }
   const sorted = <T>(r: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));

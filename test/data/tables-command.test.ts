@@ -37,6 +37,14 @@ describe('ukport tables', () => {
     expect(r.err).toMatch(/expected list, show or sync/);
   });
 
+  test('show --json gives the lookup answer', async () => {
+    const { code, out } = await run(['tables', 'show', '--json', 'open']);
+    expect(code).toBe(0);
+    const a = JSON.parse(out);
+    expect(a.syscall.linux).toEqual({ x86_64: 2 });
+    expect(a.syscall.rows.at(-1).coverage.nr.arm64).toBeUndefined();
+  });
+
   test('show a soname reports the version mismatch', async () => {
     const { out } = await run(['tables', 'show', 'libssl.so.3']);
     expect(out).toMatch(/lib-openssl \(CONFIG_LIBSSL\), ports upstream 1\.1\.1c.*NOT compatible/);

@@ -49,10 +49,13 @@ describe('syncUnikraft on the fixture tree', () => {
   });
 
   test('plain C functions named like syscalls are recorded for native builds', async () => {
-    const names = new Set(['gettimeofday', 'poll', 'clock_gettime', 'fork']);
+    const names = new Set(['gettimeofday', 'settimeofday', 'poll', 'clock_gettime', 'fork']);
     const t = await syncUnikraft(TREE, { provenance: PROV, isSyscallName: (n) => names.has(n) });
     // do_poll is static, clock_gettime/poll are real syscalls, fork is defined by a syscall macro
-    expect(t.functions).toEqual({ gettimeofday: { library: 'uktime', kconfig: 'LIBUKTIME', file: 'lib/uktime/time.c' } });
+    expect(t.functions).toEqual({
+      gettimeofday: { library: 'uktime', kconfig: 'LIBUKTIME', file: 'lib/uktime/time.c' },
+      settimeofday: { library: 'uktime', kconfig: 'LIBUKTIME', file: 'lib/uktime/time.c', stub: 'enosys' },
+    });
     expect((await syncUnikraft(TREE, { provenance: PROV })).functions).toEqual({});
   });
 

@@ -5,11 +5,11 @@ import { UkportError } from '../../errors.js';
 import { DEFAULT_TABLES_DIR } from '../../data/validate.js';
 import { syncTables, type SyncOptions } from '../../sync/sync-tables.js';
 import { loadTables } from '../../data/tables.js';
-import { formatShow, formatTableList } from '../tables-format.js';
+import { formatShow, formatTableList, showJson } from '../tables-format.js';
 
 const HELP = `Usage:
   ukport tables list [--tables DIR]
-  ukport tables show SYSCALL|LIB|SONAME [--tables DIR]
+  ukport tables show SYSCALL|LIB|KCONFIG|SONAME... [--json] [--tables DIR]
   ukport tables sync [--out DIR] SOURCES...
 
 Sources for sync (each writes its tables under --out, default the shipped syscall-tables/):
@@ -94,7 +94,7 @@ export const tablesCommand: Command = {
     if (sub === 'show') {
       if (rest.length === 0) throw new UkportError('usage', 'tables show: name a syscall, micro-library or soname');
       const tables = loadTables(dir);
-      for (const q of rest) io.stdout(formatShow(tables, q, dir));
+      for (const q of rest) io.stdout(values['json'] ? showJson(tables, q, dir) : formatShow(tables, q, dir));
       return EXIT_OK;
     }
     throw new UkportError('usage', `tables: expected list, show or sync${sub ? `, not '${sub}'` : ''}`);
