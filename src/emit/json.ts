@@ -4,7 +4,7 @@ import { REPORT_SCHEMA_VERSION } from '../version.js';
 /** Flattened evidence as published in report.schema.json. */
 export interface EvidenceDto {
   artifact: string; extractor: string; file?: string; line?: number; column?: number; function?: string;
-  address?: string; chain?: string[]; condition?: string; detail?: string;
+  address?: string; chain?: string[]; condition?: string; detail?: string; layer?: string;
 }
 
 function evidenceDto(e: Evidence): EvidenceDto {
@@ -15,6 +15,7 @@ function evidenceDto(e: Evidence): EvidenceDto {
   if (e.chain) d.chain = e.chain;
   if (e.condition) d.condition = e.condition;
   if (e.detail) d.detail = e.detail;
+  if (e.layer) d.layer = e.layer;
   return d;
 }
 
@@ -32,7 +33,7 @@ export function toReportDto(r: Report) {
     tool: r.tool,
     mode: r.mode,
     libc: r.libc ?? null,
-    inputs: r.inputs.map((a) => ({ path: a.path, kind: a.kind, size: a.size, ...(a.layer ? { layer: a.layer } : {}) })),
+    inputs: r.inputs.map((a) => ({ path: a.path, kind: a.kind, size: a.size, ...(a.layer ? { layer: a.layer } : {}), ...(a.image ? { image: a.image } : {}), ...(a.role ? { role: a.role } : {}) })),
     binaries: r.binaries,
     libraryGraph: r.libraryGraph.map((e) => ({ from: e.from, soname: e.soname, resolved: e.resolved ?? null, via: e.via ?? null })),
     syscalls: ofKind(facts, 'syscall').sort(byName).map((f) => ({ name: f.name, nr: f.nr, arch: f.arch, class: f.class, ...(f.constArgs ? { constArgs: f.constArgs } : {}), evidence: ev(f) })),
@@ -45,7 +46,10 @@ export function toReportDto(r: Report) {
       soname: f.soname, version: f.version ?? null, resolvedPath: f.resolvedPath ?? null, neededBy: f.neededBy, evidence: ev(f),
     })),
     strings: ofKind(facts, 'string').map((f) => ({ value: f.value, evidence: ev(f) })),
-    modules: ofKind(facts, 'module').sort(byName).map((f) => ({ language: f.language, name: f.name, members: f.members ?? [], evidence: ev(f) })),
+    modules: ofKind(facts, 'module').sort(byName).map((f) => ({
+      language: f.language, name: f.name, members: f.members ?? [], ...(f.features ? { features: f.features } : {}), ...(f.extension ? { extension: f.extension } : {}),
+      ...(f.native ? { native: true } : {}), ...(f.inPort !== undefined ? { inPort: f.inPort } : {}), ...(f.portKconfig ? { portKconfig: f.portKconfig } : {}), evidence: ev(f),
+    })),
     unknowns: ofKind(facts, 'unknown').map((f) => ({ reason: f.reason, message: f.message, evidence: ev(f) })),
     findings: r.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message, remedy: f.remedy, evidence: f.facts.flatMap(ev).slice(0, 20) })),
     plan: r.plan ?? null,

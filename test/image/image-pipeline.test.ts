@@ -6,8 +6,12 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ModuleFact } from '../../src/model/index.js';
 import { runPipeline } from '../../src/pipeline.js';
-import { buildFixtures } from '../helpers/tools.js';
+import { buildFixtures, ROOT } from '../helpers/tools.js';
 import { makeTar } from './tar-writer.js';
+import { Ajv } from 'ajv';
+import { toReportDto } from '../../src/emit/json.js';
+
+const reportSchema = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8')));
 
 const elf = buildFixtures('elf');
 const py = join(buildFixtures('python-app'), 'app');
@@ -54,6 +58,11 @@ describe('a Python service in a docker save archive, through the pipeline', () =
       const sub = mods.find((m) => m.name === 'subprocess')!;
       expect(sub.evidence[0]).toMatchObject({ artifact: '/srv/service.py', location: { line: 4 }, layer: sha(app) });
       expect(mods.find((m) => m.name === 'zlibext')!.evidence[0]).toMatchObject({ artifact: '/srv/zlibext.so', layer: sha(app) });
+      // the published JSON carries image, role, layers and the module details, and matches its schema
+      const dto = JSON.parse(JSON.stringify(toReportDto(report)));
+      expect(reportSchema(dto) ? [] : reportSchema.errors).toEqual([]);
+      expect(dto.inputs.find((a: { path: string }) => a.path === '/srv/zlibext.so')).toEqual({ path: '/srv/zlibext.so', kind: 'elf', size: readFileSync(join(py, 'zlibext.so')).length, layer: sha(app), image: 'svc:1', role: 'app' });
+      expect(dto.modules.find((m: { name: string }) => m.name === 'sqlite3')).toMatchObject({ extension: '_sqlite3', inPort: true, portKconfig: ['CONFIG_LIBPYTHON3_EXTENSION_SQLITE'], features: ['sqlite'] });
       // no host path leaks into the report: every evidence artifact is inside the image (or the image itself)
       const artifacts = new Set(report.facts.flatMap((f) => f.evidence.map((e) => e.artifact)));
       expect([...artifacts].filter((a) => a.startsWith('/') && a.startsWith(tmp) && a !== path)).toEqual([]);
