@@ -44,19 +44,19 @@ function orConditions(a: BranchCondition, b: BranchCondition): BranchCondition {
   return { text: `${a.text} || ${b.text}`, value: or(a.value, b.value), onNonLinux: or(a.onNonLinux, b.onNonLinux) };
 }
 
-/** Walks source positions in increasing order and reports the branches enclosing each one. */
-export class BranchSweep {
-  private readonly regions: BranchRegion[];
-  private readonly stack: BranchRegion[] = [];
+/** Walks source positions in increasing order and reports the (properly nested) spans enclosing each one. */
+export class BranchSweep<T extends { start: number; end: number } = BranchRegion> {
+  private readonly regions: T[];
+  private readonly stack: T[] = [];
   private next = 0;
 
-  constructor(regions: BranchRegion[]) {
+  constructor(regions: T[]) {
     // outer regions first when they start at the same place
     this.regions = [...regions].sort((a, b) => a.start - b.start || b.end - a.end);
   }
 
   /** Regions enclosing position `p`, outermost first. Positions must not decrease between calls. */
-  at(p: number): readonly BranchRegion[] {
+  at(p: number): readonly T[] {
     while (this.next < this.regions.length && this.regions[this.next].start <= p) {
       this.popEnded(this.regions[this.next].start);
       this.stack.push(this.regions[this.next++]);

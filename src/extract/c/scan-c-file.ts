@@ -142,9 +142,9 @@ export function scanCTree(c: CParser, tree: Tree, text: string, env: MacroEnv, k
       if (fname && /^\w+$/.test(fname)) fns.push({ start: node.startIndex, end: node.endIndex, name: fname });
     }
   }
-  fns.sort((a, b) => a.start - b.start);
   const sweep = new BranchSweep(regions);
-  let fi = 0;
+  // an unfinished definition (ERROR) can hold whole definitions: the innermost one names the site
+  const fnSweep = new BranchSweep(fns);
   let lastErrorEnd = -1;
   const context = (node: Node): SiteContext | null => {
     const p = node.startIndex;
@@ -156,8 +156,8 @@ export function scanCTree(c: CParser, tree: Tree, text: string, env: MacroEnv, k
       if (r.value === undefined) conds.push(r.text);
       if (r.onNonLinux === false) linuxOnly = true;
     }
-    while (fi < fns.length && fns[fi].end <= p) fi++;
-    const fn = fi < fns.length && fns[fi].start <= p ? fns[fi].name : undefined;
+    const inFns = fnSweep.at(p);
+    const fn = inFns.length ? inFns[inFns.length - 1].name : undefined;
     const ctx: SiteContext = { line: node.startPosition.row + 1, column: node.startPosition.column + 1, linuxOnly };
     if (fn) ctx.function = fn;
     if (conds.length) ctx.condition = conds.length === 1 ? conds[0] : conds.map((t) => (/\|\|/.test(t) ? `(${t})` : t)).join(' && ');
