@@ -32,6 +32,12 @@ describe('every format of a real scan', () => {
     const md = emitterFor('markdown')!(report, { color: false });
     expect(md).toMatch(/^# ukport porting report\n\n\*\*Verdict: (covered|needs work|blocked)\*\*/);
   });
+  test('two scans of the same app give byte-identical SARIF and markdown (stable order and fingerprints)', async () => {
+    const [a, b] = [await runPipeline({ paths: [example], plan: {} }), await runPipeline({ paths: [example], plan: {} })];
+    for (const format of ['sarif', 'markdown'] as const) {
+      expect(emitterFor(format)!(b, { color: false, root: ROOT })).toBe(emitterFor(format)!(a, { color: false, root: ROOT }));
+    }
+  });
   test('the hand-built kvserver report also matches report.schema.json', () => {
     const json = JSON.parse(emitterFor('json')!(kvserverReport(), { color: false }));
     expect(reportSchema(json) ? [] : reportSchema.errors).toEqual([]);
