@@ -90,8 +90,12 @@ function factSubject(f: Fact): string {
 export function evidenceAnchor(e: Evidence | undefined): string {
   if (!e) return '';
   if (e.location) return `${e.location.file}:${e.location.line}`;
-  return [e.artifact, e.function ?? e.detail].filter(Boolean).join('@');
+  // `sub_<address>` names an unnamed function by its address: as unstable as the address itself
+  const fn = e.function && !/^sub_[0-9a-f]+$/i.test(e.function) ? e.function : undefined;
+  return [e.artifact, fn ?? e.detail].filter(Boolean).join('@');
 }
+
+const MAX_MERGED_EVIDENCE = 50;
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
@@ -111,7 +115,12 @@ function uncoveredProblem(u: UncoveredNeed, byKey: Map<string, Fact>): Problem {
 /** Every problem of a report, deduplicated by id and sorted. */
 export function collectProblems(report: Report): Problem[] {
   const out = new Map<string, Problem>();
-  const add = (p: Problem) => { if (!out.has(p.id)) out.set(p.id, p); };
+  // the same problem seen at several sites (e.g. unnamed functions of one library) is one problem with all the evidence
+  const add = (p: Problem) => {
+    const seen = out.get(p.id);
+    if (!seen) out.set(p.id, p);
+    else if (seen.evidence.length < MAX_MERGED_EVIDENCE) seen.evidence = [...seen.evidence, ...p.evidence].slice(0, MAX_MERGED_EVIDENCE);
+  };
   for (const f of report.findings) {
     const subject = [...new Set(f.facts.map(factSubject))].sort().join(',') || 'report';
     add({ id: `${f.ruleId}|${subject}`, ruleId: f.ruleId, severity: f.severity, message: f.message, subject, source: 'finding', evidence: f.facts.flatMap((x) => x.evidence), remedy: f.remedy });

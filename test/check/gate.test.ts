@@ -65,3 +65,21 @@ describe('gate', () => {
     ]);
   });
 });
+
+describe('problem identity', () => {
+  test('unnamed functions (sub_<address>) do not enter ids; their sites merge into one problem', () => {
+    const r = kvserverReport();
+    r.findings = []; r.plan = undefined;
+    const site = (fn: string) => ({ artifact: '/usr/lib/libc.so.6', extractor: 'x86_64.syscall-site', function: fn, address: '0x1' });
+    r.facts = [
+      { kind: 'unknown', reason: 'indirect-syscall', message: 'syscall number not a constant', evidence: [site('sub_86720')] },
+      { kind: 'unknown', reason: 'indirect-syscall', message: 'syscall number not a constant', evidence: [site('sub_10ae0')] },
+      { kind: 'unknown', reason: 'indirect-syscall', message: 'syscall number not a constant', evidence: [site('syscall')] },
+    ];
+    const g = evaluateGate(r, {}, { failOn: 'warning' });
+    expect(g.failing.map((p) => [p.id, p.evidence.length])).toEqual([
+      ['unknown-indirect-syscall|indirect-syscall:/usr/lib/libc.so.6', 2],
+      ['unknown-indirect-syscall|indirect-syscall:/usr/lib/libc.so.6@syscall', 1],
+    ]);
+  });
+});
