@@ -1,11 +1,8 @@
-import { createElement } from 'react';
-import { render } from 'ink';
 import type { Command } from '../command.js';
 import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions } from '../report-options.js';
 import { runPipeline } from '../../pipeline.js';
 import { emitterFor } from '../../emit/registry.js';
 import { UkportError } from '../../errors.js';
-import { ReportApp } from '../../tui/report-app.js';
 import { emitContextFor } from '../emit-context.js';
 import { readSnippets } from '../source-snippets.js';
 
@@ -45,6 +42,8 @@ ${REPORT_OPTIONS_HELP}
     const sources = readSnippets(report, io.cwd);
     process.stdout.write(ENTER_ALT_SCREEN);
     try {
+      // ink and react load only when the full-screen view opens.
+      const [{ createElement }, { render }, { ReportApp }] = await Promise.all([import('react'), import('ink'), import('../../tui/report-app.js')]);
       const app = render(createElement(ReportApp, { report, rules: ctx.rules, sources }), { exitOnCtrlC: true, patchConsole: false });
       await app.waitUntilExit();
     } finally {

@@ -1,4 +1,12 @@
-import { Node, Project, SyntaxKind, type SourceFile } from 'ts-morph';
+import { createRequire } from 'node:module';
+import type { Node, Project, SourceFile } from 'ts-morph';
+
+type TsMorph = typeof import('ts-morph');
+let tsMorph: TsMorph | undefined;
+// ts-morph bundles the TypeScript compiler (about a second to load): load it only when JS/TS is scanned.
+function morph(): TsMorph {
+  return (tsMorph ??= createRequire(import.meta.url)('ts-morph') as TsMorph);
+}
 import type { ModuleUse } from '../python/module-map.js';
 
 /** `node:fs` and `fs` are the same built-in. */
@@ -16,6 +24,7 @@ function pos(sf: SourceFile, node: Node): { line: number; column: number } {
  * or used directly), `import()` and `import x = require()`, then `alias.member` and calls of named bindings.
  */
 export function scanJsModules(sf: SourceFile): ModuleUse[] {
+  const { Node, SyntaxKind } = morph();
   const uses: ModuleUse[] = [];
   const namespaces = new Map<string, string>();
   const named = new Map<string, { module: string; member: string }>();
@@ -95,5 +104,5 @@ export function scanJsModules(sf: SourceFile): ModuleUse[] {
 
 /** A ts-morph project that parses JS and TS from memory (no tsconfig, no type checking). */
 export function jsProject(): Project {
-  return new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, noResolve: true }, skipLoadingLibFiles: true });
+  return new (morph().Project)({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, noResolve: true }, skipLoadingLibFiles: true });
 }
