@@ -81,7 +81,7 @@ function factSubject(f: Fact): string {
     case 'symbol': return `export:${f.name}`;
     case 'string': return `string:${f.value}`;
     case 'module': return `module:${f.language}:${f.name}`;
-    case 'unknown': return `${f.reason}:${evidenceAnchor(f.evidence[0]) || f.message}`;
+    case 'unknown': return `${f.reason}:${stableAnchor(f.evidence[0]) || f.message}`;
     default: return 'fact';
   }
 }
@@ -93,6 +93,12 @@ export function evidenceAnchor(e: Evidence | undefined): string {
   // `sub_<address>` names an unnamed function by its address: as unstable as the address itself
   const fn = e.function && !/^sub_[0-9a-f]+$/i.test(e.function) ? e.function : undefined;
   return [e.artifact, fn ?? e.detail].filter(Boolean).join('@');
+}
+
+/** Like evidenceAnchor, but a source position counts by file and function so an edit above it keeps the id. */
+function stableAnchor(e: Evidence | undefined): string {
+  const fn = e?.location?.function ?? e?.function;
+  return e?.location && fn ? `${e.location.file}@${fn}` : evidenceAnchor(e);
 }
 
 const MAX_MERGED_EVIDENCE = 50;

@@ -33,10 +33,10 @@ describe('gate', () => {
   });
   test('fail-on lowers the threshold; unknowns count as warnings unless the policy says otherwise', () => {
     const policy = { allow: { stub: ['clone3', 'sendfile'] }, ignore: [{ rule: 'dlopen-plugins', reason: 'linked statically' }, { rule: 'config-file-at-boot', reason: 'initrd' }] };
-    expect(ids(evaluateGate(kvserverReport(), policy, { failOn: 'warning' }).failing)).toEqual(['unknown-dlopen|dlopen:fixtures/example/kvserver.c:55']);
+    expect(ids(evaluateGate(kvserverReport(), policy, { failOn: 'warning' }).failing)).toEqual(['unknown-dlopen|dlopen:fixtures/example/kvserver.c@load_plugin']);
     expect(evaluateGate(kvserverReport(), { ...policy, unknowns: { severity: 'note' } }, { failOn: 'warning' }).ok).toBe(true);
     expect(ids(evaluateGate(kvserverReport(), { ...policy, unknowns: { severity: 'note' } }, { failOn: 'note' }).failing)).toEqual([
-      'nondeterminism-getrandom|syscall:getrandom', 'uncovered-syscall|syscall:rseq', 'unknown-dlopen|dlopen:fixtures/example/kvserver.c:55',
+      'nondeterminism-getrandom|syscall:getrandom', 'uncovered-syscall|syscall:rseq', 'unknown-dlopen|dlopen:fixtures/example/kvserver.c@load_plugin',
     ]);
   });
   test('a baseline suppresses the old problems only: a new unsupported syscall still fails', () => {
@@ -81,5 +81,14 @@ describe('problem identity', () => {
       ['unknown-indirect-syscall|indirect-syscall:/usr/lib/libc.so.6', 2],
       ['unknown-indirect-syscall|indirect-syscall:/usr/lib/libc.so.6@syscall', 1],
     ]);
+  });
+});
+
+describe('problem identity across edits', () => {
+  test('an unresolved fact in a known function keeps its id when lines move', () => {
+    const moved = kvserverReport();
+    for (const f of moved.facts) for (const e of f.evidence) if (e.location) e.location = { ...e.location, line: e.location.line + 7 };
+    const before = makeBaseline(evaluateGate(kvserverReport(), {}, { failOn: 'error' }));
+    expect(evaluateGate(moved, {}, { failOn: 'note', baseline: before }).ok).toBe(true);
   });
 });
