@@ -31,11 +31,11 @@ export function formatTableList(tables: Tables, dir: string): string {
 
 function formatSyscall(a: SyscallAnswer): string {
   const nrs = Object.entries(a.linux).map(([k, v]) => `${k} ${v}`).join(', ');
-  const out = [`syscall ${a.name}${nrs ? ` (Linux: ${nrs})` : ' (not a Linux syscall name)'}`];
+  const out = [nrs ? `syscall ${a.name} (Linux: ${nrs})` : `function ${a.name} (not a Linux syscall)`];
   for (const { release, coverage: c, fn } of a.rows) {
     const native = fn ? `; ${fn.stub ? `stub (${fn.stub}) ` : ''}function ${a.name}() in ${fn.library}${fn.kconfig ? ` (CONFIG_${fn.kconfig})` : ''}, native builds only` : '';
     if (!c) {
-      out.push(`  ${release.padEnd(9)} unknown to the syscall shim${native}`);
+      out.push(`  ${release.padEnd(9)} ${nrs ? `unknown to the syscall shim${native}` : native ? native.slice(2) : 'absent'}`);
       continue;
     }
     const arches = [c.nr.x86_64 !== undefined ? 'x86_64' : '', c.nr.arm64 !== undefined ? 'arm64' : ''].filter(Boolean).join('+') || 'no shim number';
@@ -45,8 +45,8 @@ function formatSyscall(a: SyscallAnswer): string {
       out.push(`  ${release.padEnd(9)} ${c.status === 'stub' ? `stub: ${c.stub}` : 'implemented'} by ${c.library}, CONFIG_${c.kconfig}, ${c.nargs} args (${arches})${alt}`);
     }
   }
-  out.push(a.since ? `  since ${a.since} (every later shipped release covers it)` : '  no shipped release covers it up to the newest');
-  if (a.sinceNative) out.push(`  since ${a.sinceNative} for native builds (plain C function before the syscall)`);
+  if (nrs) out.push(a.since ? `  since ${a.since} (every later shipped release covers it)` : '  no shipped release provides the syscall up to the newest');
+  if (a.sinceNative) out.push(`  since ${a.sinceNative} for native builds (as a plain C function${nrs ? ' before the syscall' : ''})`);
   for (const l of a.libc) out.push(`  libc ${l.target} ${l.version}: ${l.built ? 'function built by the port' : 'declared, not built by the port (a Unikraft library must provide it)'}`);
   if (a.prior) out.push(`  Loupe: used by ${a.prior.apps} app workloads; stub ok in ${a.prior.stubOk}, fake ok in ${a.prior.fakeOk}`);
   return out.join('\n') + '\n';

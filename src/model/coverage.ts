@@ -73,7 +73,8 @@ export interface UnikraftTable {
   libraries: Record<string, MicroLibrary>;
   /** Every Kconfig symbol of the release and its extras. */
   kconfig?: Record<string, KconfigEntry>;
-  /** Plain C functions named like a syscall the shim does not provide (lwip's poll() before v0.10): native builds only. */
+  /** Plain C functions named like a syscall the shim does not provide (lwip's poll() before v0.10), or like a libc
+   *  function the libc ports declare but do not build (posix-environ's getenv): native builds only. */
   functions?: Record<string, { library: string; kconfig: string; file: string; stub?: string }>;
   disagreements?: TableDisagreement[];
 }

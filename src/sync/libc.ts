@@ -78,6 +78,13 @@ function declaredName(decl: import('web-tree-sitter').Node | null): string | und
   return inner.text;
 }
 
+/** `#define open64 open`: function-like names a header maps onto another identifier (musl's LFS aliases). */
+export function findMacroAliases(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^\s*#\s*define\s+([a-z_][a-z0-9_]*)\s+([a-z_][a-z0-9_]*)\s*$/gm)) if (!m[1]!.startsWith('__')) out.set(m[1]!, m[2]!);
+  return out;
+}
+
 /** Public function names declared in header TEXT (all #if branches). */
 export async function findDeclarations(text: string): Promise<Set<string>> {
   const out = new Set<string>();
@@ -97,6 +104,8 @@ export async function findDeclarations(text: string): Promise<Set<string>> {
     tree.delete();
   }
   for (const m of text.matchAll(/\b_EXFUN(?:_NOTHROW)?\s*\(\s*([A-Za-z_]\w*)\s*,/g)) out.add(m[1]!);
+  // an attribute macro after the parameters defeats the parser: `int setjmp (jmp_buf) __setjmp_attr;`
+  for (const m of text.matchAll(/^[A-Za-z_][\w \t*]*?[\s*]([a-z_]\w*)\s*\([^;{}()]*\)\s*__[a-z_]+\s*;/gm)) if (!m[1]!.startsWith('__')) out.add(m[1]!);
   // newlib's math.h: `extern double floor _PARAMS((double));`
   for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s+_PARAMS\s*\(\(/g)) if (!m[1]!.startsWith('__')) out.add(m[1]!);
   return out;
@@ -156,14 +165,22 @@ export async function syncLibc(target: Libc, portDir: string, upstreamDir: strin
   const headers = new Set<string>();
   const upstreamHeaders = new Set<string>();
   const declared = new Set<string>();
+  const aliases = new Map<string, string>();
   for (const root of layout.includes(portDir, upstreamDir)) {
     const fromPort = !relative(portDir, root).startsWith('..');
     for (const h of listFiles(root, /\.h$/)) {
       // every root is parsed: port headers often wrap upstream ones with #include_next
       headers.add(relative(root, h));
       if (!fromPort) upstreamHeaders.add(relative(root, h));
-      for (const n of await findDeclarations(readFileSync(h, 'latin1'))) declared.add(n);
+      const text = readFileSync(h, 'latin1');
+      for (const n of await findDeclarations(text)) declared.add(n);
+      for (const [a, target] of findMacroAliases(text)) aliases.set(a, target);
     }
+  }
+  // a macro alias of a provided function is callable under its alias name too (open64 → open)
+  for (const [a, target] of aliases) if (declared.has(target) && defined.has(target) && !declared.has(a)) {
+    declared.add(a);
+    defined.add(a);
   }
   const functions = [...declared].filter((n) => defined.has(n)).sort();
   const declaredNotBuilt = [...declared].filter((n) => !defined.has(n)).sort();

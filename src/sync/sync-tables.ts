@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { DEFAULT_TABLES_DIR } from '../data/validate.js';
+import { loadTables } from '../data/tables.js';
 import { UkportError } from '../errors.js';
 
 /** Sources given to `ukport tables sync`. */
@@ -43,7 +44,10 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, outDi
     }
   }
   if (o.unikraft) {
+    // plain C functions worth recording: syscall names, and libc functions a libc port declares but does not build
+    // (Unikraft core libraries provide those: posix-environ's getenv, vfscore's opendir)
     const names = new Set([...loadLinuxSyscalls('x86_64', linuxDir).byName.keys(), ...loadLinuxSyscalls('aarch64', linuxDir).byName.keys()]);
+    for (const l of loadTables(linuxDir).libc) for (const n of l.declaredNotBuilt ?? []) names.add(n);
     const t = await syncUnikraft(o.unikraft, { ...(o.tag ? { release: o.tag } : {}), extras: o.extra, isSyscallName: (n) => names.has(n) });
     const counts = Object.values(t.syscalls).reduce<Record<string, number>>((a, s) => ((a[s.status] = (a[s.status] ?? 0) + 1), a), {});
     files.set(`unikraft/${t.release}.json`, toJson(t));

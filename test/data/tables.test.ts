@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareReleases, loadTables } from '../../src/data/tables.js';
@@ -108,5 +109,21 @@ describe('loadTables errors', () => {
     expect(() => loadTables(dir)).toThrow(expect.objectContaining({
       code: 'bad-table', path: file, detail: expect.stringMatching(/^\$\.syscalls\.poll\.status: must be equal to one of the allowed values/),
     }));
+  });
+});
+
+// Oracle: Debian's musl 1.2.3 libc.so (musl-tools), the same upstream version lib-musl pins.
+describe('musl table against the installed musl libc.so', () => {
+  test('functions are exported by the real library; exported public functions are declared in the table', () => {
+    const so = '/usr/lib/x86_64-linux-musl/libc.so';
+    if (!existsSync(so)) return;
+    const nm = execFileSync('nm', ['-D', '--defined-only', so], { encoding: 'utf8' });
+    const exported = new Set(nm.split('\n').map((l) => l.trim().split(/\s+/)).filter((c) => c.length === 3 && 'TWi'.includes(c[1]!)).map((c) => c[2]!));
+    const musl = loadTables().libc.find((l) => l.target === 'musl')!;
+    const notExported = musl.functions.filter((f) => !exported.has(f));
+    const undeclared = [...exported].filter((s) => !s.startsWith('_') && !musl.functions.includes(s) && !musl.declaredNotBuilt?.includes(s));
+    process.stdout.write(`musl: ${musl.functions.length} functions, ${notExported.length} not exported by ${so} (${notExported.join(' ')}); ${undeclared.length} exported but undeclared (${undeclared.join(' ')})\n`);
+    expect(notExported.length).toBeLessThan(musl.functions.length / 100);
+    expect(undeclared.length).toBeLessThan(30);
   });
 });
