@@ -1,5 +1,6 @@
 import type { Arch, Libc, Mode, Plan, Report, Tables } from '../model/index.js';
 import { planPort } from './plan-port.js';
+import { withPythonPort } from './python-port.js';
 
 /** Planner settings a command passes through the pipeline. */
 export interface PlanRequest {
@@ -21,10 +22,10 @@ export function archOfReport(report: Report): Arch {
 
 /** Plans the port of everything the report found, in the report's mode. */
 export function planReport(report: Report, tables: Tables, request: PlanRequest): Plan {
-  return planPort(report.facts, tables, {
+  return withPythonPort(planPort(report.facts, tables, {
     arch: request.arch ?? archOfReport(report),
     mode: request.mode ?? (report.binaries.length === 0 ? 'native' : report.mode),
     ...(request.release ? { release: request.release } : {}),
     ...(request.libc ?? report.libc ? { libc: request.libc ?? report.libc } : {}),
-  });
+  }), report.facts);
 }
