@@ -50,7 +50,7 @@ function readSource(path: string, max: number, bounded: number): Loaded {
     const size = statSync(path).size;
     if (size > max) return { skip: `skipped: ${size} bytes is over the ${max}-byte limit for C sources`, reason: 'skipped-file' };
     const want = Math.min(size, bounded);
-    const buf = Buffer.alloc(want);
+    const buf = Buffer.allocUnsafe(want);
     fd = openSync(path, 'r');
     const got = readSync(fd, buf, 0, want, 0);
     // C source is text: a NUL byte in the first 8 KiB means a binary with a .c/.h name

@@ -40,8 +40,20 @@ const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', '_
 const MAX_DEPTH = 8;
 const bodyTokens = new WeakMap<MacroDef, string[]>();
 
-/** Splits C text into preprocessing tokens (comments removed). */
+// argument texts repeat (`fd`, `c->log`, `NULL`): tokenizing each once saves most of the expansion time
+const tokenCache = new Map<string, string[]>();
+
+/** Splits C text into preprocessing tokens (comments removed). The result must not be modified. */
 export function tokenize(text: string): string[] {
+  const hit = tokenCache.get(text);
+  if (hit) return hit;
+  if (tokenCache.size > 50_000) tokenCache.clear();
+  const toks = tokenizeUncached(text);
+  tokenCache.set(text, toks);
+  return toks;
+}
+
+function tokenizeUncached(text: string): string[] {
   const clean = text.replace(/\\\r?\n/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
   return clean.match(TOKEN) ?? [];
 }
@@ -51,7 +63,7 @@ export function makeMacroDef(name: string, paramsText: string | null, body: stri
   const params = paramsText === null ? null
     : paramsText.replace(/^\(|\)$/g, '').split(',').map((p) => p.trim()).filter((p) => p.length > 0)
       .map((p) => (p === '...' ? '__VA_ARGS__' : p.replace(/\.\.\.$/, '')));
-  const toks = tokenize(body);
+  const toks = tokenizeUncached(body);
   const def = { name, params, body: body.trim(), plain: !toks.includes('##') };
   bodyTokens.set(def, toks);
   return def;
