@@ -12,6 +12,8 @@ export function classifyFile(path: string, head: Buffer): ArtifactKind {
   if (basename(path) === 'compile_commands.json') return 'compile-db';
   // ustar magic at offset 257 marks a tar archive (docker save / OCI layout tar).
   if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') return 'container-image';
+  // a gzip-compressed image archive (`docker save | gzip`) is known by its name only
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b && /\.(tar\.gz|tgz)$/i.test(path)) return 'container-image';
   return BY_EXTENSION[extname(path).toLowerCase()] ?? 'other';
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { classifyFile } from '../../src/inputs/classify.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -42,6 +43,14 @@ describe('hostile images', () => {
     expect(resolveInRoot(img.root, '/bin/up')).toBeUndefined();
     expect(code(() => resolveInRoot(img.root, '/bin/loop'))).toBe('symlink-loop');
     expect(readdirSync(tmp).sort()).toEqual(['dotdot.tar']);
+  });
+
+  test('a gzip-compressed docker save archive (image.tar.gz) opens like the plain one', () => {
+    const plain = docker('plain.tar', [makeTar([{ name: 'bin/app', data: 'x' }])]);
+    const gz = join(tmp, 'image.tar.gz');
+    writeFileSync(gz, gzipSync(readFileSync(plain)));
+    expect(openImage(gz).root.paths()).toEqual(openImage(plain).root.paths());
+    expect(classifyFile(gz, readFileSync(gz).subarray(0, 264))).toBe('container-image');
   });
 
   test('a gzip layer that inflates past the limit is refused', () => {

@@ -61,7 +61,8 @@ function dirStore(dir: string): BlobStore {
 }
 
 function tarStore(path: string, limits: ImageLimits): BlobStore {
-  const outer = fileSource(path);
+  // `docker save | gzip > image.tar.gz`: the whole archive is gzip, inflated in memory within the layer limit
+  const outer = layerSource(fileSource(path), limits);
   const members = new Map<string, TarEntry>();
   for (const e of readTar(outer, { maxEntries: limits.maxEntries })) {
     const p = memberPath(e.name);
