@@ -110,9 +110,11 @@ describe('constant arguments', () => {
     writeFileSync(c, '#include <stdio.h>\n#include <sys/socket.h>\n#include <sys/mman.h>\nint main(void){printf("%d %d %d %d\\n", AF_INET, SOCK_STREAM|SOCK_CLOEXEC, PROT_READ, MAP_PRIVATE);return 0;}\n');
     expect(spawnSync('gcc', ['-o', join(work, 'consts'), c]).status).toBe(0);
     const [afInet, streamCloexec, protRead, mapPrivate] = spawnSync(join(work, 'consts'), { encoding: 'utf8' }).stdout.trim().split(' ').map(Number);
-    const server = predict(join(FIXTURES, 'echo_server.dyn'), cache).syscalls;
-    expect(server.get('socket')!.constArgs?.[0]).toContain(afInet);
-    expect(server.get('socket')!.constArgs?.[1]).toContain(streamCloexec);
+    for (const variant of ['dyn', 'static', 'musl']) {
+      const server = predict(join(FIXTURES, `echo_server.${variant}`), cache).syscalls;
+      expect(server.get('socket')!.constArgs?.[0]).toContain(afInet);
+      expect(server.get('socket')!.constArgs?.[1]).toContain(streamCloexec);
+    }
     const copier = predict(join(FIXTURES, 'file_copy.dyn'), cache).syscalls;
     expect(copier.get('mmap')!.constArgs?.[2]).toContain(protRead);
     expect(copier.get('mmap')!.constArgs?.[3]).toContain(mapPrivate);

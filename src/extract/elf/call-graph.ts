@@ -11,7 +11,7 @@ import { aarch64Scanner } from './syscalls-aarch64.js';
 import { resolveWrappers } from './wrappers.js';
 
 /** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
-export const GRAPH_VERSION = 3;
+export const GRAPH_VERSION = 5;
 /** Unknown site kinds stored in ModuleGraph.unknownSites. */
 export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
 
@@ -37,6 +37,8 @@ export interface ModuleGraph {
   sites: number[][];
   /** Per site, six syscall arguments: a constant (>= 0), -(j+1) for the function's parameter j, or null. */
   siteArgs: (number | null)[][];
+  /** Constant arguments this function passes to a local function that makes the syscall: flat [nr, argIndex, value]. */
+  argConsts: number[][];
   /** Unresolved sites: flat pairs [siteAddress, U_*]. */
   unknownSites: number[][];
   /** Parameter index holding the syscall number when the function is a syscall wrapper, else -1. */
@@ -72,7 +74,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGr
   const g: ModuleGraph = {
     version: GRAPH_VERSION, arch: scanner.arch, sha256: decoded.info.sha256, names: fns.names, starts: fns.starts,
     calls: Array.from({ length: n }, () => []), refs: Array.from({ length: n }, () => []), imports: Array.from({ length: n }, () => []), importNames: [], importWeak: [],
-    sites: Array.from({ length: n }, () => []), siteArgs: Array.from({ length: n }, () => []), unknownSites: Array.from({ length: n }, () => []),
+    sites: Array.from({ length: n }, () => []), siteArgs: Array.from({ length: n }, () => []), argConsts: Array.from({ length: n }, () => []), unknownSites: Array.from({ length: n }, () => []),
     wrapperParam: new Array<number>(n).fill(-1), indirect: new Array<number>(n).fill(0),
     exports: {}, dataRoots: [], initRoots: [], entry: startIndex.get(entryAddr) ?? -1,
   };

@@ -5,6 +5,7 @@ import { findExecRanges, rangeOf } from './functions.js';
 import { CONST, type RegState } from './reg-state.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import type { ModuleGraph } from './call-graph.js';
+import { FEATURE_SYSCALLS } from './wrappers.js';
 
 /** One module of the program as the composition sees it. */
 export interface ProgramModule { loaded: LoadedElf; graph: ModuleGraph; role: 'main' | 'interp' | 'library' }
@@ -32,8 +33,7 @@ export interface Reach {
 }
 
 const MAX_CHAIN = 8;
-/** Syscalls whose flag / domain arguments rules look at; their arguments are followed into callers. */
-const FEATURE_SYSCALLS = ['mmap', 'mprotect', 'socket', 'socketpair', 'clone', 'prctl', 'madvise', 'fcntl', 'ioctl', 'open', 'openat', 'setsockopt', 'personality', 'unshare'];
+
 /** ld.so finds these libc entry points by name, not through relocations (glibc 2.32+: __libc_early_init). */
 const LOADER_CALLBACKS = ['__libc_early_init'];
 
@@ -135,6 +135,8 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     }
     if (g.indirect[f] > 0) { r.indirect += g.indirect[f]; enqueueData(); }
     const s = g.sites[f];
+    const ac = g.argConsts?.[f];
+    if (Array.isArray(ac)) for (let i = 0; i + 2 < ac.length; i += 3) r.argHits.push({ nr: ac[i], index: ac[i + 1], value: ac[i + 2] });
     const sa = g.siteArgs?.[f];
     for (let i = 0; i < s.length; i += 3) {
       const args = Array.isArray(sa) ? sa.slice((i / 3) * 6, (i / 3) * 6 + 6) : undefined;

@@ -1,6 +1,6 @@
 import { Code, Mnemonic, Decoder, DecoderOptions, FlowControl, Instruction, InstructionInfoFactory, OpAccess, OpKind, Register, RegisterExt } from 'iced-x86';
 import type { CodeScanner, FlowQuery, ScanSink } from './scan-types.js';
-import { CONST, RegState, runFlow } from './reg-state.js';
+import { CONST, PARAM, RegState, runFlow } from './reg-state.js';
 
 const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSI = 6, RDI = 7, R8 = 8, R9 = 9, R10 = 10, R11 = 11;
 /** SysV argument registers in order: rdi, rsi, rdx, rcx, r8, r9. */
@@ -166,6 +166,14 @@ function transfer(ins: Instruction, st: RegState): void {
     case Code.Mov_r64_rm64: case Code.Mov_rm64_r64: case Code.Mov_r32_rm32: case Code.Mov_rm32_r32:
       if (r0 >= 0 && ins.op1Kind === OpKind.Register) { st.copy(r0, GPR[ins.op1Register], code === Code.Mov_r32_rm32 || code === Code.Mov_rm32_r32); return; }
       if (r0 >= 0 && code === Code.Mov_r64_rm64 && isRipRelative(ins)) { st.setSlot(r0, Number(ins.ipRelMemoryAddress)); return; }
+      break;
+    case Code.Movsxd_r64_rm32:
+      // int arguments widened for the syscall (`movslq %edi,%rdi`): a parameter stays that parameter
+      if (r0 >= 0 && ins.op1Kind === OpKind.Register) {
+        const src = GPR[ins.op1Register];
+        if (src >= 0 && st.kind[src] === CONST) { const v = st.val[src] % 2 ** 32; st.setConst(r0, v >= 2 ** 31 ? NaN : v); return; }
+        if (src >= 0 && st.kind[src] === PARAM) { st.copy(r0, src, false); return; }
+      }
       break;
     case Code.Xor_r32_rm32: case Code.Xor_rm32_r32: case Code.Xor_r64_rm64: case Code.Xor_rm64_r64:
     case Code.Sub_r32_rm32: case Code.Sub_rm32_r32:

@@ -1,6 +1,7 @@
 import type { ExecRange, FunctionTable } from './functions.js';
 import type { CodeScanner } from './scan-types.js';
 import { CONST, PARAM, type RegState } from './reg-state.js';
+import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import { U_ABI32, U_NUMBER, type ModuleGraph } from './call-graph.js';
 
 const X32_BIT = 0x40000000;
@@ -37,6 +38,11 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
   }
   for (const b of branchSites) { let l = sitesOf.get(b.fn); if (!l) sitesOf.set(b.fn, (l = [])); l.push(b.addr); }
   const flowCache = new Map<number, Map<number, RegState>>();
+  const flowOf = (fn: number): Map<number, RegState> => {
+    let states = flowCache.get(fn);
+    if (!states) { states = flow(fn, sitesOf.get(fn) ?? []); flowCache.set(fn, states); }
+    return states;
+  };
   const work = g.wrapperParam.flatMap((p, i) => (p >= 0 ? [i] : []));
   const done = new Set<string>();
   while (work.length > 0) {
@@ -47,14 +53,42 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
       const key = `${c.fn}:${c.addr}:${w}`;
       if (done.has(key)) continue;
       done.add(key);
-      let states = flowCache.get(c.fn);
-      if (!states) { states = flow(c.fn, sitesOf.get(c.fn) ?? []); flowCache.set(c.fn, states); }
-      const s = states.get(c.addr);
+      const s = flowOf(c.fn).get(c.addr);
       const k = reg === undefined ? undefined : s?.kind[reg], v = reg === undefined ? -1 : s?.val[reg] ?? -1;
       // syscall(nr, a, b, …): the syscall's arguments follow the number in the wrapper's parameters
       if (k === CONST) addNumber(g, c.fn, v, c.addr, w, s && argValues(s, scanner.argRegs.slice(param + 1, param + 7)));
       else if (k === PARAM) { if (g.wrapperParam[c.fn] < 0) { g.wrapperParam[c.fn] = v; work.push(c.fn); } }
       else g.unknownSites[c.fn].push(c.addr, U_NUMBER);
+    }
+  }
+  localArgConsts(g, scanner, callers, flowOf);
+}
+
+/** Syscalls whose flag / domain arguments rules look at. */
+export const FEATURE_SYSCALLS = ['mmap', 'mprotect', 'socket', 'socketpair', 'clone', 'prctl', 'madvise', 'fcntl', 'ioctl', 'open', 'openat', 'setsockopt', 'personality', 'unshare'];
+
+/**
+ * Constant arguments of feature syscalls made with a parameter of the enclosing function (`socket(domain, …)`
+ * as a direct `syscall`): read at that function's local call sites, one level up.
+ */
+function localArgConsts(g: ModuleGraph, scanner: CodeScanner, callers: Map<number, { fn: number; addr: number }[]>,
+  flowOf: (fn: number) => Map<number, RegState>): void {
+  const table = loadLinuxSyscalls(scanner.arch).byName;
+  const features = new Set(FEATURE_SYSCALLS.map((s) => table.get(s)).filter((n): n is number => n !== undefined));
+  for (let f = 0; f < g.sites.length; f++) {
+    const sites = g.sites[f], sa = g.siteArgs[f];
+    const wanted: number[] = [];
+    for (let i = 0; i < sites.length; i += 3) {
+      if (!features.has(sites[i])) continue;
+      for (let k = 0; k < 6; k++) { const v = sa[(i / 3) * 6 + k]; if (typeof v === 'number' && v < 0) wanted.push(sites[i], k, -v - 1); }
+    }
+    if (wanted.length === 0) continue;
+    for (const c of callers.get(f) ?? []) {
+      const s = flowOf(c.fn).get(c.addr);
+      for (let w = 0; w < wanted.length; w += 3) {
+        const reg = scanner.argRegs[wanted[w + 2]];
+        if (s && reg !== undefined && s.kind[reg] === CONST && s.val[reg] >= 0) g.argConsts[c.fn].push(wanted[w], wanted[w + 1], s.val[reg]);
+      }
     }
   }
 }
