@@ -1,12 +1,4 @@
-import { createRequire } from 'node:module';
-import type { Node, Project, SourceFile } from 'ts-morph';
-
-type TsMorph = typeof import('ts-morph');
-let tsMorph: TsMorph | undefined;
-// ts-morph bundles the TypeScript compiler (about a second to load): load it only when JS/TS is scanned.
-function morph(): TsMorph {
-  return (tsMorph ??= createRequire(import.meta.url)('ts-morph') as TsMorph);
-}
+import { Project, ts, type SourceFile } from 'ts-morph';
 import type { ModuleUse } from '../python/module-map.js';
 
 /** `node:fs` and `fs` are the same built-in. */
@@ -14,95 +6,92 @@ function builtinName(spec: string): string {
   return spec.startsWith('node:') ? spec.slice(5) : spec;
 }
 
-function pos(sf: SourceFile, node: Node): { line: number; column: number } {
-  const lc = sf.getLineAndColumnAtPos(node.getStart());
-  return { line: lc.line, column: lc.column };
-}
+const isString = (n: ts.Node | undefined): n is ts.StringLiteralLike => n !== undefined && (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n));
 
 /**
- * Module uses in one JS/TS file: ES imports (default, namespace, named), `require()` (bound to a name, destructured,
- * or used directly), `import()` and `import x = require()`, then `alias.member` and calls of named bindings.
+ * Module uses in one JS/TS file: ES imports (default, namespace, named; `import type` skipped), `require()` (bound
+ * to a name, destructured, or used directly), `import()` and `import x = require()`, then `alias.member` and calls
+ * of named bindings. Walks the compiler AST directly (ts-morph wrappers cost ~10x on large trees).
  */
-export function scanJsModules(sf: SourceFile): ModuleUse[] {
-  const { Node, SyntaxKind } = morph();
+export function scanJsModules(file: SourceFile): ModuleUse[] {
+  const sf = file.compilerNode;
   const uses: ModuleUse[] = [];
   const namespaces = new Map<string, string>();
   const named = new Map<string, { module: string; member: string }>();
-  const declNodes = new Set<Node>();
-  const add = (module: string, node: Node, how: string, member?: string) =>
-    uses.push({ module: builtinName(module), ...(member !== undefined ? { member } : {}), ...pos(sf, node), how });
+  const decl = new Set<ts.Node>();
+  const add = (module: string, node: ts.Node, how: string, member?: string) => {
+    const lc = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    uses.push({ module: builtinName(module), ...(member !== undefined ? { member } : {}), line: lc.line + 1, column: lc.character + 1, how });
+  };
+  const bindPattern = (name: ts.BindingName, mod: string) => {
+    if (ts.isIdentifier(name)) { namespaces.set(name.text, mod); decl.add(name); return; }
+    if (!ts.isObjectBindingPattern(name)) return;
+    for (const el of name.elements) {
+      if (!ts.isIdentifier(el.name)) continue;
+      const member = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
+      add(mod, el, 'from', member);
+      named.set(el.name.text, { module: mod, member });
+      decl.add(el.name);
+    }
+  };
 
-  for (const imp of sf.getImportDeclarations()) {
-    // `import type` disappears at compile time: no run-time use
-    if (imp.isTypeOnly()) continue;
-    const mod = imp.getModuleSpecifierValue();
-    add(mod, imp.getModuleSpecifier(), 'import');
-    const def = imp.getDefaultImport();
-    if (def) { namespaces.set(def.getText(), mod); declNodes.add(def); }
-    const ns = imp.getNamespaceImport();
-    if (ns) { namespaces.set(ns.getText(), mod); declNodes.add(ns); }
-    for (const s of imp.getNamedImports()) {
-      if (s.isTypeOnly()) continue;
-      const member = s.getNameNode().getText();
-      const local = s.getAliasNode()?.getText() ?? member;
-      add(mod, s, 'from', member);
-      named.set(local, { module: mod, member });
-      declNodes.add(s.getAliasNode() ?? s.getNameNode());
-    }
-  }
-  for (const ie of sf.getDescendantsOfKind(SyntaxKind.ImportEqualsDeclaration)) {
-    const ref = ie.getModuleReference();
-    if (Node.isExternalModuleReference(ref)) {
-      const e = ref.getExpression();
-      if (e && Node.isStringLiteral(e)) { add(e.getLiteralValue(), e, 'import'); namespaces.set(ie.getName(), e.getLiteralValue()); declNodes.add(ie.getNameNode()); }
-    }
-  }
-  for (const call of sf.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-    const callee = call.getExpression();
-    const arg = call.getArguments()[0];
-    const isRequire = Node.isIdentifier(callee) && callee.getText() === 'require';
-    const isImport = callee.getKind() === SyntaxKind.ImportKeyword;
-    if (!(isRequire || isImport) || !arg || !Node.isStringLiteral(arg)) continue;
-    const mod = arg.getLiteralValue();
-    add(mod, arg, isImport ? 'dynamic' : 'require');
-    let parent = call.getParent();
-    // `const { watch } = await import('fs/promises')`
-    if (parent && Node.isAwaitExpression(parent)) parent = parent.getParent();
-    if (parent && Node.isVariableDeclaration(parent)) {
-      const name = parent.getNameNode();
-      if (Node.isIdentifier(name)) { namespaces.set(name.getText(), mod); declNodes.add(name); }
-      else if (Node.isObjectBindingPattern(name)) {
-        for (const el of name.getElements()) {
-          const member = el.getPropertyNameNode()?.getText() ?? el.getNameNode().getText();
-          add(mod, el, 'from', member);
-          named.set(el.getNameNode().getText(), { module: mod, member });
-          declNodes.add(el.getNameNode());
+  const collect = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && isString(node.moduleSpecifier) && !node.importClause?.isTypeOnly) {
+      const mod = node.moduleSpecifier.text;
+      add(mod, node.moduleSpecifier, 'import');
+      const clause = node.importClause;
+      if (clause?.name) { namespaces.set(clause.name.text, mod); decl.add(clause.name); }
+      const nb = clause?.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) { namespaces.set(nb.name.text, mod); decl.add(nb.name); }
+      if (nb && ts.isNamedImports(nb)) {
+        for (const s of nb.elements) {
+          if (s.isTypeOnly) continue;
+          const member = (s.propertyName ?? s.name).text;
+          add(mod, s, 'from', member);
+          named.set(s.name.text, { module: mod, member });
+          decl.add(s.name);
         }
       }
-    } else if (parent && Node.isPropertyAccessExpression(parent) && parent.getExpression() === call) {
-      add(mod, parent.getNameNode(), 'attribute', parent.getName());
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && isString(node.moduleReference.expression)) {
+      const mod = node.moduleReference.expression.text;
+      add(mod, node.moduleReference.expression, 'import');
+      namespaces.set(node.name.text, mod);
+      decl.add(node.name);
+    } else if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const arg = node.arguments[0];
+      const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
+      const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
+      if ((isRequire || isImport) && isString(arg)) {
+        const mod = arg.text;
+        add(mod, arg, isImport ? 'dynamic' : 'require');
+        let parent = node.parent;
+        // `const { watch } = await import('fs/promises')`
+        if (parent && ts.isAwaitExpression(parent)) parent = parent.parent;
+        if (parent && ts.isVariableDeclaration(parent)) bindPattern(parent.name, mod);
+        else if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === node) add(mod, parent.name, 'attribute', parent.name.text);
+      }
     }
-  }
-  for (const id of sf.getDescendantsOfKind(SyntaxKind.Identifier)) {
-    if (declNodes.has(id)) continue;
-    const text = id.getText();
-    const parent = id.getParent();
-    // the name part of `x.name`, a property key or an import/export specifier is not a reference
-    if (parent && Node.isPropertyAccessExpression(parent) && parent.getNameNode() === id) continue;
-    if (parent && (Node.isPropertyAssignment(parent) || Node.isImportSpecifier(parent) || Node.isExportSpecifier(parent) || Node.isBindingElement(parent))) continue;
-    const ns = namespaces.get(text);
-    if (ns !== undefined && parent && Node.isPropertyAccessExpression(parent) && parent.getExpression() === id) {
-      add(ns, id, 'attribute', parent.getName());
-      continue;
+    ts.forEachChild(node, collect);
+  };
+  collect(sf);
+  if (namespaces.size === 0 && named.size === 0) return uses.sort((a, b) => a.line - b.line || a.column - b.column);
+
+  const refs = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && !decl.has(node)) {
+      const parent = node.parent;
+      const ns = namespaces.get(node.text);
+      const n = named.get(node.text);
+      if (ns !== undefined && parent && ts.isPropertyAccessExpression(parent) && parent.expression === node) add(ns, node, 'attribute', parent.name.text);
+      else if (n && parent && (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) add(n.module, node, 'call', n.member);
     }
-    const n = named.get(text);
-    if (n && parent && Node.isCallExpression(parent) && parent.getExpression() === id) add(n.module, id, 'call', n.member);
-    else if (n && parent && Node.isNewExpression(parent) && parent.getExpression() === id) add(n.module, id, 'call', n.member);
-  }
+    ts.forEachChild(node, refs);
+  };
+  refs(sf);
   return uses.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /** A ts-morph project that parses JS and TS from memory (no tsconfig, no type checking). */
 export function jsProject(): Project {
-  return new (morph().Project)({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, noResolve: true }, skipLoadingLibFiles: true });
+  return new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, noResolve: true }, skipLoadingLibFiles: true });
 }
