@@ -195,6 +195,24 @@ describe('container images', () => {
     expect(b.config).toEqual(a.config);
   });
 
+  test('an OCI index with several platforms: linux/amd64 is picked through a nested index', () => {
+    const dir = join(tmp, 'oci-multi');
+    mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+    const blob = (b: Buffer | string): string => { const buf = Buffer.from(b); writeFileSync(join(dir, 'blobs', 'sha256', sha(buf).slice(7)), buf); return sha(buf); };
+    const image = (arch: string, file: string) => {
+      const layer = makeTar([{ name: file, data: arch }]);
+      const cfg = Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', config: { Cmd: ['/' + file] } }));
+      const m = Buffer.from(JSON.stringify({ schemaVersion: 2, config: { digest: blob(cfg), size: cfg.length }, layers: [{ digest: blob(layer), size: layer.length }] }));
+      return { digest: blob(m), size: m.length, platform: { os: 'linux', architecture: arch } };
+    };
+    const nested = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [image('arm64', 'arm-only'), image('amd64', 'amd-only')] }));
+    writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: blob(nested), size: nested.length }] }));
+    const img = openImage(dir);
+    expect(img.config.architecture).toBe('amd64');
+    expect(img.root.paths()).toEqual(['/', '/amd-only']);
+  });
+
   test('a tar that is not an image is a bad-image error', () => {
     const path = join(tmp, 'plain.tar');
     writeFileSync(path, layer2);
