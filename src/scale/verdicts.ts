@@ -3,6 +3,8 @@ import { providersOf } from '../plan/releases.js';
 import { classifyMissingSyscall } from '../plan/classify-syscall.js';
 import type { BinaryResult } from './analyse-binary.js';
 
+const LIMIT_KEYS = new Set(['timeBudgetMs', 'maxCodeBytes', 'maxFunctions', 'maxChainDepth', 'heap']);
+
 /** The release table and how syscalls are judged against it. */
 export interface VerdictContext {
   table: UnikraftTable;
@@ -37,7 +39,9 @@ export function summariseBinary(r: BinaryResult, ctx: VerdictContext | undefined
     syscalls: syscalls.length, programSyscalls: program.length, unknowns: unknowns.length, missing: [], required: [], verdict: 'covered', ms: Math.round(r.ms),
   };
   const arch = r.info?.machine;
-  const limit = unknowns.find((u) => u.reason === 'limit-exceeded' && u.evidence[0]?.artifact === r.path);
+  // a resource limit stopped part of the analysis (the binary or one of its libraries): the verdict is partial
+  const limits = unknowns.filter((u) => u.reason === 'limit-exceeded');
+  const limit = limits.find((u) => LIMIT_KEYS.has(u.evidence[0]?.detail ?? ''));
   if (r.error || !r.info || (arch !== 'x86_64' && arch !== 'aarch64') || (limit && syscalls.length === 0)) {
     row.verdict = 'not-analysed';
     row.because = r.error ? `${r.error.code}: ${r.error.detail}` : limit ? limit.message : `no syscall analysis for ${arch ?? 'this file'}`;
@@ -54,7 +58,10 @@ export function summariseBinary(r: BinaryResult, ctx: VerdictContext | undefined
   }
   row.missing.sort();
   row.required.sort();
-  if (row.required.length) {
+  if (limit && !row.required.length) {
+    row.verdict = 'needs-work';
+    row.because = `partial: ${limit.message}`;
+  } else if (row.required.length) {
     row.verdict = 'blocked';
     row.because = `needs ${row.required.slice(0, 4).join(', ')}${row.required.length > 4 ? ` and ${row.required.length - 4} more` : ''}`;
   } else if (row.missing.length || startupMissing || unknowns.length) {

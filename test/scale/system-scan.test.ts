@@ -64,6 +64,19 @@ describe('system scan', () => {
   }, 300_000);
 });
 
+describe('system scan rows under limits', () => {
+  test('a binary stopped by a limit is not analysed, and the row says which limit', async () => {
+    forgetModuleGraphs();
+    const a = artifacts().filter((x) => x.path.endsWith('file_copy.static') || x.path.endsWith('echo_server.dyn'));
+    const result = await scanBinaries(a, { mode: 'binary-compat', noCache: true, inline: true, limits: { maxFunctions: 50 } });
+    for (const row of result.scan.binaries) {
+      expect([row.path, row.verdict]).toEqual([row.path, 'not-analysed']);
+      expect(row.because).toMatch(/functions exceed the limit of 50/);
+    }
+    expect(result.scan.blockers).toEqual([]);
+  }, 120_000);
+});
+
 describe('ukport scan --jobs (worker threads, built CLI)', () => {
   beforeAll(() => ensureBuilt());
   test('--jobs 2 and --jobs 1 give the same report; it matches report.schema.json; every file is a row', () => {
