@@ -11,7 +11,7 @@ import { aarch64Scanner } from './syscalls-aarch64.js';
 import { resolveWrappers } from './wrappers.js';
 
 /** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
-export const GRAPH_VERSION = 5;
+export const GRAPH_VERSION = 6;
 /** Unknown site kinds stored in ModuleGraph.unknownSites. */
 export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
 
@@ -79,6 +79,9 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGr
     exports: {}, dataRoots: [], initRoots: [], entry: startIndex.get(entryAddr) ?? -1,
   };
   const importIndex = new Map<string, number>();
+  const writable = elf.sections.filter((sec) => (sec.flags & 1n) !== 0n && sec.name !== '.got' && sec.name !== '.got.plt')
+    .map((sec) => [Number(sec.addr), Number(sec.addr) + sec.size] as const);
+  const writableNonGot = (a: number): boolean => writable.some(([lo, hi]) => a >= lo && a < hi);
   const plt = readPltMap(elf.buf, ranges, scanner);
   const rawSites = new Map<number, number[]>();
   const branchSites: { fn: number; addr: number; callee: number }[] = [];
@@ -118,7 +121,11 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGr
       if (!isCall && target >= fns.starts[fn] && target < fns.ends[fn]) return;
       codeTarget(fn, target, addr, true);
     },
-    slotRef: (fn, addr, slot, control) => toTarget(fn, resolveSlot(elf, relocs, slot), addr, control),
+    slotRef: (fn, addr, slot, control) => {
+      toTarget(fn, resolveSlot(elf, relocs, slot), addr, control);
+      // a call through a writable variable (not the GOT) may see any value stored there at run time
+      if (control && writableNonGot(slot)) g.indirect[fn]++;
+    },
     addressRef: (fn, addr, target) => { if (startIndex.has(target) || plt.has(target)) codeTarget(fn, target, addr, false); },
     immediate: (fn, addr, value) => { if (startIndex.has(value) || plt.has(value)) codeTarget(fn, value, addr, false); },
     indirect: (fn) => { g.indirect[fn]++; },
