@@ -60,7 +60,8 @@ async function sourceFacts(options: PipelineOptions, inputs: Artifact[]): Promis
   const roots = [...new Set(inputs.filter((a) => C_KINDS.has(a.kind)).map((a) => a.root ?? a.path))];
   if (roots.length === 0) return [];
   const tables = loadTables(options.plan?.tablesDir);
-  const libcFunctions = new Set(tables.libc.flatMap((t) => t.functions));
+  // Declared-but-not-built names (execvp, syscall…) are still libc calls the app makes.
+  const libcFunctions = new Set(tables.libc.flatMap((t) => [...t.functions, ...(t.declaredNotBuilt ?? [])]));
   const { files } = findCSources(roots);
   const result = await extractCSources(files, {
     libcFunctions,

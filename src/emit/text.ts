@@ -1,4 +1,4 @@
-import type { Fact, Report } from '../model/index.js';
+import type { Fact, Finding, Report } from '../model/index.js';
 import { makeStyle, type Style } from './style.js';
 import { systemScanText } from './system-scan-text.js';
 
@@ -25,6 +25,16 @@ function where(f: Fact): string {
   if (e.location) return `${e.location.file}:${e.location.line}:${e.location.column}${e.location.function ? ` in ${e.location.function}` : ''}`;
   const at = [e.function, e.address].filter(Boolean).join(' @ ');
   return at ? `${e.artifact} ${at}` : e.artifact;
+}
+
+function findingLines(findings: Finding[], options: TextOptions, s: Style): string[] {
+  const color = { error: s.red, warning: s.yellow, note: s.cyan };
+  return [s.bold(`Findings: ${findings.length}`), ...list(findings.map((f) => `${color[f.severity](f.severity)} ${f.ruleId}: ${f.message}`), options.verbose ? undefined : 40, s)];
+}
+
+/** Renders the rule findings alone (the plan command prints them after the plan). */
+export function emitFindingsText(findings: Finding[], options: TextOptions): string {
+  return findings.length ? findingLines(findings, options, makeStyle(options.color)).join('\n') + '\n' : '';
 }
 
 /** Renders a readable summary of the report. */
@@ -66,11 +76,7 @@ export function emitText(r: Report, options: TextOptions): string {
   const unknowns = ofKind(facts, 'unknown');
   out.push('', s.bold(`Unknowns: ${unknowns.length}`));
   out.push(...list(unknowns.map((u) => `${s.yellow(u.reason)}: ${u.message} ${s.dim(where(u))}`), limit, s));
-  if (r.findings.length) {
-    out.push('', s.bold(`Findings: ${r.findings.length}`));
-    const color = { error: s.red, warning: s.yellow, note: s.cyan };
-    out.push(...list(r.findings.map((f) => `${color[f.severity](f.severity)} ${f.ruleId}: ${f.message}`), options.verbose ? undefined : 40, s));
-  }
+  if (r.findings.length) out.push('', ...findingLines(r.findings, options, s));
   out.push('', s.dim(`${r.stats.filesSeen} files seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped, ${r.stats.bytesRead} bytes read`));
   return out.join('\n') + '\n';
 }

@@ -4,7 +4,8 @@ import type { Fact } from '../model/index.js';
 export function factKey(f: Fact): string {
   switch (f.kind) {
     case 'syscall': return `syscall:${f.arch}:${f.name}`;
-    case 'symbol': return `symbol:${f.role}:${f.name}@${f.version ?? ''}`;
+    // Constant arguments are part of the need (mmap with MAP_SHARED is not mmap with MAP_PRIVATE).
+    case 'symbol': return `symbol:${f.role}:${f.name}@${f.version ?? ''}${f.args ? ':' + JSON.stringify(f.args) : ''}`;
     case 'header': return `header:${f.system ? 's' : 'l'}:${f.name}`;
     case 'library': return `library:${f.soname}`;
     case 'string': return `string:${f.value}`;

@@ -3,7 +3,7 @@ import { LIBCS, MODES, UNKNOWN_REASONS } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import type { ArgCond, Names, Rule, When } from '../data/rules.js';
 import { constantValue } from './linux-constants.js';
-import { libcSetsOf, libcTable, portCompatible, portFor, syscallStatus, versionRange, type MatchContext } from './match-context.js';
+import { libcSetsOf, libcTable, portCompatible, releaseTable, portFor, syscallStatus, versionRange, type MatchContext } from './match-context.js';
 
 /** Facts grouped by kind, built once per run. */
 export interface FactIndex {
@@ -193,6 +193,8 @@ export function compileWhen(when: When, where: string, file: string): Node {
         // UK_SYSCALL_R_DEFINE also defines the libc-named wrapper (close, getcwd): the release provides it
         const st = syscallStatus(ctx, f.name).status;
         if (st === 'implemented' || st === 'stub') return null;
+        // micro-libraries define some libc functions themselves (posix-process' execvp, posix-environ's getenv)
+        if (releaseTable(ctx)?.functions?.[f.name]) return null;
       }
       const argText = Object.entries(f.args ?? {}).map(([i, a]) => `${i}=${a}`).join(', ');
       return { name: f.name, symbol: f.name, args: argText || 'no constant arguments' };

@@ -3,6 +3,7 @@ import type { Command, OptionValues } from '../command.js';
 import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions, type ReportSettings } from '../report-options.js';
 import type { CommandIo } from '../command.js';
 import { runPipeline } from '../../pipeline.js';
+import { emitFindingsText } from '../../emit/text.js';
 import { emitterFor } from '../../emit/registry.js';
 import { emitPlanText } from '../../emit/plan-text.js';
 import { UkportError } from '../../errors.js';
@@ -66,6 +67,8 @@ ${PLAN_OPTIONS_HELP}
     const report = await runPipeline(settings.pipeline);
     if (settings.format === 'text') {
       io.stdout(emitPlanText(report.plan!, { color: io.color, verbose: settings.verbose }));
+      const findings = emitFindingsText(report.findings, { color: io.color, verbose: settings.verbose });
+      if (findings) io.stdout('\n' + findings);
       return 0;
     }
     const emit = emitterFor(settings.format);
