@@ -22,9 +22,10 @@ function list(items: string[], limit: number | undefined, s: Style): string[] {
 function where(f: Fact): string {
   const e = f.evidence[0];
   if (!e) return '';
-  if (e.location) return `${e.location.file}:${e.location.line}:${e.location.column}${e.location.function ? ` in ${e.location.function}` : ''}`;
+  const layer = e.layer ? ` [layer ${e.layer.slice(0, 19)}]` : '';
+  if (e.location) return `${e.location.file}:${e.location.line}:${e.location.column}${e.location.function ? ` in ${e.location.function}` : ''}${layer}`;
   const at = [e.function, e.address].filter(Boolean).join(' @ ');
-  return at ? `${e.artifact} ${at}` : e.artifact;
+  return (at ? `${e.artifact} ${at}` : e.artifact) + layer;
 }
 
 function findingLines(findings: Finding[], options: TextOptions, s: Style): string[] {
@@ -73,6 +74,11 @@ export function emitText(r: Report, options: TextOptions): string {
   if (headers.length) out.push('', s.bold(`Headers: ${headers.length}`), ...list(headers.map((h) => `${h.system ? `<${h.name}>` : `"${h.name}"`}  ${s.dim(where(h))}`), limit, s));
   const calls = ofKind(facts, 'symbol').filter((f) => f.role === 'call' || f.role === 'address-taken');
   if (calls.length) out.push('', s.bold(`Library calls: ${calls.length}`), ...list(calls.map((c) => `${c.name}  ${s.dim(where(c))}`), limit, s));
+  const modules = ofKind(facts, 'module');
+  if (modules.length) {
+    out.push('', s.bold(`Modules: ${modules.length}`));
+    out.push(...list(modules.map((m) => `${m.language} ${m.name}${m.members?.length ? ` (${m.members.join(', ')})` : ''}  ${s.dim(where(m))}`), limit, s));
+  }
   const unknowns = ofKind(facts, 'unknown');
   out.push('', s.bold(`Unknowns: ${unknowns.length}`));
   out.push(...list(unknowns.map((u) => `${s.yellow(u.reason)}: ${u.message} ${s.dim(where(u))}`), limit, s));
