@@ -35,8 +35,17 @@ export function findExecRanges(elf: ElfFile): ExecRange[] {
     }
   }
   out.sort((a, b) => a.start - b.start);
-  // Overlapping ranges (hostile headers): keep the first, clip the rest so every byte is decoded once.
-  for (let i = 1; i < out.length; i++) if (out[i].start < out[i - 1].end) out[i].start = Math.min(out[i - 1].end, out[i].end);
+  // Overlapping ranges (hostile headers): keep the first, clip the rest so every byte is decoded once. Clip against
+  // the furthest end so far (a range can overlap one before its predecessor), and move the file offset with the start.
+  let maxEnd = -Infinity;
+  for (const r of out) {
+    if (r.start < maxEnd) {
+      const start = Math.min(maxEnd, r.end);
+      r.offset += start - r.start;
+      r.start = start;
+    }
+    maxEnd = Math.max(maxEnd, r.end);
+  }
   return out.filter((r) => r.end > r.start);
 }
 
