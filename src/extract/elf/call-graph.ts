@@ -11,7 +11,7 @@ import { aarch64Scanner } from './syscalls-aarch64.js';
 import { resolveWrappers } from './wrappers.js';
 
 /** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
-export const GRAPH_VERSION = 6;
+export const GRAPH_VERSION = 8;
 /** Unknown site kinds stored in ModuleGraph.unknownSites. */
 export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
 
@@ -140,6 +140,14 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGr
   };
   forEachRange(elf.buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, sink));
 
+  // A split-off cold part (foo.cold) can be entered through foo's jump tables, which are not followed: when
+  // symbols name it, foo reaches it.
+  const byName = new Map(fns.names.map((nm, i) => [nm, i]));
+  fns.names.forEach((nm, i) => {
+    const m = /^(.+)\.cold(\.\d+)?$/.exec(nm);
+    const hot = m ? byName.get(m[1]) : undefined;
+    if (hot !== undefined) addEdge(hot, i);
+  });
   resolveWrappers(g, fns, ranges, elf.buf, scanner, rawSites, branchSites);
 
   for (const e of findExports(decoded.dynsym, decoded.versions)) {
