@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { DEFAULT_TABLES_DIR } from '../data/validate.js';
 import { loadTables } from '../data/tables.js';
+import { syncPythonPort } from './python-port.js';
 import { UkportError } from '../errors.js';
 
 /** Sources given to `ukport tables sync`. */
@@ -22,6 +23,7 @@ export interface SyncOptions {
   newlib?: string;
   extPorts: string[];
   loupedb?: string;
+  libPython3?: string;
 }
 
 /** Pretty JSON with a trailing newline: the one format of every shipped table. */
@@ -32,7 +34,7 @@ export function toJson(v: unknown): string {
 /** Runs every requested sync; returns relative path → file text (the CLI writes them). */
 export async function syncTables(o: SyncOptions, log: (m: string) => void, outDir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  for (const dir of [o.strace, o.unikraft, ...o.extra, o.libMusl, o.musl, o.libNewlib, o.newlib, ...o.extPorts, o.loupedb]) {
+  for (const dir of [o.strace, o.unikraft, ...o.extra, o.libMusl, o.musl, o.libNewlib, o.newlib, ...o.extPorts, o.loupedb, o.libPython3]) {
     if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) throw new UkportError('not-found', 'source checkout directory', dir);
   }
   // Linux names/numbers: from the output directory when it has them, else the shipped ones
@@ -70,6 +72,11 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, outDi
     const t = syncLoupe(o.loupedb, (nr) => x86.byNumber.get(nr));
     files.set('loupe-priors.json', toJson(t));
     log(`loupe: ${t.apps.length} apps, ${Object.keys(t.priors).length} syscalls`);
+  }
+  if (o.libPython3) {
+    const t = syncPythonPort(o.libPython3);
+    files.set('python-port.json', toJson(t));
+    log(`lib-python3: ${t.releases.length} refs`);
   }
   return files;
 }

@@ -21,6 +21,7 @@ Sources for sync (each writes its tables under --out, default the shipped syscal
   --lib-newlib DIR --newlib DIR      lib-newlib port + pinned newlib sources → libc/newlib-<ver>.json
   --ext-port DIR          a unikraft lib-* port repo for external-libs.json (repeatable)
   --loupedb DIR           loupedb checkout → loupe-priors.json
+  --lib-python3 DIR       unikraft/lib-python3 checkout → python-port.json (the port's Python version and built-in extension modules per ref)
 `;
 
 function str(v: unknown): string | undefined {
@@ -55,10 +56,18 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     newlib: str(values['newlib']),
     extPorts: strs(values['ext-port']),
     loupedb: str(values['loupedb']),
+    libPython3: str(values['lib-python3']),
   };
   const out = str(values['out']) ?? DEFAULT_TABLES_DIR;
-  const files = await syncTables(opts, (m) => io.stderr(m + '\n'), out);
-  if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --loupedb)');
+  let files: Map<string, string>;
+  try {
+    files = await syncTables(opts, (m) => io.stderr(m + '\n'), out);
+  } catch (e) {
+    if (e instanceof UkportError) throw e;
+    // a checkout that is not what the option names (git fails, files missing) is an input error
+    throw new UkportError('unsupported-input', `tables sync failed: ${String((e as Error).message ?? e).split('\n')[0]}`);
+  }
+  if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --loupedb, --lib-python3)');
   writeAll(out, files, io);
   return EXIT_OK;
 }
@@ -80,6 +89,7 @@ export const tablesCommand: Command = {
     newlib: { type: 'string' },
     'ext-port': { type: 'string', multiple: true },
     loupedb: { type: 'string' },
+    'lib-python3': { type: 'string' },
     json: { type: 'boolean' },
   },
   positionals: true,
