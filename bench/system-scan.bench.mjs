@@ -60,7 +60,7 @@ for (let i = 0; i < files.length; i += 200) {
 console.log(`readelf -d --dyn-syms: ${readelfSeconds.toFixed(1)} s, ${(files.length / readelfSeconds).toFixed(0)} binaries/s, peak RSS ${readelfRss.toFixed(0)} MB`);
 
 const rows = [];
-for (const jobs of [1, 2]) {
+for (const jobs of [2, 1]) {
   const cache = mkdtempSync(join(tmpdir(), 'ukport-bench-cache-'));
   for (const state of ['cold', 'warm']) {
     const r = timed(process.execPath, [cli, 'scan', '--format', 'json', '--quiet', '--jobs', String(jobs), ...dirs], { XDG_CACHE_HOME: cache });

@@ -59,7 +59,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
       limited.push(limitFact(mod.path, 'maxCodeBytes', `${code} bytes of code exceed the limit of ${limits.maxCodeBytes}: ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
       return undefined;
     }
-    const g = loadModuleGraph(mod, scanner, cache);
+    const g = loadModuleGraph(mod, scanner, { ...cache, memo: mod !== main });
     if (g.names.length > limits.maxFunctions) {
       limited.push(limitFact(mod.path, 'maxFunctions', `${g.names.length} functions exceed the limit of ${limits.maxFunctions}: ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
       return undefined;

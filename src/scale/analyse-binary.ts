@@ -36,7 +36,7 @@ export interface BinaryState {
 }
 
 /** Fresh per-thread state; libraries are kept up to MAX_BYTES of file contents (oldest dropped first). */
-export function newBinaryState(maxBytes = 384 * 1024 * 1024): BinaryState {
+export function newBinaryState(maxBytes = 128 * 1024 * 1024): BinaryState {
   return { libraries: new Map(), maxLibraryBytes: maxBytes };
 }
 

@@ -7,12 +7,17 @@ import type { CodeScanner } from '../elf/scan-types.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
 
 /** Where and whether module graphs are cached. */
-export interface CacheOptions { noCache?: boolean; cacheDir?: string }
+export interface CacheOptions {
+  noCache?: boolean;
+  cacheDir?: string;
+  /** Keep the graph in this thread's memory (libraries shared by many programs; not a main scanned once). */
+  memo?: boolean;
+}
 
 const FORMAT = 'ukport-module-graph';
 /** In-memory graphs of this thread by arch and content hash, oldest first; bounded by total function count. */
 const memo = new Map<string, ModuleGraph>();
-const MEMO_MAX_FUNCTIONS = 2_000_000;
+const MEMO_MAX_FUNCTIONS = 400_000;
 let memoFunctions = 0;
 
 function remember(key: string, g: ModuleGraph): void {
@@ -53,16 +58,16 @@ export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: Cach
   if (known) return known;
   if (opts.noCache) {
     const g = buildModuleGraph(mod, scanner);
-    remember(key, g);
+    if (opts.memo) remember(key, g);
     return g;
   }
   const dir = join(opts.cacheDir ?? defaultCacheDir(), `graphs-v${GRAPH_VERSION}`);
   const file = join(dir, `${key}.json`);
   const hit = readEntry(file, mod.decoded.info.sha256);
-  if (hit) { remember(key, hit); return hit; }
+  if (hit) { if (opts.memo) remember(key, hit); return hit; }
   const g = buildModuleGraph(mod, scanner);
   writeEntry(dir, file, g);
-  remember(key, g);
+  if (opts.memo) remember(key, g);
   return g;
 }
 
