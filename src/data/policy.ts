@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { Arch, Libc, Mode, Severity } from '../model/index.js';
 import { ARCHES } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import { loadLinuxSyscalls } from './linux-syscalls.js';
+import { readJson } from './validate.js';
 
 /** A `ukport check` policy (schema/policy.schema.json). */
 export interface Policy {
@@ -48,7 +48,7 @@ function expectation(err: ErrorObject, data: unknown): string {
 export function validatePolicy(data: unknown, file: string): Policy {
   if (!validate) {
     const ajv = new Ajv({ allErrors: false, strict: true });
-    validate = ajv.compile(JSON.parse(readFileSync(POLICY_SCHEMA_FILE, 'utf8')) as object);
+    validate = ajv.compile(readJson(POLICY_SCHEMA_FILE) as object);
   }
   if (!validate(data)) {
     const err = validate.errors![0]!;
@@ -67,18 +67,12 @@ export function validatePolicy(data: unknown, file: string): Policy {
 
 /** Reads and validates a policy file. */
 export function loadPolicy(file: string): Policy {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not-found' : 'unreadable';
-    throw new UkportError(code, (e as Error).message.split('\n')[0]!, file);
-  }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = readJson(file);
   } catch (e) {
-    throw new UkportError('bad-policy', `$: expected JSON (${(e as Error).message})`, file);
+    if (e instanceof UkportError && e.code === 'bad-json') throw new UkportError('bad-policy', `$: expected JSON (${e.detail})`, file);
+    throw e;
   }
   return validatePolicy(data, file);
 }
