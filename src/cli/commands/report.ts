@@ -42,6 +42,9 @@ ${REPORT_OPTIONS_HELP}
     const sources = readSnippets(report, io.cwd);
     process.stdout.write(ENTER_ALT_SCREEN);
     try {
+      // ink draws only the last frame when it believes it runs in CI (CI=true): this is a terminal the user is looking at
+      delete process.env.CI;
+      delete process.env.CONTINUOUS_INTEGRATION;
       // ink and react load only when the full-screen view opens.
       const [{ createElement }, { render }, { ReportApp }] = await Promise.all([import('react'), import('ink'), import('../../tui/report-app.js')]);
       const app = render(createElement(ReportApp, { report, rules: ctx.rules, sources }), { exitOnCtrlC: true, patchConsole: false });
