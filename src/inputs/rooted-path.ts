@@ -1,7 +1,6 @@
-import { lstatSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import { UkportError } from '../errors.js';
-import { isRootFs, type RootFs } from './root-fs.js';
+import { hostRootFs, isRootFs, type RootFs } from './root-fs.js';
 
 const MAX_SYMLINK_HOPS = 40;
 
@@ -12,27 +11,9 @@ const MAX_SYMLINK_HOPS = 40;
  */
 export function resolveInRoot(root: string | RootFs, path: string): string | undefined {
   if (isRootFs(root)) return resolveInRootFs(root, path);
-  const parts = posix.normalize('/' + path).split('/').filter(Boolean);
-  const done: string[] = [];
-  let hops = 0;
-  while (parts.length > 0) {
-    const part = parts.shift()!;
-    if (part === '.') continue;
-    if (part === '..') { done.pop(); continue; }
-    const host = posix.join(root, ...done, part);
-    let st;
-    try { st = lstatSync(host); } catch { return undefined; }
-    if (st.isSymbolicLink()) {
-      if (++hops > MAX_SYMLINK_HOPS) throw new UkportError('symlink-loop', `more than ${MAX_SYMLINK_HOPS} links`, posix.join('/', ...done, part));
-      let target: string;
-      try { target = readlinkSync(host); } catch { return undefined; }
-      if (target.startsWith('/')) done.length = 0;
-      parts.unshift(...target.split('/').filter(Boolean));
-      continue;
-    }
-    done.push(part);
-  }
-  return posix.join(root, ...done);
+  // the host below ROOT is walked like any other root filesystem
+  const inside = resolveInRootFs(hostRootFs(root), path);
+  return inside === undefined ? undefined : posix.join(root, inside);
 }
 
 /** The path inside the root that a host path stands for. */
