@@ -6,6 +6,7 @@ import { findExecRanges, findFunctions, functionOf, rangeOf, type ExecRange, typ
 import { readRelocations, resolveSlot, type SlotTarget } from './plt.js';
 import { findDataPointers, findExports, findInitAddresses } from './module-roots.js';
 import type { CodeScanner, ScanFunction, ScanSink } from './scan-types.js';
+import { ScanLog } from './scan-log.js';
 import { x86Scanner } from './syscalls-x86_64.js';
 import { aarch64Scanner } from './syscalls-aarch64.js';
 import { resolveWrappers } from './wrappers.js';
@@ -66,8 +67,10 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGr
   const initAddrs = findInitAddresses(elf, relocs);
   const entryAddr = elf.entry <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(elf.entry) : 0;
   let fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs]);
-  // Code without symbols or unwind tables (musl's libc.so): direct call targets start functions too.
-  const extra = findCallTargets(elf.buf, ranges, fns, scanner);
+  // Code without symbols or unwind tables (musl's libc.so): direct call targets start functions too. The first
+  // sweep is recorded; the graph's sweep replays every function whose bounds the new starts did not change.
+  const log = ScanLog.record(elf.buf, ranges, fns, scanner);
+  const extra = findCallTargets(log, ranges, fns);
   if (extra.length > 0) fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs, ...extra]);
   const n = fns.starts.length;
   const startIndex = new Map<number, number>(fns.starts.map((a, i) => [a, i]));
@@ -138,7 +141,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGr
       if (fallsThrough && next < n && fns.starts[next] === fns.ends[fn]) addEdge(fn, next);
     },
   };
-  forEachRange(elf.buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, sink));
+  log.sweep(elf.buf, ranges, fns, scanner, sink);
 
   // A split-off cold part (foo.cold) can be entered through foo's jump tables, which are not followed: when
   // symbols name it, foo reaches it.
@@ -160,32 +163,18 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGr
   return g;
 }
 
-/** Direct call and tail-call targets that fall inside a function rather than at its start. */
-function findCallTargets(buf: Buffer, ranges: ExecRange[], fns: FunctionTable, scanner: CodeScanner): number[] {
+/** Direct call and tail-call targets that fall inside a function rather than at its start, from a recorded sweep. */
+function findCallTargets(log: ScanLog, ranges: ExecRange[], fns: FunctionTable): number[] {
   const starts = new Set(fns.starts);
   const out = new Set<number>();
-  const none = (): void => {};
-  const sink: ScanSink = {
-    syscall: none, slotRef: none, addressRef: none, immediate: none, indirect: none, decodeError: none, end: none,
-    branch: (fn, _addr, target, isCall) => {
+  for (let fn = 0; fn < fns.starts.length; fn++) {
+    log.forEachBranch(fn, (_addr, target, isCall) => {
       // calls, and jumps that leave the function (tail calls into static functions without symbols)
       const leaves = isCall || target < fns.starts[fn] || target >= fns.ends[fn];
       if (leaves && !starts.has(target)) { const ri = rangeOf(ranges, target); if (ri >= 0 && !ranges[ri].plt) out.add(target); }
-    },
-  };
-  forEachRange(buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, sink));
+    });
+  }
   return [...out];
-}
-
-/** Calls EACH with the bytes of every non-PLT range and the functions inside it. */
-export function forEachRange(buf: Buffer, ranges: ExecRange[], fns: FunctionTable,
-  each: (bytes: Uint8Array, r: ExecRange, list: ScanFunction[]) => void): void {
-  const per = ranges.map(() => [] as ScanFunction[]);
-  for (let i = 0; i < fns.starts.length; i++) per[fns.range[i]].push({ index: i, start: fns.starts[i], end: fns.ends[i] });
-  ranges.forEach((r, ri) => {
-    if (r.plt || per[ri].length === 0) return;
-    each(buf.subarray(r.offset, r.offset + (r.end - r.start)), r, per[ri]);
-  });
 }
 
 /** PLT entry address → GOT slot it jumps through, from the PLT sections' own code. */
