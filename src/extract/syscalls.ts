@@ -83,12 +83,14 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
   const table = loadLinuxSyscalls(arch);
   const byName = new Map<string, SyscallFact>();
   const unknowns: UnknownFact[] = [];
-  const add = (name: string, nr: number | null, program: boolean, ev: Evidence): void => {
+  // evidence is built only when it is kept (a program reaches thousands of sites, a fact lists a few)
+  const add = (name: string, nr: number | null, program: boolean, artifact: string, evidence: () => Evidence): void => {
     let f = byName.get(name);
     if (!f) byName.set(name, (f = { kind: 'syscall', name, nr, arch, class: program ? 'program' : 'startup', evidence: [] }));
-    if (program && f.class === 'startup') { f.class = 'program'; f.evidence.unshift(ev); f.evidence.length = Math.min(f.evidence.length, MAX_EVIDENCE); return; }
-    const sameArtifact = f.evidence.filter((e) => e.artifact === ev.artifact).length;
-    if (f.evidence.length < MAX_EVIDENCE && sameArtifact < 2) f.evidence.push(ev);
+    if (program && f.class === 'startup') { f.class = 'program'; f.evidence.unshift(evidence()); f.evidence.length = Math.min(f.evidence.length, MAX_EVIDENCE); return; }
+    if (f.evidence.length >= MAX_EVIDENCE) return;
+    const sameArtifact = f.evidence.filter((e) => e.artifact === artifact).length;
+    if (sameArtifact < 2) f.evidence.push(evidence());
   };
   for (const h of reach.hits) {
     const name = table.byNumber.get(h.nr);
@@ -96,13 +98,13 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
       if (unknowns.length < MAX_UNKNOWNS) unknowns.push({ kind: 'unknown', reason: 'unknown-syscall-number', message: `syscall number ${h.nr} is not in the ${arch} table`, evidence: [siteEvidence(reach, h.node, h.addr, `#${h.nr}`, h.via)] });
       continue;
     }
-    add(name, h.nr, h.program, siteEvidence(reach, h.node, h.addr, name, h.via));
+    add(name, h.nr, h.program, nodeName(reach, h.node).mod.loaded.path, () => siteEvidence(reach, h.node, h.addr, name, h.via));
   }
   for (const o of reach.overridden) {
     const { mod, name: fn } = nodeName(reach, o.node);
     for (const s of o.syscalls) {
       const nr = table.byName.get(s);
-      add(s, nr ?? null, o.program, { artifact: o.source, extractor: `libc-summary.${options.libc ?? 'musl'}`, function: fn, chain: [`${mod.loaded.path}:${fn}`, o.name, s] });
+      add(s, nr ?? null, o.program, o.source, () => ({ artifact: o.source, extractor: `libc-summary.${options.libc ?? 'musl'}`, function: fn, chain: [`${mod.loaded.path}:${fn}`, o.name, s] }));
     }
   }
   for (const u of reach.unknowns) {

@@ -35,8 +35,8 @@ export interface BinaryState {
   maxLibraryBytes: number;
 }
 
-/** Fresh per-thread state; libraries are kept up to MAX_BYTES of file contents (oldest dropped first). */
-export function newBinaryState(maxBytes = 128 * 1024 * 1024): BinaryState {
+/** Fresh per-thread state; libraries are kept up to MAX_BYTES of file contents (least recently used dropped first). */
+export function newBinaryState(maxBytes = 256 * 1024 * 1024): BinaryState {
   return { libraries: new Map(), maxLibraryBytes: maxBytes };
 }
 
@@ -78,6 +78,13 @@ export function analyseBinary(a: Artifact, settings: BinarySettings, state: Bina
   out.info = main.decoded.info;
   out.facts.push(...elfFacts(main));
   const closure = resolveLibraries([main], { sysroot: settings.sysroot, loaded: state.libraries });
+  // least recently used first: the libraries of this binary move to the end of the eviction order
+  for (const lib of closure.libraries.values()) {
+    if (!state.libraries.has(lib.hostPath)) continue;
+    const kept = state.libraries.get(lib.hostPath)!;
+    state.libraries.delete(lib.hostPath);
+    state.libraries.set(lib.hostPath, kept);
+  }
   const libraryFacts = new Map<string, Fact>();
   for (const f of out.facts) if (f.kind === 'library') libraryFacts.set(f.soname, f);
   for (const edge of closure.edges) {

@@ -1,8 +1,8 @@
 import type { Evidence } from '../../model/index.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import type { CodeScanner } from './scan-types.js';
-import { findExecRanges, rangeOf } from './functions.js';
-import { CONST, type RegState } from './reg-state.js';
+import { findExecRanges, functionBytes, rangeOf } from './functions.js';
+import { CONST } from './reg-state.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import type { ModuleGraph } from './call-graph.js';
 import { FEATURE_SYSCALLS } from './wrappers.js';
@@ -11,7 +11,7 @@ import { FEATURE_SYSCALLS } from './wrappers.js';
 export interface ProgramModule { loaded: LoadedElf; graph: ModuleGraph; role: 'main' | 'interp' | 'library' }
 
 /** A syscall number reached at one site, with the node (function) it sits in. */
-export interface SiteHit { nr: number; node: number; addr: number; via?: string; program: boolean; args?: (number | null)[] }
+export interface SiteHit { nr: number; node: number; addr: number; via?: string; program: boolean; args?: readonly (number | null)[]; argsAt?: number }
 /** A constant syscall argument found at a call site of the function that makes the syscall. */
 export interface ArgHit { nr: number; index: number; value: number }
 /** A site that could not be resolved. */
@@ -63,14 +63,14 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   let program = true;
   const dataDone = [false, false];
 
-  const visit = (id: number, from: number, why?: string): void => {
+  const visit = (id: number, from: number, why?: string | (() => string)): void => {
     if (parent[id] !== -2) return;
     const d = from >= 0 ? depth[from] + 1 : 0;
     if (d > maxDepth) { if (!cut[id]) { cut[id] = 1; r.depthCut++; } return; }
     if (cut[id]) { cut[id] = 0; r.depthCut--; }
     depth[id] = d;
     parent[id] = from;
-    if (why) label.set(id, why);
+    if (why) label.set(id, typeof why === 'string' ? why : why());
     queue.push(id);
   };
   const resolveImport = (name: string): number => {
@@ -97,7 +97,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       if (program && m.role === 'interp') return;
       for (const f of m.graph.dataRoots) {
         pointerToWrapper(m.graph, f, offset[mi] + f);
-        visit(offset[mi] + f, -1, `(address taken) ${m.graph.names[f]}`);
+        visit(offset[mi] + f, -1, () => `(address taken) ${m.graph.names[f]}`);
       }
     });
   };
@@ -105,8 +105,9 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   // a syscall wrapper called through a pointer receives numbers nobody can see
   const wrapperWarned = new Set<string>();
   const pointerToWrapper = (g: ModuleGraph, f: number, node: number): void => {
+    if (g.wrapperParam[f] < 0) return;
     const key = `${g.sha256}:${f}`;
-    if (g.wrapperParam[f] < 0 || wrapperWarned.has(key)) return;
+    if (wrapperWarned.has(key)) return;
     wrapperWarned.add(key);
     r.unknowns.push({ reason: 'indirect-syscall', node, addr: g.starts[f], program, message: `syscall wrapper ${g.names[f]} is used through a function pointer; the numbers it receives are unknown` });
   };
@@ -139,8 +140,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     if (Array.isArray(ac)) for (let i = 0; i + 2 < ac.length; i += 3) r.argHits.push({ nr: ac[i], index: ac[i + 1], value: ac[i + 2] });
     const sa = g.siteArgs?.[f];
     for (let i = 0; i < s.length; i += 3) {
-      const args = Array.isArray(sa) ? sa.slice((i / 3) * 6, (i / 3) * 6 + 6) : undefined;
-      r.hits.push({ nr: s[i], node: id, addr: s[i + 1], via: s[i + 2] >= 0 ? g.names[s[i + 2]] : undefined, program, args });
+      r.hits.push({ nr: s[i], node: id, addr: s[i + 1], via: s[i + 2] >= 0 ? g.names[s[i + 2]] : undefined, program, args: Array.isArray(sa) ? sa : undefined, argsAt: (i / 3) * 6 });
     }
     const u = g.unknownSites[f];
     for (let i = 0; i < u.length; i += 2) {
@@ -150,7 +150,8 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       r.unknowns.push({ reason, node: id, addr: u[i], program, message });
     }
   };
-  const drain = (): void => { while (queue.length > 0) process(queue.shift()!); };
+  let head = 0; // breadth-first: shortest evidence chains; an index, as shift() on a large queue is linear
+  const drain = (): void => { while (head < queue.length) process(queue[head++]); };
 
   const main = mods.findIndex((m) => m.role === 'main');
   const mg = mods[main].graph;
@@ -179,11 +180,11 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
 
 /** A call to another module's syscall wrapper: recover the number from the caller's argument register. */
 function wrapperCall(r: Reach, mod: ProgramModule, scanner: CodeScanner, id: number, f: number, addr: number, name: string, param: number, program: boolean): void {
-  const st = flowAt(mod, scanner, f, addr);
-  const reg = scanner.argRegs[param];
-  if (st && reg !== undefined && st.kind[reg] === CONST && st.val[reg] < 4096) {
-    const args = scanner.argRegs.slice(param + 1, param + 7).map((a) => (st.kind[a] === CONST ? st.val[a] : null));
-    r.hits.push({ nr: st.val[reg], node: id, addr, via: name, program, args });
+  const st = importArgsAt(mod, scanner, f, addr);
+  const nr = st?.[param];
+  if (st && nr !== undefined && !Number.isNaN(nr) && nr < 4096) {
+    const args = Array.from(st.subarray(param + 1, param + 7), (v) => (Number.isNaN(v) ? null : v));
+    r.hits.push({ nr, node: id, addr, via: name, program, args });
   } else r.unknowns.push({ reason: 'indirect-syscall', node: id, addr, program, message: `syscall number passed to ${name} is not a constant` });
 }
 
@@ -203,21 +204,45 @@ function followArgs(r: Reach, mod: ProgramModule, scanner: CodeScanner, f: numbe
     }
   }
   if (wanted.length === 0) return;
-  const st = flowAt(mod, scanner, f, addr);
+  const st = importArgsAt(mod, scanner, f, addr);
   for (const w of wanted) {
-    const reg = scanner.argRegs[w.param];
-    if (st && reg !== undefined && st.kind[reg] === CONST) r.argHits.push({ nr: w.nr, index: w.index, value: st.val[reg] });
+    const v = st?.[w.param];
+    if (v !== undefined && !Number.isNaN(v)) r.argHits.push({ nr: w.nr, index: w.index, value: v });
   }
 }
 
-function flowAt(mod: ProgramModule, scanner: CodeScanner, f: number, addr: number): RegState | undefined {
+/**
+ * Constant argument registers (NaN when not constant) before each import call site of one function, from one
+ * data-flow pass over the function; kept per thread by content hash, as libraries are shared by many programs.
+ */
+const importArgMemo = new Map<string, Map<number, Float64Array>>();
+const IMPORT_ARG_MEMO_MAX = 50_000;
+
+function importArgsAt(mod: ProgramModule, scanner: CodeScanner, f: number, addr: number): Float64Array | undefined {
+  const key = `${mod.graph.sha256}:${mod.graph.arch}:${f}`;
+  let states = importArgMemo.get(key);
+  if (!states) {
+    states = flowImportSites(mod, scanner, f);
+    if (importArgMemo.size >= IMPORT_ARG_MEMO_MAX) importArgMemo.delete(importArgMemo.keys().next().value!);
+    importArgMemo.set(key, states);
+  }
+  return states.get(addr);
+}
+
+function flowImportSites(mod: ProgramModule, scanner: CodeScanner, f: number): Map<number, Float64Array> {
+  const out = new Map<number, Float64Array>();
   const { elf } = mod.loaded;
   const ranges = findExecRanges(elf);
   const start = mod.graph.starts[f], ri = rangeOf(ranges, start);
-  if (ri < 0) return undefined;
+  if (ri < 0) return out;
   const end = Math.min(f + 1 < mod.graph.starts.length ? mod.graph.starts[f + 1] : Infinity, ranges[ri].end);
   const rg = ranges[ri];
-  return scanner.flow(elf.buf.subarray(rg.offset, rg.offset + (rg.end - rg.start)), rg.start, start, end, [{ addr }]).get(addr);
+  const imps = mod.graph.imports[f];
+  const queries: { addr: number }[] = [];
+  for (let i = 1; i < imps.length; i += 2) queries.push({ addr: imps[i] });
+  const states = scanner.flow(functionBytes(elf.buf, rg, start, end), start, start, end, queries);
+  for (const [a, st] of states) out.set(a, Float64Array.from(scanner.argRegs, (reg) => (st.kind[reg] === CONST ? st.val[reg] : NaN)));
+  return out;
 }
 
 /** Constant arguments per syscall number, by argument index, from the sites and from callers of wrappers. */
@@ -229,7 +254,12 @@ export function constArgsByNumber(r: Reach): Map<number, Record<number, number[]
     const l = (rec[index] ??= []);
     if (!l.includes(value) && l.length < 32) l.push(value);
   };
-  for (const h of r.hits) h.args?.forEach((v, i) => { if (typeof v === 'number' && v >= 0) add(h.nr, i, v); });
+  for (const h of r.hits) {
+    if (!h.args) continue;
+    // ARGS holds six arguments per site from ARGSAT (a function's sites share one list) or just this site's
+    const at = h.argsAt ?? 0;
+    for (let i = 0; i < 6 && at + i < h.args.length; i++) { const v = h.args[at + i]; if (typeof v === 'number' && v >= 0) add(h.nr, i, v); }
+  }
   for (const a of r.argHits) add(a.nr, a.index, a.value);
   for (const rec of out.values()) for (const l of Object.values(rec)) l.sort((a, b) => a - b);
   return out;

@@ -1,4 +1,4 @@
-import type { ExecRange, FunctionTable } from './functions.js';
+import { functionBytes, type ExecRange, type FunctionTable } from './functions.js';
 import type { CodeScanner } from './scan-types.js';
 import { CONST, PARAM, type RegState } from './reg-state.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
@@ -16,7 +16,7 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
   rawSites: Map<number, number[]>, branchSites: { fn: number; addr: number; callee: number }[]): void {
   const flow = (fn: number, addrs: number[]): Map<number, RegState> => {
     const r = ranges[fns.range[fn]];
-    return scanner.flow(buf.subarray(r.offset, r.offset + (r.end - r.start)), r.start, fns.starts[fn], fns.ends[fn], addrs.map((addr) => ({ addr })));
+    return scanner.flow(functionBytes(buf, r, fns.starts[fn], fns.ends[fn]), Math.max(fns.starts[fn], r.start), fns.starts[fn], fns.ends[fn], addrs.map((addr) => ({ addr })));
   };
   for (const [fn, addrs] of rawSites) {
     const states = flow(fn, addrs);

@@ -15,7 +15,7 @@ export interface CacheOptions {
 }
 
 const FORMAT = 'ukport-module-graph';
-/** In-memory graphs of this thread by arch and content hash, oldest first; bounded by total function count. */
+/** In-memory graphs of this thread by arch and content hash, least recently used first; bounded by total function count. */
 const memo = new Map<string, ModuleGraph>();
 const MEMO_MAX_FUNCTIONS = 400_000;
 let memoFunctions = 0;
@@ -55,7 +55,7 @@ export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: Cach
   // a library shared by many scanned programs is summarised once per thread (content-addressed, so always valid)
   const key = `${scanner.arch}-${mod.decoded.info.sha256}`;
   const known = memo.get(key);
-  if (known) return known;
+  if (known) { memo.delete(key); memo.set(key, known); return known; } // most recently used last
   if (opts.noCache) {
     const g = buildModuleGraph(mod, scanner);
     if (opts.memo) remember(key, g);
@@ -79,11 +79,21 @@ function readEntry(file: string, sha: string): ModuleGraph | undefined {
     if (env.format !== FORMAT || typeof env.payload !== 'string' || env.digest !== digest(env.payload)) throw new Error('envelope');
     const g = JSON.parse(env.payload) as ModuleGraph;
     if (!isGraph(g) || g.sha256 !== sha || g.version !== GRAPH_VERSION) throw new Error('shape');
-    return g;
+    return shareEmptyLists(g);
   } catch {
     try { rmSync(file, { force: true }); } catch { /* another process may have replaced it */ }
     return undefined;
   }
+}
+
+const EMPTY: number[] = Object.freeze([]) as unknown as number[];
+
+/** Most per-function lists are empty: one shared frozen array instead of one per function (a cached graph is read-only). */
+function shareEmptyLists(g: ModuleGraph): ModuleGraph {
+  for (const lists of [g.calls, g.refs, g.imports, g.sites, g.siteArgs, g.argConsts, g.unknownSites] as unknown[][][]) {
+    for (let i = 0; i < lists.length; i++) if (lists[i].length === 0) lists[i] = EMPTY;
+  }
+  return g;
 }
 
 function isGraph(g: ModuleGraph): boolean {
