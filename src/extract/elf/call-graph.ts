@@ -6,7 +6,7 @@ import { findExecRanges, findFunctions, functionOf, rangeOf, type ExecRange, typ
 import { readRelocations, resolveSlot, type SlotTarget } from './plt.js';
 import { findDataPointers, findExports, findInitAddresses } from './module-roots.js';
 import type { CodeScanner, ScanFunction, ScanSink } from './scan-types.js';
-import { ScanLog } from './scan-log.js';
+import { ScanLog, forEachRange } from './scan-log.js';
 import { x86Scanner } from './syscalls-x86_64.js';
 import { aarch64Scanner } from './syscalls-aarch64.js';
 import { resolveWrappers } from './wrappers.js';
@@ -58,8 +58,8 @@ export function scannerFor(machine: number, elfClass: number): CodeScanner | und
   return machine === EM_AARCH64 ? aarch64Scanner : machine === 62 ? x86Scanner : undefined;
 }
 
-/** Builds the call graph of one ELF: functions, edges, imports, syscall sites and wrappers. */
-export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGraph {
+/** Builds the call graph of one ELF: functions, edges, imports, syscall sites and wrappers (`replay: false` decodes the final functions again instead of replaying the first sweep: the reference the tests compare against). */
+export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: { replay?: boolean } = {}): ModuleGraph {
   const { elf, decoded } = mod;
   const ranges = findExecRanges(elf);
   const relocs = readRelocations(elf, decoded.dynsym, decoded.versions);
@@ -141,7 +141,8 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner): ModuleGr
       if (fallsThrough && next < n && fns.starts[next] === fns.ends[fn]) addEdge(fn, next);
     },
   };
-  log.sweep(elf.buf, ranges, fns, scanner, sink);
+  if (options.replay === false) forEachRange(elf.buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, sink));
+  else log.sweep(elf.buf, ranges, fns, scanner, sink);
 
   // A split-off cold part (foo.cold) can be entered through foo's jump tables, which are not followed: when
   // symbols name it, foo reaches it.

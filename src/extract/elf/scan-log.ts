@@ -1,5 +1,5 @@
-import type { ExecRange, FunctionTable } from './functions.js';
-import type { CodeScanner, ScanFunction, ScanSink } from './scan-types.js';
+import { functionOf, type ExecRange, type FunctionTable } from './functions.js';
+import { INSN_PAD, INSN_STOPS, type CodeScanner, type ScanFunction, type ScanSink } from './scan-types.js';
 
 /** Calls EACH with the bytes of every non-PLT range and the functions inside it. */
 export function forEachRange(buf: Buffer, ranges: ExecRange[], fns: FunctionTable,
@@ -27,14 +27,60 @@ export class ScanLog {
   readonly from: Int32Array;
   readonly to: Int32Array;
 
-  constructor(private readonly fns: FunctionTable) {
+  /** Every decoded instruction's address (offset from `base`) and INSN_* class, in address order (x86-64). */
+  private insnAt = new Uint32Array(0);
+  private insnKind = new Uint8Array(0);
+  private insns = 0;
+  private readonly base: number;
+  private readonly span: number;
+
+  constructor(private readonly fns: FunctionTable, ranges: ExecRange[]) {
     this.from = new Int32Array(fns.starts.length).fill(-1);
     this.to = new Int32Array(fns.starts.length).fill(-1);
+    this.base = ranges.length > 0 ? ranges[0].start : 0;
+    this.span = ranges.length > 0 ? ranges[ranges.length - 1].end - this.base : 0;
+    // instruction boundaries let a split function be replayed piece by piece; offsets must fit in 32 bits
+    if (this.span < 2 ** 32) {
+      this.insnAt = new Uint32Array(4096);
+      this.insnKind = new Uint8Array(4096);
+      this.sink.instruction = (addr, kind) => this.instruction(addr, kind);
+    }
+  }
+
+  private instruction(addr: number, kind: number): void {
+    if (this.insns === this.insnAt.length) {
+      const at = new Uint32Array(this.insns * 2), k = new Uint8Array(this.insns * 2);
+      at.set(this.insnAt); k.set(this.insnKind);
+      this.insnAt = at; this.insnKind = k;
+    }
+    this.insnAt[this.insns] = addr - this.base;
+    this.insnKind[this.insns++] = kind;
+  }
+
+  /** Index of the first recorded instruction at or after ADDR. */
+  private insnIndex(addr: number): number {
+    const off = addr - this.base;
+    let lo = 0, hi = this.insns;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (this.insnAt[mid] < off) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+
+  private isBoundary(addr: number): boolean {
+    const i = this.insnIndex(addr);
+    return i < this.insns && this.insnAt[i] === addr - this.base;
+  }
+
+  /** What a sweep of [start, end) reports at its end: whether its last non-padding instruction lets flow go on. */
+  private fallsThrough(start: number, end: number): boolean {
+    for (let i = this.insnIndex(end) - 1; i >= 0 && this.insnAt[i] >= start - this.base; i--) {
+      if (this.insnKind[i] !== INSN_PAD) return this.insnKind[i] !== INSN_STOPS;
+    }
+    return true;
   }
 
   /** Sweeps every function of FNS once, recording. */
   static record(buf: Buffer, ranges: ExecRange[], fns: FunctionTable, scanner: CodeScanner): ScanLog {
-    const log = new ScanLog(fns);
+    const log = new ScanLog(fns, ranges);
     forEachRange(buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, log.sink));
     return log;
   }
@@ -63,11 +109,16 @@ export class ScanLog {
     for (let i = this.from[fn]; i >= 0 && i < this.to[fn]; i += 4) if (ev[i] === BRANCH) each(ev[i + 1], ev[i + 2], ev[i + 3] === 1);
   }
 
-  /** Sends old function OLD's events to SINK as function FN. */
-  replay(old: number, fn: number, sink: ScanSink): void {
+  /**
+   * Sends old function OLD's events to SINK as function FN; with PIECE, only those of instructions in
+   * [piece.start, piece.end) and an end computed for that piece.
+   */
+  replay(old: number, fn: number, sink: ScanSink, piece?: { start: number; end: number }): void {
     const ev = this.ev;
     for (let i = this.from[old]; i >= 0 && i < this.to[old]; i += 4) {
       const addr = ev[i + 1], a = ev[i + 2], b = ev[i + 3];
+      if (piece && ev[i] !== END && (addr < piece.start || addr >= piece.end)) continue;
+      if (piece && ev[i] === END) { sink.end(fn, this.fallsThrough(piece.start, piece.end)); continue; }
       switch (ev[i]) {
         case SYSCALL: sink.syscall(fn, addr, a === 32 ? 32 : 64); break;
         case BRANCH: sink.branch(fn, addr, a, b === 1); break;
@@ -105,6 +156,12 @@ export class ScanLog {
       if (ranges[ri].plt) continue;
       const j = old.get(fns.starts[i]);
       if (j !== undefined && this.fns.ends[j] === fns.ends[i] && this.from[j] >= 0) { flush(); this.replay(j, i, sink); continue; }
+      // a piece of an old function cut at instruction boundaries: the same instructions, so the same events
+      const s = fns.starts[i], e = fns.ends[i], k = functionOf(this.fns, s);
+      if (this.insns > 0 && k >= 0 && this.from[k] >= 0 && e <= this.fns.ends[k]
+        && (s === this.fns.starts[k] || this.isBoundary(s)) && (e === this.fns.ends[k] || this.isBoundary(e))) {
+        flush(); this.replay(k, i, sink, { start: s, end: e }); continue;
+      }
       if (ri !== runRange) { flush(); runRange = ri; }
       run.push({ index: i, start: fns.starts[i], end: fns.ends[i] });
     }

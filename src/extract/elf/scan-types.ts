@@ -18,7 +18,12 @@ export interface ScanSink {
   decodeError(fn: number, addr: number): void;
   /** End of the function's bytes; `fallsThrough` when the last instruction does not end control flow. */
   end(fn: number, fallsThrough: boolean): void;
+  /** Every decoded instruction (or undecodable byte) with its INSN_* class, when the sink wants them. */
+  instruction?(addr: number, kind: number): void;
 }
+
+/** Instruction classes for ScanSink.instruction: padding (nop, int3), flow goes on, flow stops (jmp, ret, call). */
+export const INSN_PAD = 0, INSN_FALLS = 1, INSN_STOPS = 2;
 
 /** An address whose register state pass 2 must report. */
 export interface FlowQuery { addr: number }

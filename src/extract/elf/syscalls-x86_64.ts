@@ -1,5 +1,5 @@
 import { Code, Mnemonic, Decoder, DecoderOptions, FlowControl, Instruction, InstructionInfoFactory, OpAccess, OpKind, Register, RegisterExt } from 'iced-x86';
-import type { CodeScanner, FlowQuery, ScanSink } from './scan-types.js';
+import { INSN_FALLS, INSN_PAD, INSN_STOPS, type CodeScanner, type FlowQuery, type ScanSink } from './scan-types.js';
 import { CONST, PARAM, RegState, runFlow } from './reg-state.js';
 
 const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSI = 6, RDI = 7, R8 = 8, R9 = 9, R10 = 10, R11 = 11;
@@ -95,6 +95,7 @@ function scanFunction(dec: Decoder, ins: Instruction, base: number, fi: number, 
     const code = ins.code;
     if (code === Code.INVALID) {
       sink.decodeError(fi, ip);
+      sink.instruction?.(ip, INSN_FALLS);
       // never stop at an unknown instruction: resynchronise one byte further
       ip += 1; dec.position = ip - base; dec.ip = BigInt(ip);
       last = FlowControl.Next;
@@ -104,6 +105,7 @@ function scanFunction(dec: Decoder, ins: Instruction, base: number, fi: number, 
     // padding after the last real instruction (nop, int3) says nothing about falling through
     const mn = ins.mnemonic;
     if (mn !== Mnemonic.Nop && mn !== Mnemonic.Int3) last = fc;
+    if (sink.instruction) sink.instruction(ip, mn === Mnemonic.Nop || mn === Mnemonic.Int3 ? INSN_PAD : fc === FlowControl.Next || fc === FlowControl.ConditionalBranch ? INSN_FALLS : INSN_STOPS);
     if (code === Code.Syscall) sink.syscall(fi, ip, 64);
     else if (code === Code.Sysenter || (code === Code.Int_imm8 && ins.immediate8 === 0x80)) sink.syscall(fi, ip, 32);
     else if (fc === FlowControl.Call || fc === FlowControl.UnconditionalBranch || fc === FlowControl.ConditionalBranch) {
