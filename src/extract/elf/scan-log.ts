@@ -115,20 +115,31 @@ export class ScanLog {
    */
   replay(old: number, fn: number, sink: ScanSink, piece?: { start: number; end: number }): void {
     const ev = this.ev;
-    for (let i = this.from[old]; i >= 0 && i < this.to[old]; i += 4) {
-      const addr = ev[i + 1], a = ev[i + 2], b = ev[i + 3];
-      if (piece && ev[i] !== END && (addr < piece.start || addr >= piece.end)) continue;
-      if (piece && ev[i] === END) { sink.end(fn, this.fallsThrough(piece.start, piece.end)); continue; }
-      switch (ev[i]) {
-        case SYSCALL: sink.syscall(fn, addr, a === 32 ? 32 : 64); break;
-        case BRANCH: sink.branch(fn, addr, a, b === 1); break;
-        case SLOT: sink.slotRef(fn, addr, a, b >= 2, (b & 1) === 1); break;
-        case ADDRESS: sink.addressRef(fn, addr, a); break;
-        case IMMEDIATE: sink.immediate(fn, addr, a); break;
-        case INDIRECT: sink.indirect(fn, addr, b === 1); break;
-        case DECODE: sink.decodeError(fn, addr); break;
-        case END: sink.end(fn, a === 1); break;
-      }
+    if (this.from[old] < 0) return;
+    if (piece) {
+      // events are in address order with the end event last: binary search the piece's first event
+      let lo = this.from[old] / 4, hi = (this.to[old] - 4) / 4;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (ev[mid * 4 + 1] < piece.start) lo = mid + 1; else hi = mid; }
+      for (let i = lo * 4; i < this.to[old] - 4 && ev[i + 1] < piece.end; i += 4) this.dispatch(i, fn, sink);
+      sink.end(fn, this.fallsThrough(piece.start, piece.end));
+      return;
+    }
+    for (let i = this.from[old]; i < this.to[old]; i += 4) this.dispatch(i, fn, sink);
+  }
+
+  /** Sends the event at I to SINK as function FN. */
+  private dispatch(i: number, fn: number, sink: ScanSink): void {
+    const ev = this.ev;
+    const addr = ev[i + 1], a = ev[i + 2], b = ev[i + 3];
+    switch (ev[i]) {
+      case SYSCALL: sink.syscall(fn, addr, a === 32 ? 32 : 64); break;
+      case BRANCH: sink.branch(fn, addr, a, b === 1); break;
+      case SLOT: sink.slotRef(fn, addr, a, b >= 2, (b & 1) === 1); break;
+      case ADDRESS: sink.addressRef(fn, addr, a); break;
+      case IMMEDIATE: sink.immediate(fn, addr, a); break;
+      case INDIRECT: sink.indirect(fn, addr, b === 1); break;
+      case DECODE: sink.decodeError(fn, addr); break;
+      case END: sink.end(fn, a === 1); break;
     }
   }
 
