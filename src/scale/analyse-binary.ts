@@ -4,6 +4,8 @@ import { loadElf, resolveLibraries, type LoadedElf } from '../extract/elf/resolv
 import { elfFacts } from '../extract/elf/facts.js';
 import { extractSyscalls } from '../extract/syscalls.js';
 import { limitFact, withLimits, type AnalysisLimits } from '../extract/limits.js';
+import { readBounded } from '../inputs/read-file.js';
+import { createHash } from 'node:crypto';
 
 /** Settings of one binary's analysis; plain data so it can cross to a worker thread. */
 export interface BinarySettings {
@@ -35,8 +37,8 @@ export interface BinaryState {
   maxLibraryBytes: number;
 }
 
-/** Fresh per-thread state; libraries are kept up to MAX_BYTES of file contents (least recently used dropped first). */
-export function newBinaryState(maxBytes = 256 * 1024 * 1024): BinaryState {
+/** Fresh per-thread state; library contents are kept up to MAX_BYTES (least recently used released first). */
+export function newBinaryState(maxBytes = 128 * 1024 * 1024): BinaryState {
   return { libraries: new Map(), maxLibraryBytes: maxBytes };
 }
 
@@ -45,12 +47,31 @@ export function badFileFact(path: string, error: UkportError): Fact {
   return { kind: 'unknown', reason: error.code === 'too-large' || error.code === 'limit-exceeded' ? 'limit-exceeded' : 'bad-file', message: error.message, evidence: [{ artifact: path, extractor: 'inputs.walk', detail: error.code }] };
 }
 
+/** Most libraries kept (released ones hold only their decoded headers and symbols). */
+const MAX_LIBRARIES = 4096;
+
+/**
+ * Keeps the contents of the most recently used libraries up to the byte bound and releases the others: their
+ * headers, symbols and content hash stay, so a later binary reuses them without reading the file; the bytes
+ * are read again (and checked against the hash) only if a later analysis needs code that was not cached.
+ */
 function prune(state: BinaryState): void {
   let bytes = 0;
-  for (const l of state.libraries.values()) bytes += l ? l.elf.buf.length : 0;
-  for (const [k, l] of state.libraries) {
-    if (bytes <= state.maxLibraryBytes) break;
-    bytes -= l ? l.elf.buf.length : 0;
+  const kept = [...state.libraries.values()].reverse();
+  for (const l of kept) {
+    if (!l || !l.elf.resident) continue;
+    bytes += l.elf.size;
+    if (bytes > state.maxLibraryBytes) {
+      const lib = l;
+      lib.elf.release(() => {
+        const b = readBounded(lib.hostPath);
+        if (createHash('sha256').update(b).digest('hex') !== lib.decoded.info.sha256) throw new UkportError('unreadable', 'file changed while being scanned', lib.hostPath);
+        return b;
+      });
+    }
+  }
+  for (const k of state.libraries.keys()) {
+    if (state.libraries.size <= MAX_LIBRARIES) break;
     state.libraries.delete(k);
   }
 }
@@ -100,13 +121,19 @@ export function analyseBinary(a: Artifact, settings: BinarySettings, state: Bina
   if (elapsed > limits.timeBudgetMs) {
     out.facts.push(limitFact(a.path, 'timeBudgetMs', `time budget of ${limits.timeBudgetMs} ms per binary exceeded before syscall analysis`));
   } else {
-    const found = extractSyscalls(main, closure, {
-      mode: settings.mode, libc: settings.libc, noCache: settings.noCache, cacheDir: settings.cacheDir,
-      limits: settings.limits, deadline: Date.now() + limits.timeBudgetMs - elapsed,
-    });
-    out.facts.push(...found.facts);
-    out.indirectCalls = found.stats.indirectCalls;
-    out.addressTakenFunctions = found.stats.addressTakenFunctions;
+    try {
+      const found = extractSyscalls(main, closure, {
+        mode: settings.mode, libc: settings.libc, noCache: settings.noCache, cacheDir: settings.cacheDir,
+        limits: settings.limits, deadline: Date.now() + limits.timeBudgetMs - elapsed,
+      });
+      out.facts.push(...found.facts);
+      out.indirectCalls = found.stats.indirectCalls;
+      out.addressTakenFunctions = found.stats.addressTakenFunctions;
+    } catch (e) {
+      // a released library read again and found changed on disk
+      if (!(e instanceof UkportError)) throw e;
+      out.facts.push(badFileFact(e.path ?? a.path, e));
+    }
   }
   prune(state);
   return done();

@@ -23,14 +23,14 @@ export function findExecRanges(elf: ElfFile): ExecRange[] {
   for (const s of elf.sections) {
     if ((s.flags & SHF_EXECINSTR) === 0n || s.type === SHT_NOBITS || s.size === 0) continue;
     const start = Number(s.addr);
-    if (start <= 0 || start >= MAX_ADDR || s.offset >= elf.buf.length) continue;
-    const size = Math.min(s.size, elf.buf.length - s.offset);
+    if (start <= 0 || start >= MAX_ADDR || s.offset >= elf.size) continue;
+    const size = Math.min(s.size, elf.size - s.offset);
     out.push({ name: s.name, start, end: start + size, offset: s.offset, plt: PLT_SECTIONS.has(s.name) });
   }
   if (out.length === 0) {
     for (const p of elf.phdrs) {
-      if (p.type !== PT_LOAD || (p.flags & 1) === 0 || p.vaddr >= BigInt(MAX_ADDR) || p.offset >= elf.buf.length) continue;
-      const size = Math.min(p.filesz, elf.buf.length - p.offset);
+      if (p.type !== PT_LOAD || (p.flags & 1) === 0 || p.vaddr >= BigInt(MAX_ADDR) || p.offset >= elf.size) continue;
+      const size = Math.min(p.filesz, elf.size - p.offset);
       out.push({ name: 'PT_LOAD', start: Number(p.vaddr), end: Number(p.vaddr) + size, offset: p.offset, plt: false });
     }
   }

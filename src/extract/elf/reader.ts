@@ -23,7 +23,14 @@ export class ElfFile {
   readonly phdrs: ProgramHeader[] = [];
   readonly sections: SectionHeader[] = [];
 
-  constructor(readonly buf: Buffer, readonly path: string) {
+  /** File size in bytes (the contents may be released and read again). */
+  readonly size: number;
+  private data: Buffer | undefined;
+  private reload?: () => Buffer;
+
+  constructor(buf: Buffer, readonly path: string) {
+    this.data = buf;
+    this.size = buf.length;
     if (buf.length === 0) throw new UkportError('empty-file', '', path);
     if (buf.length < 16 || buf.readUInt32BE(0) !== 0x7f454c46) throw new UkportError('not-elf', 'no ELF magic', path);
     const cls = buf[4];
@@ -52,11 +59,28 @@ export class ElfFile {
     }
   }
 
+  /** The file's contents; read again through the release callback when they were released. */
+  get buf(): Buffer {
+    if (this.data) return this.data;
+    const b = this.reload!();
+    if (b.length !== this.size) throw new UkportError('unreadable', 'file changed while being scanned', this.path);
+    return (this.data = b);
+  }
+
+  /** True while the contents are in memory. */
+  get resident(): boolean { return this.data !== undefined; }
+
+  /** Drops the contents from memory; RELOAD reads them again (and must check they are unchanged) when next needed. */
+  release(reload: () => Buffer): void {
+    this.reload = reload;
+    this.data = undefined;
+  }
+
   private fail(detail: string): never { throw new UkportError('truncated-elf', detail, this.path); }
   /** Checks that [off, off+len) lies in the file. */
   need(off: number, len: number, what: string): void {
-    if (!Number.isSafeInteger(off) || !Number.isSafeInteger(len) || off < 0 || len < 0 || off + len > this.buf.length) {
-      this.fail(`${what} at offset ${off} (+${len}) past end of file (${this.buf.length} bytes)`);
+    if (!Number.isSafeInteger(off) || !Number.isSafeInteger(len) || off < 0 || len < 0 || off + len > this.size) {
+      this.fail(`${what} at offset ${off} (+${len}) past end of file (${this.size} bytes)`);
     }
   }
   u8(o: number): number { this.need(o, 1, 'byte'); return this.buf[o]; }

@@ -16,64 +16,67 @@ const SYSCALL = 0, BRANCH = 1, SLOT = 2, ADDRESS = 3, IMMEDIATE = 4, INDIRECT = 
 /** Longest x86-64 instruction: a function's last instruction may run this far past its end. */
 const MAX_INSTRUCTION = 15;
 
+const CHUNK_BITS = 16, CHUNK = 1 << CHUNK_BITS, MASK = CHUNK - 1;
+
+/** A growable numeric array in fixed chunks: no copy (and no doubled peak) when it grows. */
+class Chunked<A extends Float64Array | Uint32Array | Uint8Array> {
+  private readonly chunks: A[] = [];
+  constructor(private readonly make: (n: number) => A) {}
+  set(i: number, v: number): void {
+    const c = i >>> CHUNK_BITS;
+    while (c >= this.chunks.length) this.chunks.push(this.make(CHUNK));
+    this.chunks[c][i & MASK] = v;
+  }
+  get(i: number): number { return this.chunks[i >>> CHUNK_BITS][i & MASK]; }
+}
+
 /**
  * The sink events of one sweep, function by function (a scanner reports one function's events together), so
  * that a second sweep with refined function boundaries replays the functions whose bounds did not change
- * instead of decoding them again.
+ * instead of decoding them again. Events are kept as columns: kind and flag, address, operand (17 bytes each).
  */
 export class ScanLog {
-  private ev = new Float64Array(4096);
+  private readonly kinds = new Chunked((n) => new Uint8Array(n));
+  private readonly addrs = new Chunked((n) => new Float64Array(n));
+  private readonly args = new Chunked((n) => new Float64Array(n));
   private len = 0;
+  /** First and one-past-last event of each function of the recorded table (-1: none). */
   readonly from: Int32Array;
   readonly to: Int32Array;
 
-  /** Every decoded instruction's address (offset from `base`) and INSN_* class, in address order (x86-64). */
-  private insnAt = new Uint32Array(0);
-  private insnKind = new Uint8Array(0);
+  /** Every decoded instruction as (offset from `base`) * 4 + INSN_* class, in address order (x86-64). */
+  private readonly insnWords = new Chunked((n) => new Uint32Array(n));
   private insns = 0;
   private readonly base: number;
-  private readonly span: number;
 
   constructor(private readonly fns: FunctionTable, ranges: ExecRange[]) {
     this.from = new Int32Array(fns.starts.length).fill(-1);
     this.to = new Int32Array(fns.starts.length).fill(-1);
     this.base = ranges.length > 0 ? ranges[0].start : 0;
-    this.span = ranges.length > 0 ? ranges[ranges.length - 1].end - this.base : 0;
-    // instruction boundaries let a split function be replayed piece by piece; offsets must fit in 32 bits
-    if (this.span < 2 ** 32) {
-      this.insnAt = new Uint32Array(4096);
-      this.insnKind = new Uint8Array(4096);
-      this.sink.instruction = (addr, kind) => this.instruction(addr, kind);
-    }
-  }
-
-  private instruction(addr: number, kind: number): void {
-    if (this.insns === this.insnAt.length) {
-      const at = new Uint32Array(this.insns * 2), k = new Uint8Array(this.insns * 2);
-      at.set(this.insnAt); k.set(this.insnKind);
-      this.insnAt = at; this.insnKind = k;
-    }
-    this.insnAt[this.insns] = addr - this.base;
-    this.insnKind[this.insns++] = kind;
+    const span = ranges.length > 0 ? ranges[ranges.length - 1].end - this.base : 0;
+    // instruction boundaries let a split function be replayed piece by piece; offsets must fit in 30 bits
+    if (span < 2 ** 30) this.sink.instruction = (addr, kind) => this.insnWords.set(this.insns++, (addr - this.base) * 4 + kind);
   }
 
   /** Index of the first recorded instruction at or after ADDR. */
   private insnIndex(addr: number): number {
     const off = addr - this.base;
     let lo = 0, hi = this.insns;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (this.insnAt[mid] < off) lo = mid + 1; else hi = mid; }
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (this.insnWords.get(mid) >>> 2 < off) lo = mid + 1; else hi = mid; }
     return lo;
   }
 
   private isBoundary(addr: number): boolean {
     const i = this.insnIndex(addr);
-    return i < this.insns && this.insnAt[i] === addr - this.base;
+    return i < this.insns && this.insnWords.get(i) >>> 2 === addr - this.base;
   }
 
   /** What a sweep of [start, end) reports at its end: whether its last non-padding instruction lets flow go on. */
   private fallsThrough(start: number, end: number): boolean {
-    for (let i = this.insnIndex(end) - 1; i >= 0 && this.insnAt[i] >= start - this.base; i--) {
-      if (this.insnKind[i] !== INSN_PAD) return this.insnKind[i] !== INSN_STOPS;
+    for (let i = this.insnIndex(end) - 1; i >= 0; i--) {
+      const w = this.insnWords.get(i);
+      if (w >>> 2 < start - this.base) break;
+      if ((w & 3) !== INSN_PAD) return (w & 3) !== INSN_STOPS;
     }
     return true;
   }
@@ -85,10 +88,11 @@ export class ScanLog {
     return log;
   }
 
-  private push(fn: number, kind: number, addr: number, a: number, b: number): void {
-    if (this.len + 4 > this.ev.length) { const next = new Float64Array(this.ev.length * 2); next.set(this.ev); this.ev = next; }
+  private push(fn: number, kind: number, addr: number, a: number, flag: number): void {
     if (this.from[fn] < 0) this.from[fn] = this.len;
-    this.ev[this.len++] = kind; this.ev[this.len++] = addr; this.ev[this.len++] = a; this.ev[this.len++] = b;
+    this.kinds.set(this.len, kind + flag * 8);
+    this.addrs.set(this.len, addr);
+    this.args.set(this.len++, a);
     this.to[fn] = this.len;
   }
 
@@ -105,8 +109,10 @@ export class ScanLog {
 
   /** Direct branches of old function FN: (site, target, isCall). */
   forEachBranch(fn: number, each: (addr: number, target: number, isCall: boolean) => void): void {
-    const ev = this.ev;
-    for (let i = this.from[fn]; i >= 0 && i < this.to[fn]; i += 4) if (ev[i] === BRANCH) each(ev[i + 1], ev[i + 2], ev[i + 3] === 1);
+    for (let i = this.from[fn]; i >= 0 && i < this.to[fn]; i++) {
+      const k = this.kinds.get(i);
+      if ((k & 7) === BRANCH) each(this.addrs.get(i), this.args.get(i), k >>> 3 === 1);
+    }
   }
 
   /**
@@ -114,30 +120,28 @@ export class ScanLog {
    * [piece.start, piece.end) and an end computed for that piece.
    */
   replay(old: number, fn: number, sink: ScanSink, piece?: { start: number; end: number }): void {
-    const ev = this.ev;
     if (this.from[old] < 0) return;
     if (piece) {
       // events are in address order with the end event last: binary search the piece's first event
-      let lo = this.from[old] / 4, hi = (this.to[old] - 4) / 4;
-      while (lo < hi) { const mid = (lo + hi) >>> 1; if (ev[mid * 4 + 1] < piece.start) lo = mid + 1; else hi = mid; }
-      for (let i = lo * 4; i < this.to[old] - 4 && ev[i + 1] < piece.end; i += 4) this.dispatch(i, fn, sink);
+      let lo = this.from[old], hi = this.to[old] - 1;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (this.addrs.get(mid) < piece.start) lo = mid + 1; else hi = mid; }
+      for (let i = lo; i < this.to[old] - 1 && this.addrs.get(i) < piece.end; i++) this.dispatch(i, fn, sink);
       sink.end(fn, this.fallsThrough(piece.start, piece.end));
       return;
     }
-    for (let i = this.from[old]; i < this.to[old]; i += 4) this.dispatch(i, fn, sink);
+    for (let i = this.from[old]; i < this.to[old]; i++) this.dispatch(i, fn, sink);
   }
 
-  /** Sends the event at I to SINK as function FN. */
+  /** Sends event I to SINK as function FN. */
   private dispatch(i: number, fn: number, sink: ScanSink): void {
-    const ev = this.ev;
-    const addr = ev[i + 1], a = ev[i + 2], b = ev[i + 3];
-    switch (ev[i]) {
+    const k = this.kinds.get(i), flag = k >>> 3, addr = this.addrs.get(i), a = this.args.get(i);
+    switch (k & 7) {
       case SYSCALL: sink.syscall(fn, addr, a === 32 ? 32 : 64); break;
-      case BRANCH: sink.branch(fn, addr, a, b === 1); break;
-      case SLOT: sink.slotRef(fn, addr, a, b >= 2, (b & 1) === 1); break;
+      case BRANCH: sink.branch(fn, addr, a, flag === 1); break;
+      case SLOT: sink.slotRef(fn, addr, a, flag >= 2, (flag & 1) === 1); break;
       case ADDRESS: sink.addressRef(fn, addr, a); break;
       case IMMEDIATE: sink.immediate(fn, addr, a); break;
-      case INDIRECT: sink.indirect(fn, addr, b === 1); break;
+      case INDIRECT: sink.indirect(fn, addr, flag === 1); break;
       case DECODE: sink.decodeError(fn, addr); break;
       case END: sink.end(fn, a === 1); break;
     }
