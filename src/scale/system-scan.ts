@@ -111,6 +111,9 @@ export async function scanBinaries(elfs: Artifact[], options: SystemScanOptions)
 async function runWorkers(elfs: Artifact[], jobs: number, settings: BinarySettings, accept: (i: number, r: BinaryResult) => void): Promise<void> {
   const limits = withLimits(settings.limits);
   const heapMb = jobs <= 2 ? 768 : 512;
+  // workers build large graphs one at a time (bounded peak memory); see setBuildGate
+  const gate = new SharedArrayBuffer(4);
+  const cell = new Int32Array(gate);
   let cursor = 0;
   let failure: unknown;
   const lane = async (): Promise<void> => {
@@ -118,13 +121,17 @@ async function runWorkers(elfs: Artifact[], jobs: number, settings: BinarySettin
     try {
       while (cursor < elfs.length && failure === undefined) {
         const i = cursor++;
-        worker ??= new Worker(WORKER_FILE, { workerData: { settings }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+        worker ??= new Worker(WORKER_FILE, { workerData: { settings, gate }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
         const w: Worker = worker;
         const t0 = Date.now();
         const r = await new Promise<BinaryResult>((resolve) => {
           const finish = (x: BinaryResult, kill: boolean): void => {
             clearTimeout(timer); w.off('message', onMessage); w.off('error', onError); w.off('exit', onExit);
-            if (kill) { void w.terminate(); worker = undefined; }
+            if (kill) {
+              // a worker stopped while building a large graph must not keep the others waiting
+              Atomics.compareExchange(cell, 0, w.threadId, 0); Atomics.notify(cell, 0);
+              void w.terminate(); worker = undefined;
+            }
             resolve(x);
           };
           const timer = setTimeout(() => finish(failed(elfs[i], 'limit-exceeded', `time budget of ${limits.timeBudgetMs} ms per binary exceeded; analysis stopped`, 'timeBudgetMs', Date.now() - t0), true), limits.timeBudgetMs + GRACE_MS);

@@ -6,6 +6,7 @@ import { findExecRanges } from '../../src/extract/elf/functions.js';
 import { parseElf } from '../../src/extract/elf/reader.js';
 import { describeElf } from '../../src/extract/elf/describe.js';
 import { loadElf, type LoadedElf } from '../../src/extract/elf/resolve-libraries.js';
+import { setDecodeWindowBytes } from '../../src/extract/elf/syscalls-x86_64.js';
 import { FIXTURES, ensureFixtures } from './helpers.js';
 
 // The graph build sweeps the code once with the first function table, then replays that sweep for the final
@@ -48,4 +49,19 @@ describe('graph build replays its first sweep', () => {
       same({ path: `mutant-${round}`, hostPath: `mutant-${round}`, elf, decoded: describeElf(elf, `mutant-${round}`) });
     }
   });
+});
+
+describe('decoding through a sliding window', () => {
+  test('a 4 KiB window (moved thousands of times) gives the same graphs as the default 1 MiB one', () => {
+    const mods = [join(FIXTURES, 'echo_server.static'), join(FIXTURES, 'threads.musl'), '/usr/lib/x86_64-linux-gnu/libc.so.6']
+      .filter((p) => existsSync(p)).map((p) => loadElf(p));
+    const scanner = scannerFor(mods[0].elf.machine, mods[0].elf.class)!;
+    const big = mods.map((m) => buildModuleGraph(m, scanner));
+    setDecodeWindowBytes(4096);
+    try {
+      mods.forEach((m, i) => expect([m.path, buildModuleGraph(m, scanner)]).toEqual([m.path, big[i]]));
+    } finally {
+      setDecodeWindowBytes(1 << 20);
+    }
+  }, 120_000);
 });

@@ -72,11 +72,11 @@ export const x86Scanner: CodeScanner = {
   argRegs: ARG_REGS,
   sysArgRegs: [RDI, RSI, RDX, R10, R8, R9],
   scan(bytes, base, fns, sink) {
-    const dec = new Decoder(64, bytes, DecoderOptions.None);
+    const win = new DecodeWindow(bytes, base);
     const ins = new Instruction();
     try {
-      for (const f of fns) scanFunction(dec, ins, base, f.index, f.start, f.end, sink);
-    } finally { ins.free(); dec.free(); }
+      for (const f of fns) scanFunction(win, ins, f.index, f.start, f.end, sink);
+    } finally { ins.free(); win.free(); }
   },
   flow(bytes, base, start, end, queries) {
     const dec = new Decoder(64, bytes, DecoderOptions.None);
@@ -85,9 +85,43 @@ export const x86Scanner: CodeScanner = {
   },
 };
 
-function scanFunction(dec: Decoder, ins: Instruction, base: number, fi: number, start: number, end: number, sink: ScanSink): void {
-  dec.position = start - base;
-  dec.ip = BigInt(start);
+/** Bytes handed to the wasm decoder at a time: its memory only ever grows, so it never sees a whole large section. */
+let WINDOW_BYTES = 1 << 20;
+
+/** Sets the decode window (tests: a small window moves often; results must not change). */
+export function setDecodeWindowBytes(n: number): void {
+  WINDOW_BYTES = Math.max(64, n);
+}
+
+/**
+ * A decoder over a sliding window of BYTES (which start at virtual address BASE): `at(ip)` positions it at IP,
+ * moving the window when fewer than one maximal instruction's bytes remain in it before the end of BYTES.
+ */
+class DecodeWindow {
+  private dec: Decoder | undefined;
+  private lo = 0;
+  private safe = -1;
+  constructor(private readonly bytes: Uint8Array, private readonly base: number) {}
+  at(ip: number): Decoder {
+    const off = ip - this.base;
+    if (!this.dec || off < this.lo || off > this.safe) {
+      this.dec?.free();
+      const hi = Math.min(this.bytes.length, off + WINDOW_BYTES);
+      this.lo = Math.max(0, Math.min(off, this.bytes.length));
+      this.dec = new Decoder(64, this.bytes.subarray(this.lo, hi), DecoderOptions.None);
+      this.safe = hi === this.bytes.length ? hi : hi - 16;
+    }
+    this.dec.position = off - this.lo;
+    this.dec.ip = BigInt(ip);
+    return this.dec;
+  }
+  /** True when IP can be decoded without moving the window. */
+  inside(ip: number): boolean { return ip - this.base <= this.safe && ip - this.base >= this.lo; }
+  free(): void { this.dec?.free(); this.dec = undefined; }
+}
+
+function scanFunction(win: DecodeWindow, ins: Instruction, fi: number, start: number, end: number, sink: ScanSink): void {
+  let dec = win.at(start);
   let last = FlowControl.Next;
   let ip = start;
   while (ip < end && dec.canDecode) {
@@ -97,7 +131,7 @@ function scanFunction(dec: Decoder, ins: Instruction, base: number, fi: number, 
       sink.decodeError(fi, ip);
       sink.instruction?.(ip, INSN_FALLS);
       // never stop at an unknown instruction: resynchronise one byte further
-      ip += 1; dec.position = ip - base; dec.ip = BigInt(ip);
+      ip += 1; dec = win.at(ip);
       last = FlowControl.Next;
       continue;
     }
@@ -123,6 +157,7 @@ function scanFunction(dec: Decoder, ins: Instruction, base: number, fi: number, 
       if (ins.op0Kind === OpKind.Register || code === Code.Pushq_imm32) sink.immediate(fi, ip, Number(BigInt.asUintN(64, ins.immediate(code === Code.Pushq_imm32 ? 0 : 1))));
     }
     ip += ins.length;
+    if (!win.inside(ip)) dec = win.at(ip);
   }
   // A function whose last instruction is a call ends in a noreturn callee (__stack_chk_fail, abort): compilers
   // never let a returning call run off the end of a function, so only plain instructions fall through.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { GRAPH_VERSION, buildModuleGraph, type ModuleGraph } from '../elf/call-graph.js';
 import type { CodeScanner } from '../elf/scan-types.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
+import { findExecRanges } from '../elf/functions.js';
 
 /** Where and whether module graphs are cached. */
 export interface CacheOptions {
@@ -15,6 +16,24 @@ export interface CacheOptions {
 }
 
 const FORMAT = 'ukport-module-graph';
+
+/** Mutual exclusion around building large graphs (a system scan's workers share one, to bound peak memory). */
+export interface BuildGate { enter(): void; leave(): void }
+let gate: BuildGate | undefined;
+/** Modules with more code than this are built one at a time when a gate is set. */
+export const LARGE_MODULE_CODE_BYTES = 16 * 1024 * 1024;
+
+/** Sets (or clears) the gate this thread passes before building a large module's graph. */
+export function setBuildGate(g: BuildGate | undefined): void {
+  gate = g;
+}
+
+function build(mod: LoadedElf, scanner: CodeScanner): ModuleGraph {
+  const large = gate !== undefined && findExecRanges(mod.elf).reduce((n, r) => n + (r.end - r.start), 0) > LARGE_MODULE_CODE_BYTES;
+  if (!large) return buildModuleGraph(mod, scanner);
+  gate!.enter();
+  try { return buildModuleGraph(mod, scanner); } finally { gate!.leave(); }
+}
 /** In-memory graphs of this thread by arch and content hash, least recently used first; bounded by total function count. */
 const memo = new Map<string, ModuleGraph>();
 const MEMO_MAX_FUNCTIONS = 400_000;
@@ -24,8 +43,13 @@ function remember(key: string, g: ModuleGraph): void {
   if (memo.has(key)) return;
   memo.set(key, g);
   memoFunctions += g.names.length;
+  trimMemo(MEMO_MAX_FUNCTIONS, key);
+}
+
+/** Drops least recently used graphs until at most MAX functions remain (never KEEP). */
+function trimMemo(max: number, keep?: string): void {
   for (const [k, old] of memo) {
-    if (memoFunctions <= MEMO_MAX_FUNCTIONS || k === key) break;
+    if (memoFunctions <= max || k === keep) break;
     memo.delete(k);
     memoFunctions -= old.names.length;
   }
@@ -57,7 +81,7 @@ export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: Cach
   const known = memo.get(key);
   if (known) { memo.delete(key); memo.set(key, known); return known; } // most recently used last
   if (opts.noCache) {
-    const g = buildModuleGraph(mod, scanner);
+    const g = shareEmptyLists(build(mod, scanner));
     if (opts.memo) remember(key, g);
     return g;
   }
@@ -65,8 +89,9 @@ export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: Cach
   const file = join(dir, `${key}.json`);
   const hit = readEntry(file, mod.decoded.info.sha256);
   if (hit) { if (opts.memo) remember(key, hit); return hit; }
-  const g = buildModuleGraph(mod, scanner);
+  const g = build(mod, scanner);
   writeEntry(dir, file, g);
+  shareEmptyLists(g);
   if (opts.memo) remember(key, g);
   return g;
 }
