@@ -22,7 +22,8 @@ export interface Reach {
   mods: ProgramModule[];
   offset: number[];
   parent: Int32Array;
-  label: Map<number, string>;
+  /** Why a root or an import target was reached (a thunk until read), by node. */
+  label: (string | (() => string) | undefined)[];
   hits: SiteHit[];
   unknowns: UnknownHit[];
   indirect: number;
@@ -50,16 +51,22 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const offset: number[] = [];
   let total = 0;
   for (const m of mods) { offset.push(total); total += m.graph.names.length; }
-  const modOf = (id: number): number => { let i = offset.length - 1; while (offset[i] > id) i--; return i; };
+  // module of each node, as a table: looked up for every node processed and every import followed
+  const moduleOf = new Uint32Array(total);
+  mods.forEach((_m, mi) => moduleOf.fill(mi, offset[mi], mi + 1 < mods.length ? offset[mi + 1] : total));
+  const modOf = (id: number): number => moduleOf[id];
   const parent = new Int32Array(total).fill(-2);
-  const label = new Map<number, string>();
+  const label = new Array<string | (() => string) | undefined>(total);
   const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0, depthCut: 0, argHits: [] };
   const features = new Set(FEATURE_SYSCALLS.map((s) => loadLinuxSyscalls(scanner.arch).byName.get(s)).filter((n): n is number => n !== undefined));
   const depth = new Int32Array(total);
   const cut = new Uint8Array(total);
   const overridden: { name: string; syscalls: string[]; source: string; node: number; program: boolean }[] = [];
   const resolved = new Map<string, number>();
-  const queue: number[] = [];
+  // per module, per import index: the node it resolves to (-2 not yet looked up)
+  const importTarget = mods.map((m) => new Int32Array(m.graph.importNames.length).fill(-2));
+  const queue = new Int32Array(total); // every node is queued at most once
+  let tail = 0;
   let program = true;
   const dataDone = [false, false];
 
@@ -70,8 +77,8 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     if (cut[id]) { cut[id] = 0; r.depthCut--; }
     depth[id] = d;
     parent[id] = from;
-    if (why) label.set(id, typeof why === 'string' ? why : why());
-    queue.push(id);
+    if (why) label[id] = why;
+    queue[tail++] = id;
   };
   const resolveImport = (name: string): number => {
     const hit = resolved.get(name);
@@ -118,13 +125,14 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     const imps = g.imports[f];
     for (let i = 0; i < imps.length; i += 2) {
       const name = g.importNames[imps[i]], addr = imps[i + 1];
-      const ov = override?.(name, mod);
+      const ov = override ? override(name, mod) : undefined;
       if (ov) {
         overridden.push({ name, syscalls: ov.syscalls, source: ov.source, node: id, program });
         if (ov.wrapperParam !== undefined) wrapperCall(r, mod, scanner, id, f, addr, name, ov.wrapperParam, program);
         continue;
       }
-      const target = resolveImport(name);
+      let target = importTarget[mi][imps[i]];
+      if (target === -2) target = importTarget[mi][imps[i]] = resolveImport(name);
       if (target < 0) {
         if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, message: `imported function ${name} not found in any loaded library` });
         continue;
@@ -151,7 +159,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     }
   };
   let head = 0; // breadth-first: shortest evidence chains; an index, as shift() on a large queue is linear
-  const drain = (): void => { while (head < queue.length) process(queue[head++]); };
+  const drain = (): void => { while (head < tail) process(queue[head++]); };
 
   const main = mods.findIndex((m) => m.role === 'main');
   const mg = mods[main].graph;
@@ -194,7 +202,7 @@ function wrapperCall(r: Reach, mod: ProgramModule, scanner: CodeScanner, id: num
  */
 function followArgs(r: Reach, mod: ProgramModule, scanner: CodeScanner, f: number, addr: number, tg: ModuleGraph, tf: number, features: Set<number>): void {
   const sites = tg.sites[tf], sa = tg.siteArgs?.[tf];
-  if (!Array.isArray(sa)) return;
+  if (!Array.isArray(sa) || sites.length === 0) return;
   const wanted: { nr: number; index: number; param: number }[] = [];
   for (let i = 0; i < sites.length; i += 3) {
     if (!features.has(sites[i])) continue;
@@ -279,7 +287,8 @@ export function chainTo(r: Reach, node: number, last: string): string[] {
   for (let steps = 0; id >= 0 && steps < 10_000; steps++) {
     const { name } = nodeName(r, id);
     out.push(name);
-    const l = r.label.get(id);
+    const raw = r.label[id];
+    const l = typeof raw === 'function' ? raw() : raw;
     if (l && l !== name) out.push(l);
     id = r.parent[id];
   }
