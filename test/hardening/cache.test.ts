@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GRAPH_VERSION, scannerFor, type ModuleGraph } from '../../src/extract/elf/call-graph.js';
-import { forgetModuleGraphs, loadModuleGraph } from '../../src/extract/libc/graph-cache.js';
+import { encodeEntry, forgetModuleGraphs, loadModuleGraph, parseEntry } from '../../src/extract/libc/graph-cache.js';
 import { loadElf, type LoadedElf } from '../../src/extract/elf/resolve-libraries.js';
 import { buildFixtures, ensureBuilt, ROOT } from '../helpers/tools.js';
 
@@ -16,8 +16,10 @@ let mod: LoadedElf;
 let fresh: string;
 const scanner = () => scannerFor(mod.elf.machine, mod.elf.class)!;
 const entryDir = (cache: string) => join(cache, 'ukport', `graphs-v${GRAPH_VERSION}`);
-const entryFile = (cache: string) => join(entryDir(cache), `x86_64-${mod.decoded.info.sha256}.json`);
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const entryFile = (cache: string) => join(entryDir(cache), `x86_64-${mod.decoded.info.sha256}.graph`);
+/** The envelope line of an entry: format and the digest it claims for its body. */
+const envelope = (bytes: Buffer) => JSON.parse(bytes.toString('utf8', 0, bytes.indexOf(10))) as { format: string; digest: string };
+const bodyDigest = (bytes: Buffer) => createHash('sha256').update(bytes.subarray(bytes.indexOf(10) + 1)).digest('hex');
 
 beforeAll(() => {
   ensureBuilt();
@@ -39,8 +41,9 @@ function checkEntries(cache: string): void {
   if (!existsSync(entryDir(cache))) return;
   for (const f of readdirSync(entryDir(cache))) {
     if (f.endsWith('.tmp')) continue;
-    const env = JSON.parse(readFileSync(join(entryDir(cache), f), 'utf8'));
-    expect(env.digest).toBe(sha256(env.payload));
+    const bytes = readFileSync(join(entryDir(cache), f));
+    expect(envelope(bytes).digest).toBe(bodyDigest(bytes));
+    expect(() => parseEntry(bytes)).not.toThrow();
   }
 }
 
@@ -61,8 +64,8 @@ describe('module graph cache', () => {
     }
     // a writer that was not atomic and died half-way: the entry file itself is torn
     if (!existsSync(entryFile(cache))) viaCache(cache);
-    const text = readFileSync(entryFile(cache), 'utf8');
-    writeFileSync(entryFile(cache), text.slice(0, text.length >> 1));
+    const whole = readFileSync(entryFile(cache));
+    writeFileSync(entryFile(cache), whole.subarray(0, whole.length >> 1));
     expect(JSON.stringify(viaCache(cache))).toBe(fresh);
     checkEntries(cache);
     // and what the recovering run stored is used as is
@@ -73,9 +76,9 @@ describe('module graph cache', () => {
     const cache = join(dir, 'tampered');
     viaCache(cache);
     const file = entryFile(cache);
-    const good = readFileSync(file, 'utf8');
-    const env = JSON.parse(good) as { format: string; digest: string; payload: string };
-    const g = JSON.parse(env.payload) as ModuleGraph;
+    const good = readFileSync(file);
+    const env = envelope(good);
+    const g = parseEntry(good);
     const withSite = g.sites.findIndex((s) => s.length >= 3);
     expect(withSite).toBeGreaterThanOrEqual(0);
 
@@ -86,17 +89,21 @@ describe('module graph cache', () => {
       ['call edge out of range', (x) => { x.calls[0].push(x.names.length + 5); }, true],
       // digest recomputed, but the entry claims another file's content hash
       ['content hash swapped', (x) => { x.sha256 = '0'.repeat(64); }, true],
-      ['per-function arrays of different lengths', (x) => { x.sites.pop(); }, true],
+      ['import index out of range', (x) => { const f = x.imports.findIndex((l) => l.length > 0); x.imports[f < 0 ? 0 : f] = [x.importNames.length + 3, 0]; }, true],
     ];
     for (const [what, edit, redigest] of forged) {
-      const x = JSON.parse(env.payload) as ModuleGraph;
+      const x = JSON.parse(JSON.stringify(g)) as ModuleGraph;
       edit(x);
-      const payload = JSON.stringify(x);
-      writeFileSync(file, JSON.stringify({ format: env.format, digest: redigest ? sha256(payload) : env.digest, payload }));
+      writeFileSync(file, encodeEntry(x, redigest ? undefined : env.digest));
       expect([what, JSON.stringify(viaCache(cache))]).toEqual([what, fresh]);
       // the bad entry was replaced by a good one
-      expect([what, JSON.parse(readFileSync(file, 'utf8')).digest]).toEqual([what, env.digest]);
+      expect([what, envelope(readFileSync(file)).digest]).toEqual([what, env.digest]);
     }
+    // a body cut short under a recomputed digest: the columns do not add up
+    const body = good.subarray(good.indexOf(10) + 1, good.length - 8);
+    const head = JSON.stringify({ format: env.format, digest: createHash('sha256').update(body).digest('hex') });
+    writeFileSync(file, Buffer.concat([Buffer.from(head + '\n'), body]));
+    expect(JSON.stringify(viaCache(cache))).toBe(fresh);
     writeFileSync(file, 'not json at all');
     expect(JSON.stringify(viaCache(cache))).toBe(fresh);
   }, 360_000); // three in-process graph builds of a static glibc binary: slow under ts-jest on a 2-core CI machine

@@ -6,6 +6,7 @@ import { GRAPH_VERSION, buildModuleGraph, type ModuleGraph } from '../elf/call-g
 import type { CodeScanner } from '../elf/scan-types.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
 import { findExecRanges } from '../elf/functions.js';
+import { decodeGraph, encodeGraph } from './graph-codec.js';
 
 /** Where and whether module graphs are cached. */
 export interface CacheOptions {
@@ -67,13 +68,9 @@ export function defaultCacheDir(): string {
   return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.cache'), 'ukport');
 }
 
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /**
  * The module graph of MOD, from the on-disk cache (keyed by content hash, scanner arch and graph version) or
- * built and stored. Entries are checked on read (envelope, hash of the payload, shape); a bad entry is discarded.
+ * built and stored. Entries are checked on read (envelope, hash of the body, columns, shape); a bad entry is discarded.
  */
 export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: CacheOptions = {}): ModuleGraph {
   // a library shared by many scanned programs is summarised once per thread (content-addressed, so always valid)
@@ -86,7 +83,7 @@ export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: Cach
     return g;
   }
   const dir = join(opts.cacheDir ?? defaultCacheDir(), `graphs-v${GRAPH_VERSION}`);
-  const file = join(dir, `${key}.json`);
+  const file = join(dir, `${key}.graph`);
   const hit = readEntry(file, mod.decoded.info.sha256);
   if (hit) { if (opts.memo) remember(key, hit); return hit; }
   const g = build(mod, scanner);
@@ -97,18 +94,36 @@ export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: Cach
 }
 
 function readEntry(file: string, sha: string): ModuleGraph | undefined {
-  let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch { return undefined; }
+  let bytes: Buffer;
+  try { bytes = readFileSync(file); } catch { return undefined; }
   try {
-    const env = JSON.parse(text) as { format?: unknown; digest?: unknown; payload?: unknown };
-    if (env.format !== FORMAT || typeof env.payload !== 'string' || env.digest !== digest(env.payload)) throw new Error('envelope');
-    const g = JSON.parse(env.payload) as ModuleGraph;
+    const g = parseEntry(bytes);
     if (!isGraph(g) || g.sha256 !== sha || g.version !== GRAPH_VERSION) throw new Error('shape');
-    return shareEmptyLists(g);
+    return g;
   } catch {
     try { rmSync(file, { force: true }); } catch { /* another process may have replaced it */ }
     return undefined;
   }
+}
+
+/**
+ * A cache entry: one JSON line `{"format", "digest"}` (sha256 of the body), then the binary body (graph-codec).
+ * DIGEST replaces the body's real digest (tests forge entries with it).
+ */
+export function encodeEntry(g: ModuleGraph, digestOverride?: string): Buffer {
+  const body = encodeGraph(g);
+  const head = JSON.stringify({ format: FORMAT, digest: digestOverride ?? createHash('sha256').update(body).digest('hex') });
+  return Buffer.concat([Buffer.from(head + '\n'), body]);
+}
+
+/** The graph of an entry, after checking its envelope and the digest of its body; throws when either is wrong. */
+export function parseEntry(bytes: Buffer): ModuleGraph {
+  const nl = bytes.indexOf(10);
+  if (nl < 0 || nl > 4096) throw new Error('envelope');
+  const head = JSON.parse(bytes.toString('utf8', 0, nl)) as { format?: unknown; digest?: unknown };
+  const body = bytes.subarray(nl + 1);
+  if (head.format !== FORMAT || head.digest !== createHash('sha256').update(body).digest('hex')) throw new Error('envelope');
+  return decodeGraph(body);
 }
 
 const EMPTY: number[] = Object.freeze([]) as unknown as number[];
@@ -137,12 +152,10 @@ function isGraph(g: ModuleGraph): boolean {
 }
 
 function writeEntry(dir: string, file: string, g: ModuleGraph): void {
-  const payload = JSON.stringify(g);
-  const text = JSON.stringify({ format: FORMAT, digest: digest(payload), payload });
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, text, { mode: 0o644 });
+    writeFileSync(tmp, encodeEntry(g), { mode: 0o644 });
     renameSync(tmp, file);
   } catch {
     // a read-only or full cache directory only costs speed
