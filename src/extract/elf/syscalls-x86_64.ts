@@ -79,9 +79,9 @@ export const x86Scanner: CodeScanner = {
     } finally { ins.free(); win.free(); }
   },
   flow(bytes, base, start, end, queries) {
-    const dec = new Decoder(64, bytes, DecoderOptions.None);
+    const win = new DecodeWindow(bytes, base);
     const ins = new Instruction();
-    try { return flowFunction(dec, ins, base, start, end, queries); } finally { ins.free(); dec.free(); }
+    try { return flowFunction(win, ins, start, end, queries); } finally { ins.free(); win.free(); }
   },
 };
 
@@ -165,9 +165,9 @@ function scanFunction(win: DecodeWindow, ins: Instruction, fi: number, start: nu
 }
 
 /** Constants and parameters before each queried address, by the shared fixpoint driver. */
-function flowFunction(dec: Decoder, ins: Instruction, base: number, start: number, end: number, queries: FlowQuery[]): Map<number, RegState> {
+function flowFunction(win: DecodeWindow, ins: Instruction, start: number, end: number, queries: FlowQuery[]): Map<number, RegState> {
   return runFlow(start, end, RegState.entry(ARG_REGS), queries.map((q) => q.addr), (visit) => {
-    decodeRange(dec, ins, base, start, end, (ip) => {
+    decodeRange(win, ins, start, end, (ip) => {
       const fc = ins.flowControl;
       const direct = (fc === FlowControl.UnconditionalBranch || fc === FlowControl.ConditionalBranch) && ins.op0Kind === OpKind.NearBranch64;
       const stops = fc === FlowControl.UnconditionalBranch || fc === FlowControl.IndirectBranch || fc === FlowControl.Return;
@@ -177,15 +177,15 @@ function flowFunction(dec: Decoder, ins: Instruction, base: number, start: numbe
   });
 }
 
-function decodeRange(dec: Decoder, ins: Instruction, base: number, start: number, end: number, each: (ip: number) => void): void {
-  dec.position = start - base;
-  dec.ip = BigInt(start);
+function decodeRange(win: DecodeWindow, ins: Instruction, start: number, end: number, each: (ip: number) => void): void {
+  let dec = win.at(start);
   let ip = start;
   while (ip < end && dec.canDecode) {
     dec.decodeOut(ins);
-    if (ins.code === Code.INVALID) { ip += 1; dec.position = ip - base; dec.ip = BigInt(ip); continue; }
+    if (ins.code === Code.INVALID) { ip += 1; dec = win.at(ip); continue; }
     each(ip);
     ip += ins.length;
+    if (!win.inside(ip)) dec = win.at(ip);
   }
 }
 
