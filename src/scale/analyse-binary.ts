@@ -38,7 +38,7 @@ export interface BinaryState {
 }
 
 /** Fresh per-thread state; library contents are kept up to MAX_BYTES (least recently used released first). */
-export function newBinaryState(maxBytes = 128 * 1024 * 1024): BinaryState {
+export function newBinaryState(maxBytes = 96 * 1024 * 1024): BinaryState {
   return { libraries: new Map(), maxLibraryBytes: maxBytes };
 }
 

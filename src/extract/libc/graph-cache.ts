@@ -37,7 +37,7 @@ function build(mod: LoadedElf, scanner: CodeScanner): ModuleGraph {
 }
 /** In-memory graphs of this thread by arch and content hash, least recently used first; bounded by total function count. */
 const memo = new Map<string, ModuleGraph>();
-const MEMO_MAX_FUNCTIONS = 400_000;
+const MEMO_MAX_FUNCTIONS = 300_000;
 let memoFunctions = 0;
 
 function remember(key: string, g: ModuleGraph): void {
