@@ -6,7 +6,7 @@ import { GRAPH_VERSION, buildModuleGraph, type ModuleGraph } from '../elf/call-g
 import type { CodeScanner } from '../elf/scan-types.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
 import { findExecRanges } from '../elf/functions.js';
-import { decodeGraph, encodeGraph } from './graph-codec.js';
+import { decodeGraph, encodeGraph, shareEmptyLists } from './graph-codec.js';
 
 /** Where and whether module graphs are cached. */
 export interface CacheOptions {
@@ -124,16 +124,6 @@ export function parseEntry(bytes: Buffer): ModuleGraph {
   const body = bytes.subarray(nl + 1);
   if (head.format !== FORMAT || head.digest !== createHash('sha256').update(body).digest('hex')) throw new Error('envelope');
   return decodeGraph(body);
-}
-
-const EMPTY: number[] = Object.freeze([]) as unknown as number[];
-
-/** Most per-function lists are empty: one shared frozen array instead of one per function (a cached graph is read-only). */
-function shareEmptyLists(g: ModuleGraph): ModuleGraph {
-  for (const lists of [g.calls, g.refs, g.imports, g.sites, g.siteArgs, g.argConsts, g.unknownSites] as unknown[][][]) {
-    for (let i = 0; i < lists.length; i++) if (lists[i].length === 0) lists[i] = EMPTY;
-  }
-  return g;
 }
 
 function isGraph(g: ModuleGraph): boolean {

@@ -13,6 +13,15 @@ const EMPTY: number[] = Object.freeze([]) as unknown as number[];
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
+/** Most per-function lists are empty: one shared frozen array instead of one per function (a finished graph is read-only). */
+export function shareEmptyLists(g: ModuleGraph): ModuleGraph {
+  for (const field of LISTS) {
+    const lists = g[field] as unknown[][];
+    for (let i = 0; i < lists.length; i++) if (lists[i].length === 0) lists[i] = EMPTY;
+  }
+  return g;
+}
+
 /** Encodes G (see decodeGraph). */
 export function encodeGraph(g: ModuleGraph): Buffer {
   const n = g.names.length;
