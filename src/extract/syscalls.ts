@@ -6,7 +6,7 @@ import type { LibraryClosure, LoadedElf } from './elf/resolve-libraries.js';
 import { constArgsByNumber, nodeName, reachProgram, siteEvidence, type ProgramModule } from './elf/summaries.js';
 import { loadModuleGraph } from './libc/graph-cache.js';
 import { nativeOverride } from './libc/native-libc.js';
-import { findExecRanges } from './elf/functions.js';
+import { codeBytes } from './elf/functions.js';
 import { limitFact, withLimits, type AnalysisLimits } from './limits.js';
 
 /** Options of syscall extraction. */
@@ -54,7 +54,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
       limited.push(limitFact(mod.path, 'timeBudgetMs', `time budget of ${limits.timeBudgetMs} ms per binary exceeded: ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
       return undefined;
     }
-    const code = findExecRanges(mod.elf).reduce((n, r) => n + (r.end - r.start), 0);
+    const code = codeBytes(mod.elf);
     if (code > limits.maxCodeBytes) {
       limited.push(limitFact(mod.path, 'maxCodeBytes', `${code} bytes of code exceed the limit of ${limits.maxCodeBytes}: ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
       return undefined;

@@ -49,6 +49,11 @@ export function findExecRanges(elf: ElfFile): ExecRange[] {
   return out.filter((r) => r.end > r.start);
 }
 
+/** Bytes of executable code in an ELF (the sum of its executable ranges). */
+export function codeBytes(elf: ElfFile): number {
+  return findExecRanges(elf).reduce((n, r) => n + (r.end - r.start), 0);
+}
+
 /** Index of the range containing ADDR, or -1. */
 export function rangeOf(ranges: ExecRange[], addr: number): number {
   let lo = 0, hi = ranges.length - 1;

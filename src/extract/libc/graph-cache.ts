@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { GRAPH_VERSION, buildModuleGraph, type ModuleGraph } from '../elf/call-graph.js';
 import type { CodeScanner } from '../elf/scan-types.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
-import { findExecRanges } from '../elf/functions.js';
+import { codeBytes } from '../elf/functions.js';
 import { decodeGraph, encodeGraph, shareEmptyLists } from './graph-codec.js';
 
 /** Where and whether module graphs are cached. */
@@ -30,7 +30,7 @@ export function setBuildGate(g: BuildGate | undefined): void {
 }
 
 function build(mod: LoadedElf, scanner: CodeScanner): ModuleGraph {
-  const large = gate !== undefined && findExecRanges(mod.elf).reduce((n, r) => n + (r.end - r.start), 0) > LARGE_MODULE_CODE_BYTES;
+  const large = gate !== undefined && codeBytes(mod.elf) > LARGE_MODULE_CODE_BYTES;
   if (!large) return buildModuleGraph(mod, scanner);
   gate!.enter();
   try { return buildModuleGraph(mod, scanner); } finally { gate!.leave(); }
@@ -106,13 +106,15 @@ function readEntry(file: string, sha: string): ModuleGraph | undefined {
   }
 }
 
+const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
 /**
  * A cache entry: one JSON line `{"format", "digest"}` (sha256 of the body), then the binary body (graph-codec).
  * DIGEST replaces the body's real digest (tests forge entries with it).
  */
 export function encodeEntry(g: ModuleGraph, digestOverride?: string): Buffer {
   const body = encodeGraph(g);
-  const head = JSON.stringify({ format: FORMAT, digest: digestOverride ?? createHash('sha256').update(body).digest('hex') });
+  const head = JSON.stringify({ format: FORMAT, digest: digestOverride ?? sha256Hex(body) });
   return Buffer.concat([Buffer.from(head + '\n'), body]);
 }
 
@@ -122,7 +124,7 @@ export function parseEntry(bytes: Buffer): ModuleGraph {
   if (nl < 0 || nl > 4096) throw new Error('envelope');
   const head = JSON.parse(bytes.toString('utf8', 0, nl)) as { format?: unknown; digest?: unknown };
   const body = bytes.subarray(nl + 1);
-  if (head.format !== FORMAT || head.digest !== createHash('sha256').update(body).digest('hex')) throw new Error('envelope');
+  if (head.format !== FORMAT || head.digest !== sha256Hex(body)) throw new Error('envelope');
   return decodeGraph(body);
 }
 
