@@ -1,11 +1,9 @@
 import type { Artifact, BinaryInfo, Fact, Libc, LibraryEdge, Mode } from '../model/index.js';
 import { UkportError, type ErrorCode } from '../errors.js';
-import { loadElf, resolveLibraries, type LoadedElf } from '../extract/elf/resolve-libraries.js';
+import { loadElf, releaseContents, resolveLibraries, type LoadedElf } from '../extract/elf/resolve-libraries.js';
 import { elfFacts } from '../extract/elf/facts.js';
 import { extractSyscalls } from '../extract/syscalls.js';
 import { limitFact, withLimits, type AnalysisLimits } from '../extract/limits.js';
-import { readBounded } from '../inputs/read-file.js';
-import { createHash } from 'node:crypto';
 
 /** Settings of one binary's analysis; plain data so it can cross to a worker thread. */
 export interface BinarySettings {
@@ -61,14 +59,7 @@ function prune(state: BinaryState): void {
   for (const l of kept) {
     if (!l || !l.elf.resident) continue;
     bytes += l.elf.size;
-    if (bytes > state.maxLibraryBytes) {
-      const lib = l;
-      lib.elf.release(() => {
-        const b = readBounded(lib.hostPath);
-        if (createHash('sha256').update(b).digest('hex') !== lib.decoded.info.sha256) throw new UkportError('unreadable', 'file changed while being scanned', lib.hostPath);
-        return b;
-      });
-    }
+    if (bytes > state.maxLibraryBytes) releaseContents(l);
   }
   for (const k of state.libraries.keys()) {
     if (state.libraries.size <= MAX_LIBRARIES) break;

@@ -45,16 +45,31 @@ export function loadElfFrom(fs: RootFs, path: string): LoadedElf {
   if (canonical === undefined) throw new UkportError('not-found', `not in ${fs.label}`, path);
   const buf = fs.readFile(canonical);
   const elf = parseElf(buf, canonical);
-  const sha = createHash('sha256').update(buf).digest('hex');
-  return { path: canonical, hostPath: fs.hostPath(canonical) ?? `${fs.label}:${canonical}`, elf, decoded: describeElf(elf, sha) };
+  return { path: canonical, hostPath: fs.hostPath(canonical) ?? `${fs.label}:${canonical}`, elf, decoded: describeElf(elf, contentHash(buf)) };
 }
 
 /** Loads and decodes one ELF file from the host path. */
 export function loadElf(hostPath: string, path = hostPath): LoadedElf {
   const buf = readBounded(hostPath);
   const elf = parseElf(buf, path);
-  const sha = createHash('sha256').update(buf).digest('hex');
-  return { path, hostPath, elf, decoded: describeElf(elf, sha) };
+  return { path, hostPath, elf, decoded: describeElf(elf, contentHash(buf)) };
+}
+
+/** The identity of a file's contents (graph cache key, `sha256` in reports). */
+function contentHash(buf: Buffer): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+/**
+ * Drops the contents of LIB (loaded from a host path) from memory; they are read again when next needed and
+ * must hash as before, else the read fails with `unreadable` (the file changed while being scanned).
+ */
+export function releaseContents(lib: LoadedElf): void {
+  lib.elf.release(() => {
+    const buf = readBounded(lib.hostPath);
+    if (contentHash(buf) !== lib.decoded.info.sha256) throw new UkportError('unreadable', 'file changed while being scanned', lib.hostPath);
+    return buf;
+  });
 }
 
 function defaultDirs(elf: ElfFile): string[] {
