@@ -5,6 +5,8 @@ import { readSymbols } from './symbols.js';
 import { findExecRanges, findFunctions, functionOf, rangeOf, type ExecRange, type FunctionTable } from './functions.js';
 import { readRelocations, resolveSlot, type SlotTarget } from './plt.js';
 import { findDataPointers, findExports, findInitAddresses } from './module-roots.js';
+import { buildDataRegions, regionOf } from './data-regions.js';
+import { readPersonalities } from './eh-frame.js';
 import type { CodeScanner, ScanFunction, ScanSink } from './scan-types.js';
 import { ScanLog, forEachRange } from './scan-log.js';
 import { x86Scanner } from './syscalls-x86_64.js';
@@ -12,7 +14,7 @@ import { aarch64Scanner } from './syscalls-aarch64.js';
 import { resolveWrappers } from './wrappers.js';
 
 /** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
-export const GRAPH_VERSION = 9;
+export const GRAPH_VERSION = 10;
 /** Unknown site kinds stored in ModuleGraph.unknownSites. */
 export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
 
@@ -47,7 +49,20 @@ export interface ModuleGraph {
   /** Indirect calls (count) per function; indirect non-table jumps count as well. */
   indirect: number[];
   exports: Record<string, number>;
+  /** Functions reachable through data once any indirect call is: global-mode data pointers, ifunc resolvers. */
   dataRoots: number[];
+  /** Data regions (see data-regions.ts): start addresses, and per region its pointers (value * 4 + P_*). */
+  regionStarts: number[];
+  regionPointers: number[][];
+  /** Regions whose marking marks the next one too (a cut at an address only code names). */
+  regionContinues: number[];
+  /** Regions read without a visible reference; in global mode (no object tracking) every region. */
+  rootRegions: number[];
+  /** Per function: the data regions its code references (object tracking only). */
+  dataRefs: number[][];
+  /** Exported data objects → regions; data objects imported from other modules. */
+  objectExports: Record<string, number[]>;
+  objectImports: string[];
   initRoots: number[];
   entry: number;
 }
@@ -80,6 +95,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     sites: Array.from({ length: n }, () => []), siteArgs: Array.from({ length: n }, () => []), argConsts: Array.from({ length: n }, () => []), unknownSites: Array.from({ length: n }, () => []),
     wrapperParam: new Array<number>(n).fill(-1), indirect: new Array<number>(n).fill(0),
     exports: {}, dataRoots: [], initRoots: [], entry: startIndex.get(entryAddr) ?? -1,
+    regionStarts: [], regionPointers: [], regionContinues: [], rootRegions: [], dataRefs: Array.from({ length: n }, () => []), objectExports: {}, objectImports: [],
   };
   const importIndex = new Map<string, number>();
   const writable = elf.sections.filter((sec) => (sec.flags & 1n) !== 0n && sec.name !== '.got' && sec.name !== '.got.plt')
@@ -89,10 +105,34 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const rawSites = new Map<number, number[]>();
   const branchSites: { fn: number; addr: number; callee: number }[] = [];
 
-  const addImport = (fn: number, t: SlotTarget & { kind: 'import' }, addr: number): void => {
-    let i = importIndex.get(t.name);
-    if (i === undefined) { i = g.importNames.length; importIndex.set(t.name, i); g.importNames.push(t.name); g.importWeak.push(t.weak); }
-    g.imports[fn].push(i, addr);
+  const importSlot = (name: string, weak: boolean): number => {
+    let i = importIndex.get(name);
+    if (i === undefined) { i = g.importNames.length; importIndex.set(name, i); g.importNames.push(name); g.importWeak.push(weak); }
+    return i;
+  };
+  const addImport = (fn: number, t: SlotTarget & { kind: 'import' }, addr: number): void => { g.imports[fn].push(importSlot(t.name, t.weak), addr); };
+  // Data objects: position-independent x86-64 code names every object it uses (rip-relative operands), so a
+  // pointer stored in data counts only once code that references its region is reachable. Elsewhere every
+  // region is a root (non-PIE data holds unrelocated pointers; aarch64 addresses are not all tracked).
+  const objectSensitive = scanner.arch === 'x86_64' && elf.type === 3;
+  const personalities = readPersonalities(elf);
+  const regions = buildDataRegions(elf, relocs, symbols, decoded.dynsym, decoded.versions, (a) => startIndex.get(a) ?? -1, importSlot,
+    personalities.slots, objectSensitive ? codeDataTargets(log) : []);
+  g.regionStarts = regions.starts; g.regionPointers = regions.pointers; g.regionContinues = regions.continues; g.objectExports = regions.objectExports; g.objectImports = regions.objectImports;
+  g.rootRegions = objectSensitive ? regions.roots : regions.starts.map((_a, i) => i);
+  const got = elf.sections.filter((sec) => sec.name === '.got' || sec.name === '.got.plt').map((sec) => [Number(sec.addr), Number(sec.addr) + sec.size] as const);
+  const inGot = (a: number): boolean => got.some(([lo, hi]) => a >= lo && a < hi);
+  /** Code at ADDR in FN reads or writes data at TARGET. */
+  const touchData = (fn: number, addr: number, target: number): void => {
+    if (!objectSensitive) return;
+    const ri = regionOf(regions, target);
+    if (ri >= 0) { if (!g.dataRefs[fn].includes(ri)) g.dataRefs[fn].push(ri); return; }
+    if (!inGot(target)) return;
+    const t = relocs.slots.get(target);
+    if (t) { toTarget(fn, t, addr, false); if (t.kind === 'local' && rangeOf(ranges, t.addr) < 0) touchData(fn, addr, t.addr); return; }
+    // the GOT addressed as a whole (_GLOBAL_OFFSET_TABLE_ + offset): any slot may be read; other GOT words
+    // without a slot relocation (TLS offsets, the loader's words) hold no code addresses
+    if (got.some(([lo]) => lo === target)) for (const [slot, st] of relocs.slots) if (inGot(slot)) { toTarget(fn, st, addr, false); if (st.kind === 'local' && rangeOf(ranges, st.addr) < 0) touchData(fn, addr, st.addr); }
   };
   const addEdge = (fn: number, callee: number): void => { if (callee !== fn && !g.calls[fn].includes(callee)) g.calls[fn].push(callee); };
   const toTarget = (fn: number, t: SlotTarget | undefined, addr: number, control: boolean, viaPlt = false): void => {
@@ -125,11 +165,15 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
       codeTarget(fn, target, addr, true);
     },
     slotRef: (fn, addr, slot, control) => {
-      toTarget(fn, resolveSlot(elf, relocs, slot), addr, control);
+      const t = resolveSlot(elf, relocs, slot);
+      toTarget(fn, t, addr, control);
+      if (!inGot(slot)) touchData(fn, addr, slot);
+      if (t?.kind === 'local' && rangeOf(ranges, t.addr) < 0) touchData(fn, addr, t.addr);
       // a call through a writable variable (not the GOT) may see any value stored there at run time
       if (control && writableNonGot(slot)) g.indirect[fn]++;
     },
-    addressRef: (fn, addr, target) => { if (startIndex.has(target) || plt.has(target)) codeTarget(fn, target, addr, false); },
+    addressRef: (fn, addr, target) => { if (startIndex.has(target) || plt.has(target)) codeTarget(fn, target, addr, false); else touchData(fn, addr, target); },
+    dataRef: (fn, addr, target) => touchData(fn, addr, target),
     immediate: (fn, addr, value) => { if (startIndex.has(value) || plt.has(value)) codeTarget(fn, value, addr, false); },
     indirect: (fn) => { g.indirect[fn]++; },
     decodeError: (fn, addr) => {
@@ -159,7 +203,12 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     if (i >= 0) g.exports[e.key] = i;
   }
   const isStart = (a: number): boolean => startIndex.has(a);
-  g.dataRoots = [...new Set(findDataPointers(elf, relocs, isStart).map((a) => startIndex.get(a)!))];
+  // object tracking: ld.so runs ifunc resolvers of GOT slots at start-up; other pointers are in regions
+  const dataPointers = objectSensitive
+    ? [...relocs.slots].filter(([where, t]) => t.kind === 'local' && t.ifunc && inGot(where) && isStart(t.addr)).map(([, t]) => (t as { addr: number }).addr)
+    : findDataPointers(elf, relocs, isStart);
+  for (const a of personalities.routines) if (isStart(a)) dataPointers.push(a);
+  g.dataRoots = [...new Set(dataPointers.map((a) => startIndex.get(a)!))];
   g.initRoots = [...new Set(initAddrs.map((a) => startIndex.get(a) ?? -1).filter((i) => i >= 0))];
   return g;
 }
@@ -199,4 +248,10 @@ function readPltMap(buf: Buffer, ranges: ExecRange[], scanner: CodeScanner): Map
     scanner.scan(buf.subarray(r.offset, r.offset + (r.end - r.start)), r.start, list, sink);
   }
   return map;
+}
+
+function codeDataTargets(log: ScanLog): number[] {
+  const out: number[] = [];
+  log.forEachDataTarget((t) => out.push(t));
+  return out;
 }

@@ -114,3 +114,63 @@ function readEncoded(buf: Buffer, p: number, end: number, enc: number, fieldAddr
   else if (app !== 0) return undefined;
   return v;
 }
+
+/**
+ * Personality routines named by .eh_frame CIEs ('P' augmentation): the unwinder calls them with no visible
+ * reference in code. An indirect encoding gives the data slot holding the pointer (DW.ref.__gxx_personality_v0),
+ * a direct one the routine's own address.
+ */
+export function readPersonalities(elf: ElfFile): { slots: number[]; routines: number[] } {
+  const out = { slots: [] as number[], routines: [] as number[] };
+  const sec = elf.section('.eh_frame');
+  if (!sec || sec.type === 8 || sec.offset + sec.size > elf.buf.length) return out;
+  const buf = elf.buf, base = sec.offset, end = sec.offset + sec.size, secAddr = Number(sec.addr);
+  let p = base;
+  for (let n = 0; n < MAX_RECORDS && p + 8 <= end; n++) {
+    let len = buf.readUInt32LE(p), hdr = 4;
+    if (len === 0) { p += 4; continue; }
+    if (len === 0xffffffff) {
+      if (p + 12 > end) break;
+      const l64 = buf.readBigUInt64LE(p + 4);
+      if (l64 > BigInt(end - p)) break;
+      len = Number(l64); hdr = 12;
+    }
+    const body = p + hdr, next = body + len;
+    if (next > end || len < 4) break;
+    if (buf.readUInt32LE(body) === 0) {
+      const pers = readCiePersonality(buf, body + 4, next, (q) => secAddr + (q - base));
+      if (pers) {
+        const list = pers.indirect ? out.slots : out.routines;
+        if (!list.includes(pers.addr)) list.push(pers.addr);
+      }
+    }
+    p = next;
+  }
+  return out;
+}
+
+function readCiePersonality(buf: Buffer, p: number, end: number, addrOf: (offset: number) => number): { addr: number; indirect: boolean } | undefined {
+  if (p >= end) return undefined;
+  const version = buf[p++];
+  const augStart = p;
+  while (p < end && buf[p] !== 0) p++;
+  const aug = buf.toString('latin1', augStart, p);
+  p++;
+  if (!aug.startsWith('z') || !aug.includes('P')) return undefined;
+  if (aug.includes('eh')) p += 8;
+  p = skipLeb(buf, p, end);
+  p = skipLeb(buf, p, end);
+  p = version === 1 ? p + 1 : skipLeb(buf, p, end);
+  p = skipLeb(buf, p, end);
+  for (const c of aug.slice(1)) {
+    if (p >= end) return undefined;
+    if (c === 'P') {
+      const penc = buf[p++];
+      const v = readEncoded(buf, p, end, penc & 0x7f, addrOf(p));
+      return v !== undefined && v > 0 ? { addr: v, indirect: (penc & 0x80) !== 0 } : undefined;
+    }
+    if (c === 'R' || c === 'L') p++;
+    else if (c !== 'S' && c !== 'B' && c !== 'G') return undefined;
+  }
+  return undefined;
+}

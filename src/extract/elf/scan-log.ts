@@ -12,7 +12,9 @@ export function forEachRange(buf: Buffer, ranges: ExecRange[], fns: FunctionTabl
   });
 }
 
-const SYSCALL = 0, BRANCH = 1, SLOT = 2, ADDRESS = 3, IMMEDIATE = 4, INDIRECT = 5, DECODE = 6, END = 7;
+const SYSCALL = 0, BRANCH = 1, SLOT = 2, ADDRESS = 3, IMMEDIATE = 4, INDIRECT = 5, DECODE = 6, END = 7, DATA = 8;
+/** An event's kind takes the low four bits of its kind byte, its flag the bits above. */
+const KIND_BITS = 4, KIND_MASK = 15;
 /** Longest x86-64 instruction: a function's last instruction may run this far past its end. */
 const MAX_INSTRUCTION = 15;
 
@@ -90,7 +92,7 @@ export class ScanLog {
 
   private push(fn: number, kind: number, addr: number, a: number, flag: number): void {
     if (this.from[fn] < 0) this.from[fn] = this.len;
-    this.kinds.set(this.len, kind + flag * 8);
+    this.kinds.set(this.len, kind + (flag << KIND_BITS));
     this.addrs.set(this.len, addr);
     this.args.set(this.len++, a);
     this.to[fn] = this.len;
@@ -101,6 +103,7 @@ export class ScanLog {
     branch: (fn, addr, target, isCall) => this.push(fn, BRANCH, addr, target, isCall ? 1 : 0),
     slotRef: (fn, addr, slot, control, isCall) => this.push(fn, SLOT, addr, slot, (control ? 2 : 0) + (isCall ? 1 : 0)),
     addressRef: (fn, addr, target) => this.push(fn, ADDRESS, addr, target, 0),
+    dataRef: (fn, addr, target) => this.push(fn, DATA, addr, target, 0),
     immediate: (fn, addr, value) => this.push(fn, IMMEDIATE, addr, value, 0),
     indirect: (fn, addr, isCall) => this.push(fn, INDIRECT, addr, 0, isCall ? 1 : 0),
     decodeError: (fn, addr) => this.push(fn, DECODE, addr, 0, 0),
@@ -111,7 +114,15 @@ export class ScanLog {
   forEachBranch(fn: number, each: (addr: number, target: number, isCall: boolean) => void): void {
     for (let i = this.from[fn]; i >= 0 && i < this.to[fn]; i++) {
       const k = this.kinds.get(i);
-      if ((k & 7) === BRANCH) each(this.addrs.get(i), this.args.get(i), k >>> 3 === 1);
+      if ((k & KIND_MASK) === BRANCH) each(this.addrs.get(i), this.args.get(i), k >>> KIND_BITS === 1);
+    }
+  }
+
+  /** Every address an address computation or a memory operand of the recorded sweep names (lea, rip-relative operands, slots). */
+  forEachDataTarget(each: (target: number) => void): void {
+    for (let i = 0; i < this.len; i++) {
+      const k = this.kinds.get(i) & KIND_MASK;
+      if (k === ADDRESS || k === DATA || k === SLOT) each(this.args.get(i));
     }
   }
 
@@ -134,12 +145,13 @@ export class ScanLog {
 
   /** Sends event I to SINK as function FN. */
   private dispatch(i: number, fn: number, sink: ScanSink): void {
-    const k = this.kinds.get(i), flag = k >>> 3, addr = this.addrs.get(i), a = this.args.get(i);
-    switch (k & 7) {
+    const k = this.kinds.get(i), flag = k >>> KIND_BITS, addr = this.addrs.get(i), a = this.args.get(i);
+    switch (k & KIND_MASK) {
       case SYSCALL: sink.syscall(fn, addr, a === 32 ? 32 : 64); break;
       case BRANCH: sink.branch(fn, addr, a, flag === 1); break;
       case SLOT: sink.slotRef(fn, addr, a, flag >= 2, (flag & 1) === 1); break;
       case ADDRESS: sink.addressRef(fn, addr, a); break;
+      case DATA: sink.dataRef?.(fn, addr, a); break;
       case IMMEDIATE: sink.immediate(fn, addr, a); break;
       case INDIRECT: sink.indirect(fn, addr, flag === 1); break;
       case DECODE: sink.decodeError(fn, addr); break;

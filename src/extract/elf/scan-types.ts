@@ -11,6 +11,8 @@ export interface ScanSink {
   slotRef(fn: number, addr: number, slot: number, control: boolean, isCall: boolean): void;
   /** A code address computation (lea / adrp+add) that may take a function's address. */
   addressRef(fn: number, addr: number, target: number): void;
+  /** Any other memory operand at a fixed address (x86-64 rip-relative): code that reads or writes that data. */
+  dataRef?(fn: number, addr: number, target: number): void;
   /** An immediate that may be an absolute function address (non-PIE code). */
   immediate(fn: number, addr: number, value: number): void;
   /** An indirect call or jump through a register or non-slot memory. */

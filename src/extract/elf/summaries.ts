@@ -6,6 +6,7 @@ import { CONST } from './reg-state.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import type { ModuleGraph } from './call-graph.js';
 import { FEATURE_SYSCALLS } from './wrappers.js';
+import { P_FUNCTION, P_REGION } from './data-regions.js';
 
 /** One module of the program as the composition sees it. */
 export interface ProgramModule { loaded: LoadedElf; graph: ModuleGraph; role: 'main' | 'interp' | 'library' }
@@ -68,8 +69,6 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const queue = new Int32Array(total); // every node is queued at most once
   let tail = 0;
   let program = true;
-  const dataDone = [false, false];
-
   const visit = (id: number, from: number, why?: string | (() => string)): void => {
     if (parent[id] !== -2) return;
     const d = from >= 0 ? depth[from] + 1 : 0;
@@ -95,18 +94,68 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     resolved.set(name, out);
     return out;
   };
-  const enqueueData = (): void => {
+  // Data: a region is marked once reachable code references it (or it is a root); the pointers stored in marked
+  // regions become reachable once the pass reaches an indirect call (the gate). The loader's own pointers are
+  // start-up machinery: released in pass 2 only.
+  const gateOpen = [false, false];
+  const marked = mods.map((m) => new Uint8Array(m.graph.regionStarts.length));
+  const markedFrom = mods.map((m) => new Int32Array(m.graph.regionStarts.length).fill(-1));
+  const continues = mods.map((m) => { const c = new Uint8Array(m.graph.regionStarts.length); for (const i of m.graph.regionContinues) c[i] = 1; return c; });
+  const pending: number[] = []; // (module, region, entry) triples of marked regions' pointers
+  let dataPointers = 0;
+  const release = (mi: number, ri: number, e: number): void => {
+    const m = mods[mi], g = m.graph;
+    if (program && m.role === 'interp') return;
+    const v = e >>> 2, from = markedFrom[mi][ri];
+    const where = (): string => `(pointer in data at 0x${g.regionStarts[ri].toString(16)})`;
+    if ((e & 3) === P_FUNCTION) {
+      pointerToWrapper(g, v, offset[mi] + v);
+      visit(offset[mi] + v, from, () => `${where()} ${g.names[v]}`);
+      return;
+    }
+    const name = g.importNames[v];
+    const ov = override ? override(name, m) : undefined;
+    if (ov) { overridden.push({ name, syscalls: ov.syscalls, source: ov.source, node: from >= 0 ? from : offset[mi], program }); return; }
+    const target = importNode(mi, v);
+    if (target < 0) return;
+    const tm = modOf(target);
+    pointerToWrapper(mods[tm].graph, target - offset[tm], target);
+    visit(target, from, () => `${where()} ${name}`);
+  };
+  const markRegion = (mi0: number, ri0: number, from: number): void => {
+    const todo = [ri0];
+    while (todo.length > 0) {
+      const ri = todo.pop()!;
+      if (marked[mi0][ri]) continue;
+      marked[mi0][ri] = 1;
+      markedFrom[mi0][ri] = from;
+      if (continues[mi0][ri]) todo.push(ri + 1);
+      for (const e of mods[mi0].graph.regionPointers[ri]) {
+        if ((e & 3) === P_REGION) { todo.push(e >>> 2); continue; }
+        pending.push(mi0, ri, e);
+        dataPointers++;
+        if (gateOpen[program ? 0 : 1]) release(mi0, ri, e);
+      }
+    }
+  };
+  const openGate = (): void => {
     const pass = program ? 0 : 1;
-    if (dataDone[pass]) return;
-    dataDone[pass] = true;
+    if (gateOpen[pass]) return;
+    gateOpen[pass] = true;
+    for (let i = 0; i < pending.length; i += 3) release(pending[i], pending[i + 1], pending[i + 2]);
     mods.forEach((m, mi) => {
-      // the loader's own function pointers are start-up machinery
       if (program && m.role === 'interp') return;
       for (const f of m.graph.dataRoots) {
         pointerToWrapper(m.graph, f, offset[mi] + f);
         visit(offset[mi] + f, -1, () => `(address taken) ${m.graph.names[f]}`);
       }
     });
+  };
+  /** The node an import of module MI resolves to (-1 when no module exports it). */
+  const importNode = (mi: number, idx: number): number => {
+    let target = importTarget[mi][idx];
+    if (target === -2) target = importTarget[mi][idx] = resolveImport(mods[mi].graph.importNames[idx]);
+    return target;
   };
 
   // a syscall wrapper called through a pointer receives numbers nobody can see
@@ -131,8 +180,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
         if (ov.wrapperParam !== undefined) wrapperCall(r, mod, scanner, id, f, addr, name, ov.wrapperParam, program);
         continue;
       }
-      let target = importTarget[mi][imps[i]];
-      if (target === -2) target = importTarget[mi][imps[i]] = resolveImport(name);
+      const target = importNode(mi, imps[i]);
       if (target < 0) {
         if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, message: `imported function ${name} not found in any loaded library` });
         continue;
@@ -142,7 +190,8 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       if (tg.wrapperParam[tf] >= 0) wrapperCall(r, mod, scanner, id, f, addr, name, tg.wrapperParam[tf], program);
       else followArgs(r, mod, scanner, f, addr, tg, tf, features);
     }
-    if (g.indirect[f] > 0) { r.indirect += g.indirect[f]; enqueueData(); }
+    for (const ri of g.dataRefs[f]) markRegion(mi, ri, id);
+    if (g.indirect[f] > 0) { r.indirect += g.indirect[f]; openGate(); }
     const s = g.sites[f];
     const ac = g.argConsts?.[f];
     if (Array.isArray(ac)) for (let i = 0; i + 2 < ac.length; i += 3) r.argHits.push({ nr: ac[i], index: ac[i + 1], value: ac[i + 2] });
@@ -161,6 +210,18 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   let head = 0; // breadth-first: shortest evidence chains; an index, as shift() on a large queue is linear
   const drain = (): void => { while (head < tail) process(queue[head++]); };
 
+  // regions read without a visible reference, and data objects one module takes from another
+  const exporters = (name: string): { mi: number; spans: number[] }[] => {
+    const out: { mi: number; spans: number[] }[] = [];
+    const plain = name.replace(/@.*$/, '');
+    mods.forEach((m, mi) => { const spans = m.graph.objectExports[name] ?? m.graph.objectExports[plain]; if (spans) out.push({ mi, spans }); });
+    return out;
+  };
+  mods.forEach((m, mi) => {
+    for (const ri of m.graph.rootRegions) markRegion(mi, ri, -1);
+    for (const name of m.graph.objectImports) for (const x of exporters(name)) if (x.mi !== mi) for (const ri of x.spans) markRegion(x.mi, ri, -1);
+  });
+
   const main = mods.findIndex((m) => m.role === 'main');
   const mg = mods[main].graph;
   const mainFn = mg.names.indexOf('main');
@@ -171,7 +232,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   if (!staticMain) for (const f of mg.initRoots) visit(offset[main] + f, -1, `(constructor) ${mg.names[f]}`);
   drain();
   program = false;
-  if (dataDone[0]) enqueueData();
+  if (gateOpen[0]) openGate();
   if (mg.entry >= 0) visit(offset[main] + mg.entry, -1, `(entry) ${mg.names[mg.entry]}`);
   mods.forEach((m, mi) => {
     if (m.role === 'interp' && m.graph.entry >= 0) visit(offset[mi] + m.graph.entry, -1, `(loader entry) ${m.graph.names[m.graph.entry]}`);
@@ -182,7 +243,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     }
   });
   drain();
-  r.addressTaken = mods.reduce((a, m) => a + m.graph.dataRoots.length, 0);
+  r.addressTaken = mods.reduce((a, m) => a + m.graph.dataRoots.length, dataPointers);
   return { ...r, overridden };
 }
 

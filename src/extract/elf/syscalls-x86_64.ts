@@ -153,9 +153,10 @@ function scanFunction(win: DecodeWindow, ins: Instruction, fi: number, start: nu
       if (ins.op1Kind === OpKind.Memory || ins.op0Kind === OpKind.Memory) {
         if (isRipRelative(ins)) sink.slotRef(fi, ip, Number(ins.ipRelMemoryAddress), false, false);
       }
-    } else if (code === Code.Mov_r32_imm32 || code === Code.Mov_rm64_imm32 || code === Code.Mov_r64_imm64 || code === Code.Pushq_imm32) {
-      if (ins.op0Kind === OpKind.Register || code === Code.Pushq_imm32) sink.immediate(fi, ip, Number(BigInt.asUintN(64, ins.immediate(code === Code.Pushq_imm32 ? 0 : 1))));
-    }
+    } else if ((code === Code.Mov_r32_imm32 || code === Code.Mov_rm64_imm32 || code === Code.Mov_r64_imm64 || code === Code.Pushq_imm32)
+      && (ins.op0Kind === OpKind.Register || code === Code.Pushq_imm32)) {
+      sink.immediate(fi, ip, Number(BigInt.asUintN(64, ins.immediate(code === Code.Pushq_imm32 ? 0 : 1))));
+    } else if (isRipRelative(ins)) sink.dataRef?.(fi, ip, Number(ins.ipRelMemoryAddress));
     ip += ins.length;
     if (!win.inside(ip)) dec = win.at(ip);
   }

@@ -1,4 +1,5 @@
 import type { ModuleGraph } from '../elf/call-graph.js';
+import { P_FUNCTION } from '../elf/data-regions.js';
 
 const WORDS = 32; // 1024 syscall numbers
 
@@ -27,7 +28,10 @@ export function summarizeFunctions(g: ModuleGraph): Uint32Array[] {
     for (const f of members) { sets[f].set(acc); indirect[f] = ind; }
   });
   const viaData = new Uint32Array(WORDS);
-  for (const r of g.dataRoots) for (let w = 0; w < WORDS; w++) viaData[w] |= sets[r][w];
+  // per-function summaries do not track data objects: every function stored anywhere in data counts
+  const stored = [...g.dataRoots];
+  for (const l of g.regionPointers) for (const e of l) if ((e & 3) === P_FUNCTION) stored.push(e >>> 2);
+  for (const r of stored) for (let w = 0; w < WORDS; w++) viaData[w] |= sets[r][w];
   for (let f = 0; f < n; f++) if (indirect[f]) for (let w = 0; w < WORDS; w++) sets[f][w] |= viaData[w];
   return sets;
 }

@@ -140,6 +140,15 @@ function isGraph(g: ModuleGraph): boolean {
   if (!g.sites.every((l) => Array.isArray(l) && l.length % 3 === 0 && l.every(Number.isFinite))) return false;
   if (!g.unknownSites.every((l) => Array.isArray(l) && l.length % 2 === 0)) return false;
   if (!Object.values(g.exports ?? {}).every(inRange)) return false;
+  const regions = g.regionStarts?.length;
+  if (!Array.isArray(g.regionPointers) || g.regionPointers.length !== regions || !Array.isArray(g.dataRefs) || g.dataRefs.length !== n) return false;
+  const inRegions = (i: unknown): boolean => Number.isInteger(i) && (i as number) >= 0 && (i as number) < regions;
+  const pointerOk = (e: number): boolean => Number.isInteger(e) && e >= 0
+    && ((e & 3) === 0 ? inRange(e >>> 2) : (e & 3) === 1 ? e >>> 2 < g.importNames.length : (e & 3) === 2 && inRegions(e >>> 2));
+  if (!g.regionPointers.every((l) => Array.isArray(l) && l.every(pointerOk)) || !g.dataRefs.every((l) => Array.isArray(l) && l.every(inRegions))) return false;
+  if (!Array.isArray(g.regionContinues) || !g.regionContinues.every((i) => inRegions(i) && i + 1 < regions)) return false;
+  if (!Array.isArray(g.rootRegions) || !g.rootRegions.every(inRegions) || !Array.isArray(g.objectImports) || !g.objectImports.every((x) => typeof x === 'string')) return false;
+  if (!g.objectExports || typeof g.objectExports !== 'object' || !Object.values(g.objectExports).every((l) => Array.isArray(l) && l.every(inRegions))) return false;
   return [g.dataRoots, g.initRoots].every((l) => Array.isArray(l) && l.every(inRange)) && (g.entry === -1 || inRange(g.entry));
 }
 

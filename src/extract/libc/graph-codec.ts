@@ -7,16 +7,15 @@ import type { ModuleGraph } from '../elf/call-graph.js';
  * JSON numbers, and empty lists share one frozen array.
  */
 
-type ListField = 'calls' | 'refs' | 'imports' | 'sites' | 'siteArgs' | 'argConsts' | 'unknownSites';
-const LISTS: ListField[] = ['calls', 'refs', 'imports', 'sites', 'siteArgs', 'argConsts', 'unknownSites'];
+type ListField = 'calls' | 'refs' | 'imports' | 'sites' | 'siteArgs' | 'argConsts' | 'unknownSites' | 'dataRefs';
+const LISTS: ListField[] = ['calls', 'refs', 'imports', 'sites', 'siteArgs', 'argConsts', 'unknownSites', 'dataRefs'];
 const EMPTY: number[] = Object.freeze([]) as unknown as number[];
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
 /** Most per-function lists are empty: one shared frozen array instead of one per function (a finished graph is read-only). */
 export function shareEmptyLists(g: ModuleGraph): ModuleGraph {
-  for (const field of LISTS) {
-    const lists = g[field] as unknown[][];
+  for (const lists of [...LISTS.map((field) => g[field] as unknown[][]), g.regionPointers]) {
     for (let i = 0; i < lists.length; i++) if (lists[i].length === 0) lists[i] = EMPTY;
   }
   return g;
@@ -28,6 +27,7 @@ export function encodeGraph(g: ModuleGraph): Buffer {
   const meta = Buffer.from(JSON.stringify({
     version: g.version, arch: g.arch, sha256: g.sha256, entry: g.entry, n, importNames: g.importNames, importWeak: g.importWeak,
     exports: g.exports, dataRoots: g.dataRoots, initRoots: g.initRoots,
+    regions: g.regionStarts.length, regionContinues: g.regionContinues, rootRegions: g.rootRegions, objectExports: g.objectExports, objectImports: g.objectImports,
   }));
   const names = Buffer.from(g.names.join('\0'));
   const parts: Buffer[] = [];
@@ -40,17 +40,19 @@ export function encodeGraph(g: ModuleGraph): Buffer {
     for (let i = 0; i < values.length; i++) { const v = values[i]; f[i] = v === null || v === undefined ? NaN : v; }
     return Buffer.from(f.buffer);
   };
-  parts.push(column(g.starts), column(g.wrapperParam), column(g.indirect));
-  for (const field of LISTS) {
-    const lists = g[field] as (number | null)[][];
-    const counts = new Float64Array(n);
+  const lists = (all: (number | null)[][]): void => {
+    const counts = new Float64Array(all.length);
     let total = 0;
-    for (let i = 0; i < n; i++) { counts[i] = lists[i].length; total += lists[i].length; }
+    for (let i = 0; i < all.length; i++) { counts[i] = all[i].length; total += all[i].length; }
     const values = new Float64Array(total);
     let at = 0;
-    for (let i = 0; i < n; i++) for (const v of lists[i]) values[at++] = v === null ? NaN : v;
+    for (const l of all) for (const v of l) values[at++] = v === null ? NaN : v;
     parts.push(Buffer.from(counts.buffer), Buffer.from(values.buffer));
-  }
+  };
+  parts.push(column(g.starts), column(g.wrapperParam), column(g.indirect));
+  for (const field of LISTS) lists(g[field] as (number | null)[][]);
+  parts.push(column(g.regionStarts));
+  lists(g.regionPointers);
   return Buffer.concat(parts);
 }
 
@@ -63,9 +65,9 @@ export function decodeGraph(body: Buffer): ModuleGraph {
   if (buf.length < 8) throw new Error('short');
   const metaLen = view.getUint32(0, true), namesLen = view.getUint32(4, true);
   if (8 + metaLen + namesLen > buf.length) throw new Error('short');
-  const meta = JSON.parse(Buffer.from(buf.buffer, 8, metaLen).toString('utf8')) as Omit<ModuleGraph, 'names'> & { n: number };
-  const n = meta.n;
-  if (!Number.isInteger(n) || n < 0) throw new Error('count');
+  const meta = JSON.parse(Buffer.from(buf.buffer, 8, metaLen).toString('utf8')) as Omit<ModuleGraph, 'names'> & { n: number; regions: number };
+  const n = meta.n, regions = meta.regions;
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(regions) || regions < 0) throw new Error('count');
   const names = n === 0 ? [] : Buffer.from(buf.buffer, 8 + metaLen, namesLen).toString('utf8').split('\0');
   if (names.length !== n) throw new Error('names');
   let at = pad8(8 + metaLen + namesLen);
@@ -76,15 +78,14 @@ export function decodeGraph(body: Buffer): ModuleGraph {
     return f;
   };
   const starts = Array.from(floats(n)), wrapperParam = Array.from(floats(n)), indirect = Array.from(floats(n));
-  const lists = {} as Record<ListField, (number | null)[][]>;
-  for (const field of LISTS) {
-    const counts = floats(n);
+  const readLists = (count: number): (number | null)[][] => {
+    const counts = floats(count);
     let total = 0;
-    for (let i = 0; i < n; i++) total += counts[i];
+    for (let i = 0; i < count; i++) total += counts[i];
     const values = floats(total);
-    const out: (number | null)[][] = new Array(n);
+    const out: (number | null)[][] = new Array(count);
     let pos = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < count; i++) {
       const c = counts[i];
       if (c === 0) { out[i] = EMPTY; continue; }
       const l: (number | null)[] = new Array(c);
@@ -92,8 +93,12 @@ export function decodeGraph(body: Buffer): ModuleGraph {
       out[i] = l;
       pos += c;
     }
-    lists[field] = out;
-  }
+    return out;
+  };
+  const lists = {} as Record<ListField, (number | null)[][]>;
+  for (const field of LISTS) lists[field] = readLists(n);
+  const regionStarts = Array.from(floats(regions));
+  const regionPointers = readLists(regions) as number[][];
   if (at !== buf.length) throw new Error('trailing bytes');
   return {
     version: meta.version, arch: meta.arch, sha256: meta.sha256, names, starts,
@@ -101,5 +106,7 @@ export function decodeGraph(body: Buffer): ModuleGraph {
     importNames: meta.importNames, importWeak: meta.importWeak, sites: lists.sites as number[][], siteArgs: lists.siteArgs,
     argConsts: lists.argConsts as number[][], unknownSites: lists.unknownSites as number[][], wrapperParam, indirect,
     exports: meta.exports, dataRoots: meta.dataRoots, initRoots: meta.initRoots, entry: meta.entry,
+    regionStarts, regionPointers, regionContinues: meta.regionContinues, rootRegions: meta.rootRegions, dataRefs: lists.dataRefs as number[][],
+    objectExports: meta.objectExports, objectImports: meta.objectImports,
   };
 }
