@@ -63,8 +63,8 @@ describe.each(Object.keys(workloads))('%s', (prog) => {
     const ratio = syscalls.size / observed.size;
     figures.push(`${prog}.${variant}: predicted ${syscalls.size}, observed ${observed.size}, ratio ${ratio.toFixed(2)}`);
     expect(missing(syscalls, observed)).toEqual([]);
-    // Target is 2x for dynamic builds; measured 2.7-3.7x (glibc's data-referenced function pointers become
-    // reachable at the first indirect call). Guard against regressions until that is refined.
-    if (variant === "dyn") expect(ratio).toBeLessThanOrEqual(4);
+    // Target is 2x for dynamic builds; measured 2.7-3.7x. What remains is glibc code the static calls do reach
+    // (perror -> stdio -> malloc, cancellation -> abort, the loader's own paths): a bound against regressions.
+    if (variant === 'dyn') expect(ratio).toBeLessThanOrEqual(4);
   }, 60_000);
 });
