@@ -126,7 +126,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const touchData = (fn: number, addr: number, target: number): void => {
     if (!objectSensitive) return;
     const ri = regionOf(regions, target);
-    if (ri >= 0) { if (!g.dataRefs[fn].includes(ri)) g.dataRefs[fn].push(ri); return; }
+    if (ri >= 0) { if (regions.useful[ri] && !g.dataRefs[fn].includes(ri)) g.dataRefs[fn].push(ri); return; }
     if (!inGot(target)) return;
     const t = relocs.slots.get(target);
     if (t) { toTarget(fn, t, addr, false); if (t.kind === 'local' && rangeOf(ranges, t.addr) < 0) touchData(fn, addr, t.addr); return; }

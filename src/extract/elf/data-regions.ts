@@ -24,6 +24,8 @@ export interface DataRegions {
    * bytes after such a cut from before it (a field beyond the one named), so marking region i marks i + 1.
    */
   continues: number[];
+  /** 1 where marking the region can make a code pointer reachable (other regions need not be referenced). */
+  useful: Uint8Array;
   /** Regions any code may read without a visible reference: TLS images, personality-routine slots. */
   roots: number[];
   /** Exported data objects (`name@version` and plain default name) → the regions they span. */
@@ -93,7 +95,7 @@ export function buildDataRegions(elf: ElfFile, relocs: Relocations, symbols: Elf
   for (const a of codeTargets) if (!anchors.has(a) && inSection(a) >= 0) weak.add(a);
   // too many objects to track one by one: whole sections (coarser, never less sound)
   const sorted = anchors.size + weak.size <= MAX_REGIONS ? [...anchors, ...weak].sort((a, b) => a - b) : secs.map((s) => s.lo);
-  const out: DataRegions = { starts: [], ends: [], pointers: [], continues: [], roots: [], objectExports: {}, objectImports: [] };
+  const out: DataRegions = { starts: [], ends: [], pointers: [], continues: [], useful: new Uint8Array(0), roots: [], objectExports: {}, objectImports: [] };
   for (let i = 0; i < sorted.length; i++) {
     const si = inSection(sorted[i]);
     if (si < 0) continue;
@@ -117,9 +119,26 @@ export function buildDataRegions(elf: ElfFile, relocs: Relocations, symbols: Elf
     const target = regionOf(out, t.addr);
     if (target >= 0) add(where, target * 4 + P_REGION);
   }
+  // a region leads somewhere when it holds a code pointer or chains or links to one that does
+  const chained = new Uint8Array(out.starts.length);
+  for (const i of out.continues) chained[i] = 1;
+  const useful = new Uint8Array(out.starts.length);
+  let changed = true;
+  for (let rounds = 0; changed && rounds < 64; rounds++) {
+    changed = false;
+    for (let ri = out.starts.length - 1; ri >= 0; ri--) {
+      if (useful[ri]) continue;
+      if ((chained[ri] && useful[ri + 1]) || out.pointers[ri].some((e) => (e & 3) !== P_REGION || useful[e >>> 2])) { useful[ri] = 1; changed = true; }
+    }
+  }
+  if (changed) {
+    // links still unsettled after the rounds: keep them all (never less sound)
+    for (let ri = 0; ri < useful.length; ri++) if (out.pointers[ri].length > 0) useful[ri] = 1;
+  }
+  out.useful = useful;
   for (let ri = 0; ri < out.pointers.length; ri++) {
-    const l = out.pointers[ri];
-    if (l.length > 1) out.pointers[ri] = [...new Set(l)].sort((a, b) => a - b);
+    const l = out.pointers[ri].filter((e) => (e & 3) !== P_REGION || useful[e >>> 2]);
+    out.pointers[ri] = l.length > 1 ? [...new Set(l)].sort((a, b) => a - b) : l;
   }
   // .tbss holds no bytes and its addresses overlap the sections after it: only .tdata has initial pointers
   const tls = secs.filter((s) => s.name === '.tdata');

@@ -98,15 +98,15 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   // regions become reachable once the pass reaches an indirect call (the gate). The loader's own pointers are
   // start-up machinery: released in pass 2 only.
   const gateOpen = [false, false];
-  const marked = mods.map((m) => new Uint8Array(m.graph.regionStarts.length));
-  const markedFrom = mods.map((m) => new Int32Array(m.graph.regionStarts.length).fill(-1));
-  const continues = mods.map((m) => { const c = new Uint8Array(m.graph.regionStarts.length); for (const i of m.graph.regionContinues) c[i] = 1; return c; });
+  // per module, allocated when its first region is marked: the node that marked each region (-1 a root, -2 unmarked)
+  const markedFrom: (Int32Array | undefined)[] = mods.map(() => undefined);
+  const regionStack: number[] = [];
   const pending: number[] = []; // (module, region, entry) triples of marked regions' pointers
   let dataPointers = 0;
   const release = (mi: number, ri: number, e: number): void => {
     const m = mods[mi], g = m.graph;
     if (program && m.role === 'interp') return;
-    const v = e >>> 2, from = markedFrom[mi][ri];
+    const v = e >>> 2, from = markedFrom[mi]![ri];
     const where = (): string => `(pointer in data at 0x${g.regionStarts[ri].toString(16)})`;
     if ((e & 3) === P_FUNCTION) {
       pointerToWrapper(g, v, offset[mi] + v);
@@ -123,14 +123,18 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     visit(target, from, () => `${where()} ${name}`);
   };
   const markRegion = (mi0: number, ri0: number, from: number): void => {
-    const todo = [ri0];
+    const g = mods[mi0].graph;
+    const mf = (markedFrom[mi0] ??= new Int32Array(g.regionStarts.length).fill(-2));
+    if (mf[ri0] !== -2) return;
+    const chained = continuesOf(g);
+    const todo = regionStack;
+    todo.push(ri0);
     while (todo.length > 0) {
       const ri = todo.pop()!;
-      if (marked[mi0][ri]) continue;
-      marked[mi0][ri] = 1;
-      markedFrom[mi0][ri] = from;
-      if (continues[mi0][ri]) todo.push(ri + 1);
-      for (const e of mods[mi0].graph.regionPointers[ri]) {
+      if (mf[ri] !== -2) continue;
+      mf[ri] = from;
+      if (chained[ri]) todo.push(ri + 1);
+      for (const e of g.regionPointers[ri]) {
         if ((e & 3) === P_REGION) { todo.push(e >>> 2); continue; }
         pending.push(mi0, ri, e);
         dataPointers++;
@@ -245,6 +249,18 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   drain();
   r.addressTaken = mods.reduce((a, m) => a + m.graph.dataRoots.length, dataPointers);
   return { ...r, overridden };
+}
+
+/** Per graph, 1 for each region whose marking marks the next one (regionContinues as a table, built once). */
+const continuesTables = new WeakMap<ModuleGraph, Uint8Array>();
+function continuesOf(g: ModuleGraph): Uint8Array {
+  let t = continuesTables.get(g);
+  if (!t) {
+    t = new Uint8Array(g.regionStarts.length);
+    for (const i of g.regionContinues) t[i] = 1;
+    continuesTables.set(g, t);
+  }
+  return t;
 }
 
 /** A call to another module's syscall wrapper: recover the number from the caller's argument register. */
