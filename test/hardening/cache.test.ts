@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GRAPH_VERSION, scannerFor, type ModuleGraph } from '../../src/extract/elf/call-graph.js';
 import { encodeEntry, forgetModuleGraphs, loadModuleGraph, parseEntry } from '../../src/extract/libc/graph-cache.js';
+import { PackedLists } from '../../src/extract/elf/packed-lists.js';
 import { loadElf, type LoadedElf } from '../../src/extract/elf/resolve-libraries.js';
 import { buildFixtures, ensureBuilt, ROOT } from '../helpers/tools.js';
 
@@ -86,13 +87,13 @@ describe('module graph cache', () => {
       // a syscall number changed without updating the digest
       ['payload edited, digest kept', (x) => { x.sites[withSite][0] = 999; }, false],
       // digest recomputed, but a call edge points outside the function table
-      ['call edge out of range', (x) => { x.calls[0].push(x.names.length + 5); }, true],
+      ['call edge out of range', (x) => { const l = x.calls.toArrays(); l[0].push(x.names.length + 5); x.calls = PackedLists.pack(l); }, true],
       // digest recomputed, but the entry claims another file's content hash
       ['content hash swapped', (x) => { x.sha256 = '0'.repeat(64); }, true],
-      ['import index out of range', (x) => { const f = x.imports.findIndex((l) => l.length > 0); x.imports[f < 0 ? 0 : f] = [x.importNames.length + 3, 0]; }, true],
+      ['import index out of range', (x) => { const l = x.imports.toArrays(); const f = l.findIndex((i) => i.length > 0); l[f < 0 ? 0 : f] = [x.importNames.length + 3, 0]; x.imports = PackedLists.pack(l); }, true],
     ];
     for (const [what, edit, redigest] of forged) {
-      const x = JSON.parse(JSON.stringify(g)) as ModuleGraph;
+      const x = parseEntry(good);
       edit(x);
       writeFileSync(file, encodeEntry(x, redigest ? undefined : env.digest));
       expect([what, JSON.stringify(viaCache(cache))]).toEqual([what, fresh]);

@@ -9,12 +9,14 @@ import { buildDataRegions, regionOf } from './data-regions.js';
 import { readPersonalities } from './eh-frame.js';
 import type { CodeScanner, ScanFunction, ScanSink } from './scan-types.js';
 import { ScanLog, forEachRange } from './scan-log.js';
+import { PackedLists } from './packed-lists.js';
 import { x86Scanner } from './syscalls-x86_64.js';
 import { aarch64Scanner } from './syscalls-aarch64.js';
 import { resolveWrappers } from './wrappers.js';
 
 /** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
 export const GRAPH_VERSION = 10;
+const EMPTY_LISTS = new PackedLists(new Uint32Array(1), new Float64Array(0));
 /** Unknown site kinds stored in ModuleGraph.unknownSites. */
 export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
 
@@ -29,11 +31,11 @@ export interface ModuleGraph {
   names: string[];
   starts: number[];
   /** Callees: direct calls and jumps, fall-through, local GOT slots, code that takes a function's address. */
-  calls: number[][];
+  calls: PackedLists;
   /** Functions whose address the function's code takes (lea, adrp+add, absolute immediates): not calls. */
-  refs: number[][];
+  refs: PackedLists;
   /** Import calls: flat pairs [importIndex, siteAddress]. */
-  imports: number[][];
+  imports: PackedLists;
   importNames: string[];
   importWeak: boolean[];
   /** Syscall sites: flat triples [nr, siteAddress, wrapperFunction or -1]. */
@@ -59,7 +61,7 @@ export interface ModuleGraph {
   /** Regions read without a visible reference; in global mode (no object tracking) every region. */
   rootRegions: number[];
   /** Per function: the data regions its code references (object tracking only). */
-  dataRefs: number[][];
+  dataRefs: PackedLists;
   /** Exported data objects → regions; data objects imported from other modules. */
   objectExports: Record<string, number[]>;
   objectImports: string[];
@@ -91,12 +93,15 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const startIndex = new Map<number, number>(fns.starts.map((a, i) => [a, i]));
   const g: ModuleGraph = {
     version: GRAPH_VERSION, arch: scanner.arch, sha256: decoded.info.sha256, names: fns.names, starts: fns.starts,
-    calls: Array.from({ length: n }, () => []), refs: Array.from({ length: n }, () => []), imports: Array.from({ length: n }, () => []), importNames: [], importWeak: [],
+    calls: EMPTY_LISTS, refs: EMPTY_LISTS, imports: EMPTY_LISTS, importNames: [], importWeak: [],
     sites: Array.from({ length: n }, () => []), siteArgs: Array.from({ length: n }, () => []), argConsts: Array.from({ length: n }, () => []), unknownSites: Array.from({ length: n }, () => []),
     wrapperParam: new Array<number>(n).fill(-1), indirect: new Array<number>(n).fill(0),
     exports: {}, dataRoots: [], initRoots: [], entry: startIndex.get(entryAddr) ?? -1,
-    regionStarts: [], regionPointers: [], regionContinues: [], rootRegions: [], dataRefs: Array.from({ length: n }, () => []), objectExports: {}, objectImports: [],
+    regionStarts: [], regionPointers: [], regionContinues: [], rootRegions: [], dataRefs: EMPTY_LISTS, objectExports: {}, objectImports: [],
   };
+  // per-function lists while building; packed into the graph at the end
+  const calls: number[][] = Array.from({ length: n }, () => []), refs: number[][] = Array.from({ length: n }, () => []);
+  const imports: number[][] = Array.from({ length: n }, () => []), dataRefs: number[][] = Array.from({ length: n }, () => []);
   const importIndex = new Map<string, number>();
   const writable = elf.sections.filter((sec) => (sec.flags & 1n) !== 0n && sec.name !== '.got' && sec.name !== '.got.plt')
     .map((sec) => [Number(sec.addr), Number(sec.addr) + sec.size] as const);
@@ -110,7 +115,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     if (i === undefined) { i = g.importNames.length; importIndex.set(name, i); g.importNames.push(name); g.importWeak.push(weak); }
     return i;
   };
-  const addImport = (fn: number, t: SlotTarget & { kind: 'import' }, addr: number): void => { g.imports[fn].push(importSlot(t.name, t.weak), addr); };
+  const addImport = (fn: number, t: SlotTarget & { kind: 'import' }, addr: number): void => { imports[fn].push(importSlot(t.name, t.weak), addr); };
   // Data objects: position-independent x86-64 code names every object it uses (rip-relative operands), so a
   // pointer stored in data counts only once code that references its region is reachable. Elsewhere every
   // region is a root (non-PIE data holds unrelocated pointers; aarch64 addresses are not all tracked).
@@ -126,7 +131,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const touchData = (fn: number, addr: number, target: number): void => {
     if (!objectSensitive) return;
     const ri = regionOf(regions, target);
-    if (ri >= 0) { if (regions.useful[ri] && !g.dataRefs[fn].includes(ri)) g.dataRefs[fn].push(ri); return; }
+    if (ri >= 0) { if (regions.useful[ri] && !dataRefs[fn].includes(ri)) dataRefs[fn].push(ri); return; }
     if (!inGot(target)) return;
     const t = relocs.slots.get(target);
     if (t) { toTarget(fn, t, addr, false); if (t.kind === 'local' && rangeOf(ranges, t.addr) < 0) touchData(fn, addr, t.addr); return; }
@@ -134,7 +139,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     // without a slot relocation (TLS offsets, the loader's words) hold no code addresses
     if (got.some(([lo]) => lo === target)) for (const [slot, st] of relocs.slots) if (inGot(slot)) { toTarget(fn, st, addr, false); if (st.kind === 'local' && rangeOf(ranges, st.addr) < 0) touchData(fn, addr, st.addr); }
   };
-  const addEdge = (fn: number, callee: number): void => { if (callee !== fn && !g.calls[fn].includes(callee)) g.calls[fn].push(callee); };
+  const addEdge = (fn: number, callee: number): void => { if (callee !== fn && !calls[fn].includes(callee)) calls[fn].push(callee); };
   const toTarget = (fn: number, t: SlotTarget | undefined, addr: number, control: boolean, viaPlt = false): void => {
     if (!t) { if (control) g.indirect[fn]++; return; }
     if (t.kind === 'import') { if (t.func) addImport(fn, t, addr); return; }
@@ -152,7 +157,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     const callee = functionOf(fns, target);
     if (callee < 0) return;
     if (control) { addEdge(fn, callee); branchSites.push({ fn, addr, callee }); }
-    else if (target === fns.starts[callee] && !g.refs[fn].includes(callee)) g.refs[fn].push(callee);
+    else if (target === fns.starts[callee] && !refs[fn].includes(callee)) refs[fn].push(callee);
   };
 
   const sink: ScanSink = {
@@ -210,6 +215,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   for (const a of personalities.routines) if (isStart(a)) dataPointers.push(a);
   g.dataRoots = [...new Set(dataPointers.map((a) => startIndex.get(a)!))];
   g.initRoots = [...new Set(initAddrs.map((a) => startIndex.get(a) ?? -1).filter((i) => i >= 0))];
+  g.calls = PackedLists.pack(calls); g.refs = PackedLists.pack(refs); g.imports = PackedLists.pack(imports); g.dataRefs = PackedLists.pack(dataRefs);
   return g;
 }
 

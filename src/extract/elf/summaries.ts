@@ -173,10 +173,11 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   };
   const process = (id: number): void => {
     const mi = modOf(id), mod = mods[mi], g = mod.graph, f = id - offset[mi];
-    for (const c of g.calls[f]) visit(offset[mi] + c, id);
-    for (const c of g.refs[f]) { pointerToWrapper(g, c, id); visit(offset[mi] + c, id); }
-    const imps = g.imports[f];
-    for (let i = 0; i < imps.length; i += 2) {
+    const base = offset[mi];
+    const calls = g.calls, refs = g.refs, imps = g.imports.values;
+    for (let k = calls.offsets[f], end = calls.offsets[f + 1]; k < end; k++) visit(base + calls.values[k], id);
+    for (let k = refs.offsets[f], end = refs.offsets[f + 1]; k < end; k++) { const c = refs.values[k]; pointerToWrapper(g, c, id); visit(base + c, id); }
+    for (let i = g.imports.offsets[f], end = g.imports.offsets[f + 1]; i < end; i += 2) {
       const name = g.importNames[imps[i]], addr = imps[i + 1];
       const ov = override ? override(name, mod) : undefined;
       if (ov) {
@@ -194,7 +195,8 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       if (tg.wrapperParam[tf] >= 0) wrapperCall(r, mod, scanner, id, f, addr, name, tg.wrapperParam[tf], program);
       else followArgs(r, mod, scanner, f, addr, tg, tf, features);
     }
-    for (const ri of g.dataRefs[f]) markRegion(mi, ri, id);
+    const drefs = g.dataRefs;
+    for (let k = drefs.offsets[f], end = drefs.offsets[f + 1]; k < end; k++) markRegion(mi, drefs.values[k], id);
     if (g.indirect[f] > 0) { r.indirect += g.indirect[f]; openGate(); }
     const s = g.sites[f];
     const ac = g.argConsts?.[f];
@@ -232,7 +234,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   if (mainFn >= 0) visit(offset[main] + mainFn, -1, '(program) main');
   // Static binaries: libc's own constructors live in the executable's init arrays; they are start-up.
   const staticMain = !mods.some((m) => m.role !== 'main');
-  if (mg.entry >= 0) for (const f of mg.refs[mg.entry]) visit(offset[main] + f, -1, `(passed by entry) ${mg.names[f]}`);
+  if (mg.entry >= 0) for (const f of mg.refs.at(mg.entry)) visit(offset[main] + f, -1, `(passed by entry) ${mg.names[f]}`);
   if (!staticMain) for (const f of mg.initRoots) visit(offset[main] + f, -1, `(constructor) ${mg.names[f]}`);
   drain();
   program = false;
@@ -322,7 +324,7 @@ function flowImportSites(mod: ProgramModule, scanner: CodeScanner, f: number): M
   if (ri < 0) return out;
   const end = Math.min(f + 1 < mod.graph.starts.length ? mod.graph.starts[f + 1] : Infinity, ranges[ri].end);
   const rg = ranges[ri];
-  const imps = mod.graph.imports[f];
+  const imps = mod.graph.imports.at(f);
   const queries: { addr: number }[] = [];
   for (let i = 1; i < imps.length; i += 2) queries.push({ addr: imps[i] });
   const states = scanner.flow(functionBytes(elf.buf, rg, start, end), start, start, end, queries);

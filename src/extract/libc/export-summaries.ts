@@ -16,7 +16,7 @@ export function summarizeFunctions(g: ModuleGraph): Uint32Array[] {
     for (let i = 0; i < g.sites[f].length; i += 3) { const nr = g.sites[f][i]; if (nr < WORDS * 32) sets[f][nr >>> 5] |= 1 << (nr & 31); }
     if (g.indirect[f] > 0) indirect[f] = 1;
   }
-  const succ = g.calls.map((c, f) => [...c, ...g.refs[f]]);
+  const succ = Array.from({ length: n }, (_x, f) => [...g.calls.at(f), ...g.refs.at(f)]);
   forEachComponent(n, succ, (members) => {
     const acc = new Uint32Array(WORDS);
     let ind = 0;

@@ -7,6 +7,7 @@ import type { CodeScanner } from '../elf/scan-types.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
 import { codeBytes } from '../elf/functions.js';
 import { decodeGraph, encodeGraph, shareEmptyLists } from './graph-codec.js';
+import { PackedLists } from '../elf/packed-lists.js';
 
 /** Where and whether module graphs are cached. */
 export interface CacheOptions {
@@ -131,21 +132,26 @@ export function parseEntry(bytes: Buffer): ModuleGraph {
 function isGraph(g: ModuleGraph): boolean {
   if (!g || typeof g !== 'object' || !Array.isArray(g.names) || !Array.isArray(g.starts)) return false;
   const n = g.names.length;
-  const perFn = [g.starts, g.calls, g.refs, g.imports, g.sites, g.unknownSites, g.wrapperParam, g.indirect];
+  const perFn = [g.starts, g.sites, g.unknownSites, g.wrapperParam, g.indirect];
   if (!perFn.every((a) => Array.isArray(a) && a.length === n)) return false;
+  const packed = [g.calls, g.refs, g.imports, g.dataRefs];
+  if (!packed.every((p) => p instanceof PackedLists && p.length === n)) return false;
   const inRange = (i: unknown): boolean => Number.isInteger(i) && (i as number) >= 0 && (i as number) < n;
-  if (!g.calls.every((l) => Array.isArray(l) && l.every(inRange)) || !g.refs.every((l) => Array.isArray(l) && l.every(inRange))) return false;
-  if (!g.imports.every((l) => Array.isArray(l) && l.every((v, i) => i % 2 === 1 || (Number.isInteger(v) && v >= 0 && v < g.importNames.length)))) return false;
+  const all = (v: Float64Array, ok: (x: number, i: number) => boolean): boolean => { for (let i = 0; i < v.length; i++) if (!ok(v[i], i)) return false; return true; };
+  if (!all(g.calls.values, inRange) || !all(g.refs.values, inRange)) return false;
   if (!Array.isArray(g.importNames) || !Array.isArray(g.importWeak) || g.importNames.length !== g.importWeak.length) return false;
+  // import lists are [importIndex, site] pairs: every list has an even length, and the pairs start at even positions
+  for (let f = 0; f < n; f++) if ((g.imports.offsets[f + 1] - g.imports.offsets[f]) % 2 !== 0) return false;
+  if (!all(g.imports.values, (v, i) => i % 2 === 1 ? Number.isFinite(v) : Number.isInteger(v) && v >= 0 && v < g.importNames.length)) return false;
   if (!g.sites.every((l) => Array.isArray(l) && l.length % 3 === 0 && l.every(Number.isFinite))) return false;
   if (!g.unknownSites.every((l) => Array.isArray(l) && l.length % 2 === 0)) return false;
   if (!Object.values(g.exports ?? {}).every(inRange)) return false;
   const regions = g.regionStarts?.length;
-  if (!Array.isArray(g.regionPointers) || g.regionPointers.length !== regions || !Array.isArray(g.dataRefs) || g.dataRefs.length !== n) return false;
+  if (!Array.isArray(g.regionPointers) || g.regionPointers.length !== regions) return false;
   const inRegions = (i: unknown): boolean => Number.isInteger(i) && (i as number) >= 0 && (i as number) < regions;
   const pointerOk = (e: number): boolean => Number.isInteger(e) && e >= 0
     && ((e & 3) === 0 ? inRange(e >>> 2) : (e & 3) === 1 ? e >>> 2 < g.importNames.length : (e & 3) === 2 && inRegions(e >>> 2));
-  if (!g.regionPointers.every((l) => Array.isArray(l) && l.every(pointerOk)) || !g.dataRefs.every((l) => Array.isArray(l) && l.every(inRegions))) return false;
+  if (!g.regionPointers.every((l) => Array.isArray(l) && l.every(pointerOk)) || !all(g.dataRefs.values, inRegions)) return false;
   if (!Array.isArray(g.regionContinues) || !g.regionContinues.every((i) => inRegions(i) && i + 1 < regions)) return false;
   if (!Array.isArray(g.rootRegions) || !g.rootRegions.every(inRegions) || !Array.isArray(g.objectImports) || !g.objectImports.every((x) => typeof x === 'string')) return false;
   if (!g.objectExports || typeof g.objectExports !== 'object' || !Object.values(g.objectExports).every((l) => Array.isArray(l) && l.every(inRegions))) return false;

@@ -1,4 +1,5 @@
 import type { ModuleGraph } from '../elf/call-graph.js';
+import { PackedLists } from '../elf/packed-lists.js';
 
 /**
  * Binary form of a module graph for the on-disk cache: a JSON block for the small fields, the function names
@@ -7,8 +8,10 @@ import type { ModuleGraph } from '../elf/call-graph.js';
  * JSON numbers, and empty lists share one frozen array.
  */
 
-type ListField = 'calls' | 'refs' | 'imports' | 'sites' | 'siteArgs' | 'argConsts' | 'unknownSites' | 'dataRefs';
-const LISTS: ListField[] = ['calls', 'refs', 'imports', 'sites', 'siteArgs', 'argConsts', 'unknownSites', 'dataRefs'];
+type ListField = 'sites' | 'siteArgs' | 'argConsts' | 'unknownSites';
+const LISTS: ListField[] = ['sites', 'siteArgs', 'argConsts', 'unknownSites'];
+type PackedField = 'calls' | 'refs' | 'imports' | 'dataRefs';
+const PACKED: PackedField[] = ['calls', 'refs', 'imports', 'dataRefs'];
 const EMPTY: number[] = Object.freeze([]) as unknown as number[];
 
 const pad8 = (n: number): number => (n + 7) & ~7;
@@ -50,6 +53,12 @@ export function encodeGraph(g: ModuleGraph): Buffer {
     parts.push(Buffer.from(counts.buffer), Buffer.from(values.buffer));
   };
   parts.push(column(g.starts), column(g.wrapperParam), column(g.indirect));
+  for (const field of PACKED) {
+    const p = g[field];
+    const counts = new Float64Array(p.length);
+    for (let i = 0; i < p.length; i++) counts[i] = p.offsets[i + 1] - p.offsets[i];
+    parts.push(Buffer.from(counts.buffer), Buffer.from(p.values.buffer, p.values.byteOffset, p.values.byteLength));
+  }
   for (const field of LISTS) lists(g[field] as (number | null)[][]);
   parts.push(column(g.regionStarts));
   lists(g.regionPointers);
@@ -95,6 +104,13 @@ export function decodeGraph(body: Buffer): ModuleGraph {
     }
     return out;
   };
+  const packed = {} as Record<PackedField, PackedLists>;
+  for (const field of PACKED) {
+    const counts = floats(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) total += counts[i];
+    packed[field] = PackedLists.fromCounts(counts, floats(total).slice());
+  }
   const lists = {} as Record<ListField, (number | null)[][]>;
   for (const field of LISTS) lists[field] = readLists(n);
   const regionStarts = Array.from(floats(regions));
@@ -102,11 +118,11 @@ export function decodeGraph(body: Buffer): ModuleGraph {
   if (at !== buf.length) throw new Error('trailing bytes');
   return {
     version: meta.version, arch: meta.arch, sha256: meta.sha256, names, starts,
-    calls: lists.calls as number[][], refs: lists.refs as number[][], imports: lists.imports as number[][],
+    calls: packed.calls, refs: packed.refs, imports: packed.imports,
     importNames: meta.importNames, importWeak: meta.importWeak, sites: lists.sites as number[][], siteArgs: lists.siteArgs,
     argConsts: lists.argConsts as number[][], unknownSites: lists.unknownSites as number[][], wrapperParam, indirect,
     exports: meta.exports, dataRoots: meta.dataRoots, initRoots: meta.initRoots, entry: meta.entry,
-    regionStarts, regionPointers, regionContinues: meta.regionContinues, rootRegions: meta.rootRegions, dataRefs: lists.dataRefs as number[][],
+    regionStarts, regionPointers, regionContinues: meta.regionContinues, rootRegions: meta.rootRegions, dataRefs: packed.dataRefs,
     objectExports: meta.objectExports, objectImports: meta.objectImports,
   };
 }
