@@ -1,5 +1,5 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { getHeapStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { setBuildGate } from '../extract/libc/graph-cache.js';
 import { analyseBinary, newBinaryState, type BinarySettings } from './analyse-binary.js';
@@ -21,7 +21,6 @@ const state = newBinaryState((workerData as { maxLibraryBytes?: number }).maxLib
 parentPort?.on('message', (job: { id: number; artifact: Artifact }) => {
   try {
     parentPort?.postMessage({ id: job.id, result: analyseBinary(job.artifact, settings, state) });
-    if (process.env.UKPORT_SNAP && job.artifact.path.endsWith(process.env.UKPORT_SNAP)) { const h0 = getHeapStatistics(); const f = writeHeapSnapshot(`/tmp/exp/worker-${threadId}.heapsnapshot`); const h1 = getHeapStatistics(); process.stderr.write(`SNAP ${f} before ${(h0.used_heap_size/2**20).toFixed(0)} after ${(h1.used_heap_size/2**20).toFixed(0)} ext ${(h1.external_memory/2**20).toFixed(0)}\n`); }
     // file contents and logs are external memory, which the collector weighs late: collect once much has piled
     // up since the last collection (what stays, such as the libraries kept in memory, is the new baseline)
     if (getHeapStatistics().external_memory > externalKept + EXTERNAL_GC_BYTES) {
