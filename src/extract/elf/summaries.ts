@@ -107,10 +107,10 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     const m = mods[mi], g = m.graph;
     if (program && m.role === 'interp') return;
     const v = e >>> 2, from = markedFrom[mi]![ri];
-    const where = (): string => `(pointer in data at 0x${g.regionStarts[ri].toString(16)})`;
     if ((e & 3) === P_FUNCTION) {
-      pointerToWrapper(g, v, offset[mi] + v);
-      visit(offset[mi] + v, from, () => `${where()} ${g.names[v]}`);
+      const node = offset[mi] + v;
+      pointerToWrapper(g, v, node);
+      if (parent[node] === -2) visit(node, from, () => `(pointer in data at 0x${g.regionStarts[ri].toString(16)}) ${g.names[v]}`);
       return;
     }
     const name = g.importNames[v];
@@ -120,13 +120,14 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     if (target < 0) return;
     const tm = modOf(target);
     pointerToWrapper(mods[tm].graph, target - offset[tm], target);
-    visit(target, from, () => `${where()} ${name}`);
+    if (parent[target] === -2) visit(target, from, () => `(pointer in data at 0x${g.regionStarts[ri].toString(16)}) ${name}`);
   };
   const markRegion = (mi0: number, ri0: number, from: number): void => {
     const g = mods[mi0].graph;
     const mf = (markedFrom[mi0] ??= new Int32Array(g.regionStarts.length).fill(-2));
     if (mf[ri0] !== -2) return;
     const chained = continuesOf(g);
+    const interp = mods[mi0].role === 'interp';
     const todo = regionStack;
     todo.push(ri0);
     while (todo.length > 0) {
@@ -136,9 +137,10 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       if (chained[ri]) todo.push(ri + 1);
       for (const e of g.regionPointers[ri]) {
         if ((e & 3) === P_REGION) { todo.push(e >>> 2); continue; }
-        pending.push(mi0, ri, e);
         dataPointers++;
-        if (gateOpen[program ? 0 : 1]) release(mi0, ri, e);
+        // released now when the gate is open; kept for later when it is not, or when the loader's pointers wait for pass 2
+        if (!gateOpen[program ? 0 : 1]) pending.push(mi0, ri, e);
+        else { release(mi0, ri, e); if (program && interp) pending.push(mi0, ri, e); }
       }
     }
   };
@@ -151,7 +153,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       if (program && m.role === 'interp') return;
       for (const f of m.graph.dataRoots) {
         pointerToWrapper(m.graph, f, offset[mi] + f);
-        visit(offset[mi] + f, -1, () => `(address taken) ${m.graph.names[f]}`);
+        if (parent[offset[mi] + f] === -2) visit(offset[mi] + f, -1, () => `(address taken) ${m.graph.names[f]}`);
       }
     });
   };
