@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseElf } from '../../src/extract/elf/reader.js';
 import { loadElf, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
 import { extractSyscalls } from '../../src/extract/syscalls.js';
-import { FIXTURES, ensureFixtures, tempCache } from './helpers.js';
+import { FIXTURES, ensureFixtures, predict, tempCache } from './helpers.js';
 
 // Hostile inputs: corrupted code, absurd symbol sizes, overlapping functions. No crash, no hang, unknowns say why.
 let dir: string;
@@ -84,4 +84,34 @@ describe('hostile binaries', () => {
     const r = run(p);
     expect(r.facts.some((f) => f.kind === 'unknown' && f.reason === 'syscall-32bit-abi')).toBe(true);
   });
+});
+
+describe('hostile data tables (object tracking)', () => {
+  const libc = '/usr/lib/x86_64-linux-gnu/libc.so.6', ld = '/usr/lib64/ld-linux-x86-64.so.2';
+  test.each(existsSync(libc) && existsSync(ld) ? [libc] : [])('exported objects of absurd size in %s: bounded, and the prediction only grows', (path) => {
+    const sysroot = mkdtempSync(join(dir, 'sysroot-'));
+    const place = (from: string, to: string, edit?: (b: Buffer) => void): void => {
+      const b = Buffer.from(readFileSync(from));
+      edit?.(b);
+      mkdirSync(join(sysroot, dirname(to)), { recursive: true });
+      writeFileSync(join(sysroot, to), b);
+    };
+    place(join(FIXTURES, 'fn_tables.dyn'), '/app/fn_tables');
+    place(ld, '/lib64/ld-linux-x86-64.so.2');
+    place(ld, '/usr/lib64/ld-linux-x86-64.so.2');
+    place(path, '/usr/lib/x86_64-linux-gnu/libc.so.6');
+    const plain = predict(join(sysroot, 'app/fn_tables'), cache, {}, sysroot);
+    expect(plain.syscalls.size).toBeGreaterThan(40); // libc and the loader came from the sysroot
+    place(path, '/usr/lib/x86_64-linux-gnu/libc.so.6', (buf) => {
+      const elf = parseElf(buf, 'x');
+      const dynsym = elf.sections.find((s) => s.type === 11)!;
+      for (let o = dynsym.offset; o + 24 <= dynsym.offset + dynsym.size; o += 24) {
+        if ((buf[o + 4] & 0xf) === 1) buf.writeBigUInt64LE(0xffffffffffffn, o + 16); // every object spans the rest of memory
+      }
+    });
+    const t0 = Date.now();
+    const hostile = predict(join(sysroot, 'app/fn_tables'), cache, {}, sysroot);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect([...plain.syscalls.keys()].filter((s) => !hostile.syscalls.has(s))).toEqual([]);
+  }, 60_000);
 });

@@ -17,6 +17,8 @@ import { resolveWrappers } from './wrappers.js';
 /** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
 export const GRAPH_VERSION = 10;
 const EMPTY_LISTS = new PackedLists(new Uint32Array(1), new Float64Array(0));
+/** Slot visits spent on code that addresses the whole GOT before a module falls back to counting every pointer. */
+const GOT_WHOLE_BUDGET = 1 << 20;
 /** Unknown site kinds stored in ModuleGraph.unknownSites. */
 export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
 
@@ -131,14 +133,20 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const touchData = (fn: number, addr: number, target: number): void => {
     if (!objectSensitive) return;
     const ri = regionOf(regions, target);
-    if (ri >= 0) { if (regions.useful[ri] && !dataRefs[fn].includes(ri)) dataRefs[fn].push(ri); return; }
+    if (ri >= 0) { const l = dataRefs[fn]; if (regions.useful[ri] && l[l.length - 1] !== ri) l.push(ri); return; }
     if (!inGot(target)) return;
     const t = relocs.slots.get(target);
     if (t) { toTarget(fn, t, addr, false); if (t.kind === 'local' && rangeOf(ranges, t.addr) < 0) touchData(fn, addr, t.addr); return; }
     // the GOT addressed as a whole (_GLOBAL_OFFSET_TABLE_ + offset): any slot may be read; other GOT words
     // without a slot relocation (TLS offsets, the loader's words) hold no code addresses
-    if (got.some(([lo]) => lo === target)) for (const [slot, st] of relocs.slots) if (inGot(slot)) { toTarget(fn, st, addr, false); if (st.kind === 'local' && rangeOf(ranges, st.addr) < 0) touchData(fn, addr, st.addr); }
+    if (!got.some(([lo]) => lo === target)) return;
+    gotSlots ??= [...relocs.slots].filter(([slot]) => inGot(slot));
+    if (gotWholeWork + gotSlots.length > GOT_WHOLE_BUDGET) { gotOverflow = true; return; }
+    gotWholeWork += gotSlots.length;
+    for (const [, st] of gotSlots) { toTarget(fn, st, addr, false); if (st.kind === 'local' && rangeOf(ranges, st.addr) < 0) touchData(fn, addr, st.addr); }
   };
+  let gotSlots: [number, SlotTarget][] | undefined;
+  let gotWholeWork = 0, gotOverflow = false;
   const addEdge = (fn: number, callee: number): void => { if (callee !== fn && !calls[fn].includes(callee)) calls[fn].push(callee); };
   const toTarget = (fn: number, t: SlotTarget | undefined, addr: number, control: boolean, viaPlt = false): void => {
     if (!t) { if (control) g.indirect[fn]++; return; }
@@ -209,13 +217,18 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   }
   const isStart = (a: number): boolean => startIndex.has(a);
   // object tracking: ld.so runs ifunc resolvers of GOT slots at start-up; other pointers are in regions
-  const dataPointers = objectSensitive
+  const dataPointers = objectSensitive && !gotOverflow
     ? [...relocs.slots].filter(([where, t]) => t.kind === 'local' && t.ifunc && inGot(where) && isStart(t.addr)).map(([, t]) => (t as { addr: number }).addr)
     : findDataPointers(elf, relocs, isStart);
+  // too many functions address the GOT as a whole to follow one by one: every region and stored pointer counts
+  if (gotOverflow) g.rootRegions = regions.starts.map((_a, i) => i);
   for (const a of personalities.routines) if (isStart(a)) dataPointers.push(a);
   g.dataRoots = [...new Set(dataPointers.map((a) => startIndex.get(a)!))];
   g.initRoots = [...new Set(initAddrs.map((a) => startIndex.get(a) ?? -1).filter((i) => i >= 0))];
-  g.calls = PackedLists.pack(calls); g.refs = PackedLists.pack(refs); g.imports = PackedLists.pack(imports); g.dataRefs = PackedLists.pack(dataRefs);
+  g.calls = PackedLists.pack(calls); g.refs = PackedLists.pack(refs); g.imports = PackedLists.pack(imports);
+  g.dataRefs = PackedLists.pack(dataRefs.map((l) => (l.length > 1 ? [...new Set(l)] : l)));
+  // an exported object too large to place, or a personality slot table out of bounds: every region counts
+  if (regions.overflow) g.rootRegions = regions.starts.map((_a, i) => i);
   return g;
 }
 

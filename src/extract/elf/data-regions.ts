@@ -26,6 +26,8 @@ export interface DataRegions {
   continues: number[];
   /** 1 where marking the region can make a code pointer reachable (other regions need not be referenced). */
   useful: Uint8Array;
+  /** True when the tables were too large to fill completely (hostile sizes): the caller must treat every region as a root. */
+  overflow: boolean;
   /** Regions any code may read without a visible reference: TLS images, personality-routine slots. */
   roots: number[];
   /** Exported data objects (`name@version` and plain default name) → the regions they span. */
@@ -36,6 +38,8 @@ export interface DataRegions {
 
 const GOT_SECTIONS = new Set(['.got', '.got.plt']);
 const MAX_REGIONS = 2_000_000;
+/** Regions all exported objects together may span (real libraries: one or a few each). */
+const MAX_EXPORT_SPANS = 4_000_000;
 
 /** A region section: allocated, not code, with bytes in the file; the GOT is left out when SKIPGOT (its slots are followed one by one). */
 function regionSections(elf: ElfFile, skipGot: boolean): { lo: number; hi: number; name: string }[] {
@@ -95,7 +99,7 @@ export function buildDataRegions(elf: ElfFile, relocs: Relocations, symbols: Elf
   for (const a of codeTargets) if (!anchors.has(a) && inSection(a) >= 0) weak.add(a);
   // too many objects to track one by one: whole sections (coarser, never less sound)
   const sorted = anchors.size + weak.size <= MAX_REGIONS ? [...anchors, ...weak].sort((a, b) => a - b) : secs.map((s) => s.lo);
-  const out: DataRegions = { starts: [], ends: [], pointers: [], continues: [], useful: new Uint8Array(0), roots: [], objectExports: {}, objectImports: [] };
+  const out: DataRegions = { starts: [], ends: [], pointers: [], continues: [], useful: new Uint8Array(0), overflow: false, roots: [], objectExports: {}, objectImports: [] };
   for (let i = 0; i < sorted.length; i++) {
     const si = inSection(sorted[i]);
     if (si < 0) continue;
@@ -142,8 +146,11 @@ export function buildDataRegions(elf: ElfFile, relocs: Relocations, symbols: Elf
   }
   // .tbss holds no bytes and its addresses overlap the sections after it: only .tdata has initial pointers
   const tls = secs.filter((s) => s.name === '.tdata');
-  out.starts.forEach((a, ri) => { if (tls.some((s) => a >= s.lo && a < s.hi)) out.roots.push(ri); });
-  for (const slot of personalitySlots) { const ri = regionOf(out, slot); if (ri >= 0 && !out.roots.includes(ri)) out.roots.push(ri); }
+  const roots = new Set<number>();
+  out.starts.forEach((a, ri) => { if (tls.some((s) => a >= s.lo && a < s.hi)) roots.add(ri); });
+  for (const slot of personalitySlots) { const ri = regionOf(out, slot); if (ri >= 0) roots.add(ri); }
+  out.roots = [...roots];
+  let spanBudget = MAX_EXPORT_SPANS;
   for (const s of dynsym) {
     if (!s.name || s.type === STT_FUNC || s.type === STT_GNU_IFUNC || s.type > STT_TLS) continue;
     const versioned = (): string => importKey(s, versions);
@@ -161,7 +168,10 @@ export function buildDataRegions(elf: ElfFile, relocs: Relocations, symbols: Elf
     if (s.bind === 0 || s.value >= 2n ** 52n || s.type === STT_TLS) continue;
     const a = Number(s.value), end = a + Math.max(1, Math.min(Number(s.size), 2 ** 40));
     const spans: number[] = [];
-    for (let ri = Math.max(0, regionOf(out, a)); ri >= 0 && ri < out.starts.length && out.starts[ri] < end; ri++) if (out.ends[ri] > a) spans.push(ri);
+    for (let ri = Math.max(0, regionOf(out, a)); ri >= 0 && ri < out.starts.length && out.starts[ri] < end && !out.overflow; ri++) {
+      if (--spanBudget < 0) out.overflow = true;
+      else if (out.ends[ri] > a) spans.push(ri);
+    }
     if (spans.length === 0) continue;
     const ver = vs !== undefined && (vs & 0x7fff) >= 2 ? versions.defined.get(vs & 0x7fff) : undefined;
     if (ver) out.objectExports[`${s.name}@${ver}`] = spans;

@@ -121,9 +121,9 @@ function readEncoded(buf: Buffer, p: number, end: number, enc: number, fieldAddr
  * a direct one the routine's own address.
  */
 export function readPersonalities(elf: ElfFile): { slots: number[]; routines: number[] } {
-  const out = { slots: [] as number[], routines: [] as number[] };
+  const slots = new Set<number>(), routines = new Set<number>();
   const sec = elf.section('.eh_frame');
-  if (!sec || sec.type === 8 || sec.offset + sec.size > elf.buf.length) return out;
+  if (!sec || sec.type === 8 || sec.offset + sec.size > elf.buf.length) return { slots: [], routines: [] };
   const buf = elf.buf, base = sec.offset, end = sec.offset + sec.size, secAddr = Number(sec.addr);
   let p = base;
   for (let n = 0; n < MAX_RECORDS && p + 8 <= end; n++) {
@@ -139,14 +139,11 @@ export function readPersonalities(elf: ElfFile): { slots: number[]; routines: nu
     if (next > end || len < 4) break;
     if (buf.readUInt32LE(body) === 0) {
       const pers = readCiePersonality(buf, body + 4, next, (q) => secAddr + (q - base));
-      if (pers) {
-        const list = pers.indirect ? out.slots : out.routines;
-        if (!list.includes(pers.addr)) list.push(pers.addr);
-      }
+      if (pers) (pers.indirect ? slots : routines).add(pers.addr);
     }
     p = next;
   }
-  return out;
+  return { slots: [...slots], routines: [...routines] };
 }
 
 function readCiePersonality(buf: Buffer, p: number, end: number, addrOf: (offset: number) => number): { addr: number; indirect: boolean } | undefined {
