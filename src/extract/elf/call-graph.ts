@@ -12,10 +12,10 @@ import { ScanLog, forEachRange } from './scan-log.js';
 import { PackedLists } from './packed-lists.js';
 import { x86Scanner } from './syscalls-x86_64.js';
 import { aarch64Scanner } from './syscalls-aarch64.js';
-import { resolveWrappers } from './wrappers.js';
+import { BranchSites, resolveWrappers } from './wrappers.js';
 
 /** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
-export const GRAPH_VERSION = 10;
+export const GRAPH_VERSION = 11;
 const EMPTY_LISTS = new PackedLists(new Uint32Array(1), new Float64Array(0));
 /** Slot visits spent on code that addresses the whole GOT before a module falls back to counting every pointer. */
 const GOT_WHOLE_BUDGET = 1 << 20;
@@ -88,7 +88,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   let fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs]);
   // Code without symbols or unwind tables (musl's libc.so): direct call targets start functions too. The first
   // sweep is recorded; the graph's sweep replays every function whose bounds the new starts did not change.
-  const log = ScanLog.record(elf.buf, ranges, fns, scanner);
+  let log: ScanLog | undefined = ScanLog.record(elf.buf, ranges, fns, scanner);
   const extra = findCallTargets(log, ranges, fns);
   if (extra.length > 0) fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs, ...extra]);
   const n = fns.starts.length;
@@ -110,7 +110,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const writableNonGot = (a: number): boolean => writable.some(([lo, hi]) => a >= lo && a < hi);
   const plt = readPltMap(elf.buf, ranges, scanner);
   const rawSites = new Map<number, number[]>();
-  const branchSites: { fn: number; addr: number; callee: number }[] = [];
+  const branchSites = new BranchSites();
 
   const importSlot = (name: string, weak: boolean): number => {
     let i = importIndex.get(name);
@@ -164,7 +164,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     }
     const callee = functionOf(fns, target);
     if (callee < 0) return;
-    if (control) { addEdge(fn, callee); branchSites.push({ fn, addr, callee }); }
+    if (control) { addEdge(fn, callee); branchSites.add(fn, addr, callee); }
     else if (target === fns.starts[callee] && !refs[fn].includes(callee)) refs[fn].push(callee);
   };
 
@@ -200,6 +200,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   };
   if (options.replay === false) forEachRange(elf.buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, sink));
   else log.sweep(elf.buf, ranges, fns, scanner, sink);
+  log = undefined; // the recorded sweep is the largest transient of a build: let it go before the data flow below
 
   // A split-off cold part (foo.cold) can be entered through foo's jump tables, which are not followed: when
   // symbols name it, foo reaches it.

@@ -50,6 +50,13 @@ function regionSections(elf: ElfFile, skipGot: boolean): { lo: number; hi: numbe
     .sort((a, b) => a.lo - b.lo);
 }
 
+/** Index of the first region that ends after ADDR (regions are sorted and disjoint), or the count. */
+function firstEndingAfter(ends: number[], addr: number): number {
+  let lo = 0, hi = ends.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (ends[mid] <= addr) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
 /** Index of the region containing ADDR, or -1. */
 export function regionOf(r: { starts: number[]; ends: number[] }, addr: number): number {
   let lo = 0, hi = r.starts.length - 1, best = -1;
@@ -168,7 +175,7 @@ export function buildDataRegions(elf: ElfFile, relocs: Relocations, symbols: Elf
     if (s.bind === 0 || s.value >= 2n ** 52n || s.type === STT_TLS) continue;
     const a = Number(s.value), end = a + Math.max(1, Math.min(Number(s.size), 2 ** 40));
     const spans: number[] = [];
-    for (let ri = Math.max(0, regionOf(out, a)); ri >= 0 && ri < out.starts.length && out.starts[ri] < end && !out.overflow; ri++) {
+    for (let ri = firstEndingAfter(out.ends, a); ri < out.starts.length && out.starts[ri] < end && !out.overflow; ri++) {
       if (--spanBudget < 0) out.overflow = true;
       else if (out.ends[ri] > a) spans.push(ri);
     }

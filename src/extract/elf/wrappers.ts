@@ -12,8 +12,25 @@ const MAX_NR = 4096;
  * makes that function a wrapper (glibc `syscall`, musl `__syscall_cp_asm`, the app's own), and the number is
  * then recovered at every call site of the wrapper, transitively through wrappers of wrappers.
  */
+/** Direct branches between functions, as columns (a large binary has millions: objects would dominate its build). */
+export class BranchSites {
+  readonly fn: number[] = [];
+  readonly addr: number[] = [];
+  readonly callee: number[] = [];
+  add(fn: number, addr: number, callee: number): void { this.fn.push(fn); this.addr.push(addr); this.callee.push(callee); }
+  /** Branch indices grouped by KEY (fn or callee) over N functions, as offsets into an index column. */
+  groupBy(key: number[], n: number): { offsets: Uint32Array; index: Uint32Array } {
+    const offsets = new Uint32Array(n + 1);
+    for (const k of key) offsets[k + 1]++;
+    for (let i = 0; i < n; i++) offsets[i + 1] += offsets[i];
+    const fill = offsets.slice(0, n), index = new Uint32Array(key.length);
+    for (let b = 0; b < key.length; b++) index[fill[key[b]]++] = b;
+    return { offsets, index };
+  }
+}
+
 export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: ExecRange[], buf: Buffer, scanner: CodeScanner,
-  rawSites: Map<number, number[]>, branchSites: { fn: number; addr: number; callee: number }[]): void {
+  rawSites: Map<number, number[]>, branches: BranchSites): void {
   const flow = (fn: number, addrs: number[]): Map<number, RegState> => {
     const r = ranges[fns.range[fn]];
     return scanner.flow(functionBytes(buf, r, fns.starts[fn], fns.ends[fn]), Math.max(fns.starts[fn], r.start), fns.starts[fn], fns.ends[fn], addrs.map((addr) => ({ addr })));
@@ -28,19 +45,26 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
       else g.unknownSites[fn].push(a, U_NUMBER);
     }
   }
-  const callers = new Map<number, { fn: number; addr: number }[]>();
-  const sitesOf = new Map<number, number[]>();
-  for (const b of branchSites) {
-    if (b.fn === b.callee) continue;
-    let l = callers.get(b.callee);
-    if (!l) callers.set(b.callee, (l = []));
-    l.push(b);
-  }
-  for (const b of branchSites) { let l = sitesOf.get(b.fn); if (!l) sitesOf.set(b.fn, (l = [])); l.push(b.addr); }
+  const n = fns.starts.length;
+  const byCallee = branches.groupBy(branches.callee, n), byFn = branches.groupBy(branches.fn, n);
+  /** Call sites of CALLEE in other functions. */
+  const callers = (callee: number): { fn: number; addr: number }[] => {
+    const out: { fn: number; addr: number }[] = [];
+    for (let k = byCallee.offsets[callee]; k < byCallee.offsets[callee + 1]; k++) {
+      const b = byCallee.index[k];
+      if (branches.fn[b] !== callee) out.push({ fn: branches.fn[b], addr: branches.addr[b] });
+    }
+    return out;
+  };
   const flowCache = new Map<number, Map<number, RegState>>();
   const flowOf = (fn: number): Map<number, RegState> => {
     let states = flowCache.get(fn);
-    if (!states) { states = flow(fn, sitesOf.get(fn) ?? []); flowCache.set(fn, states); }
+    if (!states) {
+      const sites: number[] = [];
+      for (let k = byFn.offsets[fn]; k < byFn.offsets[fn + 1]; k++) sites.push(branches.addr[byFn.index[k]]);
+      states = flow(fn, sites);
+      flowCache.set(fn, states);
+    }
     return states;
   };
   const work = g.wrapperParam.flatMap((p, i) => (p >= 0 ? [i] : []));
@@ -49,7 +73,7 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
     const w = work.pop()!;
     const param = g.wrapperParam[w];
     const reg = scanner.argRegs[param];
-    for (const c of callers.get(w) ?? []) {
+    for (const c of callers(w)) {
       const key = `${c.fn}:${c.addr}:${w}`;
       if (done.has(key)) continue;
       done.add(key);
@@ -71,7 +95,7 @@ export const FEATURE_SYSCALLS = ['mmap', 'mprotect', 'socket', 'socketpair', 'cl
  * Constant arguments of feature syscalls made with a parameter of the enclosing function (`socket(domain, …)`
  * as a direct `syscall`): read at that function's local call sites, one level up.
  */
-function localArgConsts(g: ModuleGraph, scanner: CodeScanner, callers: Map<number, { fn: number; addr: number }[]>,
+function localArgConsts(g: ModuleGraph, scanner: CodeScanner, callers: (callee: number) => { fn: number; addr: number }[],
   flowOf: (fn: number) => Map<number, RegState>): void {
   const table = loadLinuxSyscalls(scanner.arch).byName;
   const features = new Set(FEATURE_SYSCALLS.map((s) => table.get(s)).filter((n): n is number => n !== undefined));
@@ -83,7 +107,7 @@ function localArgConsts(g: ModuleGraph, scanner: CodeScanner, callers: Map<numbe
       for (let k = 0; k < 6; k++) { const v = sa[(i / 3) * 6 + k]; if (typeof v === 'number' && v < 0) wanted.push(sites[i], k, -v - 1); }
     }
     if (wanted.length === 0) continue;
-    for (const c of callers.get(f) ?? []) {
+    for (const c of callers(f)) {
       const s = flowOf(c.fn).get(c.addr);
       for (let w = 0; w < wanted.length; w += 3) {
         const reg = scanner.argRegs[wanted[w + 2]];
