@@ -7,12 +7,34 @@ const MAX_RECORDS = 2_000_000;
  * these give function boundaries where no symbol does. Malformed records end the walk (never throw).
  */
 export function readFdeStarts(elf: ElfFile): number[] {
-  const sec = elf.section('.eh_frame');
-  if (!sec || sec.type === 8 || sec.offset + sec.size > elf.buf.length) return [];
-  const buf = elf.buf, base = sec.offset, end = sec.offset + sec.size, secAddr = Number(sec.addr);
   const cieEnc = new Map<number, number>();
   const starts: number[] = [];
-  let p = base;
+  forEachRecord(elf, (buf, p, body, next, { base, end, secAddr }) => {
+    const id = buf.readUInt32LE(body);
+    if (id === 0) {
+      cieEnc.set(p, readCieEncoding(buf, body + 4, next));
+      return;
+    }
+    const ciePos = body - id;
+    const enc = cieEnc.get(ciePos) ?? (ciePos >= base && ciePos < end ? readCieAt(buf, ciePos, end, cieEnc) : undefined);
+    if (enc === undefined) return;
+    const field = body + 4;
+    const v = readEncoded(buf, field, next, enc, secAddr + (field - base));
+    if (v !== undefined && v > 0) starts.push(v);
+  });
+  return starts;
+}
+
+/**
+ * Calls EACH with every CIE/FDE record of .eh_frame: its file offset P, the offset of its body (after the
+ * length) and of the next record. Malformed lengths end the walk; at most MAX_RECORDS records.
+ */
+function forEachRecord(elf: ElfFile, each: (buf: Buffer, p: number, body: number, next: number, sec: { base: number; end: number; secAddr: number }) => void): void {
+  const sec = elf.section('.eh_frame');
+  if (!sec || sec.type === 8 || sec.offset + sec.size > elf.buf.length) return;
+  const buf = elf.buf, where = { base: sec.offset, end: sec.offset + sec.size, secAddr: Number(sec.addr) };
+  const end = where.end;
+  let p = where.base;
   for (let n = 0; n < MAX_RECORDS && p + 8 <= end; n++) {
     let len = buf.readUInt32LE(p), hdr = 4;
     if (len === 0) { p += 4; continue; }
@@ -24,22 +46,9 @@ export function readFdeStarts(elf: ElfFile): number[] {
     }
     const body = p + hdr, next = body + len;
     if (next > end || len < 4) break;
-    const id = buf.readUInt32LE(body);
-    if (id === 0) {
-      const enc = readCieEncoding(buf, body + 4, next);
-      cieEnc.set(p, enc);
-    } else {
-      const ciePos = body - id;
-      const enc = cieEnc.get(ciePos) ?? (ciePos >= base && ciePos < end ? readCieAt(buf, ciePos, end, cieEnc) : undefined);
-      if (enc !== undefined) {
-        const field = body + 4;
-        const v = readEncoded(buf, field, next, enc, secAddr + (field - base));
-        if (v !== undefined && v > 0) starts.push(v);
-      }
-    }
+    each(buf, p, body, next, where);
     p = next;
   }
-  return starts;
 }
 
 function readCieAt(buf: Buffer, p: number, end: number, cache: Map<number, number>): number | undefined {
@@ -122,27 +131,11 @@ function readEncoded(buf: Buffer, p: number, end: number, enc: number, fieldAddr
  */
 export function readPersonalities(elf: ElfFile): { slots: number[]; routines: number[] } {
   const slots = new Set<number>(), routines = new Set<number>();
-  const sec = elf.section('.eh_frame');
-  if (!sec || sec.type === 8 || sec.offset + sec.size > elf.buf.length) return { slots: [], routines: [] };
-  const buf = elf.buf, base = sec.offset, end = sec.offset + sec.size, secAddr = Number(sec.addr);
-  let p = base;
-  for (let n = 0; n < MAX_RECORDS && p + 8 <= end; n++) {
-    let len = buf.readUInt32LE(p), hdr = 4;
-    if (len === 0) { p += 4; continue; }
-    if (len === 0xffffffff) {
-      if (p + 12 > end) break;
-      const l64 = buf.readBigUInt64LE(p + 4);
-      if (l64 > BigInt(end - p)) break;
-      len = Number(l64); hdr = 12;
-    }
-    const body = p + hdr, next = body + len;
-    if (next > end || len < 4) break;
-    if (buf.readUInt32LE(body) === 0) {
-      const pers = readCiePersonality(buf, body + 4, next, (q) => secAddr + (q - base));
-      if (pers) (pers.indirect ? slots : routines).add(pers.addr);
-    }
-    p = next;
-  }
+  forEachRecord(elf, (buf, _p, body, next, { base, secAddr }) => {
+    if (buf.readUInt32LE(body) !== 0) return;
+    const pers = readCiePersonality(buf, body + 4, next, (q) => secAddr + (q - base));
+    if (pers) (pers.indirect ? slots : routines).add(pers.addr);
+  });
   return { slots: [...slots], routines: [...routines] };
 }
 
