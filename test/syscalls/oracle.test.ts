@@ -54,6 +54,15 @@ test.each(systemBinaries.filter(([p]) => existsSync(p)))('system binary %s: pred
   expect(missing(syscalls, observed)).toEqual([]);
 }, 60_000);
 
+test('dlsym with a constant name: the function looked up is followed', async () => {
+  const bin = join(FIXTURES, 'dlsym_call.dyn');
+  const observed = await observe(bin, []);
+  const { syscalls } = predict(bin, cache);
+  expect(observed.has('getpgid')).toBe(true);
+  expect(missing(syscalls, observed)).toEqual([]);
+  expect(syscalls.get('getpgid')!.evidence[0].chain).toContain('(dlsym "getpgid")');
+}, 60_000);
+
 describe.each(Object.keys(workloads))('%s', (prog) => {
   test.each(['dyn', 'static', 'musl'])('%s build: predicted ⊇ observed', async (variant) => {
     const bin = join(FIXTURES, `${prog}.${variant}`);

@@ -157,6 +157,15 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       }
     });
   };
+  /** dlsym(handle, "name") with a constant name: the function of that name in the closure is called like an import. */
+  const lookedUp = (mi: number, f: number, addr: number, id: number): void => {
+    const mod = mods[mi];
+    const ptr = importArgsAt(mod, scanner, f, addr)?.[1];
+    const name = ptr === undefined || Number.isNaN(ptr) ? undefined : cStringAt(mod, ptr);
+    if (!name) return;
+    const target = resolveImport(name);
+    if (target >= 0) visit(target, id, `(dlsym "${name}")`);
+  };
   /** The node an import of module MI resolves to (-1 when no module exports it). */
   const importNode = (mi: number, idx: number): number => {
     let target = importTarget[mi][idx];
@@ -187,6 +196,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
         if (ov.wrapperParam !== undefined) wrapperCall(r, mod, scanner, id, f, addr, name, ov.wrapperParam, program);
         continue;
       }
+      if (DLSYM.test(name)) lookedUp(mi, f, addr, id);
       const target = importNode(mi, imps[i]);
       if (target < 0) {
         if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, message: `imported function ${name} not found in any loaded library` });
@@ -253,6 +263,22 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   drain();
   r.addressTaken = mods.reduce((a, m) => a + m.graph.dataRoots.length, dataPointers);
   return { ...r, overridden };
+}
+
+/** dlsym and dlvsym, with or without a version. */
+const DLSYM = /^dlv?sym(@|$)/;
+
+/** A NUL-terminated symbol name at virtual address ADDR in MOD's file (at most 256 bytes), or undefined. */
+function cStringAt(mod: ProgramModule, addr: number): string | undefined {
+  if (!Number.isSafeInteger(addr) || addr <= 0) return undefined;
+  const { elf } = mod.loaded;
+  const off = elf.offsetOfAddress(BigInt(addr));
+  if (off === undefined || off >= elf.size) return undefined;
+  const bytes = elf.buf.subarray(off, Math.min(elf.size, off + 257));
+  const end = bytes.indexOf(0);
+  if (end <= 0) return undefined;
+  const name = bytes.toString('latin1', 0, end);
+  return /^[A-Za-z_][A-Za-z0-9_.@]*$/.test(name) ? name : undefined;
 }
 
 /** Per graph, 1 for each region whose marking marks the next one (regionContinues as a table, built once). */
