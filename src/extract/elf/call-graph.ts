@@ -126,7 +126,6 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const regions = buildDataRegions(elf, relocs, symbols, decoded.dynsym, decoded.versions, (a) => startIndex.get(a) ?? -1, importSlot,
     personalities.slots, objectSensitive ? codeDataTargets(log) : []);
   g.regionStarts = regions.starts; g.regionPointers = regions.pointers; g.regionContinues = regions.continues; g.objectExports = regions.objectExports; g.objectImports = regions.objectImports;
-  g.rootRegions = objectSensitive ? regions.roots : regions.starts.map((_a, i) => i);
   const got = elf.sections.filter((sec) => sec.name === '.got' || sec.name === '.got.plt').map((sec) => [Number(sec.addr), Number(sec.addr) + sec.size] as const);
   const inGot = (a: number): boolean => got.some(([lo, hi]) => a >= lo && a < hi);
   /** Code at ADDR in FN reads or writes data at TARGET. */
@@ -217,19 +216,19 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     if (i >= 0) g.exports[e.key] = i;
   }
   const isStart = (a: number): boolean => startIndex.has(a);
+  // Objects stay tracked unless hostile input exhausted a budget (too much code addressing the whole GOT, exported
+  // objects too large to place): then, as in global mode, every region is a root and every stored pointer counts.
+  const tracked = objectSensitive && !gotOverflow && !regions.overflow;
+  g.rootRegions = tracked ? regions.roots : regions.starts.map((_a, i) => i);
   // object tracking: ld.so runs ifunc resolvers of GOT slots at start-up; other pointers are in regions
-  const dataPointers = objectSensitive && !gotOverflow
+  const dataPointers = tracked
     ? [...relocs.slots].filter(([where, t]) => t.kind === 'local' && t.ifunc && inGot(where) && isStart(t.addr)).map(([, t]) => (t as { addr: number }).addr)
     : findDataPointers(elf, relocs, isStart);
-  // too many functions address the GOT as a whole to follow one by one: every region and stored pointer counts
-  if (gotOverflow) g.rootRegions = regions.starts.map((_a, i) => i);
   for (const a of personalities.routines) if (isStart(a)) dataPointers.push(a);
   g.dataRoots = [...new Set(dataPointers.map((a) => startIndex.get(a)!))];
   g.initRoots = [...new Set(initAddrs.map((a) => startIndex.get(a) ?? -1).filter((i) => i >= 0))];
   g.calls = PackedLists.pack(calls); g.refs = PackedLists.pack(refs); g.imports = PackedLists.pack(imports);
   g.dataRefs = PackedLists.pack(dataRefs.map((l) => (l.length > 1 ? [...new Set(l)] : l)));
-  // an exported object too large to place, or a personality slot table out of bounds: every region counts
-  if (regions.overflow) g.rootRegions = regions.starts.map((_a, i) => i);
   return g;
 }
 

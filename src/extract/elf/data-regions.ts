@@ -41,13 +41,23 @@ const MAX_REGIONS = 2_000_000;
 /** Regions all exported objects together may span (real libraries: one or a few each). */
 const MAX_EXPORT_SPANS = 4_000_000;
 
-/** A region section: allocated, not code, with bytes in the file; the GOT is left out when SKIPGOT (its slots are followed one by one). */
-function regionSections(elf: ElfFile, skipGot: boolean): { lo: number; hi: number; name: string }[] {
+/** Region sections: allocated, not code, with bytes in the file; not the GOT (its slots are followed one by one). */
+function regionSections(elf: ElfFile): { lo: number; hi: number; name: string }[] {
   return elf.sections
     .filter((s) => (s.flags & 2n) !== 0n && (s.flags & SHF_EXECINSTR) === 0n && s.size > 0 && s.addr > 0n && s.addr < 2n ** 52n
-      && s.type !== SHT_NOBITS && !(skipGot && GOT_SECTIONS.has(s.name)))
+      && s.type !== SHT_NOBITS && !GOT_SECTIONS.has(s.name))
     .map((s) => ({ lo: Number(s.addr), hi: Number(s.addr) + s.size, name: s.name }))
     .sort((a, b) => a.lo - b.lo);
+}
+
+/** Index of the range of sorted, disjoint SECS that contains A, or -1. */
+function sectionOf(secs: { lo: number; hi: number }[], a: number): number {
+  let lo = 0, hi = secs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a < secs[mid].lo) hi = mid - 1; else if (a >= secs[mid].hi) lo = mid + 1; else return mid;
+  }
+  return -1;
 }
 
 /** Index of the first region that ends after ADDR (regions are sorted and disjoint), or the count. */
@@ -75,21 +85,11 @@ export function regionOf(r: { starts: number[]; ends: number[] }, addr: number):
 export function buildDataRegions(elf: ElfFile, relocs: Relocations, symbols: ElfSymbol[], dynsym: ElfSymbol[], versions: VersionInfo,
   functionAt: (addr: number) => number, importIndex: (name: string, weak: boolean) => number, personalitySlots: number[], codeTargets: number[] = []): DataRegions {
   // only sections that hold relocated pointers matter (a region without pointers leads nowhere)
-  const all = regionSections(elf, true);
+  const all = regionSections(elf);
   const holds = new Uint8Array(all.length);
-  for (const where of relocs.slots.keys()) {
-    let lo = 0, hi = all.length - 1;
-    while (lo <= hi) { const mid = (lo + hi) >> 1; if (where < all[mid].lo) hi = mid - 1; else if (where >= all[mid].hi) lo = mid + 1; else { holds[mid] = 1; break; } }
-  }
+  for (const where of relocs.slots.keys()) { const si = sectionOf(all, where); if (si >= 0) holds[si] = 1; }
   const secs = all.filter((_s, i) => holds[i]);
-  const inSection = (a: number): number => {
-    let lo = 0, hi = secs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (a < secs[mid].lo) hi = mid - 1; else if (a >= secs[mid].hi) lo = mid + 1; else return mid;
-    }
-    return -1;
-  };
+  const inSection = (a: number): number => sectionOf(secs, a);
   const anchors = new Set<number>();
   for (const s of secs) anchors.add(s.lo);
   for (const s of symbols) {
@@ -142,10 +142,8 @@ export function buildDataRegions(elf: ElfFile, relocs: Relocations, symbols: Elf
       if ((chained[ri] && useful[ri + 1]) || out.pointers[ri].some((e) => (e & 3) !== P_REGION || useful[e >>> 2])) { useful[ri] = 1; changed = true; }
     }
   }
-  if (changed) {
-    // links still unsettled after the rounds: keep them all (never less sound)
-    for (let ri = 0; ri < useful.length; ri++) if (out.pointers[ri].length > 0) useful[ri] = 1;
-  }
+  // links still unsettled after the rounds: every region counts as leading somewhere (never less sound)
+  if (changed) useful.fill(1);
   out.useful = useful;
   for (let ri = 0; ri < out.pointers.length; ri++) {
     const l = out.pointers[ri].filter((e) => (e & 3) !== P_REGION || useful[e >>> 2]);
