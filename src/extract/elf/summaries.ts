@@ -66,6 +66,8 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const resolved = new Map<string, number>();
   // per module, per import index: the node it resolves to (-2 not yet looked up)
   const importTarget = mods.map((m) => new Int32Array(m.graph.importNames.length).fill(-2));
+  // per module, the import indices of dlsym / dlvsym (matched once, not at every call site)
+  const dlsymImports = mods.map((m) => new Set(m.graph.importNames.flatMap((n, i) => (DLSYM.test(n) ? [i] : []))));
   const queue = new Int32Array(total); // every node is queued at most once
   let tail = 0;
   let program = true;
@@ -196,7 +198,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
         if (ov.wrapperParam !== undefined) wrapperCall(r, mod, scanner, id, f, addr, name, ov.wrapperParam, program);
         continue;
       }
-      if (DLSYM.test(name)) lookedUp(mi, f, addr, id);
+      if (dlsymImports[mi].has(imps[i])) lookedUp(mi, f, addr, id);
       const target = importNode(mi, imps[i]);
       if (target < 0) {
         if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, message: `imported function ${name} not found in any loaded library` });
