@@ -66,8 +66,6 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const resolved = new Map<string, number>();
   // per module, per import index: the node it resolves to (-2 not yet looked up)
   const importTarget = mods.map((m) => new Int32Array(m.graph.importNames.length).fill(-2));
-  // per module, the import indices of dlsym / dlvsym (matched once, not at every call site)
-  const dlsymImports = mods.map((m) => new Set(m.graph.importNames.flatMap((n, i) => (DLSYM.test(n) ? [i] : []))));
   const queue = new Int32Array(total); // every node is queued at most once
   let tail = 0;
   let program = true;
@@ -198,7 +196,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
         if (ov.wrapperParam !== undefined) wrapperCall(r, mod, scanner, id, f, addr, name, ov.wrapperParam, program);
         continue;
       }
-      if (dlsymImports[mi].has(imps[i])) lookedUp(mi, f, addr, id);
+      if (dlsymImportsOf(g).has(imps[i])) lookedUp(mi, f, addr, id);
       const target = importNode(mi, imps[i]);
       if (target < 0) {
         if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, message: `imported function ${name} not found in any loaded library` });
@@ -269,6 +267,14 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
 
 /** dlsym and dlvsym, with or without a version. */
 const DLSYM = /^dlv?sym(@|$)/;
+
+/** Per graph, the import indices of dlsym / dlvsym (matched once per graph, not at every call site). */
+const dlsymTables = new WeakMap<ModuleGraph, Set<number>>();
+function dlsymImportsOf(g: ModuleGraph): Set<number> {
+  let t = dlsymTables.get(g);
+  if (!t) { t = new Set(g.importNames.flatMap((n, i) => (DLSYM.test(n) ? [i] : []))); dlsymTables.set(g, t); }
+  return t;
+}
 
 /** A NUL-terminated symbol name at virtual address ADDR in MOD's file (at most 256 bytes), or undefined. */
 function cStringAt(mod: ProgramModule, addr: number): string | undefined {
