@@ -1,16 +1,27 @@
 #!/usr/bin/env node
 // Writes syscall-tables/libc-summaries/<libc>-<arch>.json from a real libc binary (run `npm run build` first).
 // Usage: node scripts/summarize-libc.mjs [--libc musl] [PATH]   (default PATH: Debian's musl libc.so)
+//        node scripts/summarize-libc.mjs --libc newlib --lib-newlib DIR --newlib DIR --unikraft DIR
+//          (builds newlib as unikraft/lib-newlib does, with gcc, and summarises that; see src/sync/newlib-build.ts)
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeLibc } from '../dist/sync/libc-summaries.js';
+import { summarizeNewlib } from '../dist/sync/newlib-summaries.js';
 
 const args = process.argv.slice(2);
-const li = args.indexOf('--libc');
-const libc = li >= 0 ? args.splice(li, 2)[1] : 'musl';
-const path = args[0] ?? '/usr/lib/x86_64-linux-musl/libc.so';
-const table = summarizeLibc(path, libc);
+const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : undefined; };
+const libc = option('--libc') ?? 'musl';
+let path, table;
+if (libc === 'newlib') {
+  const [libNewlib, newlib, unikraft] = [option('--lib-newlib'), option('--newlib'), option('--unikraft')];
+  if (!libNewlib || !newlib || !unikraft) { console.error('newlib needs --lib-newlib DIR --newlib DIR --unikraft DIR'); process.exit(2); }
+  path = `a gcc build of ${libNewlib}`;
+  table = await summarizeNewlib({ libNewlib, newlib, unikraft, log: (m) => console.error(m), keep: args.includes('--keep') });
+} else {
+  path = args[0] ?? '/usr/lib/x86_64-linux-musl/libc.so';
+  table = summarizeLibc(path, libc);
+}
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'syscall-tables', 'libc-summaries', `${libc}-${table.arch}.json`);
 mkdirSync(dirname(out), { recursive: true });
 // one function per line keeps the file reviewable and diffs small

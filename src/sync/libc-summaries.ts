@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import type { LibcSummaryTable } from '../model/index.js';
+import type { LibcSummaryTable, Provenance } from '../model/index.js';
 import type { Libc } from '../model/vocab.js';
 import { UkportError } from '../errors.js';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
@@ -21,7 +21,7 @@ export interface LibcOrigin { packageName: string; packageVersion: string }
  * function, the syscalls reachable from it in the libc's own call graph; once an indirect call is reachable,
  * every function whose address the libc stores in data counts as well (sound, as in binary analysis).
  */
-export function summarizeLibc(path: string, libc: Libc, origin?: LibcOrigin): LibcSummaryTable {
+export function summarizeLibc(path: string, libc: Libc, origin?: LibcOrigin | Provenance): LibcSummaryTable {
   const mod = loadElf(path);
   const scanner = scannerFor(mod.elf.machine, mod.elf.class);
   if (!scanner) throw new UkportError('unsupported-input', `no syscall analysis for ${mod.decoded.info.machine}`, path);
@@ -42,6 +42,7 @@ export function summarizeLibc(path: string, libc: Libc, origin?: LibcOrigin): Li
   // Exported syscall wrappers (`syscall`): callers' constant arguments name the syscall (native mode).
   functions[WRAPPERS_KEY] = Object.entries(g.exports).filter(([k, f]) => !k.includes('@') && g.wrapperParam[f] >= 0)
     .map(([k, f]) => `${k}:${g.wrapperParam[f]}`).sort();
+  if (origin && 'repo' in origin) return { libc, arch: scanner.arch, provenance: origin, functions };
   const o = origin ?? dpkgOrigin(path);
   return {
     libc, arch: scanner.arch,

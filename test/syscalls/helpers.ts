@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { expect } from '@jest/globals';
 import { loadElf, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
 import { extractSyscalls, type SyscallOptions } from '../../src/extract/syscalls.js';
 import type { SyscallFact } from '../../src/model/index.js';
@@ -79,4 +81,19 @@ export function parseQemuStrace(text: string): Set<string> {
 /** Observed names missing from the prediction. */
 export function missing(predicted: Map<string, unknown>, observed: Set<string>): string[] {
   return [...observed].filter((s) => !predicted.has(s)).sort();
+}
+
+/** Drives the echo_server fixture: waits for `ready PORT`, sends a line and expects it back. */
+export async function serveOnce(stdout: NodeJS.ReadableStream): Promise<void> {
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = '';
+    stdout.on('data', (d: Buffer) => { buf += d.toString(); const m = /ready (\d+)/.exec(buf); if (m) resolve(Number(m[1])); });
+    stdout.on('end', () => reject(new Error('server ended before ready')));
+  });
+  await new Promise<void>((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => s.write('hello ukport'));
+    s.on('data', (d) => { expect(d.toString()).toBe('hello ukport'); s.end(); });
+    s.on('close', () => resolve());
+    s.on('error', reject);
+  });
 }

@@ -7,7 +7,7 @@ import { loadElf } from '../../src/extract/elf/resolve-libraries.js';
 import { x86Scanner } from '../../src/extract/elf/syscalls-x86_64.js';
 import * as graphCache from '../../src/extract/libc/graph-cache.js';
 import { loadLibcSummary } from '../../src/extract/libc/native-libc.js';
-import { FIXTURES, ensureFixtures, missing, observe, predict, tempCache } from './helpers.js';
+import { FIXTURES, ensureFixtures, missing, observe, predict, serveOnce, tempCache } from './helpers.js';
 
 const { loadModuleGraph } = graphCache;
 // graphs may also be kept in memory per process; drop them so each load below goes to disk
@@ -128,3 +128,49 @@ function writeSrc(): string {
   writeFileSync(p, Buffer.alloc(30_000, 1));
   return p;
 }
+
+// Unikraft's newlib, built by scripts/summarize-libc.mjs from lib-newlib's sources (see src/sync/newlib-build.ts).
+describe('native mode (--libc newlib)', () => {
+  test('the shipped newlib summaries carry provenance and agree with newlib\'s and lib-newlib\'s sources', () => {
+    const t = loadLibcSummary('newlib', 'x86_64');
+    expect(t.provenance.repo).toBe('https://github.com/unikraft/lib-newlib');
+    expect(t.provenance.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(t.provenance.extra?.[0]).toMatchObject({ tag: 'newlib-snapshot-20170922', commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    const f = t.functions;
+    // stdio/fopen.c: _fopen_r → _open_r (reent/openr.c) → open
+    expect(f.fopen).toContain('open');
+    // printf → _vfprintf_r → __sfvwrite_r → __swrite → _write_r → write
+    expect(f.printf).toContain('write');
+    // stdio/makebuf.c sizes buffers with _fstat_r
+    expect(f.fwrite).toContain('fstat');
+    // -DMALLOC_PROVIDED: Unikraft's allocator, not a syscall
+    expect(f.malloc).toEqual([]);
+    // lib-newlib console.c: isatty() is fstat + S_ISCHR
+    expect(f.isatty).toEqual(['fstat']);
+    // stdlib/mktemp.c: _gettemp stats the directory and opens O_CREAT|O_EXCL, seeded with getpid
+    expect(f.mkstemp).toEqual(expect.arrayContaining(['getpid', 'open', 'stat']));
+    // not newlib's: the syscall shim defines the libc-level function (UK_LIBC_SYSCALLS)
+    expect(f.socket).toEqual(['socket']);
+    expect(f.pread).toEqual(['pread64']);
+    // lib-newlib syscall.c forwards syscall(n, …) to uk_syscall(n, …): a wrapper
+    expect(f['(syscall-wrappers)']).toContain('syscall:0');
+    expect(f.strlen).toEqual([]);
+  });
+
+  // Oracle: strace of the same source rebuilt against musl, restricted to the syscalls the program itself
+  // calls by name (newlib has no start-up or allocator syscalls of its own to compare with).
+  test.each(['file_copy', 'echo_server'])('%s.dyn mapped through newlib ⊇ its own calls seen by strace', async (prog) => {
+    const args = prog === 'file_copy' ? [writeSrc(), join(work, 'out-newlib.bin')] : [String(20000 + Math.floor(Math.random() * 20000))];
+    const observed = await observe(join(FIXTURES, `${prog}.musl`), args, prog === 'echo_server' ? serveOnce : undefined);
+    const source = readFileSync(new URL(`../../fixtures/syscalls/${prog}.c`, import.meta.url), 'utf8');
+    const called = new Set([...observed].filter((s) => new RegExp(`\\b${s}\\s*\\(`).test(source)));
+    const native = predict(join(FIXTURES, `${prog}.dyn`), cache, { mode: 'native', libc: 'newlib' });
+    console.log(`${prog}: native newlib ${native.syscalls.size}, called by name and observed ${called.size} (${[...called].join(' ')})`);
+    expect(called.size).toBeGreaterThanOrEqual(prog === 'file_copy' ? 5 : 9);
+    expect(missing(native.syscalls, called)).toEqual([]);
+    // perror/printf reach write through newlib's stdio, not glibc's
+    const write = native.syscalls.get('write');
+    expect(write?.evidence.some((e) => e.artifact.includes('newlib-x86_64.json'))).toBe(true);
+    expect([...native.syscalls.values()].some((x) => x.evidence.some((e) => /ld-linux|libc\.so/.test(e.artifact)))).toBe(false);
+  }, 60_000);
+});

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { connect } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES, ensureFixtures, missing, observe, predict, tempCache } from './helpers.js';
+import { FIXTURES, ensureFixtures, missing, observe, predict, serveOnce, tempCache } from './helpers.js';
 
 // Soundness oracle: static prediction (binary-compat) ⊇ what strace sees with a bounded workload.
 let cache: string;
@@ -15,20 +14,6 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
   console.log(`predicted vs observed (binary-compat)\n${figures.join('\n')}`);
 });
-
-async function serveOnce(stdout: NodeJS.ReadableStream): Promise<void> {
-  const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    stdout.on('data', (d: Buffer) => { buf += d.toString(); const m = /ready (\d+)/.exec(buf); if (m) resolve(Number(m[1])); });
-    stdout.on('end', () => reject(new Error('server ended before ready')));
-  });
-  await new Promise<void>((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => s.write('hello ukport'));
-    s.on('data', (d) => { expect(d.toString()).toBe('hello ukport'); s.end(); });
-    s.on('close', () => resolve());
-    s.on('error', reject);
-  });
-}
 
 const workloads: Record<string, () => { args: string[]; drive?: (o: NodeJS.ReadableStream) => Promise<void> }> = {
   echo_server: () => ({ args: [String(20000 + Math.floor(Math.random() * 20000))], drive: serveOnce }),

@@ -199,7 +199,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       if (dlsymImportsOf(g).has(imps[i])) lookedUp(mi, f, addr, id);
       const target = importNode(mi, imps[i]);
       if (target < 0) {
-        if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, message: `imported function ${name} not found in any loaded library` });
+        if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, message: `imported function ${name} not found in any loaded library${override ? ' nor in the native libc\'s function summaries' : ''}` });
         continue;
       }
       visit(target, id, name);
