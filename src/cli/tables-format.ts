@@ -23,6 +23,10 @@ export function formatTableList(tables: Tables, dir: string): string {
   for (const t of tables.libc) {
     out.push(`libc/${t.target}-${t.version}   ${t.functions.length} functions, ${t.headers.length} headers   ${prov(t.provenance)}`);
   }
+  for (const t of tables.libcSummaries) {
+    const fns = Object.keys(t.functions).filter((k) => !k.startsWith('(')).length;
+    out.push(`libc-summaries/${t.libc}-${t.arch}   ${fns} functions → syscalls   ${prov(t.provenance)}`);
+  }
   if (tables.externalLibs.length) out.push(`external-libs          ${tables.externalLibs.length} soname patterns → ${new Set(tables.externalLibs.map((p) => p.port)).size} ports`);
   const priors = Object.keys(tables.priors).length;
   if (priors) out.push(`loupe-priors           ${priors} syscalls`);

@@ -28,6 +28,8 @@ describe('ukport tables', () => {
     for (const t of loadTables().unikraft) expect(out).toContain(`unikraft/${t.release} `);
     expect(out).toMatch(/linux\/x86_64 .* strace\/strace@/);
     expect(out).toMatch(/libc\/newlib-2\.5\.0\.20170922/);
+    expect(out).toMatch(/libc-summaries\/musl-x86_64 +\d{4} functions → syscalls +deb:musl@1\.2\.3/);
+    expect(out).toMatch(/libc-summaries\/newlib-x86_64 +\d{4} functions → syscalls +unikraft\/lib-newlib@RELEASE-0\.15\.0 727d5eabd48f/);
   });
 
   test('show of an unknown name and a missing subcommand are usage errors', async () => {
