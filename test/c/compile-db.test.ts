@@ -1,12 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCompileFlags, readCompileDb, splitCommand } from '../../src/extract/c/compile-db.js';
 import { extractCSources } from '../../src/extract/c/extract-c-sources.js';
 import { findCSources } from '../../src/extract/c/find-c-sources.js';
 import { UkportError } from '../../src/errors.js';
 import { PROJECTS, lineOf, muslFunctions, symbol } from './c-helpers.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const dir = join(PROJECTS, 'compile-db');
 
@@ -53,7 +53,7 @@ describe('compile_commands.json', () => {
   });
 
   test('bad databases are UkportError bad-json', () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'ukport-cdb-'));
+    const tmp = tempDir('ukport-cdb-');
     writeFileSync(join(tmp, 'compile_commands.json'), '{"not": "an array"}');
     expect(() => readCompileDb(join(tmp, 'compile_commands.json'))).toThrow(UkportError);
     writeFileSync(join(tmp, 'compile_commands.json'), '[{"file": "a.c"}]');

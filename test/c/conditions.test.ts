@@ -1,15 +1,15 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractCSources, type CExtractOptions } from '../../src/extract/c/extract-c-sources.js';
 import type { Evidence } from '../../src/model/index.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const libcFunctions = new Set(['fork', 'vfork', 'getpid', 'getppid', 'kill', 'pause', 'sleep', 'alarm']);
 
 /** Scans one source text; returns `name → [condition, detail]` for each call. */
 async function callsIn(src: string, extra: Partial<CExtractOptions> = {}): Promise<Record<string, [string | null, string | null][]>> {
-  const file = join(mkdtempSync(join(tmpdir(), 'ukport-cond-')), 't.c');
+  const file = join(tempDir('ukport-cond-'), 't.c');
   writeFileSync(file, src);
   const { facts } = await extractCSources([file], { libcFunctions, ...extra });
   const out: Record<string, [string | null, string | null][]> = {};

@@ -1,12 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractCSources } from '../../src/extract/c/extract-c-sources.js';
 import { findCSources } from '../../src/extract/c/find-c-sources.js';
 import type { Fact } from '../../src/model/index.js';
 import { PROJECTS, kernelSyscalls, muslFunctions } from './c-helpers.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 // Oracle: syscalls predicted from the source under musl (each called libc function → its musl summary,
 // plus syscall() / asm facts, plus musl start-up and exit) ⊇ syscalls strace sees from the musl-static build.
@@ -16,7 +16,7 @@ const haveSummary = existsSync(SUMMARY);
 const suite = haveSummary ? describe : describe.skip;
 
 function straced(binary: string): Set<string> {
-  const out = join(mkdtempSync(join(tmpdir(), 'ukport-strace-')), 'trace');
+  const out = join(tempDir('ukport-strace-'), 'trace');
   spawnSync('strace', ['-f', '-qq', '-o', out, binary], { timeout: 20_000 });
   const names = new Set<string>();
   const lines = readFileSync(out, 'utf8').split('\n');

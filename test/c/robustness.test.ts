@@ -1,13 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractCSources } from '../../src/extract/c/extract-c-sources.js';
 import { findCSources } from '../../src/extract/c/find-c-sources.js';
 import type { Fact } from '../../src/model/index.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const libcFunctions = new Set(['fork', 'open', 'close', 'read']);
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'ukport-crobust-'));
+const tmp = (): string => tempDir('ukport-crobust-');
 const unknowns = (facts: Fact[]) => facts.filter((f): f is Extract<Fact, { kind: 'unknown' }> => f.kind === 'unknown');
 
 describe('hostile and odd inputs never crash', () => {

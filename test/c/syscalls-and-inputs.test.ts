@@ -1,15 +1,15 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractCSources } from '../../src/extract/c/extract-c-sources.js';
 import { findCSources } from '../../src/extract/c/find-c-sources.js';
 import { UkportError } from '../../src/errors.js';
 import type { Fact } from '../../src/model/index.js';
 import { kernelSyscalls } from './c-helpers.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const write = (name: string, text: string): string => {
-  const file = join(mkdtempSync(join(tmpdir(), 'ukport-csys-')), name);
+  const file = join(tempDir('ukport-csys-'), name);
   writeFileSync(file, text);
   return file;
 };
@@ -60,7 +60,7 @@ describe('syscall sites', () => {
 
 describe('finding sources and resolving headers', () => {
   test('directories are walked for .c/.h (sorted, symlinked dirs and .git skipped); bad paths throw', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ukport-cfind-'));
+    const dir = tempDir('ukport-cfind-');
     mkdirSync(join(dir, 'src'));
     mkdirSync(join(dir, '.git'));
     writeFileSync(join(dir, 'src', 'b.c'), '');

@@ -1,6 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../../src/model/index.js';
 import type { CommandIo } from '../../src/cli/command.js';
@@ -8,12 +7,13 @@ import { main } from '../../src/cli/main.js';
 import { makeCheckCommand } from '../../src/cli/commands/check.js';
 import { buildFixtures } from '../helpers/tools.js';
 import { kvserverReport } from '../emit/kvserver-report.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 function capture(): CommandIo & { out: string; err: string } {
   const io = { out: '', err: '', isTTY: false, color: false, env: {}, cwd: process.cwd(), stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
   return io;
 }
-const dir = mkdtempSync(join(tmpdir(), 'ukport-check-'));
+const dir = tempDir('ukport-check-');
 function file(name: string, content: unknown): string {
   const path = join(dir, name);
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));

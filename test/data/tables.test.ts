@@ -1,13 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareReleases, loadTables } from '../../src/data/tables.js';
 import { loadLinuxSyscalls } from '../../src/data/linux-syscalls.js';
 import { DEFAULT_TABLES_DIR } from '../../src/data/validate.js';
 import { lookupLibrary, lookupSyscall, oldestReleaseCovering } from '../../src/data/table-lookup.js';
 import { symbolsOf } from '../../src/data/kconfig.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const tables = loadTables();
 const linux = { x86_64: loadLinuxSyscalls('x86_64'), arm64: loadLinuxSyscalls('aarch64') };
@@ -100,7 +100,7 @@ describe('shipped tables (cross-checks)', () => {
 
 describe('loadTables errors', () => {
   test('a bad table names file, JSON path and expectation', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ukport-tables-'));
+    const dir = tempDir('ukport-tables-');
     cpSync(DEFAULT_TABLES_DIR, dir, { recursive: true });
     const file = join(dir, 'unikraft', 'v0.17.0.json');
     const t = JSON.parse(readFileSync(file, 'utf8'));

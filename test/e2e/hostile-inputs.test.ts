@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFixtures, ensureBuilt, runCli } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const dir = buildFixtures('hostile');
 const expectations: Record<string, 'error' | 'any'> = JSON.parse(readFileSync(join(dir, 'expectations.json'), 'utf8'));
 const names = Object.keys(expectations).sort();
 
 // Files that still parse are analysed in full (libc included): share one cache so only the first pays for it.
-const cacheHome = mkdtempSync(join(tmpdir(), 'ukport-hostile-cache-'));
+const cacheHome = tempDir('ukport-hostile-cache-');
 
 beforeAll(() => ensureBuilt());
 

@@ -1,7 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import { ROOT, hasTool } from '../helpers/tools.js';
@@ -12,6 +11,7 @@ import { parseKconfig } from '../../src/data/kconfig.js';
 import { parseMakefileUk } from '../../src/sync/makefile-uk.js';
 import { goldenApp, variantApps } from './golden-app.js';
 import { readYamlSubset } from './yaml-subset-reader.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'manifest', 'epoll-echo');
 const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'kraftfile.schema.json'), 'utf8')) as object;
@@ -126,7 +126,7 @@ const STUB_SYSCALL_H = `#ifndef UK_SYSCALL_H
 
 describe('compat library C', () => {
   (hasTool('gcc') ? test : test.skip)('compiles with gcc -fsyntax-only -Wall -Wextra -Werror against a minimal uk/syscall.h', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ukport-compat-'));
+    const dir = tempDir('ukport-compat-');
     mkdirSync(join(dir, 'include', 'uk'), { recursive: true });
     writeFileSync(join(dir, 'include', 'uk', 'syscall.h'), STUB_SYSCALL_H);
     let compiled = 0;

@@ -1,11 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFilesConfined } from '../../src/cli/write-files.js';
 import { UkportError } from '../../src/errors.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
-const fresh = () => mkdtempSync(join(tmpdir(), 'ukport-write-'));
+const fresh = () => tempDir('ukport-write-');
 const files = (o: Record<string, string>) => new Map(Object.entries(o));
 
 function code(fn: () => unknown): string | undefined {

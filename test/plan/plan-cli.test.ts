@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { ROOT, ensureBuilt, runCli } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const EPOLL_C = join(ROOT, 'fixtures', 'plan-apps', 'epoll-echo.c');
 const PLAIN_C = join(ROOT, 'fixtures', 'plan-apps', 'plain.c');
@@ -42,7 +42,7 @@ describe('ukport plan', () => {
 
 describe('ukport manifest', () => {
   test('writes the files, keeps them on a re-run, refuses to replace an edited one without --force', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'ukport-manifest-')), 'app');
+    const out = join(tempDir('ukport-manifest-'), 'app');
     const first = runCli(['manifest', '--out', out, '--legacy', '--unikraft', 'v0.15.0', '--cmd=-p 8080', EPOLL_C]);
     expect(first.status).toBe(0);
     expect(first.stdout.split('\n').filter((l) => l.startsWith('wrote ')).map((l) => l.split('/').pop())).toEqual(
