@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadElf } from '../../src/extract/elf/resolve-libraries.js';
 import { x86Scanner } from '../../src/extract/elf/syscalls-x86_64.js';
 import * as graphCache from '../../src/extract/libc/graph-cache.js';
-import { loadLibcSummary } from '../../src/extract/libc/native-libc.js';
+import { loadLibcSummary, rebuiltNames } from '../../src/extract/libc/native-libc.js';
 import { FIXTURES, ensureFixtures, missing, observe, predict, serveOnce, tempCache } from './helpers.js';
 
 const { loadModuleGraph } = graphCache;
@@ -40,6 +40,31 @@ describe('native mode (--libc musl)', () => {
     expect(native.syscalls.has('arch_prctl') || native.syscalls.has('set_tid_address')).toBe(true);
     expect([...native.syscalls.values()].some((f) => f.evidence.some((e) => e.artifact.includes('ld-linux')))).toBe(false);
   }, 60_000);
+});
+
+describe('native mode: glibc ABI names of a rebuilt program', () => {
+  test('rebuiltNames maps fortify, LFS and ISO C variants to the plain function', () => {
+    expect(rebuiltNames('__printf_chk')).toEqual(['__printf_chk', 'printf']);
+    expect(rebuiltNames('fopen64')).toEqual(['fopen64', 'fopen']);
+    expect(rebuiltNames('__isoc99_sscanf')).toEqual(['__isoc99_sscanf', 'sscanf']);
+    expect(rebuiltNames('read')).toEqual(['read']);
+  });
+
+  // Oracle: gcc with _FORTIFY_SOURCE emits the glibc ABI names; the program rebuilt against musl calls the
+  // plain functions, which musl's summaries know.
+  test.each(['musl', 'newlib'] as const)('a fortified, large-file build mapped through %s has no unresolved glibc names', (libc) => {
+    const src = join(work, 'fortified.c');
+    writeFileSync(src, '#include <stdio.h>\n#include <string.h>\nint main(int c, char **v) { char b[16]; FILE *f = fopen(v[0], "r");\n'
+      + '  snprintf(b, sizeof b, "%d", c); printf("%s %p\\n", b, (void *)f); int n = 0; sscanf(b, "%d", &n); return n; }\n');
+    const bin = join(work, 'fortified');
+    const cc = spawnSync('gcc', ['-O2', '-D_FORTIFY_SOURCE=2', '-D_FILE_OFFSET_BITS=64', '-fstack-protector-strong', src, '-o', bin], { encoding: 'utf8' });
+    expect(cc.stderr).toBe('');
+    const imports = loadElf(bin).decoded.info.imports.map((s) => s.name);
+    expect(imports).toEqual(expect.arrayContaining(['__printf_chk', '__snprintf_chk', 'fopen64', '__isoc99_sscanf', '__stack_chk_fail']));
+    const native = predict(bin, cache, { mode: 'native', libc });
+    expect(native.unknowns).toBe(0);
+    expect([...native.syscalls.keys()]).toEqual(expect.arrayContaining(['open', 'write']));
+  });
 });
 
 describe('module graph cache', () => {

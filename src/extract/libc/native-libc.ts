@@ -30,6 +30,26 @@ export function loadLibcSummary(libc: Libc, arch: Arch, dir = DEFAULT_TABLES_DIR
   return t;
 }
 
+// glibc ABI details a rebuild against another libc does not call: errno/ctype accessors, the stack protector's
+// failure hook (Unikraft's own), the DSO destructor hook.
+const NO_SYSCALL_GLIBC = new Set(['__errno_location', '__ctype_b_loc', '__ctype_tolower_loc', '__ctype_toupper_loc', '__stack_chk_fail', '__cxa_finalize']);
+
+/**
+ * The names a glibc import has in the rebuilt program, most specific first: itself, then the plain function
+ * behind glibc's ABI variants (`__printf_chk` → printf with fortify off, `fopen64` → fopen where off_t is
+ * 64-bit, `__isoc99_sscanf` → sscanf, `__cxa_atexit` → atexit).
+ */
+export function rebuiltNames(name: string): string[] {
+  const out = [name];
+  const chk = /^__(\w+)_chk$/.exec(name);
+  if (chk) out.push(chk[1]!);
+  const iso = /^__isoc(?:99|23)_(\w+)$/.exec(name);
+  if (iso) out.push(iso[1]!);
+  if (/[a-z]64$/.test(name)) out.push(name.slice(0, -2));
+  if (name === '__cxa_atexit') out.push('atexit');
+  return out;
+}
+
 /** Builds the native-mode override for LIBC on ARCH. */
 export function nativeOverride(libc: Libc, arch: Arch): NativeOverride {
   const table = loadLibcSummary(libc, arch);
@@ -43,8 +63,11 @@ export function nativeOverride(libc: Libc, arch: Arch): NativeOverride {
       const plain = name.replace(/@.*$/, '');
       // start-up is libc's: its own start-up stands in for glibc's
       if (plain === '__libc_start_main') return { syscalls: startup, source };
-      const hit = table.functions[plain];
-      if (hit) return { syscalls: hit, source, wrapperParam: wrappers.get(plain) };
+      for (const name of rebuiltNames(plain)) {
+        const hit = table.functions[name];
+        if (hit) return { syscalls: hit, source, wrapperParam: wrappers.get(name) };
+      }
+      if (NO_SYSCALL_GLIBC.has(plain)) return { syscalls: [], source: `${source} (glibc ABI detail ${plain}: no call once rebuilt)` };
       return undefined;
     },
   };
