@@ -98,8 +98,7 @@ function unitsOf(port: string, tree: string, unikraft: string, generated: string
       const key = `${lib}_${base.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
       const perFile = [key, ...(variant ? [`${key}_${variant.toUpperCase()}`] : [])]
         .flatMap((k) => [...mk.words(`${k}_FLAGS-y`), ...mk.words(`${k}_FLAGS`), ...mk.words(`${k}_INCLUDES-y`), ...mk.words(`${k}_INCLUDES`)]);
-      const object = `${lib.toLowerCase()}-${source.replace(/^.*?\/(newlib\/|lib-newlib\/)?/, '').replace(/[^A-Za-z0-9]/g, '_')}${variant ? `-${variant}` : ''}.o`;
-      units.push({ source, object: `${units.length}-${object}`, flags: [...global, ...libFlags, ...perFile, ...ukIncludes] });
+      units.push({ source, object: `${units.length}-${base}${variant ? `-${variant}` : ''}.o`, flags: [...global, ...libFlags, ...perFile, ...ukIncludes] });
     }
   }
   return units;
@@ -127,7 +126,7 @@ function writeKconfigHeader(dir: string, config: Record<string, string>): void {
   writeFileSync(join(dir, 'uk/bits/config.h'), Object.entries(config).map(([k, v]) => `#define ${k} ${v === 'y' ? 1 : v}`).join('\n') + '\n');
 }
 
-/** Runs COUNT tasks with at most `jobs` at a time. */
+/** Runs `run` over ITEMS with at most `jobs` at a time. */
 async function pool<T>(items: T[], jobs: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LibcSummaryTable } from '../model/index.js';
@@ -36,14 +36,16 @@ export async function summarizeNewlib(o: NewlibSummaryOptions): Promise<LibcSumm
   try {
     const port = readGitInfo(o.libNewlib);
     const upstream = readGitInfo(o.newlib);
-    const ukAtTag = port && existsSync(join(o.unikraft, '.git')) && readGitInfo(o.unikraft) ? port.tag : undefined;
-    let ukTree = o.unikraft, ukCommit = readGitInfo(o.unikraft)?.commit ?? 'unknown';
-    if (ukAtTag) {
+    // Unikraft's headers at the port's release tag; the working tree when the repository lacks that tag
+    const ukInfo = readGitInfo(o.unikraft);
+    let ukTree = o.unikraft, ukTag = ukInfo?.tag ?? 'working tree', ukCommit = ukInfo?.commit ?? 'unknown';
+    if (port && ukInfo) {
       try {
-        ukTree = exportTree(o.unikraft, ukAtTag, join(work, 'unikraft'), ['include', 'arch', 'lib', 'plat', 'drivers']);
-        ukCommit = execFileSync('git', ['-C', o.unikraft, 'rev-parse', `${ukAtTag}^{commit}`], { encoding: 'utf8' }).trim();
-        log(`unikraft headers at ${ukAtTag}`);
-      } catch { ukTree = o.unikraft; }
+        const commit = execFileSync('git', ['-C', o.unikraft, 'rev-parse', `${port.tag}^{commit}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        ukTree = exportTree(o.unikraft, port.tag, join(work, 'unikraft'), ['include', 'arch', 'lib', 'plat', 'drivers']);
+        [ukTag, ukCommit] = [port.tag, commit];
+        log(`unikraft headers at ${port.tag}`);
+      } catch { log(`unikraft has no ${port.tag}: headers of its working tree (${ukTag})`); }
     }
     const musl = loadLibcSummary('musl', 'x86_64');
     const known = new Set(loadLinuxSyscalls('x86_64').byNumber.values());
@@ -58,7 +60,7 @@ export async function summarizeNewlib(o: NewlibSummaryOptions): Promise<LibcSumm
       date: new Date().toISOString().slice(0, 10),
       extra: [
         { repo: 'https://sourceware.org/git/newlib-cygwin.git (mirror github.com/bminor/newlib)', tag: upstream?.tag ?? 'unknown', commit: upstream?.commit ?? 'unknown' },
-        { repo: 'https://github.com/unikraft/unikraft (headers)', tag: ukAtTag ?? 'working tree', commit: ukCommit },
+        { repo: 'https://github.com/unikraft/unikraft (headers)', tag: ukTag, commit: ukCommit },
         { repo: `syscall-tables/libc-summaries/musl-x86_64.json (POSIX functions outside newlib: ${Object.keys(build.syscallStubs).filter((n) => musl.functions[n] && !syscallForName(n, known)).join(', ')})`, tag: musl.provenance.tag, commit: musl.provenance.commit },
       ],
     });
