@@ -34,6 +34,8 @@ export interface PipelineOptions {
   mode?: Mode;
   libc?: Libc;
   noCache?: boolean;
+  /** Use stripped libraries' separate debug files when installed (default true). */
+  debugSymbols?: boolean;
   /** Library summary cache directory (default $XDG_CACHE_HOME/ukport). */
   cacheDir?: string;
   maxFileBytes?: number;
@@ -107,7 +109,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
   for (const [i, m] of mains.entries()) {
     options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
-    const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, limits: options.limits });
+    const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, limits: options.limits });
     facts.push(...found.facts);
     stats.indirectCalls += found.stats.indirectCalls;
     stats.addressTakenFunctions += found.stats.addressTakenFunctions;
@@ -122,7 +124,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
       mains.push(...img.mains);
       closure.edges.push(...img.closure.edges);
       for (const m of img.mains) {
-        const found = extractSyscalls(m, img.closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir });
+        const found = extractSyscalls(m, img.closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols });
         img.facts.push(...found.facts);
         stats.indirectCalls += found.stats.indirectCalls;
       }

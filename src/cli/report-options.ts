@@ -10,6 +10,7 @@ export const REPORT_OPTIONS: OptionSpec = {
   mode: { type: 'string' },
   libc: { type: 'string' },
   'no-cache': { type: 'boolean' },
+  'no-debug-symbols': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   'max-file-size': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -25,6 +26,8 @@ export const REPORT_OPTIONS_HELP = `  -f, --format FMT        text (default), js
       --mode MODE         binary-compat (default: what app-elfloader must serve) or native (rebuilt on Unikraft's libc)
       --libc LIBC         musl or newlib (native mode; also forces the plan's libc)
       --no-cache          do not read or write the library summary cache ($XDG_CACHE_HOME/ukport)
+      --no-debug-symbols  ignore installed separate debug files (/usr/lib/debug/.build-id, debuginfod's cache),
+                          which otherwise bound a stripped library's functions and objects more tightly
       --max-file-size N   largest file to read, in bytes (suffixes k, M, G; default 512M)
   -j, --jobs N            analyse binaries on N worker threads (default: cores, once there are 32+ binaries)
       --max-code-size N   most executable bytes decoded per binary or library (default 256M)
@@ -97,6 +100,7 @@ export function readReportOptions(values: OptionValues, paths: string[], io: Com
       mode: (mode as Mode | undefined) ?? (libc ? 'native' : 'binary-compat'),
       libc: libc as Libc | undefined,
       noCache: Boolean(values['no-cache']),
+      debugSymbols: !values['no-debug-symbols'],
       maxFileBytes: values['max-file-size'] ? parseSize(values['max-file-size'] as string) : undefined,
       ...readScaleOptions(values),
       onProgress: showProgress ? (done, total, bytes) => {

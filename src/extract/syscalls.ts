@@ -15,6 +15,8 @@ export interface SyscallOptions {
   libc?: Libc;
   noCache?: boolean;
   cacheDir?: string;
+  /** Use stripped libraries' separate debug files when installed (default true; --no-debug-symbols). */
+  debugSymbols?: boolean;
   /** Resource bounds (defaults: DEFAULT_LIMITS); a module over a bound is not analysed and yields an unknown. */
   limits?: Partial<AnalysisLimits>;
   /** Date.now() after which no further module is analysed (the per-file time budget). */
@@ -43,7 +45,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
     return { facts: [f], stats: { indirectCalls: 0, addressTakenFunctions: 0 } };
   }
   const arch: Arch = scanner.arch;
-  const cache = { noCache: options.noCache, cacheDir: options.cacheDir };
+  const cache = { noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols };
   const interp = main.decoded.info.interpreter;
   const override = options.mode === 'native' ? nativeOverride(options.libc ?? 'musl', arch) : undefined;
   const limits = withLimits(options.limits);

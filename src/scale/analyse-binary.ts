@@ -12,6 +12,7 @@ export interface BinarySettings {
   libc?: Libc;
   noCache?: boolean;
   cacheDir?: string;
+  debugSymbols?: boolean;
   limits?: Partial<AnalysisLimits>;
 }
 
@@ -114,7 +115,7 @@ export function analyseBinary(a: Artifact, settings: BinarySettings, state: Bina
   } else {
     try {
       const found = extractSyscalls(main, closure, {
-        mode: settings.mode, libc: settings.libc, noCache: settings.noCache, cacheDir: settings.cacheDir,
+        mode: settings.mode, libc: settings.libc, noCache: settings.noCache, cacheDir: settings.cacheDir, debugSymbols: settings.debugSymbols,
         limits: settings.limits, deadline: Date.now() + limits.timeBudgetMs - elapsed,
       });
       out.facts.push(...found.facts);

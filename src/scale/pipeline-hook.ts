@@ -10,6 +10,7 @@ export interface SystemScanRequest {
   libc?: Libc;
   noCache?: boolean;
   cacheDir?: string;
+  debugSymbols?: boolean;
   jobs?: number;
   limits?: Partial<AnalysisLimits>;
   release?: string;
@@ -28,7 +29,7 @@ export function useSystemScan(request: SystemScanRequest, elfCount: number): boo
 /** Pipeline options → system scan options. */
 export function systemScanOptions(request: SystemScanRequest): SystemScanOptions {
   return {
-    sysroot: request.sysroot, mode: request.mode ?? 'binary-compat', libc: request.libc, noCache: request.noCache, cacheDir: request.cacheDir,
+    sysroot: request.sysroot, mode: request.mode ?? 'binary-compat', libc: request.libc, noCache: request.noCache, cacheDir: request.cacheDir, debugSymbols: request.debugSymbols,
     limits: request.limits, jobs: request.jobs, release: request.release ?? request.plan?.release, tablesDir: request.plan?.tablesDir,
     onProgress: request.onProgress,
   };

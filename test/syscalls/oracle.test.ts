@@ -25,6 +25,7 @@ const workloads: Record<string, () => { args: string[]; drive?: (o: NodeJS.Reada
   threads: () => ({ args: [] }),
   fn_tables: () => ({ args: [] }),
   raw_syscalls: () => ({ args: [] }),
+  signals: () => ({ args: [] }),
 };
 
 const systemBinaries: [string, string[]][] = [

@@ -2,6 +2,7 @@ import type { Arch } from '../../model/index.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import { EM_AARCH64 } from './reader.js';
 import { readSymbols } from './symbols.js';
+import { readDebugSymbols } from './debug-symbols.js';
 import { findExecRanges, findFunctions, functionOf, rangeOf, type ExecRange, type FunctionTable } from './functions.js';
 import { readRelocations, resolveSlot, type SlotTarget } from './plt.js';
 import { findDataPointers, findExports, findInitAddresses } from './module-roots.js';
@@ -15,7 +16,7 @@ import { aarch64Scanner } from './syscalls-aarch64.js';
 import { BranchSites, resolveWrappers } from './wrappers.js';
 
 /** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
-export const GRAPH_VERSION = 11;
+export const GRAPH_VERSION = 12;
 const EMPTY_LISTS = new PackedLists(new Uint32Array(1), new Float64Array(0));
 /** Slot visits spent on code that addresses the whole GOT before a module falls back to counting every pointer. */
 const GOT_WHOLE_BUDGET = 1 << 20;
@@ -78,11 +79,13 @@ export function scannerFor(machine: number, elfClass: number): CodeScanner | und
 }
 
 /** Builds the call graph of one ELF: functions, edges, imports, syscall sites and wrappers (`replay: false` decodes the final functions again instead of replaying the first sweep: the reference the tests compare against). */
-export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: { replay?: boolean } = {}): ModuleGraph {
+export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: { replay?: boolean; debugFile?: string } = {}): ModuleGraph {
   const { elf, decoded } = mod;
   const ranges = findExecRanges(elf);
   const relocs = readRelocations(elf, decoded.dynsym, decoded.versions);
-  const symbols = [...readSymbols(elf, 'symtab'), ...decoded.dynsym];
+  // a stripped library's full symbol table, when its separate debug file is installed: tighter function and object bounds
+  const symtab = readSymbols(elf, 'symtab');
+  const symbols = [...(symtab.length === 0 && options.debugFile ? readDebugSymbols(elf, options.debugFile) ?? [] : symtab), ...decoded.dynsym];
   const initAddrs = findInitAddresses(elf, relocs);
   const entryAddr = elf.entry <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(elf.entry) : 0;
   let fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs]);
@@ -123,7 +126,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   // region is a root (non-PIE data holds unrelocated pointers; aarch64 addresses are not all tracked).
   const objectSensitive = scanner.arch === 'x86_64' && elf.type === 3;
   const personalities = readPersonalities(elf);
-  const regions = buildDataRegions(elf, relocs, symbols, decoded.dynsym, decoded.versions, (a) => startIndex.get(a) ?? -1, importSlot,
+  const regions = buildDataRegions(elf, relocs, symbols, decoded.dynsym, decoded.versions, (a) => startIndex.get(a) ?? functionOf(fns, a), importSlot,
     personalities.slots, objectSensitive ? codeDataTargets(log) : []);
   g.regionStarts = regions.starts; g.regionPointers = regions.pointers; g.regionContinues = regions.continues; g.objectExports = regions.objectExports; g.objectImports = regions.objectImports;
   const got = elf.sections.filter((sec) => sec.name === '.got' || sec.name === '.got.plt').map((sec) => [Number(sec.addr), Number(sec.addr) + sec.size] as const);
@@ -164,7 +167,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     const callee = functionOf(fns, target);
     if (callee < 0) return;
     if (control) { addEdge(fn, callee); branchSites.add(fn, addr, callee); }
-    else if (target === fns.starts[callee] && !refs[fn].includes(callee)) refs[fn].push(callee);
+    else if (!refs[fn].includes(callee)) refs[fn].push(callee);
   };
 
   const sink: ScanSink = {
@@ -184,7 +187,8 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
       // a call through a writable variable (not the GOT) may see any value stored there at run time
       if (control && writableNonGot(slot)) g.indirect[fn]++;
     },
-    addressRef: (fn, addr, target) => { if (startIndex.has(target) || plt.has(target)) codeTarget(fn, target, addr, false); else touchData(fn, addr, target); },
+    // code whose address is taken counts whole, also from inside (glibc's sa_restorer __restore_rt sits one byte into its FDE)
+    addressRef: (fn, addr, target) => { if (rangeOf(ranges, target) >= 0) codeTarget(fn, target, addr, false); else touchData(fn, addr, target); },
     dataRef: (fn, addr, target) => touchData(fn, addr, target),
     immediate: (fn, addr, value) => { if (startIndex.has(value) || plt.has(value)) codeTarget(fn, value, addr, false); },
     indirect: (fn) => { g.indirect[fn]++; },
@@ -237,11 +241,13 @@ function findCallTargets(log: ScanLog, ranges: ExecRange[], fns: FunctionTable):
   const starts = new Set(fns.starts);
   const out = new Set<number>();
   for (let fn = 0; fn < fns.starts.length; fn++) {
+    const add = (target: number): void => { if (!starts.has(target)) { const ri = rangeOf(ranges, target); if (ri >= 0 && !ranges[ri].plt) out.add(target); } };
     log.forEachBranch(fn, (_addr, target, isCall) => {
       // calls, and jumps that leave the function (tail calls into static functions without symbols)
-      const leaves = isCall || target < fns.starts[fn] || target >= fns.ends[fn];
-      if (leaves && !starts.has(target)) { const ri = rangeOf(ranges, target); if (ri >= 0 && !ranges[ri].plt) out.add(target); }
+      if (isCall || target < fns.starts[fn] || target >= fns.ends[fn]) add(target);
     });
+    // code whose address is taken outside it (glibc's sa_restorer __restore_rt has no symbol or FDE of its own)
+    log.forEachAddress(fn, (target) => { if (target < fns.starts[fn] || target >= fns.ends[fn]) add(target); });
   }
   return [...out];
 }

@@ -3,6 +3,7 @@ import { EM_AARCH64, EM_X86_64, PT_INTERP, PT_TLS, SHT_SYMTAB, type ElfFile } fr
 import { DF_1_PIE, readDynamic, type DynamicInfo } from './dynamic.js';
 import { readSymbols, SHN_UNDEF, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STT_TLS, type ElfSymbol } from './symbols.js';
 import { readVersions, type VersionInfo } from './versions.js';
+import { buildIdOf } from './debug-symbols.js';
 
 const MACHINE_NAMES: Record<number, string> = {
   [EM_X86_64]: 'x86_64', [EM_AARCH64]: 'aarch64', 3: 'i386', 8: 'mips', 20: 'ppc', 21: 'ppc64', 22: 's390',
@@ -16,6 +17,8 @@ export interface DecodedElf {
   dynamic: DynamicInfo;
   dynsym: ElfSymbol[];
   versions: VersionInfo;
+  /** GNU build-id (hex), which names the separate debug file of a stripped ELF. */
+  buildId?: string;
 }
 
 /** Name of an e_machine value as ukport reports it. */
@@ -85,5 +88,5 @@ export function describeElf(elf: ElfFile, sha256: string): DecodedElf {
     exports,
     sha256,
   };
-  return { info, dynamic, dynsym, versions };
+  return { info, dynamic, dynsym, versions, buildId: buildIdOf(elf) };
 }

@@ -118,6 +118,11 @@ export class ScanLog {
     }
   }
 
+  /** Addresses old function FN computes (lea / adr of code or data). */
+  forEachAddress(fn: number, each: (target: number) => void): void {
+    for (let i = this.from[fn]; i >= 0 && i < this.to[fn]; i++) if ((this.kinds.get(i) & KIND_MASK) === ADDRESS) each(this.args.get(i));
+  }
+
   /** Every address an address computation or a memory operand of the recorded sweep names (lea, rip-relative operands, slots). */
   forEachDataTarget(each: (target: number) => void): void {
     for (let i = 0; i < this.len; i++) {

@@ -6,6 +6,7 @@ import { GRAPH_VERSION, buildModuleGraph, type ModuleGraph } from '../elf/call-g
 import type { CodeScanner } from '../elf/scan-types.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
 import { codeBytes } from '../elf/functions.js';
+import { findDebugFile } from '../elf/debug-symbols.js';
 import { decodeGraph, encodeGraph, shareEmptyLists } from './graph-codec.js';
 import { PackedLists } from '../elf/packed-lists.js';
 
@@ -15,6 +16,8 @@ export interface CacheOptions {
   cacheDir?: string;
   /** Keep the graph in this thread's memory (libraries shared by many programs; not a main scanned once). */
   memo?: boolean;
+  /** Use a stripped module's separate debug file when one is installed (default true). */
+  debugSymbols?: boolean;
 }
 
 const FORMAT = 'ukport-module-graph';
@@ -30,11 +33,11 @@ export function setBuildGate(g: BuildGate | undefined): void {
   gate = g;
 }
 
-function build(mod: LoadedElf, scanner: CodeScanner): ModuleGraph {
+function build(mod: LoadedElf, scanner: CodeScanner, debugFile: string | undefined): ModuleGraph {
   const large = gate !== undefined && codeBytes(mod.elf) > LARGE_MODULE_CODE_BYTES;
-  if (!large) return buildModuleGraph(mod, scanner);
+  if (!large) return buildModuleGraph(mod, scanner, { debugFile });
   gate!.enter();
-  try { return buildModuleGraph(mod, scanner); } finally { gate!.leave(); }
+  try { return buildModuleGraph(mod, scanner, { debugFile }); } finally { gate!.leave(); }
 }
 /** In-memory graphs of this thread by arch and content hash, least recently used first; bounded by total function count. */
 const memo = new Map<string, ModuleGraph>();
@@ -74,12 +77,14 @@ export function defaultCacheDir(): string {
  * built and stored. Entries are checked on read (envelope, hash of the body, columns, shape); a bad entry is discarded.
  */
 export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: CacheOptions = {}): ModuleGraph {
-  // a library shared by many scanned programs is summarised once per thread (content-addressed, so always valid)
-  const key = `${scanner.arch}-${mod.decoded.info.sha256}`;
+  // a library shared by many scanned programs is summarised once per thread (content-addressed, so always valid);
+  // a graph built with a separate debug file's symbols is another entry
+  const debugFile = opts.debugSymbols === false ? undefined : findDebugFile(mod);
+  const key = `${scanner.arch}-${mod.decoded.info.sha256}${debugFile ? '-dbg' : ''}`;
   const known = memo.get(key);
   if (known) { memo.delete(key); memo.set(key, known); return known; } // most recently used last
   if (opts.noCache) {
-    const g = shareEmptyLists(build(mod, scanner));
+    const g = shareEmptyLists(build(mod, scanner, debugFile));
     if (opts.memo) remember(key, g);
     return g;
   }
@@ -87,7 +92,7 @@ export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: Cach
   const file = join(dir, `${key}.graph`);
   const hit = readEntry(file, mod.decoded.info.sha256);
   if (hit) { if (opts.memo) remember(key, hit); return hit; }
-  const g = build(mod, scanner);
+  const g = build(mod, scanner, debugFile);
   writeEntry(dir, file, g);
   shareEmptyLists(g);
   if (opts.memo) remember(key, g);
