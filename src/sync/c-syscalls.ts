@@ -79,18 +79,72 @@ function constantReturn(ret: Node): string | undefined {
   return /^-?(?:\d+|0x[0-9a-f]+|E[A-Z0-9]+|NULL)$/i.test(bare) ? bare : undefined;
 }
 
+const VARARGS = /^(va_start|va_arg|va_end|va_copy|__builtin_va_\w+)$/;
+
+/** Name of the function a call expression calls, when it is a plain identifier. */
+const calleeOf = (call: Node): string => call.childForFieldName('function')?.text ?? '';
+
+/**
+ * Static functions of the file (and function-like macros that call one) that only log: every call in them is
+ * logging, varargs access or another such helper, and they assign only their own locals (posix-process's
+ * `exec_warn_argv(argv)` → `__exec_warn_array("argv", argv)`, a loop of uk_pr_warn). A call to one is logging.
+ */
+function loggingHelpers(root: Node): Set<string> {
+  const fns = new Map<string, Node>();
+  for (const fn of root.descendantsOfType('function_definition')) {
+    if (!fn || !fn.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static')) continue;
+    let d = fn.childForFieldName('declarator');
+    while (d && d.type === 'pointer_declarator') d = d.childForFieldName('declarator');
+    const name = d?.type === 'function_declarator' ? d.childForFieldName('declarator')?.text : undefined;
+    const body = fn.childForFieldName('body');
+    if (name && body) fns.set(name, body);
+  }
+  const macros = new Map<string, string>();
+  for (const m of root.descendantsOfType('preproc_function_def')) {
+    const name = m?.childForFieldName('name')?.text, value = m?.childForFieldName('value')?.text ?? '';
+    const target = /^\s*(\w+)\s*\(/.exec(value)?.[1];
+    if (name && target) macros.set(name, target);
+  }
+  const helpers = new Set<string>();
+  const logsOnly = (body: Node): boolean => {
+    const locals = new Set<string>();
+    for (const d of body.descendantsOfType('declaration')) {
+      for (let c of (d?.childrenForFieldName('declarator') ?? []) as (Node | null)[]) {
+        while (c && c.type !== 'identifier') c = c.childForFieldName('declarator');
+        if (c) locals.add(c.text);
+      }
+    }
+    const calls = body.descendantsOfType('call_expression');
+    if (!calls.some((c) => c && LOGGING.test(calleeOf(c)))) return false;
+    if (!calls.every((c) => c && (LOGGING.test(calleeOf(c)) || VARARGS.test(calleeOf(c)) || helpers.has(calleeOf(c))))) return false;
+    const writes = [...body.descendantsOfType('assignment_expression').map((a) => a?.childForFieldName('left')),
+      ...body.descendantsOfType('update_expression').map((u) => u?.childForFieldName('argument'))];
+    return writes.every((w) => w?.type === 'identifier' && locals.has(w.text));
+  };
+  for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
+    changed = false;
+    for (const [name, body] of fns) if (!helpers.has(name) && logsOnly(body)) { helpers.add(name); changed = true; }
+    for (const [name, target] of macros) if (!helpers.has(name) && helpers.has(target)) { helpers.add(name); changed = true; }
+  }
+  return helpers;
+}
+
 /** Classifies a body: a stub when every statement is logging / a void cast and it ends in a constant return. */
-function stubOf(body: Node): string | undefined {
+function stubOf(body: Node, helpers: ReadonlySet<string> = new Set()): string | undefined {
   const stmts = body.namedChildren.filter((n) => n.type !== 'comment');
   const last = stmts[stmts.length - 1];
   if (!last || last.type !== 'return_statement') return undefined;
   let errno: string | undefined;
   for (const s of stmts.slice(0, -1)) {
+    // locals for the warning (`va_list args;`, `char * const *envp;`), initialised without calls
+    if (s.type === 'declaration' && s.descendantsOfType('call_expression').length === 0) continue;
     if (s.type !== 'expression_statement') return undefined;
     const e = s.namedChildren[0];
     if (!e) continue;
     if (e.type === 'cast_expression' && e.childForFieldName('type')?.text === 'void') continue;
-    if (e.type === 'call_expression' && LOGGING.test(e.childForFieldName('function')?.text ?? '')) continue;
+    if (e.type === 'call_expression' && (LOGGING.test(calleeOf(e)) || VARARGS.test(calleeOf(e)) || helpers.has(calleeOf(e)))) continue;
+    // reading the warning's varargs into a local (`envp = va_arg(args, …);`)
+    if (e.type === 'assignment_expression' && e.childForFieldName('right')?.type === 'call_expression' && VARARGS.test(calleeOf(e.childForFieldName('right')!))) continue;
     // libc-style stubs: `errno = ENOSYS; return -1;`
     if (e.type === 'assignment_expression' && e.childForFieldName('left')?.text === 'errno' && /^E[A-Z0-9]+$/.test(e.childForFieldName('right')?.text ?? '')) {
       errno = e.childForFieldName('right')!.text;
@@ -111,6 +165,7 @@ export async function findPlainFunctions(text: string, want: (name: string) => b
   if (!tree) return [];
   const out: { name: string; stub?: string }[] = [];
   try {
+    const helpers = loggingHelpers(tree.rootNode);
     for (const fn of tree.rootNode.descendantsOfType('function_definition')) {
       if (!fn || fn.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static')) continue;
       let d = fn.childForFieldName('declarator');
@@ -118,7 +173,7 @@ export async function findPlainFunctions(text: string, want: (name: string) => b
       const name = d?.type === 'function_declarator' ? d.childForFieldName('declarator')?.text : undefined;
       if (!name || !want(name)) continue;
       const body = fn.childForFieldName('body');
-      const stub = body ? stubOf(body) : undefined;
+      const stub = body ? stubOf(body, helpers) : undefined;
       out.push(stub ? { name, stub } : { name });
     }
   } finally {
@@ -137,6 +192,7 @@ export async function findCSyscalls(text: string): Promise<CSyscallDef[]> {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
   try {
+    const helpers = loggingHelpers(tree.rootNode);
     // tree-sitter sees the macro either as a call (`UK_SYSCALL_R_DEFINE(int, pipe, …)`) or, with pointer
     // types in the arguments, as a macro_type_specifier: find the macro name, then read the balanced argument text
     for (const id of tree.rootNode.descendantsOfType('identifier')) {
@@ -152,7 +208,7 @@ export async function findCSyscalls(text: string): Promise<CSyscallDef[]> {
       const def: CSyscallDef = { name, nargs: Math.max(0, Math.floor((args.length - 2) / 2)), macro: id.text, line: id.startPosition.row + 1 };
       const body = bodyAfter(holder);
       if (body) {
-        const stub = stubOf(body);
+        const stub = stubOf(body, helpers);
         if (stub) def.stub = stub;
       }
       out.push(def);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { syncUnikraft, releaseOf } from '../../src/sync/unikraft.js';
+import { findCSyscalls, findPlainFunctions } from '../../src/sync/c-syscalls.js';
 
 const TREE = new URL('../../fixtures/unikraft-tree/', import.meta.url).pathname;
 const ELFLOADER = new URL('../../fixtures/unikraft-extra/app-elfloader/', import.meta.url).pathname;
@@ -75,5 +76,52 @@ describe('syncUnikraft on the fixture tree', () => {
 
   test('a tree without lib/syscall_shim is refused', async () => {
     await expect(syncUnikraft(ELFLOADER)).rejects.toMatchObject({ code: 'unsupported-input' });
+  });
+});
+
+describe('stub bodies that warn through a helper', () => {
+  // The shape of posix-process's exec family: warnings through a static helper (and a macro naming it),
+  // varargs read only to be printed, then -ENOSYS / errno = ENOSYS.
+  const text = `
+static void warn_array(const char *name, char *const argv[])
+{
+	uk_pr_warn(" %s=[", name);
+	if (argv) {
+		int i = 0;
+		while (argv[i]) { uk_pr_warn("%s", argv[i]); i++; }
+	}
+	uk_pr_warn("]\\n");
+}
+#define warn_argv(v) warn_array("argv", v)
+static int counter;
+static void count_call(const char *name) { uk_pr_warn("%s", name); counter++; }
+
+UK_SYSCALL_R_DEFINE(int, execve, const char *, path, char *const *, argv, char *const *, envp)
+{
+	uk_pr_warn("%s(): path=%s\\n", __func__, path);
+	warn_argv(argv);
+	return -ENOSYS;
+}
+UK_SYSCALL_R_DEFINE(int, getpid)
+{
+	count_call(__func__);
+	return 1;
+}
+int execl(const char *path, const char *arg, ...)
+{
+	va_list args;
+	char *const *envp;
+	va_start(args, arg);
+	envp = va_arg(args, char *const *);
+	warn_argv(envp);
+	va_end(args);
+	errno = ENOSYS;
+	return -1;
+}
+`;
+  test('a helper that only logs its arguments keeps the body a stub; one that changes state does not', async () => {
+    const defs = await findCSyscalls(text);
+    expect(defs.map((d) => [d.name, d.stub])).toEqual([['execve', 'enosys'], ['getpid', undefined]]);
+    expect(await findPlainFunctions(text, (n) => n === 'execl')).toEqual([{ name: 'execl', stub: 'enosys' }]);
   });
 });
