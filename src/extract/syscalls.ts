@@ -109,7 +109,17 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
       add(s, nr ?? null, o.program, o.source, () => ({ artifact: o.source, extractor: `libc-summary.${options.libc ?? 'musl'}`, function: fn, chain: [`${mod.loaded.path}:${fn}`, o.name, s] }));
     }
   }
+  // an import unresolved at many call sites is one unknown; a Python extension module's C API calls are one
+  const pythonModule = main.decoded.info.exports.some((s) => s.name.startsWith('PyInit_'));
+  const seenImports = new Set<string>();
+  const pythonApi: string[] = [];
   for (const u of reach.unknowns) {
+    if (u.name !== undefined) {
+      const plain = u.name.replace(/@.*$/, '');
+      if (seenImports.has(plain)) continue;
+      seenImports.add(plain);
+      if (pythonModule && /^_?Py[A-Z_a-z]/.test(plain)) { pythonApi.push(plain); continue; }
+    }
     if (unknowns.length >= MAX_UNKNOWNS) {
       unknowns.push({ kind: 'unknown', reason: 'limit-exceeded', message: `more than ${MAX_UNKNOWNS} unresolved sites; the rest are not listed`, evidence: [{ artifact: main.path, extractor: `${arch}.syscalls` }] });
       break;
@@ -117,6 +127,11 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
     const { mod, name } = nodeName(reach, u.node);
     unknowns.push({ kind: 'unknown', reason: u.reason, message: `${u.message} (${u.program ? 'program' : 'start-up'} code)`,
       evidence: [{ artifact: mod.loaded.path, extractor: `${arch}.syscalls`, address: '0x' + u.addr.toString(16), function: name }] });
+  }
+  if (pythonApi.length) {
+    unknowns.push({ kind: 'unknown', reason: 'unresolved-library',
+      message: `${pythonApi.length} imports of the Python C API (${pythonApi.slice(0, 3).join(', ')}${pythonApi.length > 3 ? ', …' : ''}) come from the interpreter that loads this extension module: scan that interpreter (python3 or libpython3) for their syscalls`,
+      evidence: [{ artifact: main.path, extractor: `${arch}.syscalls`, detail: pythonApi.join(' ') }] });
   }
   const constArgs = constArgsByNumber(reach);
   for (const f of byName.values()) { const c = f.nr === null ? undefined : constArgs.get(f.nr); if (c) f.constArgs = c; }

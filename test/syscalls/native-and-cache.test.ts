@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadElf } from '../../src/extract/elf/resolve-libraries.js';
+import { loadElf, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
+import { extractSyscalls } from '../../src/extract/syscalls.js';
 import { x86Scanner } from '../../src/extract/elf/syscalls-x86_64.js';
 import * as graphCache from '../../src/extract/libc/graph-cache.js';
 import { loadLibcSummary, rebuiltNames } from '../../src/extract/libc/native-libc.js';
@@ -64,6 +65,30 @@ describe('native mode: glibc ABI names of a rebuilt program', () => {
     const native = predict(bin, cache, { mode: 'native', libc });
     expect(native.unknowns).toBe(0);
     expect([...native.syscalls.keys()]).toEqual(expect.arrayContaining(['open', 'write']));
+  });
+});
+
+describe('unresolved imports', () => {
+  // Oracle: nm lists the extension's undefined C API symbols; the interpreter that imports the module provides them.
+  test('a Python extension module\'s C API imports are one unknown naming them all', () => {
+    const ext = new URL('../../fixtures/build/python-app/app/zlibext.so', import.meta.url).pathname;
+    const undefinedPy = spawnSync('nm', ['-D', '--undefined-only', ext], { encoding: 'utf8' }).stdout
+      .split('\n').map((l) => l.trim().split(/\s+/).pop() ?? '').filter((n) => /^_?Py/.test(n)).sort();
+    expect(undefinedPy.length).toBeGreaterThanOrEqual(3);
+    const main = loadElf(ext);
+    const facts = extractSyscalls(main, resolveLibraries([main]), { mode: 'binary-compat', cacheDir: cache }).facts;
+    const api = facts.filter((f) => f.kind === 'unknown' && /Python C API/.test(f.message));
+    expect(api).toHaveLength(1);
+    expect((api[0] as { evidence: { detail?: string }[] }).evidence[0].detail!.split(' ').sort()).toEqual(undefinedPy);
+    expect(facts.filter((f) => f.kind === 'unknown' && /imported function _?Py/.test(f.message))).toEqual([]);
+  });
+
+  test('an import missing at many call sites is one unknown', () => {
+    const main = loadElf('/usr/bin/ls');
+    const facts = extractSyscalls(main, resolveLibraries([main]), { mode: 'native', libc: 'newlib', cacheDir: cache }).facts;
+    const names = facts.flatMap((f) => (f.kind === 'unknown' && f.reason === 'unresolved-library' ? [/imported function (\S+)/.exec(f.message)?.[1]] : []));
+    expect(names.length).toBeGreaterThan(3);
+    expect(new Set(names).size).toBe(names.length);
   });
 });
 

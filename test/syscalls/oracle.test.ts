@@ -40,6 +40,18 @@ test.each(systemBinaries.filter(([p]) => existsSync(p)))('system binary %s: pred
   expect(missing(syscalls, observed)).toEqual([]);
 }, 60_000);
 
+// Oracle: a program loads libexport.so and calls its export under strace; the library scanned on its own
+// (no entry, no main: a plugin, a Python extension, a Node addon) must predict what that export makes.
+test('a shared library scanned alone: its exported functions are roots', async () => {
+  const lib = join(FIXTURES, 'libexport.so');
+  const observed = await observe(join(FIXTURES, 'export_driver.dyn'), [lib]);
+  const own = ['umask', 'sync'];
+  expect(own.filter((s) => observed.has(s))).toEqual(own);
+  const { syscalls } = predict(lib, cache);
+  expect(own.filter((s) => !syscalls.has(s))).toEqual([]);
+  expect(syscalls.get('sync')!.evidence.some((e) => e.chain?.[0] === '(export) fixture_export')).toBe(true);
+}, 60_000);
+
 test('dlsym with a constant name: the function looked up is followed', async () => {
   const bin = join(FIXTURES, 'dlsym_call.dyn');
   const observed = await observe(bin, []);

@@ -16,7 +16,7 @@ export interface SiteHit { nr: number; node: number; addr: number; via?: string;
 /** A constant syscall argument found at a call site of the function that makes the syscall. */
 export interface ArgHit { nr: number; index: number; value: number }
 /** A site that could not be resolved. */
-export interface UnknownHit { reason: 'indirect-syscall' | 'syscall-32bit-abi' | 'decode-error' | 'unresolved-library'; node: number; addr: number; message: string; program: boolean }
+export interface UnknownHit { reason: 'indirect-syscall' | 'syscall-32bit-abi' | 'decode-error' | 'unresolved-library'; node: number; addr: number; message: string; program: boolean; /** the import, for unresolved-library */ name?: string }
 
 /** What is reachable, per node; `parent` gives evidence chains. */
 export interface Reach {
@@ -199,7 +199,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       if (dlsymImportsOf(g).has(imps[i])) lookedUp(mi, f, addr, id);
       const target = importNode(mi, imps[i]);
       if (target < 0) {
-        if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, message: `imported function ${name} not found in any loaded library${override ? ' nor in the native libc\'s function summaries' : ''}` });
+        if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, name, message: `imported function ${name} not found in any loaded library${override ? ' nor in the native libc\'s function summaries' : ''}` });
         continue;
       }
       visit(target, id, name);
@@ -244,6 +244,12 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const mg = mods[main].graph;
   const mainFn = mg.names.indexOf('main');
   if (mainFn >= 0) visit(offset[main] + mainFn, -1, '(program) main');
+  // a shared object scanned on its own (a library, a Python extension, a Node addon): whoever loads it may call
+  // any of its exported functions
+  const { elf: mainElf, decoded: mainDecoded } = mods[main].loaded;
+  if (mainElf.type === 3 && !mainDecoded.info.interpreter) {
+    for (const [key, f] of Object.entries(mg.exports)) if (!key.includes('@')) visit(offset[main] + f, -1, `(export) ${key}`);
+  }
   // Static binaries: libc's own constructors live in the executable's init arrays; they are start-up.
   const staticMain = !mods.some((m) => m.role !== 'main');
   if (mg.entry >= 0) for (const f of mg.refs.at(mg.entry)) visit(offset[main] + f, -1, `(passed by entry) ${mg.names[f]}`);
