@@ -7,8 +7,8 @@ import { readSymbols, type ElfSymbol } from './symbols.js';
 
 const SHT_NOTE = 7;
 const NT_GNU_BUILD_ID = 3;
-/** A separate debug file larger than this is not read (libLLVM's is about 700 MB). */
-const MAX_DEBUG_FILE_BYTES = 1 << 30;
+/** A separate debug file larger than this is not read whole for its symbol table (the library is then analysed as stripped). */
+const MAX_DEBUG_FILE_BYTES = 256 * 1024 * 1024;
 
 /** The GNU build-id of ELF in hex (`.note.gnu.build-id`), if it has one. */
 export function buildIdOf(elf: ElfFile): string | undefined {
