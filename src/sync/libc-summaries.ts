@@ -65,3 +65,10 @@ function dpkgOrigin(path: string): LibcOrigin {
   const v = pkg === 'unknown' ? undefined : spawnSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8' });
   return { packageName: pkg, packageVersion: v?.status === 0 ? v.stdout.trim() : 'unknown' };
 }
+
+/** The shipped form of a summary table: pretty JSON with one function per line (reviewable, small diffs). */
+export function formatSummaryTable(table: LibcSummaryTable): string {
+  const { functions, ...head } = table;
+  const body = Object.entries(functions).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
+  return JSON.stringify(head, null, 2).replace(/\n}$/, `,\n  "functions": {\n${body}\n  }\n}\n`);
+}

@@ -10,6 +10,8 @@ import { DEFAULT_TABLES_DIR } from '../data/validate.js';
 import { loadTables } from '../data/tables.js';
 import { syncPythonPort } from './python-port.js';
 import { UkportError } from '../errors.js';
+import { formatSummaryTable, summarizeLibc } from './libc-summaries.js';
+import { summarizeNewlib } from './newlib-summaries.js';
 
 /** Sources given to `ukport tables sync`. */
 export interface SyncOptions {
@@ -24,6 +26,10 @@ export interface SyncOptions {
   extPorts: string[];
   loupedb?: string;
   libPython3?: string;
+  /** A musl libc.so (Debian's) → libc-summaries/musl-<arch>.json. */
+  muslLibrary?: string;
+  /** A unikraft repository (headers at lib-newlib's tag): with libNewlib and newlib → libc-summaries/newlib-x86_64.json. */
+  newlibSummaries?: string;
 }
 
 /** Pretty JSON with a trailing newline: the one format of every shipped table. */
@@ -34,7 +40,7 @@ export function toJson(v: unknown): string {
 /** Runs every requested sync; returns relative path → file text (the CLI writes them). */
 export async function syncTables(o: SyncOptions, log: (m: string) => void, outDir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  for (const dir of [o.strace, o.unikraft, ...o.extra, o.libMusl, o.musl, o.libNewlib, o.newlib, ...o.extPorts, o.loupedb, o.libPython3]) {
+  for (const dir of [o.strace, o.unikraft, ...o.extra, o.libMusl, o.musl, o.libNewlib, o.newlib, ...o.extPorts, o.loupedb, o.libPython3, o.newlibSummaries]) {
     if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) throw new UkportError('not-found', 'source checkout directory', dir);
   }
   // Linux names/numbers: from the output directory when it has them, else the shipped ones
@@ -72,6 +78,18 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, outDi
     const t = syncLoupe(o.loupedb, (nr) => x86.byNumber.get(nr));
     files.set('loupe-priors.json', toJson(t));
     log(`loupe: ${t.apps.length} apps, ${Object.keys(t.priors).length} syscalls`);
+  }
+  if (o.muslLibrary) {
+    if (!existsSync(o.muslLibrary)) throw new UkportError('not-found', 'musl libc.so', o.muslLibrary);
+    const t = summarizeLibc(o.muslLibrary, 'musl');
+    files.set(`libc-summaries/musl-${t.arch}.json`, formatSummaryTable(t));
+    log(`musl summaries: ${Object.keys(t.functions).length} functions from ${o.muslLibrary} (${t.provenance.repo} ${t.provenance.tag})`);
+  }
+  if (o.newlibSummaries) {
+    if (!o.libNewlib || !o.newlib) throw new UkportError('usage', 'tables sync: --newlib-summaries needs --lib-newlib and --newlib');
+    const t = await summarizeNewlib({ libNewlib: o.libNewlib, newlib: o.newlib, unikraft: o.newlibSummaries, log });
+    files.set(`libc-summaries/newlib-${t.arch}.json`, formatSummaryTable(t));
+    log(`newlib summaries: ${Object.keys(t.functions).length} functions (${t.provenance.repo} ${t.provenance.tag})`);
   }
   if (o.libPython3) {
     const t = syncPythonPort(o.libPython3);

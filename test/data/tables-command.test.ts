@@ -2,6 +2,9 @@ import { describe, expect, test } from '@jest/globals';
 import { main } from '../../src/cli/main.js';
 import type { CommandIo } from '../../src/cli/command.js';
 import { loadTables } from '../../src/data/tables.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -31,6 +34,17 @@ describe('ukport tables', () => {
     expect(out).toMatch(/libc-summaries\/musl-x86_64 +\d{4} functions → syscalls +deb:musl@1\.2\.3/);
     expect(out).toMatch(/libc-summaries\/newlib-x86_64 +\d{4} functions → syscalls +unikraft\/lib-newlib@RELEASE-0\.15\.0 727d5eabd48f/);
   });
+
+  // The shipped musl summaries are what the current analysis makes of Debian's musl libc.so (the sync's own output).
+  test('sync --musl-so reproduces the shipped musl summaries', async () => {
+    const so = '/usr/lib/x86_64-linux-musl/libc.so';
+    if (!existsSync(so)) { console.log('musl not installed: skipped'); return; }
+    const out = tempDir('ukport-sync-musl-');
+    const { code } = await run(['tables', 'sync', '--out', out, '--musl-so', so]);
+    expect(code).toBe(0);
+    const undated = (f: string): string => readFileSync(f, 'utf8').replace(/"date": "[^"]*"/, '');
+    expect(undated(join(out, 'libc-summaries/musl-x86_64.json'))).toBe(undated(new URL('../../syscall-tables/libc-summaries/musl-x86_64.json', import.meta.url).pathname));
+  }, 60_000);
 
   test('show of an unknown name and a missing subcommand are usage errors', async () => {
     expect((await run(['tables', 'show', 'no_such_thing'])).code).toBe(2);

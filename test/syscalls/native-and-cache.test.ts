@@ -179,7 +179,7 @@ function writeSrc(): string {
   return p;
 }
 
-// Unikraft's newlib, built by scripts/summarize-libc.mjs from lib-newlib's sources (see src/sync/newlib-build.ts).
+// Unikraft's newlib, built by `tables sync --newlib-summaries` from lib-newlib's sources (see src/sync/newlib-build.ts).
 describe('native mode (--libc newlib)', () => {
   test('the shipped newlib summaries carry provenance and agree with newlib\'s and lib-newlib\'s sources', () => {
     const t = loadLibcSummary('newlib', 'x86_64');

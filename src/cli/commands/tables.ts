@@ -19,6 +19,9 @@ Sources for sync (each writes its tables under --out, default the shipped syscal
   --extra DIR             external library or app repo merged into the unikraft table (repeatable)
   --lib-musl DIR --musl DIR          lib-musl port + pinned musl sources → libc/musl-<ver>.json
   --lib-newlib DIR --newlib DIR      lib-newlib port + pinned newlib sources → libc/newlib-<ver>.json
+  --musl-so FILE          a musl libc.so (Debian's package) → libc-summaries/musl-<arch>.json (native mode)
+  --newlib-summaries DIR  with --lib-newlib/--newlib: a unikraft repository for the headers; builds newlib as
+                          lib-newlib does (gcc, patch) → libc-summaries/newlib-x86_64.json (native mode)
   --ext-port DIR          a unikraft lib-* port repo for external-libs.json (repeatable)
   --loupedb DIR           loupedb checkout → loupe-priors.json
   --lib-python3 DIR       unikraft/lib-python3 checkout → python-port.json (the port's Python version and built-in extension modules per ref)
@@ -57,6 +60,8 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     extPorts: strs(values['ext-port']),
     loupedb: str(values['loupedb']),
     libPython3: str(values['lib-python3']),
+    muslLibrary: str(values['musl-so']),
+    newlibSummaries: str(values['newlib-summaries']),
   };
   const out = str(values['out']) ?? DEFAULT_TABLES_DIR;
   let files: Map<string, string>;
@@ -67,7 +72,7 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     // a checkout that is not what the option names (git fails, files missing) is an input error
     throw new UkportError('unsupported-input', `tables sync failed: ${String((e as Error).message ?? e).split('\n')[0]}`);
   }
-  if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --loupedb, --lib-python3)');
+  if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --loupedb, --lib-python3, --musl-so)');
   writeAll(out, files, io);
   return EXIT_OK;
 }
@@ -87,6 +92,8 @@ export const tablesCommand: Command = {
     musl: { type: 'string' },
     'lib-newlib': { type: 'string' },
     newlib: { type: 'string' },
+    'musl-so': { type: 'string' },
+    'newlib-summaries': { type: 'string' },
     'ext-port': { type: 'string', multiple: true },
     loupedb: { type: 'string' },
     'lib-python3': { type: 'string' },

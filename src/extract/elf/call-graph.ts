@@ -16,7 +16,7 @@ import { aarch64Scanner } from './syscalls-aarch64.js';
 import { BranchSites, resolveWrappers } from './wrappers.js';
 
 /** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
-export const GRAPH_VERSION = 12;
+export const GRAPH_VERSION = 13;
 const EMPTY_LISTS = new PackedLists(new Uint32Array(1), new Float64Array(0));
 /** Slot visits spent on code that addresses the whole GOT before a module falls back to counting every pointer. */
 const GOT_WHOLE_BUDGET = 1 << 20;
@@ -93,6 +93,13 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   // sweep is recorded; the graph's sweep replays every function whose bounds the new starts did not change.
   let log: ScanLog | undefined = ScanLog.record(elf.buf, ranges, fns, scanner);
   const extra = findCallTargets(log, ranges, fns);
+  // code a relocated pointer in data names starts a function too (a static function stored in a table)
+  const known = new Set(fns.starts);
+  for (const t of relocs.slots.values()) {
+    if (t.kind !== 'local' || known.has(t.addr)) continue;
+    const ri = rangeOf(ranges, t.addr);
+    if (ri >= 0 && !ranges[ri].plt) { extra.push(t.addr); known.add(t.addr); }
+  }
   if (extra.length > 0) fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs, ...extra]);
   const n = fns.starts.length;
   const startIndex = new Map<number, number>(fns.starts.map((a, i) => [a, i]));

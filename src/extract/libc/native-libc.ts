@@ -24,7 +24,7 @@ export function summaryFile(libc: Libc, arch: Arch, dir = DEFAULT_TABLES_DIR): s
 /** Loads syscall-tables/libc-summaries/<libc>-<arch>.json, validated against libc-summary.schema.json. */
 export function loadLibcSummary(libc: Libc, arch: Arch, dir = DEFAULT_TABLES_DIR): LibcSummaryTable {
   const file = summaryFile(libc, arch, dir);
-  if (!existsSync(file)) throw new UkportError('not-found', `no ${libc} function summaries for ${arch} (run: node scripts/summarize-libc.mjs --libc ${libc}, see syscall-tables/README.md)`, file);
+  if (!existsSync(file)) throw new UkportError('not-found', `no ${libc} function summaries for ${arch} (run: ukport tables sync --musl-so FILE, or --newlib-summaries; see syscall-tables/README.md)`, file);
   const t = loadTableFile<LibcSummaryTable>(join(dir, 'libc-summary.schema.json'), file);
   if (t.libc !== libc || t.arch !== arch) throw new UkportError('bad-table', `summaries are for ${t.libc} on ${t.arch}`, file);
   return t;
