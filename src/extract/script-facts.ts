@@ -3,7 +3,7 @@ import { UkportError } from '../errors.js';
 import { readBounded } from '../inputs/read-file.js';
 import type { RootFs } from '../inputs/root-fs.js';
 import { loadElf, loadElfFrom, type LoadedElf } from './elf/resolve-libraries.js';
-import { pythonContext, pythonExtensionFacts, pythonSourceFacts, type PythonContext } from './python/python-facts.js';
+import { isPythonExtension, pythonContext, pythonExtensionFacts, pythonSourceFacts, type PythonContext } from './python/python-facts.js';
 import { inNodeModules, jsSourceFacts, nodeAddonFacts } from './js/js-facts.js';
 
 /** Options of interpreted-language fact extraction. */
@@ -59,7 +59,7 @@ export function scriptFacts(inputs: Artifact[], mains: LoadedElf[], options: Scr
     }
   }
   for (const m of modules) {
-    if (m.decoded.info.exports.some((s) => s.name.startsWith('PyInit_'))) facts.push(...pythonExtensionFacts(m, python()));
+    if (isPythonExtension(m)) facts.push(...pythonExtensionFacts(m, python()));
     facts.push(...nodeAddonFacts(m));
   }
   return facts;

@@ -7,6 +7,7 @@ import { constArgsByNumber, nodeName, reachProgram, siteEvidence, type ProgramMo
 import { loadModuleGraph } from './libc/graph-cache.js';
 import { nativeOverride } from './libc/native-libc.js';
 import { codeBytes } from './elf/functions.js';
+import { isPythonExtension } from './python/python-facts.js';
 import { limitFact, withLimits, type AnalysisLimits } from './limits.js';
 
 /** Options of syscall extraction. */
@@ -110,7 +111,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
     }
   }
   // an import unresolved at many call sites is one unknown; a Python extension module's C API calls are one
-  const pythonModule = main.decoded.info.exports.some((s) => s.name.startsWith('PyInit_'));
+  const pythonModule = isPythonExtension(main);
   const seenImports = new Set<string>();
   const pythonApi: string[] = [];
   for (const u of reach.unknowns) {

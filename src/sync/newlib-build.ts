@@ -85,19 +85,20 @@ const LIBS = ['LIBNEWLIBC', 'LIBNEWLIBM', 'LIBNEWLIBGLUE'] as const;
 function unitsOf(port: string, tree: string, unikraft: string, generated: string): Unit[] {
   const vars = { LIBNEWLIBC_BASE: port, LIBNEWLIB_LIBC: join(tree, 'newlib/libc'), LIBNEWLIB_LIBM: join(tree, 'newlib/libm'), LIBNEWLIBC_ORIGIN: tree };
   const mk = evalMakefile(readdirSync(port).filter((f) => /^Makefile\.uk/.test(f)).sort().map((f) => readFileSync(join(port, f), 'utf8')).join('\n'), NEWLIB_CONFIG, vars);
+  // Unikraft's per-library and per-file variables come with and without the `-y` list suffix
+  const words = (name: string): string[] => [...mk.words(`${name}-y`), ...mk.words(name)];
   const global = [...mk.words('CFLAGS-y'), ...mk.words('CINCLUDES-y')];
-  writeKconfigHeader(generated, NEWLIB_CONFIG);
   const ukIncludes = unikraftIncludes(unikraft, generated);
   const units: Unit[] = [];
   for (const lib of LIBS) {
-    const libFlags = [...mk.words(`${lib}_CFLAGS-y`), ...mk.words(`${lib}_CFLAGS`), ...mk.words(`${lib}_CINCLUDES-y`), ...mk.words(`${lib}_CINCLUDES`)];
+    const libFlags = [...words(`${lib}_CFLAGS`), ...words(`${lib}_CINCLUDES`)];
     for (const entry of mk.words(`${lib}_SRCS-y`)) {
       const [source, variant] = entry.split('|') as [string, string | undefined];
       if (!/\.[cS]$/.test(source)) continue;
       const base = basename(source).replace(/\.[cS]$/, '');
       const key = `${lib}_${base.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
       const perFile = [key, ...(variant ? [`${key}_${variant.toUpperCase()}`] : [])]
-        .flatMap((k) => [...mk.words(`${k}_FLAGS-y`), ...mk.words(`${k}_FLAGS`), ...mk.words(`${k}_INCLUDES-y`), ...mk.words(`${k}_INCLUDES`)]);
+        .flatMap((k) => [...words(`${k}_FLAGS`), ...words(`${k}_INCLUDES`)]);
       units.push({ source, object: `${units.length}-${base}${variant ? `-${variant}` : ''}.o`, flags: [...global, ...libFlags, ...perFile, ...ukIncludes] });
     }
   }
@@ -174,6 +175,7 @@ export async function buildNewlib(o: NewlibBuildOptions): Promise<NewlibBuild> {
     if (r.status !== 0) throw new UkportError('unsupported-input', `lib-newlib patch ${p} does not apply: ${(r.stdout + r.stderr).split('\n')[0]}`, o.port);
   }
   log(`applied ${patches.length} patches of lib-newlib`);
+  writeKconfigHeader(join(o.work, 'include'), NEWLIB_CONFIG);
   const units = unitsOf(o.port, tree, o.unikraft, join(o.work, 'include'));
   const objects = join(o.work, 'obj');
   mkdirSync(objects, { recursive: true });

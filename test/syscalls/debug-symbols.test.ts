@@ -36,10 +36,10 @@ describe('separate debug files', () => {
     const slot = join(work, 'debuginfod', id, 'debuginfo');
     copyFileSync(debug, slot);
     expect(findDebugFile(mod)).toBe(slot);
-    expect(readDebugSymbols(elf, slot)?.map((s) => s.name)).toEqual(expect.arrayContaining(['main', 'on_signal']));
+    expect(readDebugSymbols(elf, id, slot)?.map((s) => s.name)).toEqual(expect.arrayContaining(['main', 'on_signal']));
     // another build's debug file under this id is ignored
     copyFileSync(join(FIXTURES, 'file_copy.dyn'), slot);
-    expect(readDebugSymbols(elf, slot)).toBeUndefined();
+    expect(readDebugSymbols(elf, id, slot)).toBeUndefined();
     // an unstripped file needs none
     expect(findDebugFile(loadElf(full))).toBeUndefined();
   });

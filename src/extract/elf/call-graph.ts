@@ -4,7 +4,7 @@ import { EM_AARCH64 } from './reader.js';
 import { readSymbols } from './symbols.js';
 import { readDebugSymbols } from './debug-symbols.js';
 import { findExecRanges, findFunctions, functionOf, rangeOf, type ExecRange, type FunctionTable } from './functions.js';
-import { readRelocations, resolveSlot, type SlotTarget } from './plt.js';
+import { readRelocations, resolveSlot, type Relocations, type SlotTarget } from './plt.js';
 import { findDataPointers, findExports, findInitAddresses } from './module-roots.js';
 import { buildDataRegions, regionOf } from './data-regions.js';
 import { readPersonalities } from './eh-frame.js';
@@ -85,21 +85,14 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const relocs = readRelocations(elf, decoded.dynsym, decoded.versions);
   // a stripped library's full symbol table, when its separate debug file is installed: tighter function and object bounds
   const symtab = readSymbols(elf, 'symtab');
-  const symbols = [...(symtab.length === 0 && options.debugFile ? readDebugSymbols(elf, options.debugFile) ?? [] : symtab), ...decoded.dynsym];
+  const symbols = [...(symtab.length === 0 && options.debugFile ? readDebugSymbols(elf, decoded.buildId, options.debugFile) ?? [] : symtab), ...decoded.dynsym];
   const initAddrs = findInitAddresses(elf, relocs);
   const entryAddr = elf.entry <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(elf.entry) : 0;
   let fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs]);
   // Code without symbols or unwind tables (musl's libc.so): direct call targets start functions too. The first
   // sweep is recorded; the graph's sweep replays every function whose bounds the new starts did not change.
   let log: ScanLog | undefined = ScanLog.record(elf.buf, ranges, fns, scanner);
-  const extra = findCallTargets(log, ranges, fns);
-  // code a relocated pointer in data names starts a function too (a static function stored in a table)
-  const known = new Set(fns.starts);
-  for (const t of relocs.slots.values()) {
-    if (t.kind !== 'local' || known.has(t.addr)) continue;
-    const ri = rangeOf(ranges, t.addr);
-    if (ri >= 0 && !ranges[ri].plt) { extra.push(t.addr); known.add(t.addr); }
-  }
+  const extra = findExtraStarts(log, ranges, fns, relocs);
   if (extra.length > 0) fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs, ...extra]);
   const n = fns.starts.length;
   const startIndex = new Map<number, number>(fns.starts.map((a, i) => [a, i]));
@@ -243,12 +236,15 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   return g;
 }
 
-/** Direct call and tail-call targets that fall inside a function rather than at its start, from a recorded sweep. */
-function findCallTargets(log: ScanLog, ranges: ExecRange[], fns: FunctionTable): number[] {
+/**
+ * Code addresses that start a function although no symbol or FDE says so, from a recorded sweep and the
+ * relocations: direct call and tail-call targets, code whose address is taken outside it, code a pointer in data names.
+ */
+function findExtraStarts(log: ScanLog, ranges: ExecRange[], fns: FunctionTable, relocs: Relocations): number[] {
   const starts = new Set(fns.starts);
   const out = new Set<number>();
+  const add = (target: number): void => { if (!starts.has(target)) { const ri = rangeOf(ranges, target); if (ri >= 0 && !ranges[ri].plt) out.add(target); } };
   for (let fn = 0; fn < fns.starts.length; fn++) {
-    const add = (target: number): void => { if (!starts.has(target)) { const ri = rangeOf(ranges, target); if (ri >= 0 && !ranges[ri].plt) out.add(target); } };
     log.forEachBranch(fn, (_addr, target, isCall) => {
       // calls, and jumps that leave the function (tail calls into static functions without symbols)
       if (isCall || target < fns.starts[fn] || target >= fns.ends[fn]) add(target);
@@ -256,6 +252,8 @@ function findCallTargets(log: ScanLog, ranges: ExecRange[], fns: FunctionTable):
     // code whose address is taken outside it (glibc's sa_restorer __restore_rt has no symbol or FDE of its own)
     log.forEachAddress(fn, (target) => { if (target < fns.starts[fn] || target >= fns.ends[fn]) add(target); });
   }
+  // a static function stored in a table
+  for (const t of relocs.slots.values()) if (t.kind === 'local') add(t.addr);
   return [...out];
 }
 

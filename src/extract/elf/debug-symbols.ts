@@ -47,14 +47,15 @@ export function findDebugFile(mod: { elf: ElfFile; decoded: { buildId?: string }
 }
 
 /**
- * The full symbol table of ELF from its separate debug file at PATH (`objcopy --only-keep-debug`: the same
+ * The full symbol table of ELF (build-id BUILDID) from its separate debug file at PATH (`objcopy --only-keep-debug`: the same
  * addresses). Only a file with the same build-id, machine and class counts; anything unreadable or different
  * gives undefined (the analysis then uses .dynsym, as without debug symbols).
  */
-export function readDebugSymbols(elf: ElfFile, path: string): ElfSymbol[] | undefined {
+export function readDebugSymbols(elf: ElfFile, buildId: string | undefined, path: string): ElfSymbol[] | undefined {
+  if (!buildId) return undefined;
   try {
     const dbg = parseElf(readBounded(path, MAX_DEBUG_FILE_BYTES), path);
-    if (dbg.machine !== elf.machine || dbg.class !== elf.class || buildIdOf(dbg) !== buildIdOf(elf)) return undefined;
+    if (dbg.machine !== elf.machine || dbg.class !== elf.class || buildIdOf(dbg) !== buildId) return undefined;
     const symbols = readSymbols(dbg, 'symtab');
     return symbols.length > 0 ? symbols : undefined;
   } catch {

@@ -34,6 +34,11 @@ export function pythonSourceFacts(file: string, source: string, ctx: PythonConte
   return moduleUseFacts(file, scanPythonImports(source), ctx.map, ctx.options);
 }
 
+/** A compiled Python extension module: it exports a `PyInit_<name>`. */
+export function isPythonExtension(bin: Pick<LoadedElf, 'decoded'>): boolean {
+  return bin.decoded.info.exports.some((s) => s.name.startsWith('PyInit_'));
+}
+
 /**
  * A compiled extension module (`PyInit_<name>` exported) is a Python module written in C: a ModuleFact marked
  * native, whose port status says whether lib-python3 builds a module of that name in.
