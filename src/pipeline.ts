@@ -2,7 +2,7 @@ import type { Artifact, Fact, Mode, Libc, Report, ScanStats } from './model/inde
 import { UkportError } from './errors.js';
 import { TOOL_VERSION } from './version.js';
 import { walkPaths } from './inputs/walk.js';
-import { loadElf, resolveLibraries, type LoadedElf } from './extract/elf/resolve-libraries.js';
+import { loadElf, resolveDlopen, resolveLibraries, type LoadedElf } from './extract/elf/resolve-libraries.js';
 import { elfFacts } from './extract/elf/facts.js';
 import { mergeFacts } from './extract/merge-facts.js';
 import { loadTables } from './data/tables.js';
@@ -109,8 +109,10 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
   for (const [i, m] of mains.entries()) {
     options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
-    const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, limits: options.limits });
+    const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, limits: options.limits,
+      resolveDlopen: (name, from) => resolveDlopen(name, from, m, { sysroot: options.sysroot }) });
     facts.push(...found.facts);
+    closure.edges.push(...found.dlopenEdges);
     stats.indirectCalls += found.stats.indirectCalls;
     stats.addressTakenFunctions += found.stats.addressTakenFunctions;
   }
@@ -124,8 +126,10 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
       mains.push(...img.mains);
       closure.edges.push(...img.closure.edges);
       for (const m of img.mains) {
-        const found = extractSyscalls(m, img.closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols });
+        const found = extractSyscalls(m, img.closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols,
+          resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }) });
         img.facts.push(...found.facts);
+        closure.edges.push(...found.dlopenEdges);
         stats.indirectCalls += found.stats.indirectCalls;
       }
       facts.push(...annotateLayers(img.facts, img));

@@ -2,7 +2,8 @@ import type { Evidence, Fact, SyscallFact, UnknownFact } from '../model/index.js
 import type { Arch, Libc, Mode } from '../model/vocab.js';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { scannerFor } from './elf/call-graph.js';
-import type { LibraryClosure, LoadedElf } from './elf/resolve-libraries.js';
+import type { DlopenResolution, LibraryClosure, LoadedElf } from './elf/resolve-libraries.js';
+import type { LibraryEdge } from '../model/index.js';
 import { constArgsByNumber, nodeName, reachProgram, siteEvidence, type ProgramModule } from './elf/summaries.js';
 import { loadModuleGraph } from './libc/graph-cache.js';
 import { nativeOverride } from './libc/native-libc.js';
@@ -22,16 +23,23 @@ export interface SyscallOptions {
   limits?: Partial<AnalysisLimits>;
   /** Date.now() after which no further module is analysed (the per-file time budget). */
   deadline?: number;
+  /** Finds the library a reachable dlopen("NAME") call loads (resolveDlopen over the scan's root); without it dlopen is not followed. */
+  resolveDlopen?: (name: string, from: LoadedElf) => DlopenResolution;
 }
 
 /** Syscall and unknown facts of one program, with counters for the report. */
 export interface SyscallExtraction {
   facts: Fact[];
   stats: { indirectCalls: number; addressTakenFunctions: number };
+  /** Libraries reachable dlopen calls load (and what those need), for the library graph. */
+  dlopenEdges: LibraryEdge[];
 }
 
 const MAX_EVIDENCE = 4;
 const MAX_UNKNOWNS = 200;
+/** Rounds of dlopen following (a dlopened library that dlopens another is one more round). */
+const MAX_DLOPEN_ROUNDS = 6;
+const MAX_DLOPEN_UNKNOWNS = 50;
 
 /**
  * The Linux syscalls MAIN can make: its own code plus, for a dynamic program, the libraries of CLOSURE
@@ -43,7 +51,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
   if (!scanner) {
     const f: UnknownFact = { kind: 'unknown', reason: 'unsupported-arch', message: `no syscall analysis for ${main.decoded.info.machine} (${main.elf.class}-bit)`,
       evidence: [{ artifact: main.path, extractor: 'elf.syscalls' }] };
-    return { facts: [f], stats: { indirectCalls: 0, addressTakenFunctions: 0 } };
+    return { facts: [f], stats: { indirectCalls: 0, addressTakenFunctions: 0 }, dlopenEdges: [] };
   }
   const arch: Arch = scanner.arch;
   const cache = { noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols };
@@ -70,7 +78,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
     return g;
   };
   const mainGraph = graphOf(main);
-  if (!mainGraph) return { facts: limited, stats: { indirectCalls: 0, addressTakenFunctions: 0 } };
+  if (!mainGraph) return { facts: limited, stats: { indirectCalls: 0, addressTakenFunctions: 0 }, dlopenEdges: [] };
   const mods: ProgramModule[] = [{ loaded: main, graph: mainGraph, role: 'main' }];
   for (const lib of closure.libraries.values()) {
     if (lib.elf.machine !== main.elf.machine || lib.elf.class !== main.elf.class) continue;
@@ -79,7 +87,46 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
     const graph = graphOf(lib);
     if (graph) mods.push({ loaded: lib, graph, role: isInterp ? 'interp' : 'library' });
   }
-  const reach = reachProgram(mods, scanner, override?.lookup, limits.maxChainDepth);
+  let reach = reachProgram(mods, scanner, override?.lookup, limits.maxChainDepth);
+  // dlopen("constant"): the library it loads (with what it needs) joins the program, and reachability runs again
+  const dlopenEdges: LibraryEdge[] = [];
+  const dlopenUnknowns: UnknownFact[] = [];
+  const dlopenTried = new Set<string>();
+  let exportRoots = false;
+  for (let round = 0; round < MAX_DLOPEN_ROUNDS && options.resolveDlopen; round++) {
+    let added = false;
+    for (const d of reach.dlopens) {
+      const from = nodeName(reach, d.node);
+      const site = { artifact: from.mod.loaded.path, extractor: `${scanner.arch}.syscalls`, address: '0x' + d.addr.toString(16), function: from.name };
+      const key = `${from.mod.loaded.path}\0${d.name ?? '\0' + d.addr}`;
+      if (dlopenTried.has(key)) continue;
+      dlopenTried.add(key);
+      if (dlopenUnknowns.length >= MAX_DLOPEN_UNKNOWNS) continue;
+      if (d.name === undefined) {
+        dlopenUnknowns.push({ kind: 'unknown', reason: 'dlopen', message: 'dlopen with a name that is not a constant string: the library it loads is not analysed', evidence: [site] });
+        continue;
+      }
+      const res = options.resolveDlopen(d.name, from.mod.loaded);
+      dlopenEdges.push(...res.closure.edges);
+      if (!res.lib) {
+        dlopenUnknowns.push({ kind: 'unknown', reason: 'dlopen', message: `dlopen("${d.name}"): no such library ${d.name.startsWith('/') || !d.name.includes('/') ? 'on this system' : '(a relative path depends on the working directory)'}; its syscalls are not in this analysis`, evidence: [{ ...site, detail: d.name }] });
+        continue;
+      }
+      for (const lib of [res.lib, ...res.closure.libraries.values()]) {
+        if (lib.elf.machine !== main.elf.machine || lib.elf.class !== main.elf.class) continue;
+        const known = mods.find((m) => m.loaded.path === lib.path);
+        if (known) { if (known.dlopenedAs && !known.dlopenedAs.includes(d.name)) { known.dlopenedAs.push(d.name); added = true; } continue; }
+        if (override && override.replaces(lib, false)) continue;
+        const graph = graphOf(lib);
+        if (graph) { mods.push({ loaded: lib, graph, role: 'library', dlopenedAs: [d.name] }); added = true; }
+      }
+    }
+    // dlsym with a name not known: any export of a dlopened library may be called
+    const wantExportRoots = reach.dlsymUnknown && mods.some((m) => m.dlopenedAs !== undefined);
+    if (!added && wantExportRoots === exportRoots) break;
+    exportRoots = wantExportRoots;
+    reach = reachProgram(mods, scanner, override?.lookup, limits.maxChainDepth, exportRoots);
+  }
   if (reach.depthCut > 0) {
     limited.push(limitFact(main.path, 'maxChainDepth', `call chains deeper than ${limits.maxChainDepth} not followed (${reach.depthCut} functions not explored)`, `${scanner.arch}.syscalls`));
   }
@@ -136,6 +183,6 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
   }
   const constArgs = constArgsByNumber(reach);
   for (const f of byName.values()) { const c = f.nr === null ? undefined : constArgs.get(f.nr); if (c) f.constArgs = c; }
-  const facts: Fact[] = [...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), ...unknowns, ...limited];
-  return { facts, stats: { indirectCalls: reach.indirect, addressTakenFunctions: reach.addressTaken } };
+  const facts: Fact[] = [...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), ...unknowns, ...dlopenUnknowns, ...limited];
+  return { facts, stats: { indirectCalls: reach.indirect, addressTakenFunctions: reach.addressTaken }, dlopenEdges };
 }

@@ -1,6 +1,6 @@
 import type { Artifact, BinaryInfo, Fact, Libc, LibraryEdge, Mode } from '../model/index.js';
 import { UkportError, type ErrorCode } from '../errors.js';
-import { loadElf, releaseContents, resolveLibraries, type LoadedElf } from '../extract/elf/resolve-libraries.js';
+import { loadElf, releaseContents, resolveDlopen, resolveLibraries, type LoadedElf } from '../extract/elf/resolve-libraries.js';
 import { elfFacts } from '../extract/elf/facts.js';
 import { extractSyscalls } from '../extract/syscalls.js';
 import { limitFact, withLimits, type AnalysisLimits } from '../extract/limits.js';
@@ -117,8 +117,10 @@ export function analyseBinary(a: Artifact, settings: BinarySettings, state: Bina
       const found = extractSyscalls(main, closure, {
         mode: settings.mode, libc: settings.libc, noCache: settings.noCache, cacheDir: settings.cacheDir, debugSymbols: settings.debugSymbols,
         limits: settings.limits, deadline: Date.now() + limits.timeBudgetMs - elapsed,
+        resolveDlopen: (name, from) => resolveDlopen(name, from, main, { sysroot: settings.sysroot, loaded: state.libraries }),
       });
       out.facts.push(...found.facts);
+      out.edges = [...out.edges, ...found.dlopenEdges];
       out.indirectCalls = found.stats.indirectCalls;
       out.addressTakenFunctions = found.stats.addressTakenFunctions;
     } catch (e) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { expect } from '@jest/globals';
-import { loadElf, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
+import { loadElf, resolveDlopen, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
 import { extractSyscalls, type SyscallOptions } from '../../src/extract/syscalls.js';
 import type { SyscallFact } from '../../src/model/index.js';
 
@@ -26,7 +26,7 @@ export function tempCache(): string {
 export function predict(path: string, cacheDir: string, opts: Partial<SyscallOptions> = {}, sysroot?: string): { syscalls: Map<string, SyscallFact>; unknowns: number } {
   const main = loadElf(path);
   const closure = resolveLibraries([main], { sysroot });
-  const r = extractSyscalls(main, closure, { mode: 'binary-compat', cacheDir, ...opts });
+  const r = extractSyscalls(main, closure, { mode: 'binary-compat', cacheDir, resolveDlopen: (name, from) => resolveDlopen(name, from, main, { sysroot }), ...opts });
   const syscalls = new Map<string, SyscallFact>();
   for (const f of r.facts) if (f.kind === 'syscall') syscalls.set(f.name, f);
   return { syscalls, unknowns: r.facts.filter((f) => f.kind === 'unknown').length };

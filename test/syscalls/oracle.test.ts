@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runPipeline } from '../../src/pipeline.js';
 import { FIXTURES, ensureFixtures, missing, observe, predict, serveOnce, tempCache } from './helpers.js';
 
 // Soundness oracle: static prediction (binary-compat) ⊇ what strace sees with a bounded workload.
@@ -59,6 +60,34 @@ test('dlsym with a constant name: the function looked up is followed', async () 
   expect(observed.has('getpgid')).toBe(true);
   expect(missing(syscalls, observed)).toEqual([]);
   expect(syscalls.get('getpgid')!.evidence[0].chain).toContain('(dlsym "getpgid")');
+}, 60_000);
+
+// dlopen("libplugin.so") with a constant name: the plugin (found through the program's DT_RUNPATH $ORIGIN) joins the
+// program; its constructor runs at the dlopen call, and what dlsym looks up is followed.
+test('dlopen with a constant name: the library it loads is analysed', async () => {
+  const bin = join(FIXTURES, 'dlopen_call.dyn');
+  const observed = await observe(bin, []);
+  const own = ['syncfs', 'getitimer', 'fdatasync'];
+  expect(own.filter((s) => observed.has(s))).toEqual(own);
+  const report = await runPipeline({ paths: [bin], cacheDir: cache });
+  const syscalls = new Map(report.facts.flatMap((f) => (f.kind === 'syscall' ? [[f.name, f] as const] : [])));
+  expect(missing(syscalls, observed)).toEqual([]);
+  expect(syscalls.get('syncfs')!.evidence[0].chain).toContain('(dlopen "libplugin.so") plugin_init');
+  expect(syscalls.get('getitimer')!.evidence[0].chain).toContain('(dlsym "plugin_run")');
+  // plugin_unused is never looked up by a constant name
+  expect(syscalls.has('acct')).toBe(false);
+  expect(report.libraryGraph).toContainEqual({ from: bin, soname: 'libplugin.so', resolved: join(FIXTURES, 'libplugin.so'), via: 'dlopen, runpath' });
+  // a library that exists nowhere stays an unknown that names it
+  expect(report.facts.some((f) => f.kind === 'unknown' && f.reason === 'dlopen' && f.message.includes('"libukport-absent-plugin.so"'))).toBe(true);
+}, 60_000);
+
+test('dlopen with a constant name, dlsym with a name from argv: every export of the plugin is a root', async () => {
+  const bin = join(FIXTURES, 'dlopen_any.dyn');
+  const observed = await observe(bin, ['plugin_unused']);
+  expect(observed.has('acct')).toBe(true);
+  const { syscalls } = predict(bin, cache);
+  expect(missing(syscalls, observed)).toEqual([]);
+  expect(syscalls.get('acct')!.evidence[0].chain).toContain('(dlopen "libplugin.so", dlsym) plugin_unused');
 }, 60_000);
 
 describe.each(Object.keys(workloads))('%s', (prog) => {

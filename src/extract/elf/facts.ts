@@ -22,7 +22,7 @@ export function elfFacts(bin: LoadedElf): Fact[] {
     if (loading) {
       facts.push({
         kind: 'unknown', reason: loading,
-        message: loading === 'dlopen' ? 'libraries loaded at run time with dlopen are invisible to static analysis' : 'symbols looked up at run time with dlsym are followed only when the name is a constant string',
+        message: loading === 'dlopen' ? 'libraries loaded at run time with dlopen are followed only when the name is a constant string that resolves on this system' : 'symbols looked up at run time with dlsym are followed only when the name is a constant string',
         evidence: ev('elf.dynsym', `${s.name}${s.version ? '@' + s.version : ''}`),
       });
     }

@@ -90,6 +90,37 @@ function expandOrigin(dir: string, origin: string, elf: ElfFile): string {
  * Everything is looked up inside the sysroot; symlinks cannot leave it.
  */
 export function resolveLibraries(mains: LoadedElf[], options: ResolveOptions = {}): LibraryClosure {
+  const r = makeResolver(options);
+  return r.closeOver(mains.map((obj) => ({ obj, chain: [] })), mains);
+}
+
+/** Where dlopen(NAME) called from FROM finds its library, and that library's own closure (its DT_NEEDED). */
+export interface DlopenResolution {
+  lib?: LoadedElf;
+  via?: string;
+  /** The library itself and everything it needs, as edges and libraries. */
+  closure: LibraryClosure;
+}
+
+/**
+ * Resolves dlopen(NAME) made by code of FROM in the program MAIN the way ld.so does: a name with a slash is a
+ * path (absolute only: a relative one depends on the working directory), else DT_RPATH of FROM and MAIN (when
+ * FROM has no DT_RUNPATH), DT_RUNPATH of FROM, ld.so.cache, the default directories. LD_LIBRARY_PATH is the
+ * environment's and not followed.
+ */
+export function resolveDlopen(name: string, from: LoadedElf, main: LoadedElf, options: ResolveOptions = {}): DlopenResolution {
+  const r = makeResolver(options);
+  if (name.includes('/') && !name.startsWith('/')) return { closure: r.closure };
+  const hit = r.find(name, from, from === main ? [] : [main]);
+  r.closure.edges.push({ from: from.path, soname: name, resolved: hit?.lib.path, via: hit ? `dlopen, ${hit.via}` : undefined });
+  if (!hit) return { closure: r.closure };
+  r.closure.libraries.set(hit.lib.path, hit.lib);
+  r.closeOver([{ obj: hit.lib, chain: from === main ? [main] : [from, main] }], [main]);
+  return { lib: hit.lib, via: hit.via, closure: r.closure };
+}
+
+/** The search rules of ld.so over one root, filling one closure. */
+function makeResolver(options: ResolveOptions) {
   const root = options.sysroot ?? '/';
   const fs = options.rootFs;
   const inRoot = (p: string): string | undefined => (fs ? resolveInRootFs(fs, p) : resolveInRoot(root, p));
@@ -123,15 +154,17 @@ export function resolveLibraries(mains: LoadedElf[], options: ResolveOptions = {
     return l;
   };
 
+  // $ORIGIN of an object given by a relative path (`ukport scan ./app` on the host) is its absolute directory
+  const dirOf = (o: LoadedElf): string => (!fs && root === '/' && !o.path.startsWith('/') ? posix.resolve(posix.dirname(o.path)) : posix.dirname(o.path));
   const find = (soname: string, obj: LoadedElf, chain: LoadedElf[]): { lib: LoadedElf; via: string } | undefined => {
     if (soname.includes('/')) {
-      const p = soname.startsWith('/') ? soname : posix.join(posix.dirname(obj.path), soname);
+      const p = soname.startsWith('/') ? soname : posix.join(dirOf(obj), soname);
       const lib = tryCandidate(p, obj.elf);
       return lib && { lib, via: 'path' };
     }
     const search = (dirs: string[], origin: LoadedElf, via: string) => {
       for (const d of dirs) {
-        const lib = tryCandidate(posix.join(expandOrigin(d, posix.dirname(origin.path), origin.elf), soname), obj.elf);
+        const lib = tryCandidate(posix.join(expandOrigin(d, dirOf(origin), origin.elf), soname), obj.elf);
         if (lib) return { lib, via };
       }
       return undefined;
@@ -152,26 +185,29 @@ export function resolveLibraries(mains: LoadedElf[], options: ResolveOptions = {
     return search(defaultDirs(obj.elf), obj, 'default');
   };
 
-  const queue: { obj: LoadedElf; chain: LoadedElf[] }[] = mains.map((obj) => ({ obj, chain: [] }));
-  const expanded = new Set<string>();
-  while (queue.length > 0) {
-    const { obj, chain } = queue.shift()!;
-    if (expanded.has(obj.hostPath)) continue;
-    expanded.add(obj.hostPath);
-    const info = obj.decoded.info;
-    const wants = [...(info.interpreter ? [info.interpreter] : []), ...info.needed];
-    for (const soname of wants) {
-      const hit = find(soname, obj, chain);
-      closure.edges.push({ from: obj.path, soname, resolved: hit?.lib.path, via: hit ? (soname === info.interpreter ? 'interp' : hit.via) : undefined });
-      if (!hit) { closure.unresolved.push({ from: obj.path, soname }); continue; }
-      if (!closure.libraries.has(hit.lib.path) && !mains.includes(hit.lib)) {
-        if (closure.libraries.size >= maxLibraries) throw new UkportError('limit-exceeded', `more than ${maxLibraries} libraries`, obj.path);
-        closure.libraries.set(hit.lib.path, hit.lib);
+  /** Follows PT_INTERP and DT_NEEDED from the queued objects; MAINS are never listed as libraries. */
+  const closeOver = (queue: { obj: LoadedElf; chain: LoadedElf[] }[], mains: LoadedElf[]): LibraryClosure => {
+    const expanded = new Set<string>();
+    while (queue.length > 0) {
+      const { obj, chain } = queue.shift()!;
+      if (expanded.has(obj.hostPath)) continue;
+      expanded.add(obj.hostPath);
+      const info = obj.decoded.info;
+      const wants = [...(info.interpreter ? [info.interpreter] : []), ...info.needed];
+      for (const soname of wants) {
+        const hit = find(soname, obj, chain);
+        closure.edges.push({ from: obj.path, soname, resolved: hit?.lib.path, via: hit ? (soname === info.interpreter ? 'interp' : hit.via) : undefined });
+        if (!hit) { closure.unresolved.push({ from: obj.path, soname }); continue; }
+        if (!closure.libraries.has(hit.lib.path) && !mains.includes(hit.lib)) {
+          if (closure.libraries.size >= maxLibraries) throw new UkportError('limit-exceeded', `more than ${maxLibraries} libraries`, obj.path);
+          closure.libraries.set(hit.lib.path, hit.lib);
+        }
+        queue.push({ obj: hit.lib, chain: [obj, ...chain] });
       }
-      queue.push({ obj: hit.lib, chain: [obj, ...chain] });
     }
-  }
-  return closure;
+    return closure;
+  };
+  return { closure, find, closeOver };
 }
 
 /** ld.so.cache of a host directory root; missing, unreadable or a symlink loop is an empty map, as for ld.so. */

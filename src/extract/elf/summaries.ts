@@ -9,7 +9,16 @@ import { FEATURE_SYSCALLS } from './wrappers.js';
 import { P_FUNCTION, P_REGION } from './data-regions.js';
 
 /** One module of the program as the composition sees it. */
-export interface ProgramModule { loaded: LoadedElf; graph: ModuleGraph; role: 'main' | 'interp' | 'library' }
+export interface ProgramModule {
+  loaded: LoadedElf;
+  graph: ModuleGraph;
+  role: 'main' | 'interp' | 'library';
+  /** Set for a library that only dlopen calls bring in (the library named or one it needs): the names given to dlopen. */
+  dlopenedAs?: string[];
+}
+
+/** A reachable dlopen / dlmopen call: the library name when it is a constant string. */
+export interface DlopenHit { name?: string; node: number; addr: number; program: boolean }
 
 /** A syscall number reached at one site, with the node (function) it sits in. */
 export interface SiteHit { nr: number; node: number; addr: number; via?: string; program: boolean; args?: readonly (number | null)[]; argsAt?: number }
@@ -32,6 +41,10 @@ export interface Reach {
   argHits: ArgHit[];
   /** Functions not explored because they lie deeper than the chain-depth limit. */
   depthCut: number;
+  /** Reachable dlopen calls. */
+  dlopens: DlopenHit[];
+  /** A reachable dlsym call whose name is not a constant string. */
+  dlsymUnknown: boolean;
 }
 
 const MAX_CHAIN = 8;
@@ -48,7 +61,7 @@ export type ImportOverride = (name: string, from: ProgramModule) => { syscalls: 
  * roots (PT_INTERP entry, library constructors, the executable's entry). Sites first reached in pass 2 are
  * start-up only. An indirect call makes every data-referenced function of every module reachable.
  */
-export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, override?: ImportOverride, maxDepth = Infinity): Reach & { overridden: { name: string; syscalls: string[]; source: string; node: number; program: boolean }[] } {
+export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, override?: ImportOverride, maxDepth = Infinity, dlopenedExportsAreRoots = false): Reach & { overridden: { name: string; syscalls: string[]; source: string; node: number; program: boolean }[] } {
   const offset: number[] = [];
   let total = 0;
   for (const m of mods) { offset.push(total); total += m.graph.names.length; }
@@ -58,7 +71,10 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const modOf = (id: number): number => moduleOf[id];
   const parent = new Int32Array(total).fill(-2);
   const label = new Array<string | (() => string) | undefined>(total);
-  const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0, depthCut: 0, argHits: [] };
+  const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0, depthCut: 0, argHits: [], dlopens: [], dlsymUnknown: false };
+  // modules a dlopen call brings in, by the name it passes
+  const dlopenModules = new Map<string, number[]>();
+  mods.forEach((m, mi) => { for (const name of m.dlopenedAs ?? []) dlopenModules.set(name, [...(dlopenModules.get(name) ?? []), mi]); });
   const features = new Set(FEATURE_SYSCALLS.map((s) => loadLinuxSyscalls(scanner.arch).byName.get(s)).filter((n): n is number => n !== undefined));
   const depth = new Int32Array(total);
   const cut = new Uint8Array(total);
@@ -162,9 +178,20 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     const mod = mods[mi];
     const ptr = importArgsAt(mod, scanner, f, addr)?.[1];
     const name = ptr === undefined || Number.isNaN(ptr) ? undefined : cStringAt(mod, ptr);
-    if (!name) return;
+    if (!name) { r.dlsymUnknown = true; return; }
     const target = resolveImport(name);
     if (target >= 0) visit(target, id, `(dlsym "${name}")`);
+  };
+  /** dlopen(name, …) / dlmopen(lmid, name, …): a constant name brings that library's constructors (and, with DLOPENEDEXPORTSAREROOTS, its exports). */
+  const opened = (mi: number, f: number, addr: number, id: number, nameArg: number): void => {
+    const ptr = importArgsAt(mods[mi], scanner, f, addr)?.[nameArg];
+    const name = ptr === undefined || Number.isNaN(ptr) ? undefined : pathStringAt(mods[mi], ptr);
+    r.dlopens.push({ name, node: id, addr, program });
+    for (const lm of (name !== undefined ? dlopenModules.get(name) : undefined) ?? []) {
+      const g = mods[lm].graph, base = offset[lm];
+      for (const c of g.initRoots) visit(base + c, id, `(dlopen "${name}") ${g.names[c]}`);
+      if (dlopenedExportsAreRoots) for (const [key, e] of Object.entries(g.exports)) if (!key.includes('@')) visit(base + e, id, `(dlopen "${name}", dlsym) ${key}`);
+    }
   };
   /** The node an import of module MI resolves to (-1 when no module exports it). */
   const importNode = (mi: number, idx: number): number => {
@@ -197,6 +224,8 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
         continue;
       }
       if (dlsymImportsOf(g).has(imps[i])) lookedUp(mi, f, addr, id);
+      const nameArg = dlopenImportsOf(g).get(imps[i]);
+      if (nameArg !== undefined) opened(mi, f, addr, id, nameArg);
       const target = importNode(mi, imps[i]);
       if (target < 0) {
         if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, name, message: `imported function ${name} not found in any loaded library${override ? ' nor in the native libc\'s function summaries' : ''}` });
@@ -260,7 +289,8 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   if (mg.entry >= 0) visit(offset[main] + mg.entry, -1, `(entry) ${mg.names[mg.entry]}`);
   mods.forEach((m, mi) => {
     if (m.role === 'interp' && m.graph.entry >= 0) visit(offset[mi] + m.graph.entry, -1, `(loader entry) ${m.graph.names[m.graph.entry]}`);
-    for (const f of m.graph.initRoots) visit(offset[mi] + f, -1, `(constructor) ${m.graph.names[f]}`);
+    // a dlopened library's constructors run when the dlopen call does (above), not at start-up
+    if (m.dlopenedAs === undefined) for (const f of m.graph.initRoots) visit(offset[mi] + f, -1, `(constructor) ${m.graph.names[f]}`);
     for (const cb of LOADER_CALLBACKS) {
       const f = m.graph.exports[cb];
       if (f !== undefined && m.role !== 'main') visit(offset[mi] + f, -1, `(loader callback) ${cb}`);
@@ -273,6 +303,34 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
 
 /** dlsym and dlvsym, with or without a version. */
 const DLSYM = /^dlv?sym(@|$)/;
+
+/** dlopen and dlmopen: the argument that names the library. */
+const DLOPEN = /^(dlopen|dlmopen)(@|$)/;
+
+/** Per graph, the import indices of dlopen / dlmopen → the index of their name argument. */
+const dlopenTables = new WeakMap<ModuleGraph, Map<number, number>>();
+function dlopenImportsOf(g: ModuleGraph): Map<number, number> {
+  let t = dlopenTables.get(g);
+  if (!t) {
+    t = new Map();
+    g.importNames.forEach((n, i) => { const m = DLOPEN.exec(n); if (m) t!.set(i, m[1] === 'dlmopen' ? 1 : 0); });
+    dlopenTables.set(g, t);
+  }
+  return t;
+}
+
+/** A NUL-terminated file name at virtual address ADDR in MOD's file (printable, at most 4096 bytes), or undefined. */
+function pathStringAt(mod: ProgramModule, addr: number): string | undefined {
+  if (!Number.isSafeInteger(addr) || addr <= 0) return undefined;
+  const { elf } = mod.loaded;
+  const off = elf.offsetOfAddress(BigInt(addr));
+  if (off === undefined || off >= elf.size) return undefined;
+  const bytes = elf.buf.subarray(off, Math.min(elf.size, off + 4097));
+  const end = bytes.indexOf(0);
+  if (end <= 0) return undefined;
+  const name = bytes.toString('latin1', 0, end);
+  return /^[\x21-\x7e]+$/.test(name) ? name : undefined;
+}
 
 /** Per graph, the import indices of dlsym / dlvsym (matched once per graph, not at every call site). */
 const dlsymTables = new WeakMap<ModuleGraph, Set<number>>();
