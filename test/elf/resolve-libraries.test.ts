@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadElf, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
+import { join, relative } from 'node:path';
+import { loadElf, resolveDlopen, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
 import { resolveInRoot } from '../../src/inputs/rooted-path.js';
 import { buildFixtures, run } from '../helpers/tools.js';
 
@@ -23,6 +23,22 @@ function ourPaths(path: string): string[] {
 describe('shared-library resolution agrees with ldd', () => {
   test.each([join(dir, 'hello'), '/usr/bin/ls', '/usr/bin/bash'])('%s', (path) => {
     expect(ourPaths(path)).toEqual(lddPaths(path));
+  });
+  test('$ORIGIN of a binary named by a relative path is its directory, not the root', () => {
+    const rel = relative(process.cwd(), join(dir, 'hello'));
+    expect(rel.startsWith('/')).toBe(false);
+    const closure = resolveLibraries([loadElf(rel)]);
+    expect(closure.edges.find((e) => e.soname === 'libgreet.so.2')).toMatchObject({ from: rel, resolved: join(dir, 'libgreet.so.2'), via: 'runpath' });
+    expect(closure.unresolved).toEqual([]);
+  });
+  test('dlopen("name"): the caller\'s RUNPATH, then the system\'s directories, as ld.so', () => {
+    const main = loadElf(join(dir, 'hello'));
+    expect(resolveDlopen('libgreet.so.2', main, main)).toMatchObject({ via: 'runpath', lib: { path: join(dir, 'libgreet.so.2') } });
+    const libc = resolveDlopen('libc.so.6', main, main);
+    expect(realpathSync(libc.lib!.hostPath)).toBe(realpathSync(lddPaths(join(dir, 'hello')).find((p) => p.includes('libc.so'))!));
+    expect(resolveDlopen('libukport-nowhere.so', main, main).lib).toBeUndefined();
+    // a relative path depends on the working directory at run time: not guessed
+    expect(resolveDlopen('./libgreet.so.2', main, main).lib).toBeUndefined();
   });
   test('RUNPATH $ORIGIN finds the fixture library next to the binary', () => {
     const closure = resolveLibraries([loadElf(join(dir, 'hello'))]);
