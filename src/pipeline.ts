@@ -26,6 +26,7 @@ import { scanBinaries } from './scale/system-scan.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
 import { annotateLayers, scanImage } from './extract/image/scan-image.js';
 import { scriptFacts } from './extract/script-facts.js';
+import { readNsswitch } from './inputs/nsswitch.js';
 
 /** What one run analyses and how. */
 export interface PipelineOptions {
@@ -110,7 +111,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   for (const [i, m] of mains.entries()) {
     options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
     const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, limits: options.limits,
-      resolveDlopen: (name, from) => resolveDlopen(name, from, m, { sysroot: options.sysroot }) });
+      resolveDlopen: (name, from) => resolveDlopen(name, from, m, { sysroot: options.sysroot }), nssServices: () => readNsswitch(options.sysroot ?? '/') });
     facts.push(...found.facts);
     closure.edges.push(...found.dlopenEdges);
     stats.indirectCalls += found.stats.indirectCalls;
@@ -127,7 +128,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
       closure.edges.push(...img.closure.edges);
       for (const m of img.mains) {
         const found = extractSyscalls(m, img.closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols,
-          resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }) });
+          resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }), nssServices: () => readNsswitch(img.image.root) });
         img.facts.push(...found.facts);
         closure.edges.push(...found.dlopenEdges);
         stats.indirectCalls += found.stats.indirectCalls;

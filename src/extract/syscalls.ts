@@ -4,6 +4,7 @@ import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { scannerFor } from './elf/call-graph.js';
 import type { DlopenResolution, LibraryClosure, LoadedElf } from './elf/resolve-libraries.js';
 import type { LibraryEdge } from '../model/index.js';
+import type { NssService } from '../inputs/nsswitch.js';
 import { constArgsByNumber, nodeName, reachProgram, siteEvidence, type ProgramModule } from './elf/summaries.js';
 import { loadModuleGraph } from './libc/graph-cache.js';
 import { nativeOverride } from './libc/native-libc.js';
@@ -25,6 +26,8 @@ export interface SyscallOptions {
   deadline?: number;
   /** Finds the library a reachable dlopen("NAME") call loads (resolveDlopen over the scan's root); without it dlopen is not followed. */
   resolveDlopen?: (name: string, from: LoadedElf) => DlopenResolution;
+  /** The NSS services of the scanned root's /etc/nsswitch.conf, loaded (with resolveDlopen) when glibc's NSS code is reachable. */
+  nssServices?: () => NssService[];
 }
 
 /** Syscall and unknown facts of one program, with counters for the report. */
@@ -93,8 +96,34 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
   const dlopenUnknowns: UnknownFact[] = [];
   const dlopenTried = new Set<string>();
   let exportRoots = false;
+  let nssLoaded = false;
   for (let round = 0; round < MAX_DLOPEN_ROUNDS && options.resolveDlopen; round++) {
     let added = false;
+    // MARK records why a module loaded at run time is there; a module of the start-up closure keeps its role
+    const addModule = (lib: LoadedElf, mark: (m: ProgramModule) => boolean): void => {
+      if (lib.elf.machine !== main.elf.machine || lib.elf.class !== main.elf.class) return;
+      const known = mods.find((m) => m.loaded.path === lib.path);
+      if (known) { if (known.dlopenedAs !== undefined && mark(known)) added = true; return; }
+      if (override && override.replaces(lib, false)) return;
+      const graph = graphOf(lib);
+      if (!graph) return;
+      const m: ProgramModule = { loaded: lib, graph, role: 'library' };
+      mark(m);
+      mods.push(m);
+      added = true;
+    };
+    // glibc loads the NSS modules /etc/nsswitch.conf names (libnss_systemd.so.2, …) when a lookup runs
+    if (reach.nssFrom >= 0 && !nssLoaded && options.nssServices) {
+      nssLoaded = true;
+      const from = nodeName(reach, reach.nssFrom).mod.loaded;
+      for (const svc of options.nssServices()) {
+        const res = options.resolveDlopen(`libnss_${svc.name}.so.2`, from);
+        const [first, ...rest] = res.closure.edges;
+        if (first?.resolved) dlopenEdges.push({ ...first, via: `NSS ${svc.databases.join(',')} (/etc/nsswitch.conf), ${first.via}` }, ...rest);
+        if (!res.lib) continue; // glibc skips a service whose module is not installed
+        for (const lib of [res.lib, ...res.closure.libraries.values()]) addModule(lib, (m) => { if (m.nssService !== undefined) return false; m.nssService = svc.name; return true; });
+      }
+    }
     for (const d of reach.dlopens) {
       const from = nodeName(reach, d.node);
       const site = { artifact: from.mod.loaded.path, extractor: `${scanner.arch}.syscalls`, address: '0x' + d.addr.toString(16), function: from.name };
@@ -112,13 +141,13 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
         dlopenUnknowns.push({ kind: 'unknown', reason: 'dlopen', message: `dlopen("${d.name}"): no such library ${d.name.startsWith('/') || !d.name.includes('/') ? 'on this system' : '(a relative path depends on the working directory)'}; its syscalls are not in this analysis`, evidence: [{ ...site, detail: d.name }] });
         continue;
       }
+      const name = d.name;
       for (const lib of [res.lib, ...res.closure.libraries.values()]) {
-        if (lib.elf.machine !== main.elf.machine || lib.elf.class !== main.elf.class) continue;
-        const known = mods.find((m) => m.loaded.path === lib.path);
-        if (known) { if (known.dlopenedAs && !known.dlopenedAs.includes(d.name)) { known.dlopenedAs.push(d.name); added = true; } continue; }
-        if (override && override.replaces(lib, false)) continue;
-        const graph = graphOf(lib);
-        if (graph) { mods.push({ loaded: lib, graph, role: 'library', dlopenedAs: [d.name] }); added = true; }
+        addModule(lib, (m) => {
+          if (m.dlopenedAs?.includes(name)) return false;
+          (m.dlopenedAs ??= []).push(name);
+          return true;
+        });
       }
     }
     // dlsym with a name not known: any export of a dlopened library may be called

@@ -4,6 +4,7 @@ import { loadElf, releaseContents, resolveDlopen, resolveLibraries, type LoadedE
 import { elfFacts } from '../extract/elf/facts.js';
 import { extractSyscalls } from '../extract/syscalls.js';
 import { limitFact, withLimits, type AnalysisLimits } from '../extract/limits.js';
+import { readNsswitch } from '../inputs/nsswitch.js';
 
 /** Settings of one binary's analysis; plain data so it can cross to a worker thread. */
 export interface BinarySettings {
@@ -118,6 +119,7 @@ export function analyseBinary(a: Artifact, settings: BinarySettings, state: Bina
         mode: settings.mode, libc: settings.libc, noCache: settings.noCache, cacheDir: settings.cacheDir, debugSymbols: settings.debugSymbols,
         limits: settings.limits, deadline: Date.now() + limits.timeBudgetMs - elapsed,
         resolveDlopen: (name, from) => resolveDlopen(name, from, main, { sysroot: settings.sysroot, loaded: state.libraries }),
+        nssServices: () => readNsswitch(settings.sysroot ?? '/'),
       });
       out.facts.push(...found.facts);
       out.edges = [...out.edges, ...found.dlopenEdges];

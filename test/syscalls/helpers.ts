@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import { loadElf, resolveDlopen, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
+import { readNsswitch } from '../../src/inputs/nsswitch.js';
 import { extractSyscalls, type SyscallOptions } from '../../src/extract/syscalls.js';
 import type { SyscallFact } from '../../src/model/index.js';
 
@@ -26,7 +27,9 @@ export function tempCache(): string {
 export function predict(path: string, cacheDir: string, opts: Partial<SyscallOptions> = {}, sysroot?: string): { syscalls: Map<string, SyscallFact>; unknowns: number } {
   const main = loadElf(path);
   const closure = resolveLibraries([main], { sysroot });
-  const r = extractSyscalls(main, closure, { mode: 'binary-compat', cacheDir, resolveDlopen: (name, from) => resolveDlopen(name, from, main, { sysroot }), ...opts });
+  const r = extractSyscalls(main, closure, {
+    mode: 'binary-compat', cacheDir, resolveDlopen: (name, from) => resolveDlopen(name, from, main, { sysroot }), nssServices: () => readNsswitch(sysroot ?? '/'), ...opts,
+  });
   const syscalls = new Map<string, SyscallFact>();
   for (const f of r.facts) if (f.kind === 'syscall') syscalls.set(f.name, f);
   return { syscalls, unknowns: r.facts.filter((f) => f.kind === 'unknown').length };
@@ -48,20 +51,24 @@ export function parseStrace(text: string): Set<string> {
   return out;
 }
 
-/** Runs CMD under `strace -f -qq -e trace=all`; DRIVE interacts with the child (e.g. connects to it). */
-export async function observe(cmd: string, args: string[], drive?: (stdout: NodeJS.ReadableStream) => Promise<void>, tracer: 'strace' | 'qemu' = 'strace'): Promise<Set<string>> {
+/**
+ * Runs CMD under `strace -f -qq -e trace=all`; DRIVE interacts with the child (e.g. connects to it). ENV is added
+ * to the child's environment; exit codes other than 0 and OKCODES fail.
+ */
+export async function observe(cmd: string, args: string[], drive?: (stdout: NodeJS.ReadableStream) => Promise<void>, tracer: 'strace' | 'qemu' = 'strace',
+  run: { env?: Record<string, string>; okCodes?: number[] } = {}): Promise<Set<string>> {
   const dir = mkdtempSync(join(tmpdir(), 'ukport-strace-'));
   const log = join(dir, 'trace');
   try {
     const child = tracer === 'strace'
-      ? spawn('strace', ['-f', '-qq', '-e', 'trace=all', '-o', log, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn('strace', ['-f', '-qq', '-e', 'trace=all', '-o', log, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...run.env } })
       : spawn('qemu-aarch64', ['-L', '/usr/aarch64-linux-gnu', '-strace', '-D', log, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const done = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
     if (drive) await drive(child.stdout!); else child.stdout!.resume();
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     const code = await done;
     clearTimeout(timer);
-    if (code !== 0) throw new Error(`${cmd} exited with ${code}`);
+    if (code !== 0 && !run.okCodes?.includes(code)) throw new Error(`${cmd} exited with ${code}`);
     return tracer === 'strace' ? parseStrace(readFileSync(log, 'utf8')) : parseQemuStrace(readFileSync(log, 'utf8'));
   } finally {
     rmSync(dir, { recursive: true, force: true });

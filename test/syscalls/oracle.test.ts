@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPipeline } from '../../src/pipeline.js';
+import { loadElf, resolveDlopen, type LoadedElf } from '../../src/extract/elf/resolve-libraries.js';
 import { FIXTURES, ensureFixtures, missing, observe, predict, serveOnce, tempCache } from './helpers.js';
 
 // Soundness oracle: static prediction (binary-compat) ⊇ what strace sees with a bounded workload.
@@ -31,11 +32,13 @@ const workloads: Record<string, () => { args: string[]; drive?: (o: NodeJS.Reada
 
 const systemBinaries: [string, string[]][] = [
   ['/usr/bin/ls', ['-la', '/etc']],
+  // a user in no database: every service of this machine's /etc/nsswitch.conf is consulted (libnss_systemd, …)
+  ['/usr/bin/getent', ['passwd', 'ukport-nobody']],
   ['/usr/bin/sqlite3', [':memory:', 'create table t(x); insert into t values (1); select * from t;']],
 ];
 
 test.each(systemBinaries.filter(([p]) => existsSync(p)))('system binary %s: predicted ⊇ observed', async (bin, args) => {
-  const observed = await observe(bin, args);
+  const observed = await observe(bin, args, undefined, 'strace', { okCodes: [2] });
   const { syscalls } = predict(bin, cache);
   figures.push(`${bin}: predicted ${syscalls.size}, observed ${observed.size}, ratio ${(syscalls.size / observed.size).toFixed(2)}`);
   expect(missing(syscalls, observed)).toEqual([]);
@@ -88,6 +91,22 @@ test('dlopen with a constant name, dlsym with a name from argv: every export of 
   const { syscalls } = predict(bin, cache);
   expect(missing(syscalls, observed)).toEqual([]);
   expect(syscalls.get('acct')!.evidence[0].chain).toContain('(dlopen "libplugin.so", dlsym) plugin_unused');
+}, 60_000);
+
+// NSS: the run sets the passwd database to "files ukportfix" (__nss_configure_lookup, as that nsswitch.conf line
+// would) and glibc dlopens libnss_ukportfix.so.2; the analysis is given the same service list as if read from
+// /etc/nsswitch.conf, and must follow glibc's lookup into the module.
+test('NSS: the modules of the configured services are analysed when a lookup is reachable', async () => {
+  const bin = join(FIXTURES, 'nss_lookup.dyn');
+  const observed = await observe(bin, ['ukport-nobody', 'configure'], undefined, 'strace', { env: { LD_LIBRARY_PATH: FIXTURES } });
+  expect(observed.has('timerfd_create')).toBe(true);
+  const main = loadElf(bin);
+  const atFixtures = (name: string, from: LoadedElf) => resolveDlopen(name.startsWith('libnss_ukportfix') ? join(FIXTURES, name) : name, from, main);
+  const withNss = predict(bin, cache, { nssServices: () => [{ name: 'ukportfix', databases: ['passwd'] }], resolveDlopen: atFixtures });
+  expect(missing(withNss.syscalls, observed)).toEqual([]);
+  expect(withNss.syscalls.get('timerfd_create')!.evidence[0].chain).toContain('(NSS service "ukportfix", /etc/nsswitch.conf) _nss_ukportfix_getpwnam_r');
+  // without the service configured, nothing leads there
+  expect(predict(bin, cache, { nssServices: () => [], resolveDlopen: atFixtures }).syscalls.has('timerfd_create')).toBe(false);
 }, 60_000);
 
 describe.each(Object.keys(workloads))('%s', (prog) => {

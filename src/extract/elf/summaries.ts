@@ -15,6 +15,8 @@ export interface ProgramModule {
   role: 'main' | 'interp' | 'library';
   /** Set for a library that only dlopen calls bring in (the library named or one it needs): the names given to dlopen. */
   dlopenedAs?: string[];
+  /** Set for an NSS module (libnss_NAME.so.2, or a library it needs) glibc loads for this service of /etc/nsswitch.conf. */
+  nssService?: string;
 }
 
 /** A reachable dlopen / dlmopen call: the library name when it is a constant string. */
@@ -45,6 +47,8 @@ export interface Reach {
   dlopens: DlopenHit[];
   /** A reachable dlsym call whose name is not a constant string. */
   dlsymUnknown: boolean;
+  /** The first node of glibc's NSS machinery reached (it loads the services of /etc/nsswitch.conf), or -1. */
+  nssFrom: number;
 }
 
 const MAX_CHAIN = 8;
@@ -71,7 +75,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const modOf = (id: number): number => moduleOf[id];
   const parent = new Int32Array(total).fill(-2);
   const label = new Array<string | (() => string) | undefined>(total);
-  const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0, depthCut: 0, argHits: [], dlopens: [], dlsymUnknown: false };
+  const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0, depthCut: 0, argHits: [], dlopens: [], dlsymUnknown: false, nssFrom: -1 };
   // modules a dlopen call brings in, by the name it passes
   const dlopenModules = new Map<string, number[]>();
   mods.forEach((m, mi) => { for (const name of m.dlopenedAs ?? []) dlopenModules.set(name, [...(dlopenModules.get(name) ?? []), mi]); });
@@ -193,6 +197,22 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       if (dlopenedExportsAreRoots) for (const [key, e] of Object.entries(g.exports)) if (!key.includes('@')) visit(base + e, id, `(dlopen "${name}", dlsym) ${key}`);
     }
   };
+  // glibc's NSS lookups load the modules of /etc/nsswitch.conf and call their _nss_* functions, found by name
+  const nssEntries = new Set<number>();
+  mods.forEach((m, mi) => {
+    if (m.nssService !== undefined || m.dlopenedAs !== undefined) return;
+    for (const [key, f] of Object.entries(m.graph.exports)) if (NSS_ENTRIES.has(key.replace(/@.*$/, ''))) nssEntries.add(offset[mi] + f);
+  });
+  const nssReached = (id: number): void => {
+    r.nssFrom = id;
+    mods.forEach((m, mi) => {
+      if (m.nssService === undefined) return;
+      const g = m.graph, base = offset[mi];
+      const why = (name: string) => `(NSS service "${m.nssService}", /etc/nsswitch.conf) ${name}`;
+      for (const c of g.initRoots) visit(base + c, id, why(g.names[c]));
+      for (const [key, e] of Object.entries(g.exports)) if (!key.includes('@')) visit(base + e, id, why(key));
+    });
+  };
   /** The node an import of module MI resolves to (-1 when no module exports it). */
   const importNode = (mi: number, idx: number): number => {
     let target = importTarget[mi][idx];
@@ -212,6 +232,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const process = (id: number): void => {
     const mi = modOf(id), mod = mods[mi], g = mod.graph, f = id - offset[mi];
     const base = offset[mi];
+    if (r.nssFrom < 0 && nssEntries.has(id)) nssReached(id);
     const calls = g.calls, refs = g.refs, imps = g.imports.values;
     for (let k = calls.offsets[f], end = calls.offsets[f + 1]; k < end; k++) visit(base + calls.values[k], id);
     for (let k = refs.offsets[f], end = refs.offsets[f + 1]; k < end; k++) { const c = refs.values[k]; pointerToWrapper(g, c, id); visit(base + c, id); }
@@ -290,7 +311,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   mods.forEach((m, mi) => {
     if (m.role === 'interp' && m.graph.entry >= 0) visit(offset[mi] + m.graph.entry, -1, `(loader entry) ${m.graph.names[m.graph.entry]}`);
     // a dlopened library's constructors run when the dlopen call does (above), not at start-up
-    if (m.dlopenedAs === undefined) for (const f of m.graph.initRoots) visit(offset[mi] + f, -1, `(constructor) ${m.graph.names[f]}`);
+    if (m.dlopenedAs === undefined && m.nssService === undefined) for (const f of m.graph.initRoots) visit(offset[mi] + f, -1, `(constructor) ${m.graph.names[f]}`);
     for (const cb of LOADER_CALLBACKS) {
       const f = m.graph.exports[cb];
       if (f !== undefined && m.role !== 'main') visit(offset[mi] + f, -1, `(loader callback) ${cb}`);
@@ -303,6 +324,9 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
 
 /** dlsym and dlvsym, with or without a version. */
 const DLSYM = /^dlv?sym(@|$)/;
+
+/** glibc exports every NSS lookup goes through (2.34+: __nss_database_get; older: __nss_database_lookup). */
+const NSS_ENTRIES = new Set(['__nss_database_get', '__nss_database_lookup', '__nss_database_lookup2', '__nss_lookup_function', '__nss_lookup', '__nss_next2']);
 
 /** dlopen and dlmopen: the argument that names the library. */
 const DLOPEN = /^(dlopen|dlmopen)(@|$)/;
@@ -472,8 +496,14 @@ export function chainTo(r: Reach, node: number, last: string): string[] {
     id = r.parent[id];
   }
   out.reverse();
-  return out.length <= MAX_CHAIN ? out : [...out.slice(0, 3), '…', ...out.slice(out.length - (MAX_CHAIN - 4))];
+  if (out.length <= MAX_CHAIN) return out;
+  // the run-time loading step (dlopen, dlsym, an NSS service) is the evidence a reader needs most: kept when cut
+  const tail = MAX_CHAIN - 5;
+  const loading = out.slice(3, out.length - tail).findLast((e) => RUNTIME_LOADING_LABEL.test(e));
+  return loading ? [...out.slice(0, 3), '…', loading, ...out.slice(out.length - tail)] : [...out.slice(0, 3), '…', ...out.slice(out.length - (MAX_CHAIN - 4))];
 }
+
+const RUNTIME_LOADING_LABEL = /^\((dlopen|dlsym|NSS) /;
 
 /** Evidence for a site hit. */
 export function siteEvidence(r: Reach, node: number, addr: number, last: string, via?: string): Evidence {
