@@ -26,7 +26,7 @@ import { scanBinaries } from './scale/system-scan.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
 import { annotateLayers, scanImage } from './extract/image/scan-image.js';
 import { scriptFacts } from './extract/script-facts.js';
-import { readNsswitch } from './inputs/nsswitch.js';
+import { readNsswitch, type NssService } from './inputs/nsswitch.js';
 
 /** What one run analyses and how. */
 export interface PipelineOptions {
@@ -97,7 +97,10 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   }
   options.onProgress?.(elfs.length, elfs.length, stats.bytesRead, '');
   for (const m of mains) facts.push(...elfFacts(m));
-  const closure = resolveLibraries(mains, { sysroot: options.sysroot });
+  const loadedLibraries = new Map<string, LoadedElf | null>(); // shared with the dlopen resolutions below
+  const closure = resolveLibraries(mains, { sysroot: options.sysroot, loaded: loadedLibraries });
+  const nss = (): NssService[] => (nssServices ??= readNsswitch(options.sysroot ?? '/'));
+  let nssServices: NssService[] | undefined;
   const libraryFacts = new Map<string, Fact>();
   for (const f of facts) if (f.kind === 'library') libraryFacts.set(`${f.neededBy[0]}\0${f.soname}`, f);
   for (const edge of closure.edges) {
@@ -111,7 +114,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   for (const [i, m] of mains.entries()) {
     options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
     const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, limits: options.limits,
-      resolveDlopen: (name, from) => resolveDlopen(name, from, m, { sysroot: options.sysroot }), nssServices: () => readNsswitch(options.sysroot ?? '/') });
+      resolveDlopen: (name, from) => resolveDlopen(name, from, m, { sysroot: options.sysroot, loaded: loadedLibraries }), nssServices: nss });
     facts.push(...found.facts);
     closure.edges.push(...found.dlopenEdges);
     stats.indirectCalls += found.stats.indirectCalls;

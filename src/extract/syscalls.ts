@@ -5,7 +5,7 @@ import { scannerFor } from './elf/call-graph.js';
 import type { DlopenResolution, LibraryClosure, LoadedElf } from './elf/resolve-libraries.js';
 import type { LibraryEdge } from '../model/index.js';
 import type { NssService } from '../inputs/nsswitch.js';
-import { constArgsByNumber, nodeName, reachProgram, siteEvidence, type ProgramModule } from './elf/summaries.js';
+import { constArgsByNumber, hasNssEntry, nodeName, reachProgram, siteEvidence, type ProgramModule } from './elf/summaries.js';
 import { loadModuleGraph } from './libc/graph-cache.js';
 import { nativeOverride } from './libc/native-libc.js';
 import { codeBytes } from './elf/functions.js';
@@ -90,40 +90,41 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
     const graph = graphOf(lib);
     if (graph) mods.push({ loaded: lib, graph, role: isInterp ? 'interp' : 'library' });
   }
+  // MARK records why a module loaded at run time is there; a module of the start-up closure keeps its role
+  let added = false;
+  const addModule = (lib: LoadedElf, mark: (m: ProgramModule) => boolean): void => {
+    if (lib.elf.machine !== main.elf.machine || lib.elf.class !== main.elf.class) return;
+    const known = mods.find((m) => m.loaded.path === lib.path);
+    if (known) { if ((known.dlopenedAs !== undefined || known.nssService !== undefined) && mark(known)) added = true; return; }
+    if (override && override.replaces(lib, false)) return;
+    const graph = graphOf(lib);
+    if (!graph) return;
+    const m: ProgramModule = { loaded: lib, graph, role: 'library' };
+    mark(m);
+    mods.push(m);
+    added = true;
+  };
+  const dlopenEdges: LibraryEdge[] = [];
+  const nssEdges: LibraryEdge[] = [];
+  // glibc loads the NSS modules /etc/nsswitch.conf names (libnss_systemd.so.2, …) when a lookup runs: they join
+  // up front and stay inactive until reachability reaches glibc's NSS code
+  const nssLibc = options.nssServices && options.resolveDlopen ? mods.find((m) => hasNssEntry(m.graph)) : undefined;
+  if (nssLibc) {
+    for (const svc of options.nssServices!()) {
+      const res = options.resolveDlopen!(`libnss_${svc.name}.so.2`, nssLibc.loaded);
+      const [first, ...rest] = res.closure.edges;
+      if (first?.resolved) nssEdges.push({ ...first, via: `NSS ${svc.databases.join(',')} (/etc/nsswitch.conf), ${first.via}` }, ...rest);
+      if (!res.lib) continue; // glibc skips a service whose module is not installed
+      for (const lib of [res.lib, ...res.closure.libraries.values()]) addModule(lib, (m) => { if (m.nssService !== undefined) return false; m.nssService = svc.name; return true; });
+    }
+  }
   let reach = reachProgram(mods, scanner, override?.lookup, limits.maxChainDepth);
   // dlopen("constant"): the library it loads (with what it needs) joins the program, and reachability runs again
-  const dlopenEdges: LibraryEdge[] = [];
   const dlopenUnknowns: UnknownFact[] = [];
   const dlopenTried = new Set<string>();
   let exportRoots = false;
-  let nssLoaded = false;
   for (let round = 0; round < MAX_DLOPEN_ROUNDS && options.resolveDlopen; round++) {
-    let added = false;
-    // MARK records why a module loaded at run time is there; a module of the start-up closure keeps its role
-    const addModule = (lib: LoadedElf, mark: (m: ProgramModule) => boolean): void => {
-      if (lib.elf.machine !== main.elf.machine || lib.elf.class !== main.elf.class) return;
-      const known = mods.find((m) => m.loaded.path === lib.path);
-      if (known) { if (known.dlopenedAs !== undefined && mark(known)) added = true; return; }
-      if (override && override.replaces(lib, false)) return;
-      const graph = graphOf(lib);
-      if (!graph) return;
-      const m: ProgramModule = { loaded: lib, graph, role: 'library' };
-      mark(m);
-      mods.push(m);
-      added = true;
-    };
-    // glibc loads the NSS modules /etc/nsswitch.conf names (libnss_systemd.so.2, …) when a lookup runs
-    if (reach.nssFrom >= 0 && !nssLoaded && options.nssServices) {
-      nssLoaded = true;
-      const from = nodeName(reach, reach.nssFrom).mod.loaded;
-      for (const svc of options.nssServices()) {
-        const res = options.resolveDlopen(`libnss_${svc.name}.so.2`, from);
-        const [first, ...rest] = res.closure.edges;
-        if (first?.resolved) dlopenEdges.push({ ...first, via: `NSS ${svc.databases.join(',')} (/etc/nsswitch.conf), ${first.via}` }, ...rest);
-        if (!res.lib) continue; // glibc skips a service whose module is not installed
-        for (const lib of [res.lib, ...res.closure.libraries.values()]) addModule(lib, (m) => { if (m.nssService !== undefined) return false; m.nssService = svc.name; return true; });
-      }
-    }
+    added = false;
     for (const d of reach.dlopens) {
       const from = nodeName(reach, d.node);
       const site = { artifact: from.mod.loaded.path, extractor: `${scanner.arch}.syscalls`, address: '0x' + d.addr.toString(16), function: from.name };
@@ -144,7 +145,8 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
       const name = d.name;
       for (const lib of [res.lib, ...res.closure.libraries.values()]) {
         addModule(lib, (m) => {
-          if (m.dlopenedAs?.includes(name)) return false;
+          // a library opening itself, or an NSS module glibc has loaded (all its exports reachable): nothing new
+          if (m.dlopenedAs?.includes(name) || m === from.mod || (m.nssService !== undefined && reach.nssFrom >= 0)) return false;
           (m.dlopenedAs ??= []).push(name);
           return true;
         });
@@ -212,6 +214,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
   }
   const constArgs = constArgsByNumber(reach);
   for (const f of byName.values()) { const c = f.nr === null ? undefined : constArgs.get(f.nr); if (c) f.constArgs = c; }
+  if (reach.nssFrom >= 0) dlopenEdges.push(...nssEdges);
   const facts: Fact[] = [...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), ...unknowns, ...dlopenUnknowns, ...limited];
   return { facts, stats: { indirectCalls: reach.indirect, addressTakenFunctions: reach.addressTaken }, dlopenEdges };
 }

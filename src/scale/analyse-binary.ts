@@ -1,10 +1,10 @@
 import type { Artifact, BinaryInfo, Fact, Libc, LibraryEdge, Mode } from '../model/index.js';
 import { UkportError, type ErrorCode } from '../errors.js';
-import { loadElf, releaseContents, resolveDlopen, resolveLibraries, type LoadedElf } from '../extract/elf/resolve-libraries.js';
+import { loadElf, releaseContents, resolveDlopen, resolveLibraries, type DlopenResolution, type LoadedElf } from '../extract/elf/resolve-libraries.js';
 import { elfFacts } from '../extract/elf/facts.js';
 import { extractSyscalls } from '../extract/syscalls.js';
 import { limitFact, withLimits, type AnalysisLimits } from '../extract/limits.js';
-import { readNsswitch } from '../inputs/nsswitch.js';
+import { readNsswitch, type NssService } from '../inputs/nsswitch.js';
 
 /** Settings of one binary's analysis; plain data so it can cross to a worker thread. */
 export interface BinarySettings {
@@ -35,17 +35,24 @@ export interface BinaryResult {
 export interface BinaryState {
   libraries: Map<string, LoadedElf | null>;
   maxLibraryBytes: number;
+  /** The root's /etc/nsswitch.conf services, read once. */
+  nss?: NssService[];
+  /** dlopen resolutions by caller, name and program search path (most programs make the same NSS loads). */
+  dlopens: Map<string, DlopenResolution>;
 }
 
 /** Fresh per-thread state; library contents are kept up to MAX_BYTES (least recently used released first). */
 export function newBinaryState(maxBytes = 96 * 1024 * 1024): BinaryState {
-  return { libraries: new Map(), maxLibraryBytes: maxBytes };
+  return { libraries: new Map(), maxLibraryBytes: maxBytes, dlopens: new Map() };
 }
 
 /** Same reasons as the sequential pipeline: too-large is a limit, everything else a bad file. */
 export function badFileFact(path: string, error: UkportError): Fact {
   return { kind: 'unknown', reason: error.code === 'too-large' || error.code === 'limit-exceeded' ? 'limit-exceeded' : 'bad-file', message: error.message, evidence: [{ artifact: path, extractor: 'inputs.walk', detail: error.code }] };
 }
+
+/** dlopen resolutions remembered per thread. */
+const MAX_DLOPEN_MEMO = 256;
 
 /** Most libraries kept (released ones hold only their decoded headers and symbols). */
 const MAX_LIBRARIES = 4096;
@@ -118,8 +125,18 @@ export function analyseBinary(a: Artifact, settings: BinarySettings, state: Bina
       const found = extractSyscalls(main, closure, {
         mode: settings.mode, libc: settings.libc, noCache: settings.noCache, cacheDir: settings.cacheDir, debugSymbols: settings.debugSymbols,
         limits: settings.limits, deadline: Date.now() + limits.timeBudgetMs - elapsed,
-        resolveDlopen: (name, from) => resolveDlopen(name, from, main, { sysroot: settings.sysroot, loaded: state.libraries }),
-        nssServices: () => readNsswitch(settings.sysroot ?? '/'),
+        resolveDlopen: (name, from) => {
+          // the result depends on the caller and on the program's DT_RPATH (searched when the caller has no DT_RUNPATH)
+          const key = `${from.hostPath}\0${name}\0${from === main ? '' : main.decoded.info.rpath.length > 0 ? main.path : '-'}`;
+          let res = state.dlopens.get(key);
+          if (!res) {
+            res = resolveDlopen(name, from, main, { sysroot: settings.sysroot, loaded: state.libraries });
+            if (state.dlopens.size >= MAX_DLOPEN_MEMO) state.dlopens.clear();
+            state.dlopens.set(key, res);
+          }
+          return res;
+        },
+        nssServices: () => (state.nss ??= readNsswitch(settings.sysroot ?? '/')),
       });
       out.facts.push(...found.facts);
       out.edges = [...out.edges, ...found.dlopenEdges];

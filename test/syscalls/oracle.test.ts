@@ -107,6 +107,13 @@ test('NSS: the modules of the configured services are analysed when a lookup is 
   expect(withNss.syscalls.get('timerfd_create')!.evidence[0].chain).toContain('(NSS service "ukportfix", /etc/nsswitch.conf) _nss_ukportfix_getpwnam_r');
   // without the service configured, nothing leads there
   expect(predict(bin, cache, { nssServices: () => [], resolveDlopen: atFixtures }).syscalls.has('timerfd_create')).toBe(false);
+  // a program that makes no lookup: the module is never loaded, and its data (pointers, TLS) counts for nothing
+  const raw = join(FIXTURES, 'raw_syscalls.dyn');
+  const plain = [...predict(raw, cache, { nssServices: () => [] }).syscalls.keys()];
+  const rawMain = loadElf(raw);
+  const configured = predict(raw, cache, { nssServices: () => [{ name: 'ukportfix', databases: ['passwd'] }],
+    resolveDlopen: (name, from) => resolveDlopen(name.startsWith('libnss_ukportfix') ? join(FIXTURES, name) : name, from, rawMain) });
+  expect([...configured.syscalls.keys()]).toEqual(plain);
 }, 60_000);
 
 describe.each(Object.keys(workloads))('%s', (prog) => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { LibraryEdge } from '../../model/index.js';
 import { UkportError } from '../../errors.js';
@@ -213,12 +214,23 @@ function makeResolver(options: ResolveOptions) {
 /** ld.so.cache of a host directory root; missing, unreadable or a symlink loop is an empty map, as for ld.so. */
 function readHostLdCache(inRoot: (p: string) => string | undefined): Map<string, string[]> {
   try {
-    return readLdCache(inRoot('/etc/ld.so.cache') ?? '/nonexistent');
+    const path = inRoot('/etc/ld.so.cache');
+    if (!path) return new Map();
+    // read again only when the file changed (a system scan resolves thousands of names)
+    const st = statSync(path);
+    const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    const hit = hostLdCaches.get(path);
+    if (hit && hit.stamp === stamp) return hit.cache;
+    const cache = readLdCache(path);
+    if (hostLdCaches.size >= 8) hostLdCaches.clear();
+    hostLdCaches.set(path, { stamp, cache });
+    return cache;
   } catch (e) {
-    if (e instanceof UkportError) return new Map();
+    if (e instanceof UkportError || (e as NodeJS.ErrnoException).code !== undefined) return new Map();
     throw e;
   }
 }
+const hostLdCaches = new Map<string, { stamp: string; cache: Map<string, string[]> }>();
 
 /** ld.so.cache inside a RootFs; missing or unreadable is an empty map, as for ld.so. */
 function readFsLdCache(fs: RootFs): Map<string, string[]> {

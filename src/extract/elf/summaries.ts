@@ -169,13 +169,42 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     if (gateOpen[pass]) return;
     gateOpen[pass] = true;
     for (let i = 0; i < pending.length; i += 3) release(pending[i], pending[i + 1], pending[i + 2]);
-    mods.forEach((m, mi) => {
-      if (program && m.role === 'interp') return;
-      for (const f of m.graph.dataRoots) {
-        pointerToWrapper(m.graph, f, offset[mi] + f);
-        if (parent[offset[mi] + f] === -2) visit(offset[mi] + f, -1, () => `(address taken) ${m.graph.names[f]}`);
-      }
+    mods.forEach((_m, mi) => { if (active[mi]) releaseDataRoots(mi, -1); });
+  };
+  const releaseDataRoots = (mi: number, from: number): void => {
+    const m = mods[mi];
+    if (program && m.role === 'interp') return;
+    for (const f of m.graph.dataRoots) {
+      pointerToWrapper(m.graph, f, offset[mi] + f);
+      if (parent[offset[mi] + f] === -2) visit(offset[mi] + f, from, () => `(address taken) ${m.graph.names[f]}`);
+    }
+  };
+  // Modules loaded at run time (dlopen, NSS) are inactive until the code that loads them is reached: only then
+  // do their TLS images, personality slots, imported objects and stored pointers count.
+  const active = mods.map((m) => m.dlopenedAs === undefined && m.nssService === undefined);
+  const exporters = (name: string): { mi: number; spans: number[] }[] => {
+    const out: { mi: number; spans: number[] }[] = [];
+    const plain = name.replace(/@.*$/, '');
+    mods.forEach((m, mi) => { const spans = m.graph.objectExports[name] ?? m.graph.objectExports[plain]; if (spans) out.push({ mi, spans }); });
+    return out;
+  };
+  /** Regions read without a visible reference, and data objects one module takes from another (FROM: the node loading MI, or -1). */
+  const markModuleData = (mi: number, from: number): void => {
+    const m = mods[mi];
+    for (const ri of m.graph.rootRegions) markRegion(mi, ri, from);
+    for (const name of m.graph.objectImports) for (const x of exporters(name)) if (x.mi !== mi) for (const ri of x.spans) markRegion(x.mi, ri, from);
+  };
+  const activate = (mi: number, from: number): void => {
+    if (active[mi]) return;
+    active[mi] = true;
+    markModuleData(mi, from);
+    // objects of MI that modules already loaded import
+    const g = mods[mi].graph;
+    mods.forEach((m, mj) => {
+      if (mj === mi || !active[mj]) return;
+      for (const name of m.graph.objectImports) { const spans = g.objectExports[name] ?? g.objectExports[name.replace(/@.*$/, '')]; if (spans) for (const ri of spans) markRegion(mi, ri, from); }
     });
+    if (gateOpen[program ? 0 : 1]) releaseDataRoots(mi, from);
   };
   /** dlsym(handle, "name") with a constant name: the function of that name in the closure is called like an import. */
   const lookedUp = (mi: number, f: number, addr: number, id: number): void => {
@@ -193,6 +222,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     r.dlopens.push({ name, node: id, addr, program });
     for (const lm of (name !== undefined ? dlopenModules.get(name) : undefined) ?? []) {
       const g = mods[lm].graph, base = offset[lm];
+      activate(lm, id);
       for (const c of g.initRoots) visit(base + c, id, `(dlopen "${name}") ${g.names[c]}`);
       if (dlopenedExportsAreRoots) for (const [key, e] of Object.entries(g.exports)) if (!key.includes('@')) visit(base + e, id, `(dlopen "${name}", dlsym) ${key}`);
     }
@@ -201,13 +231,14 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const nssEntries = new Set<number>();
   mods.forEach((m, mi) => {
     if (m.nssService !== undefined || m.dlopenedAs !== undefined) return;
-    for (const [key, f] of Object.entries(m.graph.exports)) if (NSS_ENTRIES.has(key.replace(/@.*$/, ''))) nssEntries.add(offset[mi] + f);
+    for (const f of nssEntriesOf(m.graph)) nssEntries.add(offset[mi] + f);
   });
   const nssReached = (id: number): void => {
     r.nssFrom = id;
     mods.forEach((m, mi) => {
       if (m.nssService === undefined) return;
       const g = m.graph, base = offset[mi];
+      activate(mi, id);
       const why = (name: string) => `(NSS service "${m.nssService}", /etc/nsswitch.conf) ${name}`;
       for (const c of g.initRoots) visit(base + c, id, why(g.names[c]));
       for (const [key, e] of Object.entries(g.exports)) if (!key.includes('@')) visit(base + e, id, why(key));
@@ -278,17 +309,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   let head = 0; // breadth-first: shortest evidence chains; an index, as shift() on a large queue is linear
   const drain = (): void => { while (head < tail) process(queue[head++]); };
 
-  // regions read without a visible reference, and data objects one module takes from another
-  const exporters = (name: string): { mi: number; spans: number[] }[] => {
-    const out: { mi: number; spans: number[] }[] = [];
-    const plain = name.replace(/@.*$/, '');
-    mods.forEach((m, mi) => { const spans = m.graph.objectExports[name] ?? m.graph.objectExports[plain]; if (spans) out.push({ mi, spans }); });
-    return out;
-  };
-  mods.forEach((m, mi) => {
-    for (const ri of m.graph.rootRegions) markRegion(mi, ri, -1);
-    for (const name of m.graph.objectImports) for (const x of exporters(name)) if (x.mi !== mi) for (const ri of x.spans) markRegion(x.mi, ri, -1);
-  });
+  mods.forEach((_m, mi) => { if (active[mi]) markModuleData(mi, -1); });
 
   const main = mods.findIndex((m) => m.role === 'main');
   const mg = mods[main].graph;
@@ -327,6 +348,23 @@ const DLSYM = /^dlv?sym(@|$)/;
 
 /** glibc exports every NSS lookup goes through (2.34+: __nss_database_get; older: __nss_database_lookup). */
 const NSS_ENTRIES = new Set(['__nss_database_get', '__nss_database_lookup', '__nss_database_lookup2', '__nss_lookup_function', '__nss_lookup', '__nss_next2']);
+
+/** Whether G is a glibc whose NSS lookups load modules (it exports one of the NSS entry points). */
+export function hasNssEntry(g: ModuleGraph): boolean {
+  return nssEntriesOf(g).length > 0;
+}
+
+/** Per graph, the functions that are NSS entry points (looked up once per graph: a large library exports tens of thousands). */
+const nssEntryTables = new WeakMap<ModuleGraph, number[]>();
+function nssEntriesOf(g: ModuleGraph): number[] {
+  let t = nssEntryTables.get(g);
+  if (!t) {
+    t = [];
+    for (const name of NSS_ENTRIES) for (const key of [name, `${name}@GLIBC_PRIVATE`, `${name}@GLIBC_2.2.5`, `${name}@GLIBC_2.17`]) { const f = g.exports[key]; if (f !== undefined && !t.includes(f)) t.push(f); }
+    nssEntryTables.set(g, t);
+  }
+  return t;
+}
 
 /** dlopen and dlmopen: the argument that names the library. */
 const DLOPEN = /^(dlopen|dlmopen)(@|$)/;
