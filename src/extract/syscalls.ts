@@ -5,7 +5,8 @@ import { scannerFor } from './elf/call-graph.js';
 import type { DlopenResolution, LibraryClosure, LoadedElf } from './elf/resolve-libraries.js';
 import type { LibraryEdge } from '../model/index.js';
 import type { NssService } from '../inputs/nsswitch.js';
-import { constArgsByNumber, hasNssEntry, nodeName, reachProgram, siteEvidence, type ProgramModule } from './elf/summaries.js';
+import { constArgsByNumber, nodeName, siteEvidence, type ProgramModule } from './elf/summaries.js';
+import { reachWithRuntimeLoading } from './elf/runtime-loading.js';
 import { loadModuleGraph } from './libc/graph-cache.js';
 import { nativeOverride } from './libc/native-libc.js';
 import { codeBytes } from './elf/functions.js';
@@ -40,9 +41,6 @@ export interface SyscallExtraction {
 
 const MAX_EVIDENCE = 4;
 const MAX_UNKNOWNS = 200;
-/** Rounds of dlopen following (a dlopened library that dlopens another is one more round). */
-const MAX_DLOPEN_ROUNDS = 6;
-const MAX_DLOPEN_UNKNOWNS = 50;
 
 /**
  * The Linux syscalls MAIN can make: its own code plus, for a dynamic program, the libraries of CLOSURE
@@ -90,74 +88,9 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
     const graph = graphOf(lib);
     if (graph) mods.push({ loaded: lib, graph, role: isInterp ? 'interp' : 'library' });
   }
-  // MARK records why a module loaded at run time is there; a module of the start-up closure keeps its role
-  let added = false;
-  const addModule = (lib: LoadedElf, mark: (m: ProgramModule) => boolean): void => {
-    if (lib.elf.machine !== main.elf.machine || lib.elf.class !== main.elf.class) return;
-    const known = mods.find((m) => m.loaded.path === lib.path);
-    if (known) { if ((known.dlopenedAs !== undefined || known.nssService !== undefined) && mark(known)) added = true; return; }
-    if (override && override.replaces(lib, false)) return;
-    const graph = graphOf(lib);
-    if (!graph) return;
-    const m: ProgramModule = { loaded: lib, graph, role: 'library' };
-    mark(m);
-    mods.push(m);
-    added = true;
-  };
-  const dlopenEdges: LibraryEdge[] = [];
-  const nssEdges: LibraryEdge[] = [];
-  // glibc loads the NSS modules /etc/nsswitch.conf names (libnss_systemd.so.2, …) when a lookup runs: they join
-  // up front and stay inactive until reachability reaches glibc's NSS code
-  const nssLibc = options.nssServices && options.resolveDlopen ? mods.find((m) => hasNssEntry(m.graph)) : undefined;
-  if (nssLibc) {
-    for (const svc of options.nssServices!()) {
-      const res = options.resolveDlopen!(`libnss_${svc.name}.so.2`, nssLibc.loaded);
-      const [first, ...rest] = res.closure.edges;
-      if (first?.resolved) nssEdges.push({ ...first, via: `NSS ${svc.databases.join(',')} (/etc/nsswitch.conf), ${first.via}` }, ...rest);
-      if (!res.lib) continue; // glibc skips a service whose module is not installed
-      for (const lib of [res.lib, ...res.closure.libraries.values()]) addModule(lib, (m) => { if (m.nssService !== undefined) return false; m.nssService = svc.name; return true; });
-    }
-  }
-  let reach = reachProgram(mods, scanner, override?.lookup, limits.maxChainDepth);
-  // dlopen("constant"): the library it loads (with what it needs) joins the program, and reachability runs again
-  const dlopenUnknowns: UnknownFact[] = [];
-  const dlopenTried = new Set<string>();
-  let exportRoots = false;
-  for (let round = 0; round < MAX_DLOPEN_ROUNDS && options.resolveDlopen; round++) {
-    added = false;
-    for (const d of reach.dlopens) {
-      const from = nodeName(reach, d.node);
-      const site = { artifact: from.mod.loaded.path, extractor: `${scanner.arch}.syscalls`, address: '0x' + d.addr.toString(16), function: from.name };
-      const key = `${from.mod.loaded.path}\0${d.name ?? '\0' + d.addr}`;
-      if (dlopenTried.has(key)) continue;
-      dlopenTried.add(key);
-      if (dlopenUnknowns.length >= MAX_DLOPEN_UNKNOWNS) continue;
-      if (d.name === undefined) {
-        dlopenUnknowns.push({ kind: 'unknown', reason: 'dlopen', message: 'dlopen with a name that is not a constant string: the library it loads is not analysed', evidence: [site] });
-        continue;
-      }
-      const res = options.resolveDlopen(d.name, from.mod.loaded);
-      dlopenEdges.push(...res.closure.edges);
-      if (!res.lib) {
-        dlopenUnknowns.push({ kind: 'unknown', reason: 'dlopen', message: `dlopen("${d.name}"): no such library ${d.name.startsWith('/') || !d.name.includes('/') ? 'on this system' : '(a relative path depends on the working directory)'}; its syscalls are not in this analysis`, evidence: [{ ...site, detail: d.name }] });
-        continue;
-      }
-      const name = d.name;
-      for (const lib of [res.lib, ...res.closure.libraries.values()]) {
-        addModule(lib, (m) => {
-          // a library opening itself, or an NSS module glibc has loaded (all its exports reachable): nothing new
-          if (m.dlopenedAs?.includes(name) || m === from.mod || (m.nssService !== undefined && reach.nssFrom >= 0)) return false;
-          (m.dlopenedAs ??= []).push(name);
-          return true;
-        });
-      }
-    }
-    // dlsym with a name not known: any export of a dlopened library may be called
-    const wantExportRoots = reach.dlsymUnknown && mods.some((m) => m.dlopenedAs !== undefined);
-    if (!added && wantExportRoots === exportRoots) break;
-    exportRoots = wantExportRoots;
-    reach = reachProgram(mods, scanner, override?.lookup, limits.maxChainDepth, exportRoots);
-  }
+  const { reach, edges: dlopenEdges, unknowns: dlopenUnknowns } = reachWithRuntimeLoading(main, mods, scanner, {
+    graphOf, override, maxDepth: limits.maxChainDepth, resolveDlopen: options.resolveDlopen, nssServices: options.nssServices,
+  });
   if (reach.depthCut > 0) {
     limited.push(limitFact(main.path, 'maxChainDepth', `call chains deeper than ${limits.maxChainDepth} not followed (${reach.depthCut} functions not explored)`, `${scanner.arch}.syscalls`));
   }
@@ -214,7 +147,6 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
   }
   const constArgs = constArgsByNumber(reach);
   for (const f of byName.values()) { const c = f.nr === null ? undefined : constArgs.get(f.nr); if (c) f.constArgs = c; }
-  if (reach.nssFrom >= 0) dlopenEdges.push(...nssEdges);
   const facts: Fact[] = [...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), ...unknowns, ...dlopenUnknowns, ...limited];
   return { facts, stats: { indirectCalls: reach.indirect, addressTakenFunctions: reach.addressTaken }, dlopenEdges };
 }
