@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { UkportError } from '../errors.js';
 
 /** Default maximum size of one scanned file (bytes). */
@@ -8,11 +8,14 @@ function codeOf(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException)?.code;
 }
 
-/** Reads a whole file, refusing files larger than `maxBytes`. Throws only UkportError. */
+/** Opening without blocking: a FIFO a scanned file names (DT_NEEDED, dlopen) would otherwise wait for a writer forever. */
+const READ_NONBLOCK = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** Reads a whole file, refusing files larger than `maxBytes` and anything but a regular file. Throws only UkportError. */
 export function readBounded(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Buffer {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, READ_NONBLOCK);
   } catch (e) {
     if (codeOf(e) === 'ENOENT' || codeOf(e) === 'ENOTDIR') throw new UkportError('not-found', '', path);
     if (codeOf(e) === 'ELOOP') throw new UkportError('symlink-loop', 'too many levels of symbolic links', path);
@@ -41,7 +44,7 @@ export function readBounded(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Bu
 
 /** Reads at most `n` leading bytes (for magic-byte classification). */
 export function readHead(path: string, n = 64): Buffer {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, READ_NONBLOCK);
   try {
     const buf = Buffer.alloc(n);
     const got = readSync(fd, buf, 0, n, 0);
