@@ -218,6 +218,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   /** dlopen(name, …) / dlmopen(lmid, name, …): a constant name brings that library's constructors (and, with DLOPENEDEXPORTSAREROOTS, its exports). */
   const opened = (mi: number, f: number, addr: number, id: number, nameArg: number): void => {
     const ptr = importArgsAt(mods[mi], scanner, f, addr)?.[nameArg];
+    if (ptr === 0) return; // dlopen(NULL): the program itself, already loaded
     const name = ptr === undefined || Number.isNaN(ptr) ? undefined : pathStringAt(mods[mi], ptr);
     r.dlopens.push({ name, node: id, addr, program });
     for (const lm of (name !== undefined ? dlopenModules.get(name) : undefined) ?? []) {
@@ -383,15 +384,7 @@ function dlopenImportsOf(g: ModuleGraph): Map<number, number> {
 
 /** A NUL-terminated file name at virtual address ADDR in MOD's file (printable, at most 4096 bytes), or undefined. */
 function pathStringAt(mod: ProgramModule, addr: number): string | undefined {
-  if (!Number.isSafeInteger(addr) || addr <= 0) return undefined;
-  const { elf } = mod.loaded;
-  const off = elf.offsetOfAddress(BigInt(addr));
-  if (off === undefined || off >= elf.size) return undefined;
-  const bytes = elf.buf.subarray(off, Math.min(elf.size, off + 4097));
-  const end = bytes.indexOf(0);
-  if (end <= 0) return undefined;
-  const name = bytes.toString('latin1', 0, end);
-  return /^[\x21-\x7e]+$/.test(name) ? name : undefined;
+  return stringAt(mod, addr, 4096, /^[\x21-\x7e]+$/);
 }
 
 /** Per graph, the import indices of dlsym / dlvsym (matched once per graph, not at every call site). */
@@ -404,15 +397,20 @@ function dlsymImportsOf(g: ModuleGraph): Set<number> {
 
 /** A NUL-terminated symbol name at virtual address ADDR in MOD's file (at most 256 bytes), or undefined. */
 function cStringAt(mod: ProgramModule, addr: number): string | undefined {
+  return stringAt(mod, addr, 256, /^[A-Za-z_][A-Za-z0-9_.@]*$/);
+}
+
+/** A NUL-terminated string of at most MAX bytes at virtual address ADDR in MOD's file, when it matches SHAPE. */
+function stringAt(mod: ProgramModule, addr: number, max: number, shape: RegExp): string | undefined {
   if (!Number.isSafeInteger(addr) || addr <= 0) return undefined;
   const { elf } = mod.loaded;
   const off = elf.offsetOfAddress(BigInt(addr));
   if (off === undefined || off >= elf.size) return undefined;
-  const bytes = elf.buf.subarray(off, Math.min(elf.size, off + 257));
+  const bytes = elf.buf.subarray(off, Math.min(elf.size, off + max + 1));
   const end = bytes.indexOf(0);
   if (end <= 0) return undefined;
   const name = bytes.toString('latin1', 0, end);
-  return /^[A-Za-z_][A-Za-z0-9_.@]*$/.test(name) ? name : undefined;
+  return shape.test(name) ? name : undefined;
 }
 
 /** Per graph, 1 for each region whose marking marks the next one (regionContinues as a table, built once). */
