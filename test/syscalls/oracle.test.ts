@@ -98,8 +98,8 @@ test('dlopen with a constant name, dlsym with a name from argv: every export of 
 // NSS: the run sets the passwd database to "files ukportfix" (__nss_configure_lookup, as that nsswitch.conf line
 // would) and glibc dlopens libnss_ukportfix.so.2; the analysis is given the same service list as if read from
 // /etc/nsswitch.conf, and must follow glibc's lookup into the module.
-test('NSS: the modules of the configured services are analysed when a lookup is reachable', async () => {
-  const bin = join(FIXTURES, 'nss_lookup.dyn');
+test.each(['dyn', 'static'])('NSS (%s build): the modules of the configured services are analysed when a lookup is reachable', async (variant) => {
+  const bin = join(FIXTURES, `nss_lookup.${variant}`);
   const observed = await observe(bin, ['ukport-nobody', 'configure'], undefined, 'strace', { env: { LD_LIBRARY_PATH: FIXTURES } });
   expect(observed.has('timerfd_create')).toBe(true);
   const main = loadElf(bin);
@@ -110,7 +110,7 @@ test('NSS: the modules of the configured services are analysed when a lookup is 
   // without the service configured, nothing leads there
   expect(predict(bin, cache, { nssServices: () => [], resolveDlopen: atFixtures }).syscalls.has('timerfd_create')).toBe(false);
   // a program that makes no lookup: the module is never loaded, and its data (pointers, TLS) counts for nothing
-  const raw = join(FIXTURES, 'raw_syscalls.dyn');
+  const raw = join(FIXTURES, `raw_syscalls.${variant}`);
   const plain = [...predict(raw, cache, { nssServices: () => [] }).syscalls.keys()];
   const rawMain = loadElf(raw);
   const configured = predict(raw, cache, { nssServices: () => [{ name: 'ukportfix', databases: ['passwd'] }],

@@ -51,7 +51,16 @@ export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], 
       const [first, ...rest] = res.closure.edges;
       if (first?.resolved) nssEdges.push({ ...first, via: `NSS ${svc.databases.join(',')} (/etc/nsswitch.conf), ${first.via}` }, ...rest);
       if (!res.lib) continue; // glibc skips a service whose module is not installed
-      for (const lib of [res.lib, ...res.closure.libraries.values()]) addModule(lib, (m) => { if (m.nssService !== undefined) return false; m.nssService = svc.name; return true; });
+      for (const lib of [res.lib, ...res.closure.libraries.values()]) {
+        const dependency = lib !== res.lib;
+        addModule(lib, (m) => {
+          // first come first kept, except that a service's own module is never only another's dependency
+          if (m.nssService !== undefined && (dependency || !m.nssDependency)) return false;
+          m.nssService = svc.name;
+          m.nssDependency = dependency;
+          return true;
+        });
+      }
     }
   }
   let reach = reachProgram(mods, scanner, override?.lookup, ctx.maxDepth);

@@ -17,6 +17,8 @@ export interface ProgramModule {
   dlopenedAs?: string[];
   /** Set for an NSS module (libnss_NAME.so.2, or a library it needs) glibc loads for this service of /etc/nsswitch.conf. */
   nssService?: string;
+  /** A library the NSS module needs (loaded with it; glibc calls only the module's own functions). */
+  nssDependency?: boolean;
 }
 
 /** A reachable dlopen / dlmopen call: the library name when it is a constant string. */
@@ -242,7 +244,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       activate(mi, id);
       const why = (name: string) => `(NSS service "${m.nssService}", /etc/nsswitch.conf) ${name}`;
       for (const c of g.initRoots) visit(base + c, id, why(g.names[c]));
-      for (const [key, e] of Object.entries(g.exports)) if (!key.includes('@')) visit(base + e, id, why(key));
+      if (!m.nssDependency) for (const [key, e] of Object.entries(g.exports)) if (!key.includes('@')) visit(base + e, id, why(key));
     });
   };
   /** The node an import of module MI resolves to (-1 when no module exports it). */
@@ -362,6 +364,8 @@ function nssEntriesOf(g: ModuleGraph): number[] {
   if (!t) {
     t = [];
     for (const name of NSS_ENTRIES) for (const key of [name, `${name}@GLIBC_PRIVATE`, `${name}@GLIBC_2.2.5`, `${name}@GLIBC_2.17`]) { const f = g.exports[key]; if (f !== undefined && !t.includes(f)) t.push(f); }
+    // a static glibc program has them as local functions (when its symbols are kept); it loads NSS modules too
+    if (t.length === 0) g.names.forEach((n, f) => { if (NSS_ENTRIES.has(n)) t!.push(f); });
     nssEntryTables.set(g, t);
   }
   return t;
