@@ -99,8 +99,8 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   for (const m of mains) facts.push(...elfFacts(m));
   const loadedLibraries = new Map<string, LoadedElf | null>(); // shared with the dlopen resolutions below
   const closure = resolveLibraries(mains, { sysroot: options.sysroot, loaded: loadedLibraries });
+  let nssServices: NssService[] | undefined; // the root's /etc/nsswitch.conf, read once when a program needs it
   const nss = (): NssService[] => (nssServices ??= readNsswitch(options.sysroot ?? '/'));
-  let nssServices: NssService[] | undefined;
   const libraryFacts = new Map<string, Fact>();
   for (const f of facts) if (f.kind === 'library') libraryFacts.set(`${f.neededBy[0]}\0${f.soname}`, f);
   for (const edge of closure.edges) {
