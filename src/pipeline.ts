@@ -129,9 +129,10 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
       inputs.push(...img.artifacts);
       mains.push(...img.mains);
       closure.edges.push(...img.closure.edges);
+      let imageNss: NssService[] | undefined; // the image's /etc/nsswitch.conf, read once
       for (const m of img.mains) {
         const found = extractSyscalls(m, img.closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols,
-          resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }), nssServices: () => readNsswitch(img.image.root) });
+          resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }), nssServices: () => (imageNss ??= readNsswitch(img.image.root)) });
         img.facts.push(...found.facts);
         closure.edges.push(...found.dlopenEdges);
         stats.indirectCalls += found.stats.indirectCalls;

@@ -66,6 +66,7 @@ export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], 
   let reach = reachProgram(mods, scanner, override?.lookup, ctx.maxDepth);
   const unknowns: UnknownFact[] = [];
   const tried = new Set<string>();
+  const siteKey = (d: (typeof reach.dlopens)[number]): string => `${nodeName(reach, d.node).mod.loaded.path}\0${d.name ?? '\0' + d.addr}`;
   let exportRoots = false;
   let round = 0;
   for (; round < MAX_DLOPEN_ROUNDS && resolveDlopen; round++) {
@@ -73,7 +74,7 @@ export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], 
     for (const d of reach.dlopens) {
       const from = nodeName(reach, d.node);
       const site = { artifact: from.mod.loaded.path, extractor: `${scanner.arch}.syscalls`, address: '0x' + d.addr.toString(16), function: from.name };
-      const key = `${from.mod.loaded.path}\0${d.name ?? '\0' + d.addr}`;
+      const key = siteKey(d);
       if (tried.has(key)) continue;
       tried.add(key);
       if (unknowns.length >= MAX_DLOPEN_UNKNOWNS) continue;
@@ -104,7 +105,7 @@ export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], 
     exportRoots = wantExportRoots;
     reach = reachProgram(mods, scanner, override?.lookup, ctx.maxDepth, exportRoots);
   }
-  if (round === MAX_DLOPEN_ROUNDS && reach.dlopens.some((d) => !tried.has(`${nodeName(reach, d.node).mod.loaded.path}\0${d.name ?? '\0' + d.addr}`))) {
+  if (round === MAX_DLOPEN_ROUNDS && reach.dlopens.some((d) => !tried.has(siteKey(d)))) {
     unknowns.push({ kind: 'unknown', reason: 'dlopen', message: `libraries loaded by dlopen from libraries loaded by dlopen, more than ${MAX_DLOPEN_ROUNDS} deep: the deeper ones are not analysed`, evidence: [{ artifact: main.path, extractor: `${scanner.arch}.syscalls` }] });
   }
   if (reach.nssFrom >= 0) edges.push(...nssEdges);
