@@ -37,6 +37,8 @@ export interface PipelineOptions {
   noCache?: boolean;
   /** Use stripped libraries' separate debug files when installed (default true). */
   debugSymbols?: boolean;
+  /** Apply the glibc models (default true). */
+  libcModels?: boolean;
   /** Library summary cache directory (default $XDG_CACHE_HOME/ukport). */
   cacheDir?: string;
   maxFileBytes?: number;
@@ -113,7 +115,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
   for (const [i, m] of mains.entries()) {
     options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
-    const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, limits: options.limits,
+    const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits,
       resolveDlopen: (name, from) => resolveDlopen(name, from, m, { sysroot: options.sysroot, loaded: loadedLibraries }), nssServices: nss });
     facts.push(...found.facts);
     closure.edges.push(...found.dlopenEdges);
@@ -131,7 +133,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
       closure.edges.push(...img.closure.edges);
       let imageNss: NssService[] | undefined; // the image's /etc/nsswitch.conf, read once
       for (const m of img.mains) {
-        const found = extractSyscalls(m, img.closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols,
+        const found = extractSyscalls(m, img.closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels,
           resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }), nssServices: () => (imageNss ??= readNsswitch(img.image.root)) });
         img.facts.push(...found.facts);
         closure.edges.push(...found.dlopenEdges);

@@ -11,6 +11,7 @@ export const REPORT_OPTIONS: OptionSpec = {
   libc: { type: 'string' },
   'no-cache': { type: 'boolean' },
   'no-debug-symbols': { type: 'boolean' },
+  'no-libc-models': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   'max-file-size': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -28,6 +29,8 @@ export const REPORT_OPTIONS_HELP = `  -f, --format FMT        text (default), js
       --no-cache          do not read or write the library summary cache ($XDG_CACHE_HOME/ukport)
       --no-debug-symbols  ignore installed separate debug files (/usr/lib/debug/.build-id, debuginfod's cache),
                           which otherwise bound a stripped library's functions and objects more tightly
+      --no-libc-models    count glibc code that runs only after a call the program never makes (ld.so's command
+                          mode, priority-ceiling mutexes, ...): see docs and src/extract/elf/libc-models.ts
       --max-file-size N   largest file to read, in bytes (suffixes k, M, G; default 512M)
   -j, --jobs N            analyse binaries on N worker threads (default: cores, once there are 32+ binaries)
       --max-code-size N   most executable bytes decoded per binary or library (default 256M)
@@ -101,6 +104,7 @@ export function readReportOptions(values: OptionValues, paths: string[], io: Com
       libc: libc as Libc | undefined,
       noCache: Boolean(values['no-cache']),
       debugSymbols: !values['no-debug-symbols'],
+      libcModels: !values['no-libc-models'],
       maxFileBytes: values['max-file-size'] ? parseSize(values['max-file-size'] as string) : undefined,
       ...readScaleOptions(values),
       onProgress: showProgress ? (done, total, bytes) => {

@@ -21,6 +21,8 @@ export interface SyscallOptions {
   cacheDir?: string;
   /** Use stripped libraries' separate debug files when installed (default true; --no-debug-symbols). */
   debugSymbols?: boolean;
+  /** Apply the glibc models of libc-models.ts (default true; --no-libc-models). */
+  libcModels?: boolean;
   /** Resource bounds (defaults: DEFAULT_LIMITS); a module over a bound is not analysed and yields an unknown. */
   limits?: Partial<AnalysisLimits>;
   /** Date.now() after which no further module is analysed (the per-file time budget). */
@@ -37,6 +39,8 @@ export interface SyscallExtraction {
   stats: { indirectCalls: number; addressTakenFunctions: number };
   /** Libraries reachable dlopen calls load (and what those need), for the library graph. */
   dlopenEdges: LibraryEdge[];
+  /** glibc models that held code back (nothing the program reaches released it): the module, the calls and the syscall sites held. */
+  libcModels: { model: string; module: string; calls: number; syscalls: string[] }[];
 }
 
 const MAX_EVIDENCE = 4;
@@ -52,7 +56,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
   if (!scanner) {
     const f: UnknownFact = { kind: 'unknown', reason: 'unsupported-arch', message: `no syscall analysis for ${main.decoded.info.machine} (${main.elf.class}-bit)`,
       evidence: [{ artifact: main.path, extractor: 'elf.syscalls' }] };
-    return { facts: [f], stats: { indirectCalls: 0, addressTakenFunctions: 0 }, dlopenEdges: [] };
+    return { facts: [f], stats: { indirectCalls: 0, addressTakenFunctions: 0 }, dlopenEdges: [], libcModels: [] };
   }
   const arch: Arch = scanner.arch;
   const cache = { noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols };
@@ -79,7 +83,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
     return g;
   };
   const mainGraph = graphOf(main);
-  if (!mainGraph) return { facts: limited, stats: { indirectCalls: 0, addressTakenFunctions: 0 }, dlopenEdges: [] };
+  if (!mainGraph) return { facts: limited, stats: { indirectCalls: 0, addressTakenFunctions: 0 }, dlopenEdges: [], libcModels: [] };
   const mods: ProgramModule[] = [{ loaded: main, graph: mainGraph, role: 'main' }];
   for (const lib of closure.libraries.values()) {
     if (lib.elf.machine !== main.elf.machine || lib.elf.class !== main.elf.class) continue;
@@ -89,7 +93,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
     if (graph) mods.push({ loaded: lib, graph, role: isInterp ? 'interp' : 'library' });
   }
   const { reach, edges: dlopenEdges, unknowns: dlopenUnknowns } = reachWithRuntimeLoading(main, mods, scanner, {
-    graphOf, override, maxDepth: limits.maxChainDepth, resolveDlopen: options.resolveDlopen, nssServices: options.nssServices,
+    graphOf, override, maxDepth: limits.maxChainDepth, libcModels: options.libcModels !== false, resolveDlopen: options.resolveDlopen, nssServices: options.nssServices,
   });
   if (reach.depthCut > 0) {
     limited.push(limitFact(main.path, 'maxChainDepth', `call chains deeper than ${limits.maxChainDepth} not followed (${reach.depthCut} functions not explored)`, `${scanner.arch}.syscalls`));
@@ -148,5 +152,9 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
   const constArgs = constArgsByNumber(reach);
   for (const f of byName.values()) { const c = f.nr === null ? undefined : constArgs.get(f.nr); if (c) f.constArgs = c; }
   const facts: Fact[] = [...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), ...unknowns, ...dlopenUnknowns, ...limited];
-  return { facts, stats: { indirectCalls: reach.indirect, addressTakenFunctions: reach.addressTaken }, dlopenEdges };
+  const libcModels = reach.held.map((h) => ({
+    model: h.model, module: reach.mods[h.module].loaded.path, calls: h.edges,
+    syscalls: [...new Set(h.sites.map((nr) => table.byNumber.get(nr) ?? `#${nr}`))].sort(),
+  }));
+  return { facts, stats: { indirectCalls: reach.indirect, addressTakenFunctions: reach.addressTaken }, dlopenEdges, libcModels };
 }

@@ -14,6 +14,7 @@ export interface BinarySettings {
   noCache?: boolean;
   cacheDir?: string;
   debugSymbols?: boolean;
+  libcModels?: boolean;
   limits?: Partial<AnalysisLimits>;
 }
 
@@ -123,7 +124,7 @@ export function analyseBinary(a: Artifact, settings: BinarySettings, state: Bina
   } else {
     try {
       const found = extractSyscalls(main, closure, {
-        mode: settings.mode, libc: settings.libc, noCache: settings.noCache, cacheDir: settings.cacheDir, debugSymbols: settings.debugSymbols,
+        mode: settings.mode, libc: settings.libc, noCache: settings.noCache, cacheDir: settings.cacheDir, debugSymbols: settings.debugSymbols, libcModels: settings.libcModels,
         limits: settings.limits, deadline: Date.now() + limits.timeBudgetMs - elapsed,
         resolveDlopen: (name, from) => {
           // the result depends on the caller and on the program's DT_RPATH (searched when the caller has no DT_RUNPATH)

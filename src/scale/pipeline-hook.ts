@@ -11,6 +11,7 @@ export interface SystemScanRequest {
   noCache?: boolean;
   cacheDir?: string;
   debugSymbols?: boolean;
+  libcModels?: boolean;
   jobs?: number;
   limits?: Partial<AnalysisLimits>;
   release?: string;
@@ -29,7 +30,7 @@ export function useSystemScan(request: SystemScanRequest, elfCount: number): boo
 /** Pipeline options → system scan options. */
 export function systemScanOptions(request: SystemScanRequest): SystemScanOptions {
   return {
-    sysroot: request.sysroot, mode: request.mode ?? 'binary-compat', libc: request.libc, noCache: request.noCache, cacheDir: request.cacheDir, debugSymbols: request.debugSymbols,
+    sysroot: request.sysroot, mode: request.mode ?? 'binary-compat', libc: request.libc, noCache: request.noCache, cacheDir: request.cacheDir, debugSymbols: request.debugSymbols, libcModels: request.libcModels,
     limits: request.limits, jobs: request.jobs, release: request.release ?? request.plan?.release, tablesDir: request.plan?.tablesDir,
     onProgress: request.onProgress,
   };

@@ -17,17 +17,19 @@ afterAll(() => {
   console.log(`predicted vs observed (binary-compat)\n${figures.join('\n')}`);
 });
 
-const workloads: Record<string, () => { args: string[]; drive?: (o: NodeJS.ReadableStream) => Promise<void> }> = {
-  echo_server: () => ({ args: [String(20000 + Math.floor(Math.random() * 20000))], drive: serveOnce }),
+interface Run { args: string[]; drive?: (o: NodeJS.ReadableStream) => Promise<void>; okCodes?: number[] }
+// Each program's own branches that reach the libc are run: the copier's error branch (perror) as well as the copy.
+const workloads: Record<string, () => Run[]> = {
+  echo_server: () => [{ args: [String(20000 + Math.floor(Math.random() * 20000))], drive: serveOnce }],
   file_copy: () => {
     const src = join(work, 'src.bin');
     writeFileSync(src, Buffer.alloc(100_000, 7));
-    return { args: [src, join(work, 'dst.bin')] };
+    return [{ args: [src, join(work, 'dst.bin')] }, { args: [join(work, 'ukport-absent.bin'), join(work, 'dst2.bin')], okCodes: [1] }];
   },
-  threads: () => ({ args: [] }),
-  fn_tables: () => ({ args: [] }),
-  raw_syscalls: () => ({ args: [] }),
-  signals: () => ({ args: [] }),
+  threads: () => [{ args: [] }],
+  fn_tables: () => [{ args: [] }],
+  raw_syscalls: () => [{ args: [] }],
+  signals: () => [{ args: [] }],
 };
 
 const systemBinaries: [string, string[]][] = [
@@ -121,14 +123,14 @@ test.each(['dyn', 'static'])('NSS (%s build): the modules of the configured serv
 describe.each(Object.keys(workloads))('%s', (prog) => {
   test.each(['dyn', 'static', 'musl'])('%s build: predicted ⊇ observed', async (variant) => {
     const bin = join(FIXTURES, `${prog}.${variant}`);
-    const { args, drive } = workloads[prog]();
-    const observed = await observe(bin, args, drive);
+    const observed = new Set<string>();
+    for (const run of workloads[prog]()) for (const s of await observe(bin, run.args, run.drive, 'strace', { okCodes: run.okCodes })) observed.add(s);
     const { syscalls } = predict(bin, cache);
     const ratio = syscalls.size / observed.size;
     figures.push(`${prog}.${variant}: predicted ${syscalls.size}, observed ${observed.size}, ratio ${ratio.toFixed(2)}`);
     expect(missing(syscalls, observed)).toEqual([]);
-    // Target is 2x for dynamic builds; measured 2.7-3.7x. What remains is glibc code the static calls do reach
-    // (perror -> stdio -> malloc, cancellation -> abort, the loader's own paths): a bound against regressions.
-    if (variant === 'dyn') expect(ratio).toBeLessThanOrEqual(4);
+    // Target is 2x for dynamic builds; measured 1.6-2.3x. What remains is glibc code the calls do reach (abort and
+    // __libc_fatal, malloc's fallbacks, LD_PROFILE, dlopen's $ORIGIN): a bound against regressions.
+    if (variant === 'dyn') expect(ratio).toBeLessThanOrEqual(2.4);
   }, 60_000);
 });

@@ -11,6 +11,8 @@ export interface RuntimeLoadingContext {
   /** Native mode: libraries the chosen libc's summaries replace. */
   override?: { replaces: (lib: LoadedElf, isInterp: boolean) => boolean; lookup: ImportOverride };
   maxDepth: number;
+  /** Apply the glibc models (libc-models.ts). */
+  libcModels?: boolean;
   resolveDlopen?: (name: string, from: LoadedElf) => DlopenResolution;
   nssServices?: () => NssService[];
 }
@@ -63,7 +65,7 @@ export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], 
       }
     }
   }
-  let reach = reachProgram(mods, scanner, override?.lookup, ctx.maxDepth);
+  let reach = reachProgram(mods, scanner, override?.lookup, ctx.maxDepth, false, ctx.libcModels);
   const unknowns: UnknownFact[] = [];
   const tried = new Set<string>();
   const siteKey = (d: (typeof reach.dlopens)[number]): string => `${nodeName(reach, d.node).mod.loaded.path}\0${d.name ?? '\0' + d.addr}`;
@@ -103,7 +105,7 @@ export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], 
     const wantExportRoots = reach.dlsymUnknown && mods.some((m) => m.dlopenedAs !== undefined);
     if (!added && wantExportRoots === exportRoots) break;
     exportRoots = wantExportRoots;
-    reach = reachProgram(mods, scanner, override?.lookup, ctx.maxDepth, exportRoots);
+    reach = reachProgram(mods, scanner, override?.lookup, ctx.maxDepth, exportRoots, ctx.libcModels);
   }
   if (round === MAX_DLOPEN_ROUNDS && reach.dlopens.some((d) => !tried.has(siteKey(d)))) {
     unknowns.push({ kind: 'unknown', reason: 'dlopen', message: `libraries loaded by dlopen from libraries loaded by dlopen, more than ${MAX_DLOPEN_ROUNDS} deep: the deeper ones are not analysed`, evidence: [{ artifact: main.path, extractor: `${scanner.arch}.syscalls` }] });

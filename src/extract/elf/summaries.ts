@@ -7,6 +7,7 @@ import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import type { ModuleGraph } from './call-graph.js';
 import { FEATURE_SYSCALLS } from './wrappers.js';
 import { P_FUNCTION, P_REGION } from './data-regions.js';
+import { LIBC_MODELS, isGlibcModule, modelsFor, type ModuleModels } from './libc-models.js';
 
 /** One module of the program as the composition sees it. */
 export interface ProgramModule {
@@ -51,6 +52,8 @@ export interface Reach {
   dlsymUnknown: boolean;
   /** The first node of glibc's NSS machinery reached (it loads the services of /etc/nsswitch.conf), or -1. */
   nssFrom: number;
+  /** What glibc models (libc-models.ts) held back and nothing released: per model, the calls and sites. */
+  held: { model: string; module: number; edges: number; sites: number[] }[];
 }
 
 const MAX_CHAIN = 8;
@@ -67,7 +70,7 @@ export type ImportOverride = (name: string, from: ProgramModule) => { syscalls: 
  * roots (PT_INTERP entry, library constructors, the executable's entry). Sites first reached in pass 2 are
  * start-up only. An indirect call makes every data-referenced function of every module reachable.
  */
-export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, override?: ImportOverride, maxDepth = Infinity, dlopenedExportsAreRoots = false): Reach & { overridden: { name: string; syscalls: string[]; source: string; node: number; program: boolean }[] } {
+export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, override?: ImportOverride, maxDepth = Infinity, dlopenedExportsAreRoots = false, libcModels = true): Reach & { overridden: { name: string; syscalls: string[]; source: string; node: number; program: boolean }[] } {
   const offset: number[] = [];
   let total = 0;
   for (const m of mods) { offset.push(total); total += m.graph.names.length; }
@@ -77,7 +80,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const modOf = (id: number): number => moduleOf[id];
   const parent = new Int32Array(total).fill(-2);
   const label = new Array<string | (() => string) | undefined>(total);
-  const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0, depthCut: 0, argHits: [], dlopens: [], dlsymUnknown: false, nssFrom: -1 };
+  const r: Reach = { mods, offset, parent, label, hits: [], unknowns: [], indirect: 0, addressTaken: 0, depthCut: 0, argHits: [], dlopens: [], dlsymUnknown: false, nssFrom: -1, held: [] };
   // modules a dlopen call brings in, by the name it passes
   const dlopenModules = new Map<string, number[]>();
   mods.forEach((m, mi) => { for (const name of m.dlopenedAs ?? []) dlopenModules.set(name, [...(dlopenModules.get(name) ?? []), mi]); });
@@ -116,6 +119,29 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     resolved.set(name, out);
     return out;
   };
+  // glibc models: calls and sites held back until what they need is reachable (libc-models.ts), per module
+  const models: (ModuleModels | undefined)[] = mods.map((m) => (libcModels ? modelsFor(m.graph, m.role, scanner.arch) : undefined));
+  const glibc = mods.map((m) => isGlibcModule(m.loaded.decoded.dynamic.soname, m.role));
+  const live = new Uint8Array(LIBC_MODELS.length * mods.length);
+  const heldEdges = new Map<number, number[]>(); // model key → (from, to) pairs
+  const heldSites = new Map<number, SiteHit[]>();
+  const releaseModel = (mi: number, k: number): void => {
+    const key = k * mods.length + mi;
+    if (live[key]) return;
+    live[key] = 1;
+    const e = heldEdges.get(key) ?? [];
+    for (let i = 0; i < e.length; i += 2) visit(e[i + 1], e[i]);
+    for (const h of heldSites.get(key) ?? []) r.hits.push(h);
+    heldEdges.delete(key);
+    heldSites.delete(key);
+  };
+  /** TARGET reached from module REFERRER (a call, a stored pointer, a dlsym): releases models waiting for a call from outside glibc. */
+  const fromOutside = (target: number, referrer: number): void => {
+    const tm = modOf(target), mm = models[tm];
+    if (!mm || glibc[referrer] || referrer === tm) return;
+    const ks = mm.outside.get(target - offset[tm]);
+    if (ks) for (const k of ks) releaseModel(tm, k);
+  };
   // Data: a region is marked once reachable code references it (or it is a root); the pointers stored in marked
   // regions become reachable once the pass reaches an indirect call (the gate). The loader's own pointers are
   // start-up machinery: released in pass 2 only.
@@ -142,6 +168,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     if (target < 0) return;
     const tm = modOf(target);
     pointerToWrapper(mods[tm].graph, target - offset[tm], target);
+    fromOutside(target, mi);
     if (parent[target] === -2) visit(target, from, () => `(pointer in data at 0x${g.regionStarts[ri].toString(16)}) ${name}`);
   };
   const markRegion = (mi0: number, ri0: number, from: number): void => {
@@ -215,7 +242,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     const name = ptr === undefined || Number.isNaN(ptr) ? undefined : cStringAt(mod, ptr);
     if (!name) { r.dlsymUnknown = true; return; }
     const target = resolveImport(name);
-    if (target >= 0) visit(target, id, `(dlsym "${name}")`);
+    if (target >= 0) { fromOutside(target, mi); visit(target, id, `(dlsym "${name}")`); }
   };
   /** dlopen(name, …) / dlmopen(lmid, name, …): a constant name brings that library's constructors (and, with DLOPENEDEXPORTSAREROOTS, its exports). */
   const opened = (mi: number, f: number, addr: number, id: number, nameArg: number): void => {
@@ -268,7 +295,15 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     const base = offset[mi];
     if (r.nssFrom < 0 && nssEntries.has(id)) nssReached(id);
     const calls = g.calls, refs = g.refs, imps = g.imports.values;
-    for (let k = calls.offsets[f], end = calls.offsets[f + 1]; k < end; k++) visit(base + calls.values[k], id);
+    const mm = models[mi];
+    const witnessOf = mm?.reached.get(f);
+    if (witnessOf) for (const k of witnessOf) releaseModel(mi, k);
+    const heldFrom = mm?.edges.get(f);
+    for (let k = calls.offsets[f], end = calls.offsets[f + 1]; k < end; k++) {
+      const c = calls.values[k], m = heldFrom?.get(c);
+      if (m !== undefined && !live[m * mods.length + mi]) push(heldEdges, m * mods.length + mi, id, base + c);
+      else visit(base + c, id);
+    }
     for (let k = refs.offsets[f], end = refs.offsets[f + 1]; k < end; k++) { const c = refs.values[k]; pointerToWrapper(g, c, id); visit(base + c, id); }
     for (let i = g.imports.offsets[f], end = g.imports.offsets[f + 1]; i < end; i += 2) {
       const name = g.importNames[imps[i]], addr = imps[i + 1];
@@ -286,6 +321,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
         if (!g.importWeak[imps[i]]) r.unknowns.push({ reason: 'unresolved-library', node: id, addr, program, name, message: `imported function ${name} not found in any loaded library${override ? ' nor in the native libc\'s function summaries' : ''}` });
         continue;
       }
+      fromOutside(target, mi);
       visit(target, id, name);
       const tm = modOf(target), tg = mods[tm].graph, tf = target - offset[tm];
       if (tg.wrapperParam[tf] >= 0) wrapperCall(r, mod, scanner, id, f, addr, name, tg.wrapperParam[tf], program);
@@ -298,8 +334,12 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     const ac = g.argConsts?.[f];
     if (Array.isArray(ac)) for (let i = 0; i + 2 < ac.length; i += 3) r.argHits.push({ nr: ac[i], index: ac[i + 1], value: ac[i + 2] });
     const sa = g.siteArgs?.[f];
+    const heldIn = mm?.sites.get(f);
     for (let i = 0; i < s.length; i += 3) {
-      r.hits.push({ nr: s[i], node: id, addr: s[i + 1], via: s[i + 2] >= 0 ? g.names[s[i + 2]] : undefined, program, args: Array.isArray(sa) ? sa : undefined, argsAt: (i / 3) * 6 });
+      const hit: SiteHit = { nr: s[i], node: id, addr: s[i + 1], via: s[i + 2] >= 0 ? g.names[s[i + 2]] : undefined, program, args: Array.isArray(sa) ? sa : undefined, argsAt: (i / 3) * 6 };
+      const m = heldIn?.get(s[i]);
+      if (m !== undefined && !live[m * mods.length + mi]) push(heldSites, m * mods.length + mi, hit);
+      else r.hits.push(hit);
     }
     const u = g.unknownSites[f];
     for (let i = 0; i < u.length; i += 2) {
@@ -310,7 +350,27 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     }
   };
   let head = 0; // breadth-first: shortest evidence chains; an index, as shift() on a large queue is linear
-  const drain = (): void => { while (head < tail) process(queue[head++]); };
+  // a syscall made outside glibc (a site, a syscall() call, or one whose number is unknown) releases the models waiting for it
+  const outsideSyscalls = models.some((m) => m !== undefined && m.syscalls.size > 0);
+  let hitsSeen = 0, unknownsSeen = 0;
+  const syscallsOutside = (): void => {
+    for (; hitsSeen < r.hits.length; hitsSeen++) {
+      const h = r.hits[hitsSeen];
+      if (glibc[modOf(h.node)]) continue;
+      models.forEach((m, mi) => { for (const k of m?.syscalls.get(h.nr) ?? []) releaseModel(mi, k); });
+    }
+    for (; unknownsSeen < r.unknowns.length; unknownsSeen++) {
+      const u = r.unknowns[unknownsSeen];
+      if (u.reason !== 'indirect-syscall' || glibc[modOf(u.node)]) continue;
+      models.forEach((m, mi) => { for (const ks of m?.syscalls.values() ?? []) for (const k of ks) releaseModel(mi, k); });
+    }
+  };
+  const drain = (): void => {
+    while (head < tail) {
+      while (head < tail) process(queue[head++]);
+      if (outsideSyscalls) syscallsOutside();
+    }
+  };
 
   mods.forEach((_m, mi) => { if (active[mi]) markModuleData(mi, -1); });
 
@@ -343,7 +403,16 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   });
   drain();
   r.addressTaken = mods.reduce((a, m) => a + m.graph.dataRoots.length, dataPointers);
+  for (const key of new Set([...heldEdges.keys(), ...heldSites.keys()])) {
+    r.held.push({ model: LIBC_MODELS[Math.floor(key / mods.length)].id, module: key % mods.length, edges: (heldEdges.get(key)?.length ?? 0) / 2, sites: (heldSites.get(key) ?? []).map((h) => h.nr) });
+  }
   return { ...r, overridden };
+}
+
+/** Appends VALUES to the list under KEY. */
+function push<T>(lists: Map<number, T[]>, key: number, ...values: T[]): void {
+  const l = lists.get(key);
+  if (l) l.push(...values); else lists.set(key, values);
 }
 
 /** dlsym and dlvsym, with or without a version. */

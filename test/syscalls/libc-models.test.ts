@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadElf, resolveDlopen, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
+import { extractSyscalls } from '../../src/extract/syscalls.js';
+import { FIXTURES, ensureFixtures, missing, observe, predict, tempCache } from './helpers.js';
+import { ensureBuilt, runCli } from '../helpers/tools.js';
+
+// The glibc models (libc-models.ts) hold back code that runs only after a call the program never makes. Each
+// fixture here makes that call; strace shows the syscalls the model holds back elsewhere, and the prediction must
+// contain them (the model released). Other programs must not get them, and do without the models.
+let cache: string;
+beforeAll(() => { ensureFixtures(); ensureBuilt(); cache = tempCache(); });
+afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+const LOADER = '/lib64/ld-linux-x86-64.so.2';
+
+const released: [string, string[][], string[]][] = [
+  // pthread_mutexattr_setprotocol(PTHREAD_PRIO_PROTECT): tpp.c reads the thread's scheduling on lock
+  ['pp_mutex.dyn', [[]], ['sched_get_priority_max', 'sched_get_priority_min', 'sched_getparam', 'sched_getscheduler']],
+  // PTHREAD_EXPLICIT_SCHED with a policy only: collect_default_sched, then create_thread's sched_setscheduler; a CPU set: sched_setaffinity
+  ['thread_sched.dyn', [['explicit'], ['affinity']], ['sched_getparam', 'sched_setscheduler', 'sched_setaffinity']],
+  ['thread_sched.static', [['explicit'], ['affinity']], ['sched_getparam', 'sched_setscheduler', 'sched_setaffinity']],
+  // svc_register talks to the portmapper (absent: refused at once), and its thread-exit cleanup would again
+  ['rpc_thread.dyn', [[]], ['socket', 'sendto', 'getsockname']],
+  // exit() while another thread holds stdout's lock: stdio's clean-up yields to it
+  ['exit_locked_stream.dyn', [[]], ['sched_yield']],
+  // main() ends with pthread_exit while a thread runs: the main thread leaves with the exit syscall
+  ['main_thread_exit.dyn', [[]], ['exit']],
+  ['main_thread_exit.static', [[]], ['exit']],
+];
+
+describe('a program that makes the call a model waits for: the held syscalls are predicted', () => {
+  test.each(released)('%s', async (name, runs, own) => {
+    const bin = join(FIXTURES, name);
+    const observed = new Set<string>();
+    for (const args of runs) for (const s of await observe(bin, args)) observed.add(s);
+    expect(own.filter((s) => !observed.has(s))).toEqual([]);
+    const { syscalls } = predict(bin, cache);
+    expect(missing(syscalls, observed)).toEqual([]);
+  }, 60_000);
+});
+
+/** Syscall names predicted for PATH with and without the models, and the models that held code back. */
+function both(path: string): { on: Set<string>; off: Set<string>; held: Map<string, string[]> } {
+  const main = loadElf(path);
+  const closure = resolveLibraries([main], {});
+  const run = (libcModels: boolean) => extractSyscalls(main, closure, { mode: 'binary-compat', cacheDir: cache, libcModels, resolveDlopen: (n, f) => resolveDlopen(n, f, main), nssServices: () => [] });
+  const names = (r: ReturnType<typeof run>) => new Set(r.facts.flatMap((f) => (f.kind === 'syscall' ? [f.name] : [])));
+  const on = run(true);
+  return { on: names(on), off: names(run(false)), held: new Map(on.libcModels.map((m) => [m.model, m.syscalls])) };
+}
+
+test('file_copy.dyn: ld.so\'s command mode, priority-ceiling mutexes, stdio\'s wait for other threads and _exit\'s exit are held back, and nothing else changes', () => {
+  const { on, off, held } = both(join(FIXTURES, 'file_copy.dyn'));
+  const removed = [...off].filter((s) => !on.has(s)).sort();
+  expect(removed).toEqual(['execve', 'exit', 'sched_get_priority_max', 'sched_get_priority_min', 'sched_getparam', 'sched_getscheduler', 'sched_setscheduler', 'sched_yield', 'uname']);
+  expect([...on].filter((s) => !off.has(s))).toEqual([]);
+  expect(held.get('ld.so-command-mode')).toEqual(['execve']);
+  expect(held.has('priority-protect-mutex')).toBe(true);
+});
+
+test('threads.dyn: no Sun RPC, no thread attributes; its own pthread_mutex_lock keeps priority-ceiling code (the mutex could come from shared memory)', () => {
+  const { on, off, held } = both(join(FIXTURES, 'threads.dyn'));
+  for (const s of ['socket', 'connect', 'sendto', 'sched_setaffinity']) { expect(off.has(s)).toBe(true); expect(on.has(s)).toBe(false); }
+  expect(on.has('sched_get_priority_max')).toBe(true);
+  // a thread ends with the exit syscall (start_thread): _exit's, after exit_group, and the main thread's are held
+  expect(on.has('exit')).toBe(true);
+  expect([...held.keys()].sort()).toEqual(['exit-after-exit-group', 'ld.so-command-mode', 'main-thread-exit', 'pthread-create-affinity', 'pthread-explicit-scheduling', 'sunrpc-service-cleanup']);
+});
+
+test('the witness is the call, not the fixture: thread_sched.dyn (pthread_attr_setinheritsched, setaffinity_np) releases both thread-attribute models', () => {
+  const { held } = both(join(FIXTURES, 'thread_sched.dyn'));
+  expect(held.has('pthread-explicit-scheduling')).toBe(false);
+  expect(held.has('pthread-create-affinity')).toBe(false);
+  expect(held.has('sunrpc-service-cleanup')).toBe(true);
+});
+
+test('a thread-less program keeps stdio\'s yield at exit once it makes a clone syscall itself (glibc cannot know what runs in the child)', () => {
+  expect(both(join(FIXTURES, 'raw_syscalls.dyn')).on.has('sched_yield')).toBe(false);
+  const { on, held } = both(join(FIXTURES, 'raw_clone.dyn'));
+  expect(on.has('sched_yield')).toBe(true);
+  expect(held.has('stdio-exit-other-thread')).toBe(false);
+});
+
+// ld.so run as a command is the case the interpreter model excludes: scanned as the program itself, it keeps them
+test.each([LOADER].filter(existsSync))('%s scanned on its own (run as a command) keeps execve and uname; --list-diagnostics under strace', async (ld) => {
+  const observed = await observe(ld, ['--list-diagnostics']);
+  expect(observed.has('uname')).toBe(true);
+  const { syscalls } = predict(ld, cache);
+  expect(missing(syscalls, observed)).toEqual([]);
+  expect(syscalls.has('execve')).toBe(true);
+}, 60_000);
+
+
+test('ukport scan --no-libc-models counts the held-back code again', () => {
+  const names = (args: string[]) => {
+    const r = runCli(['scan', '--format', 'json', '--quiet', ...args, join(FIXTURES, 'file_copy.dyn')], { XDG_CACHE_HOME: cache });
+    expect(r.status).toBe(0);
+    return (JSON.parse(r.stdout).syscalls as { name: string }[]).map((x) => x.name);
+  };
+  expect(names([])).not.toContain('execve');
+  expect(names(['--no-libc-models'])).toContain('execve');
+  expect(runCli(['scan', '--help']).stdout).toContain('--no-libc-models');
+}, 60_000);
