@@ -19,15 +19,18 @@ export interface LibcModel {
   source: string;
   /** Calls held back: from any function named in FROM to any named in TO. */
   edges?: { from: string[]; to: string[] }[];
-  /** Syscall sites held back: in a function named in IN, making one of SYSCALLS. */
+  /** Syscall sites held back: in a function named in IN ('*': any function of the module), making one of SYSCALLS. */
   sites?: { in: string[]; syscalls: string[] }[];
-  /** 'interp': only in the program's PT_INTERP module. 'library': only in a shared library (a static program's own code cannot be told apart from its libc's). */
-  role?: 'interp' | 'library';
-  /** What releases the held code; without it, nothing does. */
+  /**
+   * 'interp': only in the program's PT_INTERP module. 'library': only in a shared library (a static program's own
+   * code cannot be told apart from its libc's). 'glibc': only in glibc's own shared objects (ld.so, libc.so.6, …).
+   */
+  role?: 'interp' | 'library' | 'glibc';
+  /** What releases the held code, in every module; without it, nothing does. */
   live?: {
-    /** one of these functions of the same module is reachable */
+    /** one of these functions is reachable */
     reached?: string[];
-    /** a module outside glibc calls one of these functions of this module, or stores a pointer to it, or looks it up */
+    /** a module outside glibc calls one of these functions of another module, or stores a pointer to it, or looks it up */
     calledFromOutside?: RegExp;
     /** a module outside glibc makes one of these syscalls itself (a raw `syscall` instruction or glibc's syscall()) */
     syscallOutside?: string[];
@@ -124,31 +127,35 @@ export interface ModuleModels {
 
 const tables = new WeakMap<ModuleGraph, Map<string, ModuleModels | undefined>>();
 
-/** The models that hold in a module of ROLE with graph G (memoised per graph and role). */
-export function modelsFor(g: ModuleGraph, role: 'main' | 'interp' | 'library', arch: Arch): ModuleModels | undefined {
+/** The models' tables for a module of ROLE with graph G (GLIBC: the module is one of glibc's); memoised per graph. */
+export function modelsFor(g: ModuleGraph, role: 'main' | 'interp' | 'library', glibc: boolean, arch: Arch): ModuleModels | undefined {
   let byRole = tables.get(g);
   if (!byRole) tables.set(g, (byRole = new Map()));
-  if (byRole.has(role)) return byRole.get(role);
-  const out = build(g, role, arch);
-  byRole.set(role, out);
+  const key = `${role}:${glibc}`;
+  if (byRole.has(key)) return byRole.get(key);
+  const out = build(g, role, glibc, arch);
+  byRole.set(key, out);
   return out;
 }
 
-function build(g: ModuleGraph, role: 'main' | 'interp' | 'library', arch: Arch): ModuleModels | undefined {
+function build(g: ModuleGraph, role: 'main' | 'interp' | 'library', glibc: boolean, arch: Arch): ModuleModels | undefined {
   const byName = new Map<string, number[]>();
   g.names.forEach((n, i) => { const l = byName.get(n); if (l) l.push(i); else byName.set(n, [i]); });
-  const all = (names: readonly string[]): number[] => names.flatMap((n) => byName.get(n) ?? []);
+  const every = g.names.map((_n, i) => i);
+  const all = (names: readonly string[]): number[] => (names.includes('*') ? every : names.flatMap((n) => byName.get(n) ?? []));
   const numbers = loadLinuxSyscalls(arch).byName;
   const out: ModuleModels = { edges: new Map(), sites: new Map(), reached: new Map(), outside: new Map(), syscalls: new Map() };
   let any = false;
+  const add = <K>(map: Map<K, number[]>, key: K, k: number): void => { const l = map.get(key); if (l) l.push(k); else map.set(key, [k]); any = true; };
   LIBC_MODELS.forEach((m, k) => {
-    if (m.role && m.role !== role) return;
-    // A module that names the internal functions a model holds back has its full symbol table (or debug file):
-    // a witness it does not name is not linked in (a static program takes only what it calls) and cannot run.
-    const reached = m.live?.reached ?? [];
-    const outside = m.live?.calledFromOutside ? g.names.flatMap((n, i) => (m.live!.calledFromOutside!.test(n) ? [i] : [])) : [];
-    if (m.live?.calledFromOutside && outside.length === 0) return;
-    let holds = false;
+    // what releases a model is looked for in every module
+    for (const f of all(m.live?.reached ?? [])) add(out.reached, f, k);
+    if (m.live?.calledFromOutside) g.names.forEach((n, f) => { if (m.live!.calledFromOutside!.test(n)) add(out.outside, f, k); });
+    for (const nr of (m.live?.syscallOutside ?? []).map((n) => numbers.get(n))) if (nr !== undefined) add(out.syscalls, nr, k);
+    // what it holds back, only where it applies. A module that names the internal functions a model holds back has
+    // its full symbol table (or debug file): a witness no module names is not linked in (a static program takes
+    // only what it calls) and cannot run.
+    if (m.role === 'glibc' ? !glibc || role === 'main' : m.role && m.role !== role) return;
     for (const e of m.edges ?? []) {
       const to = all(e.to);
       for (const f of all(e.from)) {
@@ -157,27 +164,22 @@ function build(g: ModuleGraph, role: 'main' | 'interp' | 'library', arch: Arch):
           let map = out.edges.get(f);
           if (!map) out.edges.set(f, (map = new Map()));
           map.set(t, k);
-          holds = true;
+          any = true;
         }
       }
     }
     for (const s of m.sites ?? []) {
       const nrs = s.syscalls.map((n) => numbers.get(n)).filter((n): n is number => n !== undefined);
       for (const f of all(s.in)) {
-        const made = new Set(g.sites[f].filter((_v, i) => i % 3 === 0));
-        for (const nr of nrs) if (made.has(nr)) {
+        const made = g.sites[f];
+        for (let i = 0; i < made.length; i += 3) if (nrs.includes(made[i])) {
           let map = out.sites.get(f);
           if (!map) out.sites.set(f, (map = new Map()));
-          map.set(nr, k);
-          holds = true;
+          map.set(made[i], k);
+          any = true;
         }
       }
     }
-    if (!holds) return;
-    any = true;
-    for (const f of all(reached)) out.reached.set(f, [...(out.reached.get(f) ?? []), k]);
-    for (const f of outside) out.outside.set(f, [...(out.outside.get(f) ?? []), k]);
-    for (const nr of (m.live?.syscallOutside ?? []).map((n) => numbers.get(n))) if (nr !== undefined) out.syscalls.set(nr, [...(out.syscalls.get(nr) ?? []), k]);
   });
   return any ? out : undefined;
 }

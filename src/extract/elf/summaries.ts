@@ -119,28 +119,27 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     resolved.set(name, out);
     return out;
   };
-  // glibc models: calls and sites held back until what they need is reachable (libc-models.ts), per module
-  const models: (ModuleModels | undefined)[] = mods.map((m) => (libcModels ? modelsFor(m.graph, m.role, scanner.arch) : undefined));
+  // glibc models: calls and sites held back until what they need is reachable in any module (libc-models.ts)
   const glibc = mods.map((m) => isGlibcModule(m.loaded.decoded.dynamic.soname, m.role));
-  const live = new Uint8Array(LIBC_MODELS.length * mods.length);
-  const heldEdges = new Map<number, number[]>(); // model key → (from, to) pairs
+  const models: (ModuleModels | undefined)[] = mods.map((m, mi) => (libcModels ? modelsFor(m.graph, m.role, glibc[mi], scanner.arch) : undefined));
+  const live = new Uint8Array(LIBC_MODELS.length);
+  const heldEdges = new Map<number, number[]>(); // model → (from, to) pairs
   const heldSites = new Map<number, SiteHit[]>();
-  const releaseModel = (mi: number, k: number): void => {
-    const key = k * mods.length + mi;
-    if (live[key]) return;
-    live[key] = 1;
-    const e = heldEdges.get(key) ?? [];
+  const releaseModel = (k: number): void => {
+    if (live[k]) return;
+    live[k] = 1;
+    const e = heldEdges.get(k) ?? [];
     for (let i = 0; i < e.length; i += 2) visit(e[i + 1], e[i]);
-    for (const h of heldSites.get(key) ?? []) r.hits.push(h);
-    heldEdges.delete(key);
-    heldSites.delete(key);
+    for (const h of heldSites.get(k) ?? []) r.hits.push(h);
+    heldEdges.delete(k);
+    heldSites.delete(k);
   };
   /** TARGET reached from module REFERRER (a call, a stored pointer, a dlsym): releases models waiting for a call from outside glibc. */
   const fromOutside = (target: number, referrer: number): void => {
     const tm = modOf(target), mm = models[tm];
     if (!mm || glibc[referrer] || referrer === tm) return;
     const ks = mm.outside.get(target - offset[tm]);
-    if (ks) for (const k of ks) releaseModel(tm, k);
+    if (ks) for (const k of ks) releaseModel(k);
   };
   // Data: a region is marked once reachable code references it (or it is a root); the pointers stored in marked
   // regions become reachable once the pass reaches an indirect call (the gate). The loader's own pointers are
@@ -297,11 +296,11 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     const calls = g.calls, refs = g.refs, imps = g.imports.values;
     const mm = models[mi];
     const witnessOf = mm?.reached.get(f);
-    if (witnessOf) for (const k of witnessOf) releaseModel(mi, k);
+    if (witnessOf) for (const k of witnessOf) releaseModel(k);
     const heldFrom = mm?.edges.get(f);
     for (let k = calls.offsets[f], end = calls.offsets[f + 1]; k < end; k++) {
       const c = calls.values[k], m = heldFrom?.get(c);
-      if (m !== undefined && !live[m * mods.length + mi]) push(heldEdges, m * mods.length + mi, id, base + c);
+      if (m !== undefined && !live[m]) push(heldEdges, m, id, base + c);
       else visit(base + c, id);
     }
     for (let k = refs.offsets[f], end = refs.offsets[f + 1]; k < end; k++) { const c = refs.values[k]; pointerToWrapper(g, c, id); visit(base + c, id); }
@@ -338,7 +337,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     for (let i = 0; i < s.length; i += 3) {
       const hit: SiteHit = { nr: s[i], node: id, addr: s[i + 1], via: s[i + 2] >= 0 ? g.names[s[i + 2]] : undefined, program, args: Array.isArray(sa) ? sa : undefined, argsAt: (i / 3) * 6 };
       const m = heldIn?.get(s[i]);
-      if (m !== undefined && !live[m * mods.length + mi]) push(heldSites, m * mods.length + mi, hit);
+      if (m !== undefined && !live[m]) push(heldSites, m, hit);
       else r.hits.push(hit);
     }
     const u = g.unknownSites[f];
@@ -357,12 +356,12 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
     for (; hitsSeen < r.hits.length; hitsSeen++) {
       const h = r.hits[hitsSeen];
       if (glibc[modOf(h.node)]) continue;
-      models.forEach((m, mi) => { for (const k of m?.syscalls.get(h.nr) ?? []) releaseModel(mi, k); });
+      models.forEach((m) => { for (const k of m?.syscalls.get(h.nr) ?? []) releaseModel(k); });
     }
     for (; unknownsSeen < r.unknowns.length; unknownsSeen++) {
       const u = r.unknowns[unknownsSeen];
       if (u.reason !== 'indirect-syscall' || glibc[modOf(u.node)]) continue;
-      models.forEach((m, mi) => { for (const ks of m?.syscalls.values() ?? []) for (const k of ks) releaseModel(mi, k); });
+      models.forEach((m) => { for (const ks of m?.syscalls.values() ?? []) for (const k of ks) releaseModel(k); });
     }
   };
   const drain = (): void => {
@@ -403,8 +402,13 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   });
   drain();
   r.addressTaken = mods.reduce((a, m) => a + m.graph.dataRoots.length, dataPointers);
-  for (const key of new Set([...heldEdges.keys(), ...heldSites.keys()])) {
-    r.held.push({ model: LIBC_MODELS[Math.floor(key / mods.length)].id, module: key % mods.length, edges: (heldEdges.get(key)?.length ?? 0) / 2, sites: (heldSites.get(key) ?? []).map((h) => h.nr) });
+  for (const k of new Set([...heldEdges.keys(), ...heldSites.keys()])) {
+    const byModule = new Map<number, { edges: number; sites: number[] }>();
+    const at = (node: number) => { const mi = modOf(node); let x = byModule.get(mi); if (!x) byModule.set(mi, (x = { edges: 0, sites: [] })); return x; };
+    const e = heldEdges.get(k) ?? [];
+    for (let i = 0; i < e.length; i += 2) at(e[i]).edges++;
+    for (const h of heldSites.get(k) ?? []) at(h.node).sites.push(h.nr);
+    for (const [module, x] of byModule) r.held.push({ model: LIBC_MODELS[k].id, module, ...x });
   }
   return { ...r, overridden };
 }
