@@ -19,13 +19,10 @@ export interface LibcModel {
   source: string;
   /** Calls held back: from any function named in FROM to any named in TO. */
   edges?: { from: string[]; to: string[] }[];
-  /** Syscall sites held back: in a function named in IN ('*': any function of the module), making one of SYSCALLS. */
+  /** Syscall sites held back: in a function named in IN, making one of SYSCALLS. */
   sites?: { in: string[]; syscalls: string[] }[];
-  /**
-   * 'interp': only in the program's PT_INTERP module. 'library': only in a shared library (a static program's own
-   * code cannot be told apart from its libc's). 'glibc': only in glibc's own shared objects (ld.so, libc.so.6, …).
-   */
-  role?: 'interp' | 'library' | 'glibc';
+  /** 'interp': only in the program's PT_INTERP module. 'library': only in a shared library (a static program's own code cannot be told apart from its libc's). */
+  role?: 'interp' | 'library';
   /** What releases the held code, in every module; without it, nothing does. */
   live?: {
     /** one of these functions is reachable */
@@ -127,22 +124,20 @@ export interface ModuleModels {
 
 const tables = new WeakMap<ModuleGraph, Map<string, ModuleModels | undefined>>();
 
-/** The models' tables for a module of ROLE with graph G (GLIBC: the module is one of glibc's); memoised per graph. */
-export function modelsFor(g: ModuleGraph, role: 'main' | 'interp' | 'library', glibc: boolean, arch: Arch): ModuleModels | undefined {
+/** The models' tables for a module of ROLE with graph G; memoised per graph and role. */
+export function modelsFor(g: ModuleGraph, role: 'main' | 'interp' | 'library', arch: Arch): ModuleModels | undefined {
   let byRole = tables.get(g);
   if (!byRole) tables.set(g, (byRole = new Map()));
-  const key = `${role}:${glibc}`;
-  if (byRole.has(key)) return byRole.get(key);
-  const out = build(g, role, glibc, arch);
-  byRole.set(key, out);
+  if (byRole.has(role)) return byRole.get(role);
+  const out = build(g, role, arch);
+  byRole.set(role, out);
   return out;
 }
 
-function build(g: ModuleGraph, role: 'main' | 'interp' | 'library', glibc: boolean, arch: Arch): ModuleModels | undefined {
+function build(g: ModuleGraph, role: 'main' | 'interp' | 'library', arch: Arch): ModuleModels | undefined {
   const byName = new Map<string, number[]>();
   g.names.forEach((n, i) => { const l = byName.get(n); if (l) l.push(i); else byName.set(n, [i]); });
-  const every = g.names.map((_n, i) => i);
-  const all = (names: readonly string[]): number[] => (names.includes('*') ? every : names.flatMap((n) => byName.get(n) ?? []));
+  const all = (names: readonly string[]): number[] => names.flatMap((n) => byName.get(n) ?? []);
   const numbers = loadLinuxSyscalls(arch).byName;
   const out: ModuleModels = { edges: new Map(), sites: new Map(), reached: new Map(), outside: new Map(), syscalls: new Map() };
   let any = false;
@@ -155,7 +150,7 @@ function build(g: ModuleGraph, role: 'main' | 'interp' | 'library', glibc: boole
     // what it holds back, only where it applies. A module that names the internal functions a model holds back has
     // its full symbol table (or debug file): a witness no module names is not linked in (a static program takes
     // only what it calls) and cannot run.
-    if (m.role === 'glibc' ? !glibc || role === 'main' : m.role && m.role !== role) return;
+    if (m.role && m.role !== role) return;
     for (const e of m.edges ?? []) {
       const to = all(e.to);
       for (const f of all(e.from)) {

@@ -121,7 +121,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   };
   // glibc models: calls and sites held back until what they need is reachable in any module (libc-models.ts)
   const glibc = mods.map((m) => isGlibcModule(m.loaded.decoded.dynamic.soname, m.role));
-  const models: (ModuleModels | undefined)[] = mods.map((m, mi) => (libcModels ? modelsFor(m.graph, m.role, glibc[mi], scanner.arch) : undefined));
+  const models: (ModuleModels | undefined)[] = mods.map((m) => (libcModels ? modelsFor(m.graph, m.role, scanner.arch) : undefined));
   const live = new Uint8Array(LIBC_MODELS.length);
   const heldEdges = new Map<number, number[]>(); // model → (from, to) pairs
   const heldSites = new Map<number, SiteHit[]>();
