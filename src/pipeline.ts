@@ -1,4 +1,4 @@
-import type { Artifact, Fact, Mode, Libc, Report, ScanStats } from './model/index.js';
+import type { Artifact, Fact, HeldBack, Mode, Libc, Report, ScanStats } from './model/index.js';
 import { UkportError } from './errors.js';
 import { TOOL_VERSION } from './version.js';
 import { walkPaths } from './inputs/walk.js';
@@ -113,12 +113,14 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     facts.push({ kind: 'unknown', reason: 'unresolved-library', message: `${u.soname} not found (needed by ${u.from})`, evidence: [{ artifact: u.from, extractor: 'elf.resolve', detail: u.soname }] });
   }
   for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
+  const heldBack = new Map<string, HeldBack[]>(); // per program: what the glibc models held back
   for (const [i, m] of mains.entries()) {
     options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
     const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits,
       resolveDlopen: (name, from) => resolveDlopen(name, from, m, { sysroot: options.sysroot, loaded: loadedLibraries }), nssServices: nss });
     facts.push(...found.facts);
     closure.edges.push(...found.dlopenEdges);
+    if (found.libcModels.length) heldBack.set(m.path, found.libcModels);
     stats.indirectCalls += found.stats.indirectCalls;
     stats.addressTakenFunctions += found.stats.addressTakenFunctions;
   }
@@ -137,6 +139,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
           resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }), nssServices: () => (imageNss ??= readNsswitch(img.image.root)) });
         img.facts.push(...found.facts);
         closure.edges.push(...found.dlopenEdges);
+        if (found.libcModels.length) heldBack.set(m.path, found.libcModels);
         stats.indirectCalls += found.stats.indirectCalls;
       }
       facts.push(...annotateLayers(img.facts, img));
@@ -151,7 +154,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     mode: options.mode ?? 'binary-compat',
     ...(options.libc ? { libc: options.libc } : {}),
     inputs,
-    binaries: mains.map((m) => m.decoded.info),
+    binaries: mains.map((m) => (heldBack.has(m.path) ? { ...m.decoded.info, libcModels: heldBack.get(m.path) } : m.decoded.info)),
     libraryGraph: closure.edges,
     facts: mergeFacts(facts),
     findings: [],

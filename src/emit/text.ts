@@ -69,6 +69,8 @@ export function emitText(r: Report, options: TextOptions): string {
     out.push('', s.bold(`Syscalls: ${syscalls.length}`) + ` (${program.length} program, ${startup.length} startup)`);
     out.push(`  program: ${program.map((f) => f.name).join(' ')}`);
     if (startup.length) out.push(s.dim(`  startup: ${startup.map((f) => f.name).join(' ')}`));
+    const held = [...new Set(r.binaries.flatMap((b) => (b.libcModels ?? []).map((h) => (h.syscalls.length ? `${h.model} (${h.syscalls.join(' ')})` : h.model))))].sort();
+    if (held.length) out.push(s.dim(`  held back by glibc models (--no-libc-models counts them): ${held.join(', ')}`));
   }
   const headers = ofKind(facts, 'header');
   if (headers.length) out.push('', s.bold(`Headers: ${headers.length}`), ...list(headers.map((h) => `${h.system ? `<${h.name}>` : `"${h.name}"`}  ${s.dim(where(h))}`), limit, s));

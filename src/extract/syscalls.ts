@@ -3,7 +3,7 @@ import type { Arch, Libc, Mode } from '../model/vocab.js';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { scannerFor } from './elf/call-graph.js';
 import type { DlopenResolution, LibraryClosure, LoadedElf } from './elf/resolve-libraries.js';
-import type { LibraryEdge } from '../model/index.js';
+import type { HeldBack, LibraryEdge } from '../model/index.js';
 import type { NssService } from '../inputs/nsswitch.js';
 import { constArgsByNumber, nodeName, siteEvidence, type ProgramModule } from './elf/summaries.js';
 import { reachWithRuntimeLoading } from './elf/runtime-loading.js';
@@ -39,8 +39,8 @@ export interface SyscallExtraction {
   stats: { indirectCalls: number; addressTakenFunctions: number };
   /** Libraries reachable dlopen calls load (and what those need), for the library graph. */
   dlopenEdges: LibraryEdge[];
-  /** glibc models that held code back (nothing the program reaches released it): the module, the calls and the syscall sites held. */
-  libcModels: { model: string; module: string; calls: number; syscalls: string[] }[];
+  /** glibc models that held code back (nothing the program reaches released it): the library, the calls and the syscall sites held. */
+  libcModels: HeldBack[];
 }
 
 const MAX_EVIDENCE = 4;
@@ -153,7 +153,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
   for (const f of byName.values()) { const c = f.nr === null ? undefined : constArgs.get(f.nr); if (c) f.constArgs = c; }
   const facts: Fact[] = [...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), ...unknowns, ...dlopenUnknowns, ...limited];
   const libcModels = reach.held.map((h) => ({
-    model: h.model, module: reach.mods[h.module].loaded.path, calls: h.edges,
+    model: h.model, library: reach.mods[h.module].loaded.path, calls: h.edges,
     syscalls: [...new Set(h.sites.map((nr) => table.byNumber.get(nr) ?? `#${nr}`))].sort(),
   }));
   return { facts, stats: { indirectCalls: reach.indirect, addressTakenFunctions: reach.addressTaken }, dlopenEdges, libcModels };

@@ -19,6 +19,18 @@ export interface BinaryInfo {
   exports: ElfSymbolRef[];
   /** sha256 of the file contents. */
   sha256: string;
+  /** Code of the libraries that glibc models held back for this program (nothing it reaches releases it). */
+  libcModels?: HeldBack[];
+}
+
+/** What one glibc model (src/extract/elf/libc-models.ts) held back in one library. */
+export interface HeldBack {
+  model: string;
+  library: string;
+  /** calls not followed */
+  calls: number;
+  /** syscall sites not counted, by name */
+  syscalls: string[];
 }
 
 /** A dynamic symbol with its version. */

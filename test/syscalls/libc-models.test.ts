@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadElf, resolveDlopen, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
 import { extractSyscalls } from '../../src/extract/syscalls.js';
 import { FIXTURES, ensureFixtures, missing, observe, predict, tempCache } from './helpers.js';
-import { ensureBuilt, runCli } from '../helpers/tools.js';
+import { Ajv } from 'ajv';
+import { ROOT, ensureBuilt, runCli } from '../helpers/tools.js';
 
 // The glibc models (libc-models.ts) hold back code that runs only after a call the program never makes. Each
 // fixture here makes that call; strace shows the syscalls the model holds back elsewhere, and the prediction must
@@ -93,13 +94,21 @@ test.each([LOADER].filter(existsSync))('%s scanned on its own (run as a command)
 }, 60_000);
 
 
-test('ukport scan --no-libc-models counts the held-back code again', () => {
-  const names = (args: string[]) => {
+test('ukport scan: the report names what the models held back (schema-valid); --no-libc-models counts it again', () => {
+  const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8')));
+  const scan = (args: string[]) => {
     const r = runCli(['scan', '--format', 'json', '--quiet', ...args, join(FIXTURES, 'file_copy.dyn')], { XDG_CACHE_HOME: cache });
     expect(r.status).toBe(0);
-    return (JSON.parse(r.stdout).syscalls as { name: string }[]).map((x) => x.name);
+    const report = JSON.parse(r.stdout);
+    expect(validate(report)).toBe(true);
+    return { names: (report.syscalls as { name: string }[]).map((x) => x.name), held: report.binaries[0].libcModels as { model: string; library: string; syscalls: string[] }[] | undefined };
   };
-  expect(names([])).not.toContain('execve');
-  expect(names(['--no-libc-models'])).toContain('execve');
+  const on = scan([]);
+  expect(on.names).not.toContain('execve');
+  expect(on.held).toContainEqual(expect.objectContaining({ model: 'ld.so-command-mode', syscalls: ['execve'] }));
+  const off = scan(['--no-libc-models']);
+  expect(off.names).toContain('execve');
+  expect(off.held).toBeUndefined();
   expect(runCli(['scan', '--help']).stdout).toContain('--no-libc-models');
+  expect(runCli(['scan', join(FIXTURES, 'file_copy.dyn')], { XDG_CACHE_HOME: cache }).stdout).toMatch(/held back by glibc models .*ld\.so-command-mode \(execve\)/);
 }, 60_000);
