@@ -118,8 +118,16 @@ export interface ModuleModels {
   reached: Map<number, number[]>;
   /** function whose call from outside glibc releases these models */
   outside: Map<number, number[]>;
-  /** syscall number that, made outside glibc, releases these models */
-  syscalls: Map<number, number[]>;
+}
+
+/** Syscall number → the models that its use outside glibc releases. */
+export function syscallWitnesses(arch: Arch): Map<number, number[]> {
+  const numbers = loadLinuxSyscalls(arch).byName;
+  const out = new Map<number, number[]>();
+  LIBC_MODELS.forEach((m, k) => {
+    for (const nr of (m.live?.syscallOutside ?? []).map((n) => numbers.get(n))) if (nr !== undefined) out.set(nr, [...(out.get(nr) ?? []), k]);
+  });
+  return out;
 }
 
 const tables = new WeakMap<ModuleGraph, Map<string, ModuleModels | undefined>>();
@@ -134,19 +142,24 @@ export function modelsFor(g: ModuleGraph, role: 'main' | 'interp' | 'library', a
   return out;
 }
 
+/** Every function name a model holds back or waits for. */
+const MENTIONED = new Set(LIBC_MODELS.flatMap((m) => [...(m.edges ?? []).flatMap((e) => [...e.from, ...e.to]), ...(m.sites ?? []).flatMap((x) => x.in), ...(m.live?.reached ?? [])]));
+
 function build(g: ModuleGraph, role: 'main' | 'interp' | 'library', arch: Arch): ModuleModels | undefined {
+  // one pass over the module's names for the few the models mention (a large library has tens of thousands)
   const byName = new Map<string, number[]>();
-  g.names.forEach((n, i) => { const l = byName.get(n); if (l) l.push(i); else byName.set(n, [i]); });
+  g.names.forEach((n, i) => { if (MENTIONED.has(n)) { const l = byName.get(n); if (l) l.push(i); else byName.set(n, [i]); } });
   const all = (names: readonly string[]): number[] => names.flatMap((n) => byName.get(n) ?? []);
+  // only exported functions can be called from another module (imports, stored pointers and dlsym resolve to exports)
+  const exported = [...new Set(Object.entries(g.exports).map(([key, f]) => `${key.replace(/@.*$/, '')}\0${f}`))].map((x) => x.split('\0'));
   const numbers = loadLinuxSyscalls(arch).byName;
-  const out: ModuleModels = { edges: new Map(), sites: new Map(), reached: new Map(), outside: new Map(), syscalls: new Map() };
+  const out: ModuleModels = { edges: new Map(), sites: new Map(), reached: new Map(), outside: new Map() };
   let any = false;
   const add = <K>(map: Map<K, number[]>, key: K, k: number): void => { const l = map.get(key); if (l) l.push(k); else map.set(key, [k]); any = true; };
   LIBC_MODELS.forEach((m, k) => {
     // what releases a model is looked for in every module
     for (const f of all(m.live?.reached ?? [])) add(out.reached, f, k);
-    if (m.live?.calledFromOutside) g.names.forEach((n, f) => { if (m.live!.calledFromOutside!.test(n)) add(out.outside, f, k); });
-    for (const nr of (m.live?.syscallOutside ?? []).map((n) => numbers.get(n))) if (nr !== undefined) add(out.syscalls, nr, k);
+    if (m.live?.calledFromOutside) for (const [n, f] of exported) if (m.live.calledFromOutside.test(n)) add(out.outside, Number(f), k);
     // what it holds back, only where it applies. A module that names the internal functions a model holds back has
     // its full symbol table (or debug file): a witness no module names is not linked in (a static program takes
     // only what it calls) and cannot run.

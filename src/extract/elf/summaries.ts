@@ -7,7 +7,7 @@ import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import type { ModuleGraph } from './call-graph.js';
 import { FEATURE_SYSCALLS } from './wrappers.js';
 import { P_FUNCTION, P_REGION } from './data-regions.js';
-import { LIBC_MODELS, isGlibcModule, modelsFor, type ModuleModels } from './libc-models.js';
+import { LIBC_MODELS, isGlibcModule, modelsFor, syscallWitnesses, type ModuleModels } from './libc-models.js';
 
 /** One module of the program as the composition sees it. */
 export interface ProgramModule {
@@ -350,18 +350,17 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   };
   let head = 0; // breadth-first: shortest evidence chains; an index, as shift() on a large queue is linear
   // a syscall made outside glibc (a site, a syscall() call, or one whose number is unknown) releases the models waiting for it
-  const outsideSyscalls = models.some((m) => m !== undefined && m.syscalls.size > 0);
+  const witnessSyscalls = libcModels ? syscallWitnesses(scanner.arch) : new Map<number, number[]>();
+  const outsideSyscalls = witnessSyscalls.size > 0;
   let hitsSeen = 0, unknownsSeen = 0;
   const syscallsOutside = (): void => {
     for (; hitsSeen < r.hits.length; hitsSeen++) {
       const h = r.hits[hitsSeen];
-      if (glibc[modOf(h.node)]) continue;
-      models.forEach((m) => { for (const k of m?.syscalls.get(h.nr) ?? []) releaseModel(k); });
+      if (!glibc[modOf(h.node)]) for (const k of witnessSyscalls.get(h.nr) ?? []) releaseModel(k);
     }
     for (; unknownsSeen < r.unknowns.length; unknownsSeen++) {
       const u = r.unknowns[unknownsSeen];
-      if (u.reason !== 'indirect-syscall' || glibc[modOf(u.node)]) continue;
-      models.forEach((m) => { for (const ks of m?.syscalls.values() ?? []) for (const k of ks) releaseModel(k); });
+      if (u.reason === 'indirect-syscall' && !glibc[modOf(u.node)]) for (const ks of witnessSyscalls.values()) for (const k of ks) releaseModel(k);
     }
   };
   const drain = (): void => {
