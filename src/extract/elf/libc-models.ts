@@ -150,16 +150,19 @@ function build(g: ModuleGraph, role: 'main' | 'interp' | 'library', arch: Arch):
   const byName = new Map<string, number[]>();
   g.names.forEach((n, i) => { if (MENTIONED.has(n)) { const l = byName.get(n); if (l) l.push(i); else byName.set(n, [i]); } });
   const all = (names: readonly string[]): number[] => names.flatMap((n) => byName.get(n) ?? []);
-  // only exported functions can be called from another module (imports, stored pointers and dlsym resolve to exports)
-  const exported = [...new Set(Object.entries(g.exports).map(([key, f]) => `${key.replace(/@.*$/, '')}\0${f}`))].map((x) => x.split('\0'));
+  // exports by name, without versions: every name of a function (its display name is one of its aliases)
+  const exported: [string, number][] = Object.entries(g.exports).map(([key, f]) => [key.replace(/@.*$/, ''), f]);
   const numbers = loadLinuxSyscalls(arch).byName;
   const out: ModuleModels = { edges: new Map(), sites: new Map(), reached: new Map(), outside: new Map() };
   let any = false;
   const add = <K>(map: Map<K, number[]>, key: K, k: number): void => { const l = map.get(key); if (l) l.push(k); else map.set(key, [k]); any = true; };
   LIBC_MODELS.forEach((m, k) => {
     // what releases a model is looked for in every module
-    for (const f of all(m.live?.reached ?? [])) add(out.reached, f, k);
-    if (m.live?.calledFromOutside) for (const [n, f] of exported) if (m.live.calledFromOutside.test(n)) add(out.outside, Number(f), k);
+    const reached = m.live?.reached ?? [];
+    for (const f of new Set([...all(reached), ...exported.flatMap(([n, f]) => (reached.includes(n) ? [f] : []))])) add(out.reached, f, k);
+    // only exported functions can be called from another module (imports, stored pointers and dlsym resolve to exports)
+    const outside = m.live?.calledFromOutside;
+    if (outside) for (const f of new Set(exported.flatMap(([n, f]) => (outside.test(n) ? [f] : [])))) add(out.outside, f, k);
     // what it holds back, only where it applies. A module that names the internal functions a model holds back has
     // its full symbol table (or debug file): a witness no module names is not linked in (a static program takes
     // only what it calls) and cannot run.
