@@ -140,6 +140,7 @@ export function analyseBinary(a: Artifact, settings: BinarySettings, state: Bina
         nssServices: () => (state.nss ??= readNsswitch(settings.sysroot ?? '/')),
       });
       out.facts.push(...found.facts);
+      if (found.libcModels.length) out.info = { ...main.decoded.info, libcModels: found.libcModels };
       out.edges = [...out.edges, ...found.dlopenEdges];
       out.indirectCalls = found.stats.indirectCalls;
       out.addressTakenFunctions = found.stats.addressTakenFunctions;

@@ -106,6 +106,8 @@ test('ukport scan: the report names what the models held back (schema-valid); --
   const on = scan([]);
   expect(on.names).not.toContain('execve');
   expect(on.held).toContainEqual(expect.objectContaining({ model: 'ld.so-command-mode', syscalls: ['execve'] }));
+  // the same on worker threads (a whole-system scan)
+  expect(scan(['--jobs', '1']).held).toEqual(on.held);
   const off = scan(['--no-libc-models']);
   expect(off.names).toContain('execve');
   expect(off.held).toBeUndefined();
