@@ -125,6 +125,25 @@ test.each(['dyn', 'static'])('NSS (%s build): the modules of the configured serv
   expect([...configured.syscalls.keys()]).toEqual(plain);
 }, 60_000);
 
+// Stripped, the static program names none of glibc's NSS functions; glibc's "/etc/nsswitch.conf" in the file shows the
+// NSS code is there, and the configured services' modules are loaded for its main.
+test('NSS (static build, stripped): the modules of the configured services are analysed', async () => {
+  const bin = join(FIXTURES, 'nss_lookup.static-stripped');
+  const observed = await observe(bin, ['ukport-nobody', 'configure'], undefined, 'strace', { env: { LD_LIBRARY_PATH: FIXTURES } });
+  expect(observed.has('timerfd_create')).toBe(true);
+  const main = loadElf(bin);
+  expect(main.decoded.info.stripped).toBe(true);
+  const atFixtures = (name: string, from: LoadedElf) => resolveDlopen(name.startsWith('libnss_ukportfix') ? join(FIXTURES, name) : name, from, main);
+  const withNss = predict(bin, cache, { nssServices: () => [{ name: 'ukportfix', databases: ['passwd'] }], resolveDlopen: atFixtures });
+  expect(missing(withNss.syscalls, observed)).toEqual([]);
+  expect(withNss.syscalls.get('timerfd_create')!.class).toBe('program');
+  // a stripped static program without NSS code (no "/etc/nsswitch.conf" in it) loads no module
+  const raw = join(FIXTURES, 'raw_syscalls.static');
+  const rawMain = loadElf(raw);
+  expect(predict(raw, cache, { nssServices: () => [{ name: 'ukportfix', databases: ['passwd'] }],
+    resolveDlopen: (name, from) => resolveDlopen(name.startsWith('libnss_ukportfix') ? join(FIXTURES, name) : name, from, rawMain) }).syscalls.has('timerfd_create')).toBe(false);
+}, 60_000);
+
 describe.each(Object.keys(workloads))('%s', (prog) => {
   test.each(['dyn', 'static', 'musl'])('%s build: predicted ⊇ observed', async (variant) => {
     const bin = join(FIXTURES, `${prog}.${variant}`);

@@ -46,7 +46,7 @@ export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], 
   };
   const edges: LibraryEdge[] = [];
   const nssEdges: LibraryEdge[] = [];
-  const nssLibc = ctx.nssServices && resolveDlopen ? mods.find((m) => hasNssEntry(m.graph)) : undefined;
+  const nssLibc = ctx.nssServices && resolveDlopen ? mods.find((m) => hasNssEntry(m)) : undefined;
   if (nssLibc) {
     for (const svc of ctx.nssServices!()) {
       const res = resolveDlopen!(`libnss_${svc.name}.so.2`, nssLibc.loaded);

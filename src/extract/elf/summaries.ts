@@ -261,6 +261,8 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   mods.forEach((m, mi) => {
     if (m.nssService !== undefined || m.dlopenedAs !== undefined) return;
     for (const f of nssEntriesOf(m.graph)) nssEntries.add(offset[mi] + f);
+    // a stripped static glibc program: its NSS functions have no names, so its main (what the entry code passes on) stands for them
+    if (strippedStaticNss(m)) { const g = m.graph, passed = g.entry >= 0 ? g.refs.at(g.entry) : []; for (const f of passed.length > 0 ? passed : g.entry >= 0 ? [g.entry] : []) nssEntries.add(offset[mi] + f); }
   });
   const nssReached = (id: number): void => {
     r.nssFrom = id;
@@ -424,9 +426,18 @@ const DLSYM = /^dlv?sym(@|$)/;
 /** glibc exports every NSS lookup goes through (2.34+: __nss_database_get; older: __nss_database_lookup). */
 const NSS_ENTRIES = new Set(['__nss_database_get', '__nss_database_lookup', '__nss_database_lookup2', '__nss_lookup_function', '__nss_lookup', '__nss_next2']);
 
-/** Whether G is a glibc whose NSS lookups load modules (it exports one of the NSS entry points). */
-export function hasNssEntry(g: ModuleGraph): boolean {
-  return nssEntriesOf(g).length > 0;
+/** Whether M is a glibc whose NSS lookups load modules (it names one of the NSS entry points, or is a stripped static glibc program with NSS code). */
+export function hasNssEntry(m: ProgramModule): boolean {
+  return nssEntriesOf(m.graph).length > 0 || strippedStaticNss(m);
+}
+
+/**
+ * A static program without a symbol table whose file holds glibc's "/etc/nsswitch.conf": glibc's NSS code is linked
+ * in (a static program takes only what it calls), but nothing names its entry points.
+ */
+function strippedStaticNss(m: ProgramModule): boolean {
+  const { info } = m.loaded.decoded;
+  return m.role === 'main' && info.linking === 'static' && info.stripped && nssEntriesOf(m.graph).length === 0 && m.loaded.elf.buf.includes('/etc/nsswitch.conf');
 }
 
 /** Per graph, the functions that are NSS entry points (looked up once per graph: a large library exports tens of thousands). */
