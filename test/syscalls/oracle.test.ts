@@ -102,6 +102,10 @@ test('dlopen with a constant name, dlsym with a name from argv: every export of 
   expect(syscalls.get('acct')!.evidence[0].chain).toContain('(dlopen "libplugin.so", dlsym) plugin_unused');
 }, 60_000);
 
+/** dlopen resolution for MAIN that finds the fixture NSS module (libnss_ukportfix.so.2) in the fixture directory. */
+const nssModuleAtFixtures = (main: LoadedElf) => (name: string, from: LoadedElf) =>
+  resolveDlopen(name.startsWith('libnss_ukportfix') ? join(FIXTURES, name) : name, from, main);
+
 // NSS: the run sets the passwd database to "files ukportfix" (__nss_configure_lookup, as that nsswitch.conf line
 // would) and glibc dlopens libnss_ukportfix.so.2; the analysis is given the same service list as if read from
 // /etc/nsswitch.conf, and must follow glibc's lookup into the module.
@@ -110,7 +114,7 @@ test.each(['dyn', 'static'])('NSS (%s build): the modules of the configured serv
   const observed = await observe(bin, ['ukport-nobody', 'configure'], undefined, 'strace', { env: { LD_LIBRARY_PATH: FIXTURES } });
   expect(observed.has('timerfd_create')).toBe(true);
   const main = loadElf(bin);
-  const atFixtures = (name: string, from: LoadedElf) => resolveDlopen(name.startsWith('libnss_ukportfix') ? join(FIXTURES, name) : name, from, main);
+  const atFixtures = nssModuleAtFixtures(main);
   const withNss = predict(bin, cache, { nssServices: () => [{ name: 'ukportfix', databases: ['passwd'] }], resolveDlopen: atFixtures });
   expect(missing(withNss.syscalls, observed)).toEqual([]);
   expect(withNss.syscalls.get('timerfd_create')!.evidence[0].chain).toContain('(NSS service "ukportfix", /etc/nsswitch.conf) _nss_ukportfix_getpwnam_r');
@@ -121,7 +125,7 @@ test.each(['dyn', 'static'])('NSS (%s build): the modules of the configured serv
   const plain = [...predict(raw, cache, { nssServices: () => [] }).syscalls.keys()];
   const rawMain = loadElf(raw);
   const configured = predict(raw, cache, { nssServices: () => [{ name: 'ukportfix', databases: ['passwd'] }],
-    resolveDlopen: (name, from) => resolveDlopen(name.startsWith('libnss_ukportfix') ? join(FIXTURES, name) : name, from, rawMain) });
+    resolveDlopen: nssModuleAtFixtures(rawMain) });
   expect([...configured.syscalls.keys()]).toEqual(plain);
 }, 60_000);
 
@@ -133,7 +137,7 @@ test('NSS (static build, stripped): the modules of the configured services are a
   expect(observed.has('timerfd_create')).toBe(true);
   const main = loadElf(bin);
   expect(main.decoded.info.stripped).toBe(true);
-  const atFixtures = (name: string, from: LoadedElf) => resolveDlopen(name.startsWith('libnss_ukportfix') ? join(FIXTURES, name) : name, from, main);
+  const atFixtures = nssModuleAtFixtures(main);
   const withNss = predict(bin, cache, { nssServices: () => [{ name: 'ukportfix', databases: ['passwd'] }], resolveDlopen: atFixtures });
   expect(missing(withNss.syscalls, observed)).toEqual([]);
   expect(withNss.syscalls.get('timerfd_create')!.class).toBe('program');
@@ -141,7 +145,7 @@ test('NSS (static build, stripped): the modules of the configured services are a
   const raw = join(FIXTURES, 'raw_syscalls.static');
   const rawMain = loadElf(raw);
   expect(predict(raw, cache, { nssServices: () => [{ name: 'ukportfix', databases: ['passwd'] }],
-    resolveDlopen: (name, from) => resolveDlopen(name.startsWith('libnss_ukportfix') ? join(FIXTURES, name) : name, from, rawMain) }).syscalls.has('timerfd_create')).toBe(false);
+    resolveDlopen: nssModuleAtFixtures(rawMain) }).syscalls.has('timerfd_create')).toBe(false);
 }, 60_000);
 
 describe.each(Object.keys(workloads))('%s', (prog) => {

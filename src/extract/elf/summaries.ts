@@ -437,8 +437,13 @@ export function hasNssEntry(m: ProgramModule): boolean {
  */
 function strippedStaticNss(m: ProgramModule): boolean {
   const { info } = m.loaded.decoded;
-  return m.role === 'main' && info.linking === 'static' && info.stripped && nssEntriesOf(m.graph).length === 0 && m.loaded.elf.buf.includes('/etc/nsswitch.conf');
+  if (m.role !== 'main' || info.linking !== 'static' || !info.stripped || nssEntriesOf(m.graph).length > 0) return false;
+  // the file is searched once per program, not once per reachability round
+  let found = nssStringSeen.get(m.loaded);
+  if (found === undefined) nssStringSeen.set(m.loaded, (found = m.loaded.elf.buf.includes('/etc/nsswitch.conf')));
+  return found;
 }
+const nssStringSeen = new WeakMap<LoadedElf, boolean>();
 
 /** Per graph, the functions that are NSS entry points (looked up once per graph: a large library exports tens of thousands). */
 const nssEntryTables = new WeakMap<ModuleGraph, number[]>();
