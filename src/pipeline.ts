@@ -114,9 +114,11 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   }
   for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
   const heldBack = new Map<string, HeldBack[]>(); // per program: what the glibc models held back
+  // how every program is analysed, on the host or in an image
+  const analysis = { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits } as const;
   for (const [i, m] of mains.entries()) {
     options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
-    const found = extractSyscalls(m, closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits,
+    const found = extractSyscalls(m, closure, { ...analysis,
       resolveDlopen: (name, from) => resolveDlopen(name, from, m, { sysroot: options.sysroot, loaded: loadedLibraries }), nssServices: nss });
     facts.push(...found.facts);
     closure.edges.push(...found.dlopenEdges);
@@ -135,7 +137,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
       closure.edges.push(...img.closure.edges);
       let imageNss: NssService[] | undefined; // the image's /etc/nsswitch.conf, read once
       for (const m of img.mains) {
-        const found = extractSyscalls(m, img.closure, { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels,
+        const found = extractSyscalls(m, img.closure, { ...analysis,
           resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }), nssServices: () => (imageNss ??= readNsswitch(img.image.root)) });
         img.facts.push(...found.facts);
         closure.edges.push(...found.dlopenEdges);

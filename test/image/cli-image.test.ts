@@ -26,6 +26,9 @@ describe('ukport scan IMAGE (built CLI)', () => {
       expect(report.inputs).toContainEqual({ path, kind: 'container-image', size: readFileSync(path).length, image: 'static:1' });
       expect(report.inputs).toContainEqual(expect.objectContaining({ path: '/app/static', kind: 'elf', role: 'entrypoint', image: 'static:1' }));
       expect(report.binaries.map((b: { path: string }) => b.path)).toEqual(['/app/static']);
+      // a program in an image is analysed within the same bounds as one on the host
+      const bounded = JSON.parse(runCli(['scan', '-q', '-f', 'json', '--max-functions', '1', path], {}, 120_000).stdout);
+      expect(bounded.unknowns).toContainEqual(expect.objectContaining({ reason: 'limit-exceeded', message: expect.stringMatching(/functions exceed the limit of 1/) }));
       const plain = join(tmp, 'plain.tar');
       writeFileSync(plain, layer);
       const bad = runCli(['scan', plain]);
