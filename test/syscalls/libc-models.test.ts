@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadElf, resolveDlopen, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
 import { extractSyscalls } from '../../src/extract/syscalls.js';
@@ -52,10 +54,11 @@ function both(path: string): { on: Set<string>; off: Set<string>; held: Map<stri
   return { on: names(on), off: names(run(false)), held: new Map(on.libcModels.map((m) => [m.model, m.syscalls])) };
 }
 
-test('file_copy.dyn: ld.so\'s command mode, priority-ceiling mutexes, stdio\'s wait for other threads and _exit\'s exit are held back, and nothing else changes', () => {
+test('file_copy.dyn: ld.so\'s command mode, priority-ceiling mutexes, stdio\'s wait for other threads, _exit\'s exit and gettext\'s catalog search are held back, and nothing else changes', () => {
   const { on, off, held } = both(join(FIXTURES, 'file_copy.dyn'));
   const removed = [...off].filter((s) => !on.has(s)).sort();
-  expect(removed).toEqual(['execve', 'exit', 'sched_get_priority_max', 'sched_get_priority_min', 'sched_getparam', 'sched_getscheduler', 'sched_setscheduler', 'sched_yield', 'uname']);
+  // sysinfo: only the catalog search's qsort of locale.alias asks for the machine's memory (sysconf(_SC_PHYS_PAGES))
+  expect(removed).toEqual(['execve', 'exit', 'sched_get_priority_max', 'sched_get_priority_min', 'sched_getparam', 'sched_getscheduler', 'sched_setscheduler', 'sched_yield', 'sysinfo', 'uname']);
   expect([...on].filter((s) => !off.has(s))).toEqual([]);
   expect(held.get('ld.so-command-mode')).toEqual(['execve']);
   expect(held.has('priority-protect-mutex')).toBe(true);
@@ -67,7 +70,7 @@ test('threads.dyn: no Sun RPC, no thread attributes; its own pthread_mutex_lock 
   expect(on.has('sched_get_priority_max')).toBe(true);
   // a thread ends with the exit syscall (start_thread): _exit's, after exit_group, and the main thread's are held
   expect(on.has('exit')).toBe(true);
-  expect([...held.keys()].sort()).toEqual(['exit-after-exit-group', 'ld.so-command-mode', 'main-thread-exit', 'pthread-create-affinity', 'pthread-explicit-scheduling', 'sunrpc-service-cleanup']);
+  expect([...held.keys()].sort()).toEqual(['exit-after-exit-group', 'gettext-catalog-search', 'ld.so-command-mode', 'main-thread-exit', 'pthread-create-affinity', 'pthread-explicit-scheduling', 'sunrpc-service-cleanup']);
 });
 
 test('the witness is the call, not the fixture: thread_sched.dyn (pthread_attr_setinheritsched, setaffinity_np) releases both thread-attribute models', () => {
@@ -82,6 +85,44 @@ test('a thread-less program keeps stdio\'s yield at exit once it makes a clone s
   const { on, held } = both(join(FIXTURES, 'raw_clone.dyn'));
   expect(on.has('sched_yield')).toBe(true);
   expect(held.has('stdio-exit-other-thread')).toBe(false);
+});
+
+/** The files PATH opens (strace, openat and open), run with ARGS and ENV. */
+function opened(path: string, args: string[], env: Record<string, string>): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'ukport-opens-'));
+  try {
+    const run = spawnSync('strace', ['-f', '-qq', '-e', 'trace=openat,open', '-o', join(dir, 'trace'), path, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+    expect(run.status).toBe(0);
+    return readFileSync(join(dir, 'trace'), 'utf8').split('\n').flatMap((l) => { const m = /open(?:at)?\((?:AT_FDCWD, )?"([^"]*)"/.exec(l); return m ? [m[1]] : []; });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// gettext searches message catalogs only outside the C locale, whatever LANGUAGE says. Both fixtures ask for a
+// translation of one of glibc's messages with LANGUAGE=de; the one that leaves the C locale (setlocale, or newlocale
+// and uselocale) looks for locale.alias and the catalogs, the other does not. A program that calls neither (fn_tables)
+// has the search held back.
+const CATALOG = /locale\.alias$|\/LC_MESSAGES\/libc\.mo$/;
+test.each([['gettext_locale.dyn', 'setlocale'], ['gettext_newlocale.dyn', 'newlocale']])('%s: gettext searches catalogs only after %s, and the prediction keeps that search', async (name, how) => {
+  const bin = join(FIXTURES, name);
+  const env = { LC_ALL: 'C.UTF-8', LANGUAGE: 'de' };
+  expect(opened(bin, [how], env).filter((p) => CATALOG.test(p))).not.toEqual([]);
+  expect(opened(bin, [], env).filter((p) => CATALOG.test(p))).toEqual([]);
+  const observed = new Set([...await observe(bin, [how], undefined, 'strace', { env }), ...await observe(bin, [], undefined, 'strace', { env })]);
+  const { syscalls } = predict(bin, cache);
+  expect(missing(syscalls, observed)).toEqual([]);
+  const { on, off, held } = both(bin);
+  expect(held.has('gettext-catalog-search')).toBe(false);
+  expect(on.has('sysinfo')).toBe(off.has('sysinfo'));
+}, 60_000);
+
+test('fn_tables.dyn (no setlocale, no newlocale): gettext\'s catalog search, behind assert and abort messages, is held back', () => {
+  const { on, off, held } = both(join(FIXTURES, 'fn_tables.dyn'));
+  // the model holds calls (to _nl_find_domain and _nl_find_msg), not syscall sites
+  expect(held.get('gettext-catalog-search')).toEqual([]);
+  expect(off.has('sysinfo')).toBe(true);
+  expect(on.has('sysinfo')).toBe(false);
 });
 
 // ld.so run as a command is the case the interpreter model excludes: scanned as the program itself, it keeps them

@@ -91,6 +91,13 @@ export const LIBC_MODELS: readonly LibcModel[] = [
     live: { reached: ['pthread_exit', '__pthread_exit', 'pthread_cancel', '__pthread_cancel'] },
   },
   {
+    id: 'gettext-catalog-search',
+    why: 'gettext (glibc\'s own messages too: assert, strerror, perror) searches message catalogs only in a locale other than C; a program stays in the C locale until setlocale or newlocale (with uselocale) leaves it',
+    source: 'intl/dcigettext.c DCIGETTEXT: guess_category_value returns "C" for the C locale (__current_locale_name) before LANGUAGE is read, and the loop breaks on "C" before _nl_find_domain / _nl_find_msg (their only callers); locale/global-locale.c: _nl_global_locale is named "C", changed only by setlocale; a thread\'s locale only by uselocale of a locale newlocale made',
+    edges: [{ from: ['__dcigettext', 'dcigettext'], to: ['_nl_find_domain', '_nl_find_msg'] }],
+    live: { reached: ['setlocale', 'newlocale', '__newlocale'] },
+  },
+  {
     id: 'stdio-exit-other-thread',
     why: 'at exit, stdio yields to another thread that holds a stream\'s lock; a process that never creates a thread has none',
     source: 'libio/genops.c _IO_unbuffer_all: __sched_yield when _IO_lock_trylock fails, which a recursive stream lock does only for another owner thread',
