@@ -11,8 +11,14 @@ function codeOf(e: unknown): string | undefined {
 /** Opening without blocking: a FIFO a scanned file names (DT_NEEDED, dlopen) would otherwise wait for a writer forever. */
 const READ_NONBLOCK = constants.O_RDONLY | constants.O_NONBLOCK;
 
-/** Reads a whole file, refusing files larger than `maxBytes` and anything but a regular file. Throws only UkportError. */
-export function readBounded(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Buffer {
+/** What tells a file's version apart without reading it: a read of part of it checks these first. */
+export interface FileIdentity { size: number; mtimeMs: number; ino: number; dev: number }
+
+/**
+ * Reads a whole file, refusing files larger than `maxBytes` and anything but a regular file; IDENTITY receives the
+ * file's size, modification time and inode as read. Throws only UkportError.
+ */
+export function readBounded(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES, identity?: (id: FileIdentity) => void): Buffer {
   let fd: number;
   try {
     fd = openSync(path, READ_NONBLOCK);
@@ -26,6 +32,7 @@ export function readBounded(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Bu
     if (st.isDirectory()) throw new UkportError('unsupported-input', 'is a directory', path);
     if (!st.isFile()) throw new UkportError('unsupported-input', 'not a regular file', path);
     if (st.size > maxBytes) throw new UkportError('too-large', `${st.size} bytes, limit ${maxBytes}`, path);
+    identity?.({ size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev });
     const buf = Buffer.allocUnsafe(st.size);
     let got = 0;
     while (got < st.size) {
@@ -34,6 +41,41 @@ export function readBounded(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Bu
       got += n;
     }
     return got === st.size ? buf : buf.subarray(0, got);
+  } catch (e) {
+    if (e instanceof UkportError) throw e;
+    throw new UkportError('unreadable', codeOf(e) ?? String(e), path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads LENGTH bytes at OFFSET of a file read whole before (IDENTITY as it was then): a function's code or a string
+ * of a library whose contents were released, without reading and hashing all of it again. Throws only UkportError,
+ * `unreadable` when the file is no longer the one read.
+ */
+export function readRange(path: string, offset: number, length: number, identity: FileIdentity): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, READ_NONBLOCK);
+  } catch (e) {
+    throw new UkportError('unreadable', codeOf(e) ?? String(e), path);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.size !== identity.size || st.mtimeMs !== identity.mtimeMs || st.ino !== identity.ino || st.dev !== identity.dev) {
+      throw new UkportError('unreadable', 'file changed while being scanned', path);
+    }
+    const len = Math.max(0, Math.min(length, st.size - offset));
+    const buf = Buffer.allocUnsafe(len);
+    let got = 0;
+    while (got < len) {
+      const n = readSync(fd, buf, got, len - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got !== len) throw new UkportError('unreadable', 'file changed while being scanned', path);
+    return buf;
   } catch (e) {
     if (e instanceof UkportError) throw e;
     throw new UkportError('unreadable', codeOf(e) ?? String(e), path);

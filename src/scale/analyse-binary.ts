@@ -60,8 +60,9 @@ const MAX_LIBRARIES = 4096;
 
 /**
  * Keeps the contents of the most recently used libraries up to the byte bound and releases the others: their
- * headers, symbols and content hash stay, so a later binary reuses them without reading the file; the bytes
- * are read again (and checked against the hash) only if a later analysis needs code that was not cached.
+ * headers, symbols and content hash stay, so a later binary reuses them without reading the file. The few bytes a
+ * later analysis needs (one function's code, a string) are read alone, once the file's size, time and inode show it
+ * unchanged; the whole file is read again (and checked against the hash) only for code that was not cached.
  */
 function prune(state: BinaryState): void {
   let bytes = 0;

@@ -1,9 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Artifact } from '../../src/model/index.js';
 import { UkportError } from '../../src/errors.js';
 import { parseElf } from '../../src/extract/elf/reader.js';
+import { loadElf, releaseContents } from '../../src/extract/elf/resolve-libraries.js';
 import { forgetModuleGraphs } from '../../src/extract/libc/graph-cache.js';
 import { analyseBinary, newBinaryState } from '../../src/scale/analyse-binary.js';
 import { buildFixtures } from '../helpers/tools.js';
@@ -39,5 +41,32 @@ describe('a system scan releases library contents it no longer needs', () => {
     expect(elf.resident).toBe(true);
     elf.release(() => buf.subarray(0, buf.length - 1));
     expect(() => elf.buf).toThrow(UkportError);
+  });
+
+  // a released library's function code (import-argument flow) or string (dlopen names) is read alone, not whole
+  test('a part of a released file is read alone, and only while the file is the one read (size, time, inode)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ukport-part-'));
+    try {
+      const path = join(dir, 'threads.dyn');
+      copyFileSync(join(SYS, 'threads.dyn'), path);
+      const whole = readFileSync(path);
+      const lib = loadElf(path);
+      releaseContents(lib);
+      const text = lib.elf.sections.find((x) => x.name === '.text')!;
+      expect(Buffer.from(lib.elf.bytes(text.offset, 64)).equals(whole.subarray(text.offset, text.offset + 64))).toBe(true);
+      // clipped at the end of the file; nothing past it
+      expect(lib.elf.bytes(whole.length - 3, 100).length).toBe(3);
+      expect(lib.elf.bytes(whole.length + 10, 4).length).toBe(0);
+      expect(lib.elf.resident).toBe(false);
+      // the same bytes, a new modification time: no longer the file that was hashed
+      utimesSync(path, new Date(), new Date(Date.now() + 5000));
+      expect(() => lib.elf.bytes(text.offset, 64)).toThrow(expect.objectContaining({ code: 'unreadable' }));
+      const grown = loadElf(path);
+      releaseContents(grown);
+      appendFileSync(path, 'x');
+      expect(() => grown.elf.bytes(text.offset, 64)).toThrow(/changed while being scanned/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -27,6 +27,7 @@ export class ElfFile {
   readonly size: number;
   private data: Buffer | undefined;
   private reload?: () => Buffer;
+  private readPart?: (offset: number, length: number) => Buffer;
 
   constructor(buf: Buffer, readonly path: string) {
     this.data = buf;
@@ -70,9 +71,24 @@ export class ElfFile {
   /** True while the contents are in memory. */
   get resident(): boolean { return this.data !== undefined; }
 
-  /** Drops the contents from memory; RELOAD reads them again (and must check they are unchanged) when next needed. */
-  release(reload: () => Buffer): void {
+  /**
+   * LENGTH bytes at file offset OFFSET (clipped to the file): from memory, or, once released, read alone from the
+   * file when a partial reader was given (one function's code does not bring a 100 MB library back).
+   */
+  bytes(offset: number, length: number): Uint8Array {
+    const end = Math.min(this.size, offset + length);
+    if (offset >= end) return new Uint8Array(0);
+    if (this.data || !this.readPart) return this.buf.subarray(offset, end);
+    return this.readPart(offset, end - offset);
+  }
+
+  /**
+   * Drops the contents from memory; RELOAD reads them again (and must check they are unchanged) when next needed,
+   * READPART (when given) reads a part for bytes() (and must check the file is unchanged).
+   */
+  release(reload: () => Buffer, readPart?: (offset: number, length: number) => Buffer): void {
     this.reload = reload;
+    this.readPart = readPart;
     this.data = undefined;
   }
 

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { LibraryEdge } from '../../model/index.js';
 import { UkportError } from '../../errors.js';
-import { readBounded } from '../../inputs/read-file.js';
+import { readBounded, readRange, type FileIdentity } from '../../inputs/read-file.js';
 import { parseLdCache, readLdCache } from '../../inputs/ld-cache.js';
 import { resolveInRoot, resolveInRootFs } from '../../inputs/rooted-path.js';
 import type { RootFs } from '../../inputs/root-fs.js';
@@ -16,6 +16,8 @@ export interface LoadedElf {
   hostPath: string;
   elf: ElfFile;
   decoded: DecodedElf;
+  /** The host file's size, time and inode when it was read (set for files read from a host path). */
+  identity?: FileIdentity;
 }
 
 export interface ResolveOptions {
@@ -51,9 +53,10 @@ export function loadElfFrom(fs: RootFs, path: string): LoadedElf {
 
 /** Loads and decodes one ELF file from the host path. */
 export function loadElf(hostPath: string, path = hostPath): LoadedElf {
-  const buf = readBounded(hostPath);
+  let identity: FileIdentity | undefined;
+  const buf = readBounded(hostPath, undefined, (id) => { identity = id; });
   const elf = parseElf(buf, path);
-  return { path, hostPath, elf, decoded: describeElf(elf, contentHash(buf)) };
+  return { path, hostPath, elf, decoded: describeElf(elf, contentHash(buf)), identity };
 }
 
 /** The identity of a file's contents (graph cache key, `sha256` in reports). */
@@ -66,11 +69,12 @@ function contentHash(buf: Buffer): string {
  * must hash as before, else the read fails with `unreadable` (the file changed while being scanned).
  */
 export function releaseContents(lib: LoadedElf): void {
+  const { identity } = lib;
   lib.elf.release(() => {
     const buf = readBounded(lib.hostPath);
     if (contentHash(buf) !== lib.decoded.info.sha256) throw new UkportError('unreadable', 'file changed while being scanned', lib.hostPath);
     return buf;
-  });
+  }, identity ? (offset, length) => readRange(lib.hostPath, offset, length, identity) : undefined);
 }
 
 function defaultDirs(elf: ElfFile): string[] {

@@ -1,7 +1,7 @@
 import type { Evidence } from '../../model/index.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import type { CodeScanner } from './scan-types.js';
-import { findExecRanges, functionBytes, rangeOf } from './functions.js';
+import { findExecRanges, rangeOf } from './functions.js';
 import { CONST } from './reg-state.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import type { ModuleGraph } from './call-graph.js';
@@ -498,7 +498,7 @@ function stringAt(mod: ProgramModule, addr: number, max: number, shape: RegExp):
   const { elf } = mod.loaded;
   const off = elf.offsetOfAddress(BigInt(addr));
   if (off === undefined || off >= elf.size) return undefined;
-  const bytes = elf.buf.subarray(off, Math.min(elf.size, off + max + 1));
+  const bytes = Buffer.from(elf.bytes(off, max + 1));
   const end = bytes.indexOf(0);
   if (end <= 0) return undefined;
   const name = bytes.toString('latin1', 0, end);
@@ -579,7 +579,9 @@ function flowImportSites(mod: ProgramModule, scanner: CodeScanner, f: number): M
   const imps = mod.graph.imports.at(f);
   const queries: { addr: number }[] = [];
   for (let i = 1; i < imps.length; i += 2) queries.push({ addr: imps[i] });
-  const states = scanner.flow(functionBytes(elf.buf, rg, start, end), start, start, end, queries);
+  // the function's bytes alone: a library whose contents were released is not read whole again
+  const lo = Math.max(start, rg.start), hi = Math.max(lo, Math.min(end, rg.end));
+  const states = scanner.flow(elf.bytes(rg.offset + (lo - rg.start), hi - lo), start, start, end, queries);
   for (const [a, st] of states) out.set(a, Float64Array.from(scanner.argRegs, (reg) => (st.kind[reg] === CONST ? st.val[reg] : NaN)));
   return out;
 }
