@@ -165,16 +165,24 @@ function scanFunction(win: DecodeWindow, ins: Instruction, fi: number, start: nu
   sink.end(fi, last === FlowControl.Next || last === FlowControl.ConditionalBranch);
 }
 
-/** Constants and parameters before each queried address, by the shared fixpoint driver. */
+/**
+ * Constants and parameters before each queried address, by the shared fixpoint driver. The function is decoded
+ * once into each instruction's successor and register effect; the driver's rounds replay that list.
+ */
 function flowFunction(win: DecodeWindow, ins: Instruction, start: number, end: number, queries: FlowQuery[]): Map<number, RegState> {
+  const ips: number[] = [], targets: (number | undefined)[] = [], flags: number[] = [], effects: ((st: RegState) => void)[] = [];
+  decodeRange(win, ins, start, end, (ip) => {
+    const fc = ins.flowControl;
+    const direct = (fc === FlowControl.UnconditionalBranch || fc === FlowControl.ConditionalBranch) && ins.op0Kind === OpKind.NearBranch64;
+    const stops = fc === FlowControl.UnconditionalBranch || fc === FlowControl.IndirectBranch || fc === FlowControl.Return;
+    const mn = ins.mnemonic;
+    ips.push(ip);
+    targets.push(direct ? Number(ins.nearBranchTarget) : undefined);
+    flags.push((stops ? 1 : 0) | (mn === Mnemonic.Nop || mn === Mnemonic.Int3 ? 2 : 0));
+    effects.push(transferOf(ins));
+  });
   return runFlow(start, end, RegState.entry(ARG_REGS), queries.map((q) => q.addr), (visit) => {
-    decodeRange(win, ins, start, end, (ip) => {
-      const fc = ins.flowControl;
-      const direct = (fc === FlowControl.UnconditionalBranch || fc === FlowControl.ConditionalBranch) && ins.op0Kind === OpKind.NearBranch64;
-      const stops = fc === FlowControl.UnconditionalBranch || fc === FlowControl.IndirectBranch || fc === FlowControl.Return;
-      const mn = ins.mnemonic;
-      visit(ip, direct ? Number(ins.nearBranchTarget) : undefined, stops, (st) => transfer(ins, st), mn === Mnemonic.Nop || mn === Mnemonic.Int3);
-    });
+    for (let k = 0; k < ips.length; k++) visit(ips[k], targets[k], (flags[k] & 1) !== 0, effects[k], (flags[k] & 2) !== 0);
   });
 }
 
@@ -190,53 +198,77 @@ function decodeRange(win: DecodeWindow, ins: Instruction, start: number, end: nu
   }
 }
 
-/** Register effect of one instruction on the constant/parameter state. */
-function transfer(ins: Instruction, st: RegState): void {
+const NO_EFFECT = (): void => {};
+const CALL_EFFECT = (st: RegState): void => { for (const r of CALLER_SAVED) st.clobber(r); };
+const SYSCALL_EFFECT = (st: RegState): void => { st.clobber(RAX); st.clobber(RCX); st.clobber(R11); };
+
+/**
+ * Register effect of one instruction on the constant/parameter state, as a function of the state: what it needs
+ * of the instruction is read now, so the decoder can move on.
+ */
+function transferOf(ins: Instruction): (st: RegState) => void {
   const code = ins.code;
   const r0 = ins.op0Kind === OpKind.Register ? GPR[ins.op0Register] : -1;
   switch (code) {
     case Code.Mov_r32_imm32: case Code.Mov_rm32_imm32:
-      if (r0 >= 0) { st.setConst(r0, ins.immediate32 >>> 0); return; }
+      if (r0 >= 0) { const v = ins.immediate32 >>> 0; return (st) => st.setConst(r0, v); }
       break;
     case Code.Mov_r64_imm64: case Code.Mov_rm64_imm32:
-      if (r0 >= 0) { const v = ins.immediate(1); st.setConst(r0, v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= 0n ? Number(v) : NaN); return; }
+      if (r0 >= 0) { const b = ins.immediate(1), v = b <= BigInt(Number.MAX_SAFE_INTEGER) && b >= 0n ? Number(b) : NaN; return (st) => st.setConst(r0, v); }
       break;
     case Code.Mov_r64_rm64: case Code.Mov_rm64_r64: case Code.Mov_r32_rm32: case Code.Mov_rm32_r32:
-      if (r0 >= 0 && ins.op1Kind === OpKind.Register) { st.copy(r0, GPR[ins.op1Register], code === Code.Mov_r32_rm32 || code === Code.Mov_rm32_r32); return; }
-      if (r0 >= 0 && code === Code.Mov_r64_rm64 && isRipRelative(ins)) { st.setSlot(r0, Number(ins.ipRelMemoryAddress)); return; }
+      if (r0 >= 0 && ins.op1Kind === OpKind.Register) {
+        const src = GPR[ins.op1Register], narrow = code === Code.Mov_r32_rm32 || code === Code.Mov_rm32_r32;
+        return (st) => st.copy(r0, src, narrow);
+      }
+      if (r0 >= 0 && code === Code.Mov_r64_rm64 && isRipRelative(ins)) { const a = Number(ins.ipRelMemoryAddress); return (st) => st.setSlot(r0, a); }
       break;
     case Code.Movsxd_r64_rm32:
       // int arguments widened for the syscall (`movslq %edi,%rdi`): a parameter stays that parameter
       if (r0 >= 0 && ins.op1Kind === OpKind.Register) {
-        const src = GPR[ins.op1Register];
-        if (src >= 0 && st.kind[src] === CONST) { const v = st.val[src] % 2 ** 32; st.setConst(r0, v >= 2 ** 31 ? NaN : v); return; }
-        if (src >= 0 && st.kind[src] === PARAM) { st.copy(r0, src, false); return; }
+        const src = GPR[ins.op1Register], otherwise = genericEffect(ins);
+        return (st) => {
+          if (src >= 0 && st.kind[src] === CONST) { const v = st.val[src] % 2 ** 32; st.setConst(r0, v >= 2 ** 31 ? NaN : v); return; }
+          if (src >= 0 && st.kind[src] === PARAM) { st.copy(r0, src, false); return; }
+          otherwise(st);
+        };
       }
       break;
     case Code.Xor_r32_rm32: case Code.Xor_rm32_r32: case Code.Xor_r64_rm64: case Code.Xor_rm64_r64:
     case Code.Sub_r32_rm32: case Code.Sub_rm32_r32:
-      if (r0 >= 0 && ins.op1Kind === OpKind.Register && GPR[ins.op1Register] === r0) { st.setConst(r0, 0); return; }
+      if (r0 >= 0 && ins.op1Kind === OpKind.Register && GPR[ins.op1Register] === r0) return (st) => st.setConst(r0, 0);
       break;
     case Code.Lea_r64_m: case Code.Lea_r32_m:
-      if (r0 >= 0 && isRipRelative(ins)) { st.setConst(r0, Number(ins.ipRelMemoryAddress)); return; }
+      if (r0 >= 0 && isRipRelative(ins)) { const a = Number(ins.ipRelMemoryAddress); return (st) => st.setConst(r0, a); }
       break;
     case Code.Mov_r8_imm8: case Code.Mov_rm8_imm8: case Code.Mov_r16_imm16: case Code.Mov_rm16_imm16:
       // musl __clone: `xor eax,eax; mov al,56` — a partial write into a known value stays known
-      if (r0 >= 0 && LOW_PART[ins.op0Register] > 0 && st.kind[r0] === CONST) {
-        const bits = LOW_PART[ins.op0Register], v = st.val[r0];
-        st.setConst(r0, v - (v % 2 ** bits) + ((code === Code.Mov_r8_imm8 || code === Code.Mov_rm8_imm8 ? ins.immediate8 : ins.immediate16) % 2 ** bits));
-        return;
+      if (r0 >= 0 && LOW_PART[ins.op0Register] > 0) {
+        const bits = LOW_PART[ins.op0Register], imm = (code === Code.Mov_r8_imm8 || code === Code.Mov_rm8_imm8 ? ins.immediate8 : ins.immediate16) % 2 ** bits;
+        const otherwise = genericEffect(ins);
+        return (st) => {
+          if (st.kind[r0] === CONST) { const v = st.val[r0]; st.setConst(r0, v - (v % 2 ** bits) + imm); return; }
+          otherwise(st);
+        };
       }
       break;
     case Code.Syscall:
-      st.clobber(RAX); st.clobber(RCX); st.clobber(R11); return;
+      return SYSCALL_EFFECT;
   }
+  return genericEffect(ins);
+}
+
+/** What any other instruction does: a call clobbers the caller-saved registers, others the registers they write. */
+function genericEffect(ins: Instruction): (st: RegState) => void {
   const fc = ins.flowControl;
-  if (fc === FlowControl.Call || fc === FlowControl.IndirectCall) { for (const r of CALLER_SAVED) st.clobber(r); return; }
-  if (fc !== FlowControl.Next) return;
+  if (fc === FlowControl.Call || fc === FlowControl.IndirectCall) return CALL_EFFECT;
+  if (fc !== FlowControl.Next) return NO_EFFECT;
   const e = effectOf(ins);
+  const written: number[] = [];
   for (let i = 0; i < ins.opCount && i < e.opWritten.length; i++) {
-    if (e.opWritten[i] && ins.opKind(i) === OpKind.Register) { const g = GPR[ins.opRegister(i)]; if (g >= 0) st.clobber(g); }
+    if (e.opWritten[i] && ins.opKind(i) === OpKind.Register) { const g = GPR[ins.opRegister(i)]; if (g >= 0) written.push(g); }
   }
-  for (const g of e.implicit) st.clobber(g);
+  written.push(...e.implicit);
+  if (written.length === 0) return NO_EFFECT;
+  return (st) => { for (const g of written) st.clobber(g); };
 }
