@@ -154,7 +154,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
   const facts: Fact[] = [...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), ...unknowns, ...dlopenUnknowns, ...limited];
   const libcModels = reach.held.map((h) => ({
     model: h.model, library: reach.mods[h.module].loaded.path, calls: h.edges,
-    syscalls: [...new Set(h.sites.map((nr) => table.byNumber.get(nr) ?? `#${nr}`))].sort(),
+    syscalls: [...new Set([...h.sites, ...h.adds].map((nr) => table.byNumber.get(nr) ?? `#${nr}`))].sort(),
   }));
   return { facts, stats: { indirectCalls: reach.indirect, addressTakenFunctions: reach.addressTaken }, dlopenEdges, libcModels };
 }

@@ -29,7 +29,7 @@ export interface HeldBack {
   library: string;
   /** calls not followed */
   calls: number;
-  /** syscall sites not counted, by name */
+  /** by name: the syscalls of the sites held, and those the model's release alone would add to the prediction */
   syscalls: string[];
 }
 

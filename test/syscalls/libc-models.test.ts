@@ -60,7 +60,10 @@ test('file_copy.dyn: ld.so\'s command mode, priority-ceiling mutexes, stdio\'s w
   // sysinfo: only the catalog search's qsort of locale.alias asks for the machine's memory (sysconf(_SC_PHYS_PAGES))
   expect(removed).toEqual(['execve', 'exit', 'sched_get_priority_max', 'sched_get_priority_min', 'sched_getparam', 'sched_getscheduler', 'sched_setscheduler', 'sched_yield', 'sysinfo', 'uname']);
   expect([...on].filter((s) => !off.has(s))).toEqual([]);
-  expect(held.get('ld.so-command-mode')).toEqual(['execve']);
+  // each model lists what it holds: the syscalls of its held sites and those its release alone would add
+  expect(held.get('ld.so-command-mode')).toEqual(['execve', 'uname']);
+  expect(held.get('gettext-catalog-search')).toEqual(['sysinfo']);
+  expect(removed.filter((s) => ![...held.values()].some((l) => l.includes(s)))).toEqual([]);
   expect(held.has('priority-protect-mutex')).toBe(true);
 });
 
@@ -70,6 +73,8 @@ test('threads.dyn: no Sun RPC, no thread attributes; its own pthread_mutex_lock 
   expect(on.has('sched_get_priority_max')).toBe(true);
   // a thread ends with the exit syscall (start_thread): _exit's, after exit_group, and the main thread's are held
   expect(on.has('exit')).toBe(true);
+  expect([...off].filter((s) => !on.has(s) && ![...held.values()].some((l) => l.includes(s)))).toEqual([]);
+  expect(held.get('sunrpc-service-cleanup')).toEqual(expect.arrayContaining(['connect', 'sendto', 'socket']));
   expect([...held.keys()].sort()).toEqual(['exit-after-exit-group', 'gettext-catalog-search', 'ld.so-command-mode', 'main-thread-exit', 'pthread-create-affinity', 'pthread-explicit-scheduling', 'sunrpc-service-cleanup']);
 });
 
@@ -119,8 +124,8 @@ test.each([['gettext_locale.dyn', 'setlocale'], ['gettext_newlocale.dyn', 'newlo
 
 test('fn_tables.dyn (no setlocale, no newlocale): gettext\'s catalog search, behind assert and abort messages, is held back', () => {
   const { on, off, held } = both(join(FIXTURES, 'fn_tables.dyn'));
-  // the model holds calls (to _nl_find_domain and _nl_find_msg), not syscall sites
-  expect(held.get('gettext-catalog-search')).toEqual([]);
+  // it holds calls (to _nl_find_domain and _nl_find_msg); what they lead to that nothing else reaches is listed
+  expect(held.get('gettext-catalog-search')).toEqual(['sysinfo']);
   expect(off.has('sysinfo')).toBe(true);
   expect(on.has('sysinfo')).toBe(false);
 });
@@ -146,12 +151,12 @@ test('ukport scan: the report names what the models held back (schema-valid); --
   };
   const on = scan([]);
   expect(on.names).not.toContain('execve');
-  expect(on.held).toContainEqual(expect.objectContaining({ model: 'ld.so-command-mode', syscalls: ['execve'] }));
+  expect(on.held).toContainEqual(expect.objectContaining({ model: 'ld.so-command-mode', syscalls: ['execve', 'uname'] }));
   // the same on worker threads (a whole-system scan)
   expect(scan(['--jobs', '1']).held).toEqual(on.held);
   const off = scan(['--no-libc-models']);
   expect(off.names).toContain('execve');
   expect(off.held).toBeUndefined();
   expect(runCli(['scan', '--help']).stdout).toContain('--no-libc-models');
-  expect(runCli(['scan', join(FIXTURES, 'file_copy.dyn')], { XDG_CACHE_HOME: cache }).stdout).toMatch(/held back by glibc models .*ld\.so-command-mode \(execve\)/);
+  expect(runCli(['scan', join(FIXTURES, 'file_copy.dyn')], { XDG_CACHE_HOME: cache }).stdout).toMatch(/held back by glibc models .*ld\.so-command-mode \(execve uname\)/);
 }, 60_000);

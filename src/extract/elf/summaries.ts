@@ -52,8 +52,11 @@ export interface Reach {
   dlsymUnknown: boolean;
   /** The first node of glibc's NSS machinery reached (it loads the services of /etc/nsswitch.conf), or -1. */
   nssFrom: number;
-  /** What glibc models (libc-models.ts) held back and nothing released: per model, the calls and sites. */
-  held: { model: string; module: number; edges: number; sites: number[] }[];
+  /**
+   * What glibc models (libc-models.ts) held back and nothing released: per model and module, the calls and sites
+   * held, and (`adds`, per model) the syscalls releasing the model would add to the prediction.
+   */
+  held: { model: string; module: number; edges: number; sites: number[]; adds: number[] }[];
 }
 
 const MAX_CHAIN = 8;
@@ -125,8 +128,9 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   const live = new Uint8Array(LIBC_MODELS.length);
   const heldEdges = new Map<number, number[]>(); // model → (from, to) pairs
   const heldSites = new Map<number, SiteHit[]>();
-  const releaseModel = (k: number): void => {
-    if (live[k]) return;
+  let probing = false; // while what a held model would add is measured, only that model is released
+  const releaseModel = (k: number, explicit = false): void => {
+    if (live[k] || (probing && !explicit)) return;
     live[k] = 1;
     const e = heldEdges.get(k) ?? [];
     for (let i = 0; i < e.length; i += 2) visit(e[i + 1], e[i]);
@@ -403,13 +407,33 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   });
   drain();
   r.addressTaken = mods.reduce((a, m) => a + m.graph.dataRoots.length, dataPointers);
-  for (const k of new Set([...heldEdges.keys(), ...heldSites.keys()])) {
+  const heldModels = [...new Set([...heldEdges.keys(), ...heldSites.keys()])];
+  for (const k of heldModels) {
     const byModule = new Map<number, { edges: number; sites: number[] }>();
     const at = (node: number) => { const mi = modOf(node); let x = byModule.get(mi); if (!x) byModule.set(mi, (x = { edges: 0, sites: [] })); return x; };
     const e = heldEdges.get(k) ?? [];
     for (let i = 0; i < e.length; i += 2) at(e[i]).edges++;
     for (const h of heldSites.get(k) ?? []) at(h.node).sites.push(h.nr);
-    for (const [module, x] of byModule) r.held.push({ model: LIBC_MODELS[k].id, module, ...x });
+    for (const [module, x] of byModule) r.held.push({ model: LIBC_MODELS[k].id, module, ...x, adds: [] });
+  }
+  // What each held model would add: release it alone, follow what that reaches, keep the syscalls not predicted
+  // before, then put every output back. Code one model's release reaches counts as reached for the next.
+  if (heldModels.length > 0) {
+    const predicted = new Set(r.hits.map((h) => h.nr));
+    const saved = { hits: r.hits.length, unknowns: r.unknowns.length, argHits: r.argHits.length, dlopens: r.dlopens.length, overridden: overridden.length,
+      indirect: r.indirect, depthCut: r.depthCut, dlsymUnknown: r.dlsymUnknown, nssFrom: r.nssFrom };
+    probing = true;
+    for (const k of heldModels) {
+      const from = r.hits.length;
+      releaseModel(k, true);
+      drain();
+      const adds = [...new Set(r.hits.slice(from).map((h) => h.nr))].filter((nr) => !predicted.has(nr)).sort((a, b) => a - b);
+      for (const nr of adds) predicted.add(nr);
+      for (const h of r.held) if (h.model === LIBC_MODELS[k].id) h.adds = adds;
+    }
+    r.hits.length = saved.hits; r.unknowns.length = saved.unknowns; r.argHits.length = saved.argHits; r.dlopens.length = saved.dlopens;
+    overridden.length = saved.overridden;
+    Object.assign(r, { indirect: saved.indirect, depthCut: saved.depthCut, dlsymUnknown: saved.dlsymUnknown, nssFrom: saved.nssFrom });
   }
   return { ...r, overridden };
 }
