@@ -115,8 +115,14 @@ export function functionOf(t: FunctionTable, addr: number): number {
   return best >= 0 && addr < t.ends[best] ? best : -1;
 }
 
+/** The file offset and length of [start, end) inside range R (clipped to the range). */
+export function functionSpan(r: ExecRange, start: number, end: number): [offset: number, length: number] {
+  const lo = Math.max(start, r.start), hi = Math.max(lo, Math.min(end, r.end));
+  return [r.offset + (lo - r.start), hi - lo];
+}
+
 /** The bytes of [start, end) inside range R (clipped to the range), for decoding one function on its own. */
 export function functionBytes(buf: Uint8Array, r: ExecRange, start: number, end: number): Uint8Array {
-  const lo = Math.max(start, r.start), hi = Math.max(lo, Math.min(end, r.end));
-  return buf.subarray(r.offset + (lo - r.start), r.offset + (hi - r.start));
+  const [offset, length] = functionSpan(r, start, end);
+  return buf.subarray(offset, offset + length);
 }

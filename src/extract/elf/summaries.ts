@@ -1,7 +1,7 @@
 import type { Evidence } from '../../model/index.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import type { CodeScanner } from './scan-types.js';
-import { findExecRanges, rangeOf } from './functions.js';
+import { findExecRanges, functionSpan, rangeOf } from './functions.js';
 import { CONST } from './reg-state.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import type { ModuleGraph } from './call-graph.js';
@@ -604,8 +604,7 @@ function flowImportSites(mod: ProgramModule, scanner: CodeScanner, f: number): M
   const queries: { addr: number }[] = [];
   for (let i = 1; i < imps.length; i += 2) queries.push({ addr: imps[i] });
   // the function's bytes alone: a library whose contents were released is not read whole again
-  const lo = Math.max(start, rg.start), hi = Math.max(lo, Math.min(end, rg.end));
-  const states = scanner.flow(elf.bytes(rg.offset + (lo - rg.start), hi - lo), start, start, end, queries);
+  const states = scanner.flow(elf.bytes(...functionSpan(rg, start, end)), start, start, end, queries);
   for (const [a, st] of states) out.set(a, Float64Array.from(scanner.argRegs, (reg) => (st.kind[reg] === CONST ? st.val[reg] : NaN)));
   return out;
 }
