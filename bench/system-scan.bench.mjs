@@ -4,7 +4,8 @@
 // Targets (2-core machine): warm < 30 s, cold < 120 s, peak RSS < 1.5 GB.
 //   node bench/system-scan.bench.mjs [DIR...]      (after npm run build)
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { elfFiles } from './system-files.mjs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,30 +13,6 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'dist', 'cli.js');
 const dirs = process.argv.slice(2).length ? process.argv.slice(2) : ['/usr/bin', '/usr/sbin'];
-
-/** ELF files under DIRS, each real file once (what the scan's walker analyses too). */
-function elfFiles() {
-  const seen = new Set(), out = [];
-  const head = Buffer.alloc(4);
-  const visit = (d) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      let st;
-      try { st = statSync(p); } catch { continue; }
-      if (st.isDirectory()) { visit(p); continue; }
-      if (!st.isFile() || st.size < 64 || seen.has(`${st.dev}:${st.ino}`)) continue;
-      seen.add(`${st.dev}:${st.ino}`);
-      try {
-        const fd = openSync(p, 'r');
-        readSync(fd, head, 0, 4, 0);
-        closeSync(fd);
-      } catch { continue; }
-      if (head.readUInt32BE(0) === 0x7f454c46) out.push({ path: p, size: st.size });
-    }
-  };
-  for (const d of dirs) visit(d);
-  return out;
-}
 
 function timed(cmd, args, env = {}) {
   const t0 = process.hrtime.bigint();
@@ -45,7 +22,7 @@ function timed(cmd, args, env = {}) {
   return { seconds, rssMb: rssKb / 1024, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const files = elfFiles();
+const files = elfFiles(dirs);
 const bytes = files.reduce((a, f) => a + f.size, 0);
 console.log(`system scan: ${files.length} ELF files, ${(bytes / 1048576).toFixed(0)} MiB under ${dirs.join(' ')}; ${cpus().length} cores, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 

@@ -1,25 +1,29 @@
 import type { Arch } from '../../model/index.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import { EM_AARCH64 } from './reader.js';
-import { readSymbols } from './symbols.js';
+import { STT_FUNC, STT_GNU_IFUNC, readSymbols } from './symbols.js';
 import { readDebugSymbols } from './debug-symbols.js';
 import { findExecRanges, findFunctions, functionOf, rangeOf, type ExecRange, type FunctionTable } from './functions.js';
-import { readRelocations, resolveSlot, type Relocations, type SlotTarget } from './plt.js';
-import { findDataPointers, findExports, findInitAddresses } from './module-roots.js';
+import { readRelocations, resolveSlot, type SlotTarget } from './plt.js';
+import { findCodeWords, findDataPointers, findExports, findInitAddresses } from './module-roots.js';
+import { describedCode, findExtraStarts, isDescribed, type DescribedCode } from './function-starts.js';
 import { buildDataRegions, regionOf } from './data-regions.js';
-import { readPersonalities } from './eh-frame.js';
+import { readFdeRanges, readPersonalities } from './eh-frame.js';
 import type { CodeScanner, ScanFunction, ScanSink } from './scan-types.js';
 import { ScanLog, forEachRange } from './scan-log.js';
 import { PackedLists } from './packed-lists.js';
 import { x86Scanner } from './syscalls-x86_64.js';
 import { aarch64Scanner } from './syscalls-aarch64.js';
 import { BranchSites, resolveWrappers } from './wrappers.js';
+import { loadedNumbers, readOnlyData, type ReadOnlyData } from './readonly-values.js';
 
 /** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
-export const GRAPH_VERSION = 13;
+export const GRAPH_VERSION = 14;
 const EMPTY_LISTS = new PackedLists(new Uint32Array(1), new Float64Array(0));
 /** Slot visits spent on code that addresses the whole GOT before a module falls back to counting every pointer. */
 const GOT_WHOLE_BUDGET = 1 << 20;
+/** Undecodable bytes kept per function while building, and listed as unknowns per function at most. */
+const MAX_DECODE_ERRORS = 4096, DECODE_ERRORS_LISTED = 8;
 /** Unknown site kinds stored in ModuleGraph.unknownSites. */
 export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
 
@@ -92,7 +96,9 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   // Code without symbols or unwind tables (musl's libc.so): direct call targets start functions too. The first
   // sweep is recorded; the graph's sweep replays every function whose bounds the new starts did not change.
   let log: ScanLog | undefined = ScanLog.record(elf.buf, ranges, fns, scanner);
-  const extra = findExtraStarts(log, ranges, fns, relocs);
+  const fdes = readFdeRanges(elf), described = describedCode(fdes, symbols);
+  const codeWords = elf.type === 2 ? findCodeWords(elf, ranges) : undefined;
+  const extra = findExtraStarts(log, ranges, fns, relocs, described, codeWords);
   if (extra.length > 0) fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs, ...extra]);
   const n = fns.starts.length;
   const startIndex = new Map<number, number>(fns.starts.map((a, i) => [a, i]));
@@ -113,6 +119,8 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const writableNonGot = (a: number): boolean => writable.some(([lo, hi]) => a >= lo && a < hi);
   const plt = readPltMap(elf.buf, ranges, scanner);
   const rawSites = new Map<number, number[]>();
+  const decodeErrors = new Map<number, number[]>();
+  const fallsInto: number[] = [];
   const branchSites = new BranchSites();
 
   const importSlot = (name: string, weak: boolean): number => {
@@ -193,16 +201,31 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     immediate: (fn, addr, value) => { if (startIndex.has(value) || plt.has(value)) codeTarget(fn, value, addr, false); },
     indirect: (fn) => { g.indirect[fn]++; },
     decodeError: (fn, addr) => {
-      const u = g.unknownSites[fn];
-      if (u.length < 16) u.push(addr, U_DECODE);
+      let l = decodeErrors.get(fn);
+      if (!l) decodeErrors.set(fn, (l = []));
+      if (l.length < MAX_DECODE_ERRORS) l.push(addr);
     },
     end: (fn, fallsThrough) => {
       const next = fn + 1;
-      if (fallsThrough && next < n && fns.starts[next] === fns.ends[fn]) addEdge(fn, next);
+      if (fallsThrough && next < n && fns.starts[next] === fns.ends[fn]) { addEdge(fn, next); fallsInto.push(fn); }
     },
   };
   if (options.replay === false) forEachRange(elf.buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, sink));
   else log.sweep(elf.buf, ranges, fns, scanner, sink);
+  // Undecodable bytes no control flow reaches are data in the code, not unknowns; so are those of a table in a module
+  // whose code FDEs describe, when code only takes the table's address (OpenSSL's perlasm keeps its tables in .text).
+  const entered: number[] = [];
+  for (let b = 0; b < branchSites.callee.length; b++) entered.push(branchSites.fn[b], branchSites.callee[b]);
+  void fallsInto;
+  const tables = fdes.length > 0 && decodeErrors.size > 0 ? tablesInCode(fns, entered, described, new Set([entryAddr, ...initAddrs, ...(codeWords ?? []),
+    ...[...relocs.slots.values()].flatMap((t) => (t.kind === 'local' ? [t.addr] : [])),
+    ...symbols.flatMap((s) => (s.shndx !== 0 && (s.type === STT_FUNC || s.type === STT_GNU_IFUNC) && s.value < 2n ** 52n ? [Number(s.value)] : []))])) : new Set<number>();
+  for (const [fn, errors] of decodeErrors) {
+    // past the end an FDE or symbol gives a function (the rest of its span up to the next start) lie its data
+    const own = isDescribed(described, fns.starts[fn]) ? errors.filter((a) => isDescribed(described, a)) : errors;
+    const kept = tables.has(fn) ? [] : (log.reachableErrors(fns.starts[fn], fns.ends[fn], own) ?? own).slice(0, DECODE_ERRORS_LISTED);
+    if (kept.length > 0) g.unknownSites[fn] = mergeSites(g.unknownSites[fn], kept.flatMap((a) => [a, U_DECODE]));
+  }
   log = undefined; // the recorded sweep is the largest transient of a build: let it go before the data flow below
 
   // A split-off cold part (foo.cold) can be entered through foo's jump tables, which are not followed: when
@@ -213,7 +236,8 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     const hot = m ? byName.get(m[1]) : undefined;
     if (hot !== undefined) addEdge(hot, i);
   });
-  resolveWrappers(g, fns, ranges, elf.buf, scanner, rawSites, branchSites);
+  let ro: ReadOnlyData | undefined;
+  resolveWrappers(g, fns, ranges, elf.buf, scanner, rawSites, branchSites, (kind, anchor) => loadedNumbers(elf, (ro ??= readOnlyData(elf, symbols)), kind, anchor));
 
   for (const e of findExports(decoded.dynsym, decoded.versions)) {
     const i = startIndex.get(e.addr) ?? functionOf(fns, e.addr);
@@ -237,24 +261,31 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
 }
 
 /**
- * Code addresses that start a function although no symbol or FDE says so, from a recorded sweep and the
- * relocations: direct call and tail-call targets, code whose address is taken outside it, code a pointer in data names.
+ * Functions that are data read as code: outside the code FDEs and sized symbols describe, with a start nothing else
+ * names (POINTED: entry, init arrays, pointers in data, function symbols; an untyped label such as perlasm's K256 may
+ * name a table), and entered only from other such functions, if at all (a table whose
+ * address code takes, and the "branches" its bytes decode to). Only their undecodable bytes are affected: such a
+ * byte is data, not an unknown. ENTERED lists (from, to) pairs of direct branches and fall-through.
  */
-function findExtraStarts(log: ScanLog, ranges: ExecRange[], fns: FunctionTable, relocs: Relocations): number[] {
-  const starts = new Set(fns.starts);
-  const out = new Set<number>();
-  const add = (target: number): void => { if (!starts.has(target)) { const ri = rangeOf(ranges, target); if (ri >= 0 && !ranges[ri].plt) out.add(target); } };
-  for (let fn = 0; fn < fns.starts.length; fn++) {
-    log.forEachBranch(fn, (_addr, target, isCall) => {
-      // calls, and jumps that leave the function (tail calls into static functions without symbols)
-      if (isCall || target < fns.starts[fn] || target >= fns.ends[fn]) add(target);
-    });
-    // code whose address is taken outside it (glibc's sa_restorer __restore_rt has no symbol or FDE of its own)
-    log.forEachAddress(fn, (target) => { if (target < fns.starts[fn] || target >= fns.ends[fn]) add(target); });
+function tablesInCode(fns: FunctionTable, entered: number[], described: DescribedCode, pointed: Set<number>): Set<number> {
+  const data = new Set<number>();
+  fns.starts.forEach((a, fn) => { if (!pointed.has(a) && !isDescribed(described, a)) data.add(fn); });
+  // greatest fixpoint: whatever code outside the set enters is code
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let i = 0; i < entered.length; i += 2) if (data.has(entered[i + 1]) && !data.has(entered[i])) { data.delete(entered[i + 1]); changed = true; }
   }
-  // a static function stored in a table
-  for (const t of relocs.slots.values()) if (t.kind === 'local') add(t.addr);
-  return [...out];
+  return data;
+}
+
+/** Two flat [address, kind] lists merged in address order (a stable merge: A first at equal addresses). */
+function mergeSites(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] <= b[j])) { out.push(a[i], a[i + 1]); i += 2; } else { out.push(b[j], b[j + 1]); j += 2; }
+  }
+  return out;
 }
 
 /** PLT entry address → GOT slot it jumps through, from the PLT sections' own code. */

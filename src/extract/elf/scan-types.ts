@@ -24,8 +24,11 @@ export interface ScanSink {
   instruction?(addr: number, kind: number): void;
 }
 
-/** Instruction classes for ScanSink.instruction: padding (nop, int3), flow goes on, flow stops (jmp, ret, call). */
-export const INSN_PAD = 0, INSN_FALLS = 1, INSN_STOPS = 2;
+/**
+ * Instruction classes for ScanSink.instruction: padding (nop, int3), flow goes on, flow stops (jmp, ret), a call (flow
+ * comes back, but a function whose last instruction is a call ends in a noreturn callee).
+ */
+export const INSN_PAD = 0, INSN_FALLS = 1, INSN_STOPS = 2, INSN_CALL = 3;
 
 /** An address whose register state pass 2 must report. */
 export interface FlowQuery { addr: number }

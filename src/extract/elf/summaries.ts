@@ -2,7 +2,9 @@ import type { Evidence } from '../../model/index.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import type { CodeScanner } from './scan-types.js';
 import { findExecRanges, functionSpan, rangeOf } from './functions.js';
-import { CONST } from './reg-state.js';
+import { CONST, loadShape } from './reg-state.js';
+import { loadedNumbers, readOnlyData, type ReadOnlyData } from './readonly-values.js';
+import { readSymbols } from './symbols.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import type { ModuleGraph } from './call-graph.js';
 import { FEATURE_SYSCALLS } from './wrappers.js';
@@ -241,7 +243,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   /** dlsym(handle, "name") with a constant name: the function of that name in the closure is called like an import. */
   const lookedUp = (mi: number, f: number, addr: number, id: number): void => {
     const mod = mods[mi];
-    const ptr = importArgsAt(mod, scanner, f, addr)?.[1];
+    const ptr = importArgsAt(mod, scanner, f, addr)?.consts[1];
     const name = ptr === undefined || Number.isNaN(ptr) ? undefined : cStringAt(mod, ptr);
     if (!name) { r.dlsymUnknown = true; return; }
     const target = resolveImport(name);
@@ -249,7 +251,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
   };
   /** dlopen(name, …) / dlmopen(lmid, name, …): a constant name brings that library's constructors (and, with DLOPENEDEXPORTSAREROOTS, its exports). */
   const opened = (mi: number, f: number, addr: number, id: number, nameArg: number): void => {
-    const ptr = importArgsAt(mods[mi], scanner, f, addr)?.[nameArg];
+    const ptr = importArgsAt(mods[mi], scanner, f, addr)?.consts[nameArg];
     if (ptr === 0) return; // dlopen(NULL): the program itself, already loaded
     const name = ptr === undefined || Number.isNaN(ptr) ? undefined : pathStringAt(mods[mi], ptr);
     r.dlopens.push({ name, node: id, addr, program });
@@ -544,12 +546,22 @@ function continuesOf(g: ModuleGraph): Uint8Array {
 /** A call to another module's syscall wrapper: recover the number from the caller's argument register. */
 function wrapperCall(r: Reach, mod: ProgramModule, scanner: CodeScanner, id: number, f: number, addr: number, name: string, param: number, program: boolean): void {
   const st = importArgsAt(mod, scanner, f, addr);
-  const nr = st?.[param];
-  if (st && nr !== undefined && !Number.isNaN(nr) && nr < 4096) {
-    const args = Array.from(st.subarray(param + 1, param + 7), (v) => (Number.isNaN(v) ? null : v));
-    r.hits.push({ nr, node: id, addr, via: name, program, args });
+  const nr = st?.consts[param];
+  const numbers = st && nr !== undefined && !Number.isNaN(nr) && nr < 4096 ? [nr] : st && loadedArgument(mod, st, param);
+  if (st && numbers) {
+    const args = Array.from(st.consts.subarray(param + 1, param + 7), (v) => (Number.isNaN(v) ? null : v));
+    for (const n of numbers) r.hits.push({ nr: n, node: id, addr, via: name, program, args });
   } else r.unknowns.push({ reason: 'indirect-syscall', node: id, addr, program, message: `syscall number passed to ${name} is not a constant` });
 }
+
+/** The numbers argument PARAM of an import call holds when it is loaded from the caller's read-only data (a table of syscall numbers). */
+function loadedArgument(mod: ProgramModule, st: ImportArgs, param: number): number[] | undefined {
+  if (!st.loads) return undefined;
+  let ro = readOnlyDataOf.get(mod.loaded);
+  if (!ro) readOnlyDataOf.set(mod.loaded, (ro = readOnlyData(mod.loaded.elf, [...readSymbols(mod.loaded.elf, 'symtab'), ...mod.loaded.decoded.dynsym])));
+  return loadedNumbers(mod.loaded.elf, ro, st.loads.kinds[param], st.loads.anchors[param]);
+}
+const readOnlyDataOf = new WeakMap<LoadedElf, ReadOnlyData>();
 
 /**
  * An imported function that makes a feature syscall with one of its parameters as an argument (glibc's
@@ -569,19 +581,25 @@ function followArgs(r: Reach, mod: ProgramModule, scanner: CodeScanner, f: numbe
   if (wanted.length === 0) return;
   const st = importArgsAt(mod, scanner, f, addr);
   for (const w of wanted) {
-    const v = st?.[w.param];
+    const v = st?.consts[w.param];
     if (v !== undefined && !Number.isNaN(v)) r.argHits.push({ nr: w.nr, index: w.index, value: v });
   }
 }
 
 /**
- * Constant argument registers (NaN when not constant) before each import call site of one function, from one
- * data-flow pass over the function; kept per thread by content hash, as libraries are shared by many programs.
+ * Argument registers before an import call site: constants (NaN when not constant), and when some argument is loaded
+ * from memory at a known address, each argument's abstract kind and anchor (reg-state.ts).
  */
-const importArgMemo = new Map<string, Map<number, Float64Array>>();
+interface ImportArgs { consts: Float64Array; loads?: { kinds: Uint8Array; anchors: Float64Array } }
+
+/**
+ * Argument registers before each import call site of one function, from one data-flow pass over the function; kept
+ * per thread by content hash, as libraries are shared by many programs.
+ */
+const importArgMemo = new Map<string, Map<number, ImportArgs>>();
 const IMPORT_ARG_MEMO_MAX = 50_000;
 
-function importArgsAt(mod: ProgramModule, scanner: CodeScanner, f: number, addr: number): Float64Array | undefined {
+function importArgsAt(mod: ProgramModule, scanner: CodeScanner, f: number, addr: number): ImportArgs | undefined {
   const key = `${mod.graph.sha256}:${mod.graph.arch}:${f}`;
   let states = importArgMemo.get(key);
   if (!states) {
@@ -592,8 +610,8 @@ function importArgsAt(mod: ProgramModule, scanner: CodeScanner, f: number, addr:
   return states.get(addr);
 }
 
-function flowImportSites(mod: ProgramModule, scanner: CodeScanner, f: number): Map<number, Float64Array> {
-  const out = new Map<number, Float64Array>();
+function flowImportSites(mod: ProgramModule, scanner: CodeScanner, f: number): Map<number, ImportArgs> {
+  const out = new Map<number, ImportArgs>();
   const { elf } = mod.loaded;
   const ranges = findExecRanges(elf);
   const start = mod.graph.starts[f], ri = rangeOf(ranges, start);
@@ -605,7 +623,13 @@ function flowImportSites(mod: ProgramModule, scanner: CodeScanner, f: number): M
   for (let i = 1; i < imps.length; i += 2) queries.push({ addr: imps[i] });
   // the function's bytes alone: a library whose contents were released is not read whole again
   const states = scanner.flow(elf.bytes(...functionSpan(rg, start, end)), start, start, end, queries);
-  for (const [a, st] of states) out.set(a, Float64Array.from(scanner.argRegs, (reg) => (st.kind[reg] === CONST ? st.val[reg] : NaN)));
+  for (const [a, st] of states) {
+    const args: ImportArgs = { consts: Float64Array.from(scanner.argRegs, (reg) => (st.kind[reg] === CONST ? st.val[reg] : NaN)) };
+    if (scanner.argRegs.some((reg) => loadShape(st.kind[reg]))) {
+      args.loads = { kinds: Uint8Array.from(scanner.argRegs, (reg) => st.kind[reg]), anchors: Float64Array.from(scanner.argRegs, (reg) => st.val[reg]) };
+    }
+    out.set(a, args);
+  }
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { Code, Mnemonic, Decoder, DecoderOptions, FlowControl, Instruction, InstructionInfoFactory, OpAccess, OpKind, Register, RegisterExt } from 'iced-x86';
-import { INSN_FALLS, INSN_PAD, INSN_STOPS, type CodeScanner, type FlowQuery, type ScanSink } from './scan-types.js';
-import { CONST, PARAM, RegState, runFlow } from './reg-state.js';
+import { INSN_CALL, INSN_FALLS, INSN_PAD, INSN_STOPS, type CodeScanner, type FlowQuery, type ScanSink } from './scan-types.js';
+import { ADDR, CONST, PARAM, RegState, isAddress, loadKind, runFlow } from './reg-state.js';
 
 const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSI = 6, RDI = 7, R8 = 8, R9 = 9, R10 = 10, R11 = 11;
 /** SysV argument registers in order: rdi, rsi, rdx, rcx, r8, r9. */
@@ -139,7 +139,10 @@ function scanFunction(win: DecodeWindow, ins: Instruction, fi: number, start: nu
     // padding after the last real instruction (nop, int3) says nothing about falling through
     const mn = ins.mnemonic;
     if (mn !== Mnemonic.Nop && mn !== Mnemonic.Int3) last = fc;
-    if (sink.instruction) sink.instruction(ip, mn === Mnemonic.Nop || mn === Mnemonic.Int3 ? INSN_PAD : fc === FlowControl.Next || fc === FlowControl.ConditionalBranch ? INSN_FALLS : INSN_STOPS);
+    if (sink.instruction) {
+      sink.instruction(ip, mn === Mnemonic.Nop || mn === Mnemonic.Int3 ? INSN_PAD : fc === FlowControl.Next || fc === FlowControl.ConditionalBranch ? INSN_FALLS
+        : fc === FlowControl.Call || fc === FlowControl.IndirectCall ? INSN_CALL : INSN_STOPS);
+    }
     if (code === Code.Syscall) sink.syscall(fi, ip, 64);
     else if (code === Code.Sysenter || (code === Code.Int_imm8 && ins.immediate8 === 0x80)) sink.syscall(fi, ip, 32);
     else if (fc === FlowControl.Call || fc === FlowControl.UnconditionalBranch || fc === FlowControl.ConditionalBranch) {
@@ -222,6 +225,27 @@ function transferOf(ins: Instruction): (st: RegState) => void {
         return (st) => st.copy(r0, src, narrow);
       }
       if (r0 >= 0 && code === Code.Mov_r64_rm64 && isRipRelative(ins)) { const a = Number(ins.ipRelMemoryAddress); return (st) => st.setSlot(r0, a); }
+      if (code === Code.Mov_r64_rm64 || code === Code.Mov_r32_rm32) return loadEffect(ins, r0, code === Code.Mov_r64_rm64 ? 8 : 4, false) ?? genericEffect(ins);
+      break;
+    case Code.Movzx_r32_rm8: case Code.Movzx_r64_rm8: case Code.Movsx_r32_rm8: case Code.Movsx_r64_rm8:
+    case Code.Movzx_r32_rm16: case Code.Movzx_r64_rm16: case Code.Movsx_r32_rm16: case Code.Movsx_r64_rm16: {
+      const byte = code === Code.Movzx_r32_rm8 || code === Code.Movzx_r64_rm8 || code === Code.Movsx_r32_rm8 || code === Code.Movsx_r64_rm8;
+      const signed = code === Code.Movsx_r32_rm8 || code === Code.Movsx_r64_rm8 || code === Code.Movsx_r32_rm16 || code === Code.Movsx_r64_rm16;
+      return loadEffect(ins, r0, byte ? 1 : 2, signed) ?? genericEffect(ins);
+    }
+    case Code.Add_rm64_imm8: case Code.Add_rm64_imm32: case Code.Sub_rm64_imm8: case Code.Sub_rm64_imm32: case Code.Inc_rm64: case Code.Dec_rm64:
+      // a pointer stepped over a table stays a pointer into it (`add $4, %rbx` in a loop)
+      if (r0 >= 0) return (st) => { if (isAddress(st.kind[r0])) st.setAddr(r0, st.val[r0]); else st.clobber(r0); };
+      break;
+    case Code.Add_r64_rm64: case Code.Add_rm64_r64:
+      if (r0 >= 0 && ins.op1Kind === OpKind.Register && GPR[ins.op1Register] >= 0) {
+        // address + index: the element lies at or after the larger of the two (both are addresses or offsets >= 0)
+        const r1 = GPR[ins.op1Register];
+        return (st) => {
+          const a = isAddress(st.kind[r0]), b = isAddress(st.kind[r1]);
+          if (a || b) st.setAddr(r0, Math.max(a ? st.val[r0] : 0, b ? st.val[r1] : 0)); else st.clobber(r0);
+        };
+      }
       break;
     case Code.Movsxd_r64_rm32:
       // int arguments widened for the syscall (`movslq %edi,%rdi`): a parameter stays that parameter
@@ -233,6 +257,7 @@ function transferOf(ins: Instruction): (st: RegState) => void {
           otherwise(st);
         };
       }
+      if (ins.op1Kind === OpKind.Memory) return loadEffect(ins, r0, 4, true) ?? genericEffect(ins);
       break;
     case Code.Xor_r32_rm32: case Code.Xor_rm32_r32: case Code.Xor_r64_rm64: case Code.Xor_rm64_r64:
     case Code.Sub_r32_rm32: case Code.Sub_rm32_r32:
@@ -240,7 +265,9 @@ function transferOf(ins: Instruction): (st: RegState) => void {
       break;
     case Code.Lea_r64_m: case Code.Lea_r32_m:
       if (r0 >= 0 && isRipRelative(ins)) { const a = Number(ins.ipRelMemoryAddress); return (st) => st.setConst(r0, a); }
+      if (r0 >= 0 && code === Code.Lea_r64_m) return addressEffect(ins, r0) ?? genericEffect(ins);
       break;
+
     case Code.Mov_r8_imm8: case Code.Mov_rm8_imm8: case Code.Mov_r16_imm16: case Code.Mov_rm16_imm16:
       // musl __clone: `xor eax,eax; mov al,56` — a partial write into a known value stays known
       if (r0 >= 0 && LOW_PART[ins.op0Register] > 0) {
@@ -256,6 +283,34 @@ function transferOf(ins: Instruction): (st: RegState) => void {
       return SYSCALL_EFFECT;
   }
   return genericEffect(ins);
+}
+
+/**
+ * A load of WIDTH bytes into R0 whose address is known: rip-relative or absolute (one address, or a table when
+ * indexed), or from a register holding an address (a table element). Undefined for other operands (fs/gs: TLS).
+ */
+function loadEffect(ins: Instruction, r0: number, width: number, signed: boolean): ((st: RegState) => void) | undefined {
+  if (r0 < 0 || ins.op1Kind !== OpKind.Memory || ins.memorySegment === Register.FS || ins.memorySegment === Register.GS) return undefined;
+  const indexed = ins.memoryIndex !== Register.None, disp = Number(ins.memoryDisplacement);
+  const single = loadKind(width, signed, true), table = loadKind(width, signed, false);
+  if (isRipRelative(ins)) { const a = Number(ins.ipRelMemoryAddress); return (st) => st.setLoad(r0, single, a); }
+  if (ins.memoryBase === Register.None) return disp > 0 ? (st) => st.setLoad(r0, indexed ? table : single, disp) : undefined;
+  const base = GPR[ins.memoryBase];
+  if (base < 0) return undefined;
+  return (st) => {
+    if (st.kind[base] === CONST) st.setLoad(r0, indexed ? table : single, st.val[base] + disp);
+    else if (st.kind[base] === ADDR) st.setLoad(r0, table, st.val[base] + Math.min(0, disp));
+    else st.clobber(r0);
+  };
+}
+
+/** `lea` of an address into a table: from a register holding an address, or absolute with an index (position-dependent code). */
+function addressEffect(ins: Instruction, r0: number): ((st: RegState) => void) | undefined {
+  const disp = Number(ins.memoryDisplacement);
+  if (ins.memoryBase === Register.None) return ins.memoryIndex !== Register.None && disp > 0 ? (st) => st.setAddr(r0, disp) : undefined;
+  const base = GPR[ins.memoryBase];
+  if (base < 0) return undefined;
+  return (st) => { if (isAddress(st.kind[base])) st.setAddr(r0, st.val[base] + Math.min(0, disp)); else st.clobber(r0); };
 }
 
 /** What any other instruction does: a call clobbers the caller-saved registers, others the registers they write. */

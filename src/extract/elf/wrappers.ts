@@ -29,8 +29,11 @@ export class BranchSites {
   }
 }
 
+/** The syscall numbers a register of abstract value (kind, anchor) holds when it is a load from read-only data (readonly-values.ts). */
+export type LoadedNumbers = (kind: number, anchor: number) => number[] | undefined;
+
 export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: ExecRange[], buf: Buffer, scanner: CodeScanner,
-  rawSites: Map<number, number[]>, branches: BranchSites): void {
+  rawSites: Map<number, number[]>, branches: BranchSites, loaded: LoadedNumbers = () => undefined): void {
   const flow = (fn: number, addrs: number[]): Map<number, RegState> => {
     const r = ranges[fns.range[fn]];
     return scanner.flow(functionBytes(buf, r, fns.starts[fn], fns.ends[fn]), Math.max(fns.starts[fn], r.start), fns.starts[fn], fns.ends[fn], addrs.map((addr) => ({ addr })));
@@ -42,7 +45,7 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
       const k = s?.kind[scanner.nrReg], v = s?.val[scanner.nrReg] ?? -1;
       if (k === CONST) addNumber(g, fn, v, a, -1, s && argValues(s, scanner.sysArgRegs));
       else if (k === PARAM) { if (g.wrapperParam[fn] < 0) g.wrapperParam[fn] = v; }
-      else g.unknownSites[fn].push(a, U_NUMBER);
+      else addNumbers(g, fn, k === undefined ? undefined : loaded(k, v), a, -1, s && argValues(s, scanner.sysArgRegs));
     }
   }
   const n = fns.starts.length;
@@ -82,7 +85,7 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
       // syscall(nr, a, b, …): the syscall's arguments follow the number in the wrapper's parameters
       if (k === CONST) addNumber(g, c.fn, v, c.addr, w, s && argValues(s, scanner.argRegs.slice(param + 1, param + 7)));
       else if (k === PARAM) { if (g.wrapperParam[c.fn] < 0) { g.wrapperParam[c.fn] = v; work.push(c.fn); } }
-      else g.unknownSites[c.fn].push(c.addr, U_NUMBER);
+      else addNumbers(g, c.fn, k === undefined ? undefined : loaded(k, v), c.addr, w, s && argValues(s, scanner.argRegs.slice(param + 1, param + 7)));
     }
   }
   localArgConsts(g, scanner, callers, flowOf);
@@ -115,6 +118,12 @@ function localArgConsts(g: ModuleGraph, scanner: CodeScanner, callers: (callee: 
       }
     }
   }
+}
+
+/** A site whose number is loaded from read-only data: one site per number the data holds; unknown when it holds none. */
+function addNumbers(g: ModuleGraph, fn: number, numbers: number[] | undefined, addr: number, via: number, args?: (number | null)[]): void {
+  if (!numbers) { g.unknownSites[fn].push(addr, U_NUMBER); return; }
+  for (const nr of numbers) addNumber(g, fn, nr, addr, via, args);
 }
 
 function addNumber(g: ModuleGraph, fn: number, v: number, addr: number, via: number, args?: (number | null)[]): void {
