@@ -1,5 +1,5 @@
 // Per-binary results of a whole-system scan, for comparing two builds of ukport binary by binary: each ELF file's
-// syscalls (with class and constant arguments), unknowns (reason, message, where) and verdict.
+// syscalls (with class and constant arguments), unknowns (reason, message, where), verdict and what glibc models hold.
 //   node bench/system-scan-results.mjs [--dist DIR] [--cache DIR] [--shard I/N] --out FILE [DIR...]
 //   node bench/system-scan-results.mjs --compare A.json B.json      (prints every difference, exit 1 when any)
 // DIR defaults to /usr/bin /usr/sbin; --dist to this checkout's dist/ (another checkout's dist/ measures that build).
@@ -65,6 +65,7 @@ function compare(a, b) {
     for (const u of x.unknowns) if (!uy.has(u)) say(`${p}: unknown gone: ${u}`);
     for (const u of y.unknowns) if (!ux.has(u)) say(`${p}: unknown new: ${u}`);
     if (x.verdict !== y.verdict) say(`${p}: verdict ${x.verdict} -> ${y.verdict}`);
+    if (JSON.stringify(x.libcModels) !== JSON.stringify(y.libcModels)) say(`${p}: glibc models ${JSON.stringify(x.libcModels)} -> ${JSON.stringify(y.libcModels)}`);
   }
   console.log(`${paths.length} binaries; mean syscalls per binary ${mean(a).toFixed(2)} -> ${mean(b).toFixed(2)}; ${diffs} differences`);
   return diffs ? 1 : 0;

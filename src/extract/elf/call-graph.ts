@@ -1,14 +1,18 @@
-import type { Arch } from '../../model/index.js';
+import { GRAPH_VERSION, U_ABI32, type ModuleGraph } from './module-graph.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import { EM_AARCH64 } from './reader.js';
-import { STT_FUNC, STT_GNU_IFUNC, readSymbols } from './symbols.js';
+
+export { GRAPH_VERSION, U_ABI32, U_DECODE, U_NUMBER, type ModuleGraph } from './module-graph.js';
+import { STT_FUNC, STT_GNU_IFUNC, readSymbols, type ElfSymbol } from './symbols.js';
 import { readDebugSymbols } from './debug-symbols.js';
-import { findExecRanges, findFunctions, functionOf, rangeOf, type ExecRange, type FunctionTable } from './functions.js';
-import { readRelocations, resolveSlot, type SlotTarget } from './plt.js';
-import { findCodeWords, findDataPointers, findExports, findInitAddresses } from './module-roots.js';
-import { describedCode, findExtraStarts, isDescribed, type DescribedCode } from './function-starts.js';
+import { findExecRanges, functionOf, rangeOf, type ExecRange } from './functions.js';
+import { readRelocations, resolveSlot, type Relocations, type SlotTarget } from './plt.js';
+import { findDataPointers, findExports, findInitAddresses } from './module-roots.js';
+import { functionTable } from './function-starts.js';
+import { DecodeErrors } from './data-in-code.js';
 import { buildDataRegions, regionOf } from './data-regions.js';
-import { readFdeRanges, readPersonalities } from './eh-frame.js';
+import { readPersonalities } from './eh-frame.js';
+import type { ElfFile } from './reader.js';
 import type { CodeScanner, ScanFunction, ScanSink } from './scan-types.js';
 import { ScanLog, forEachRange } from './scan-log.js';
 import { PackedLists } from './packed-lists.js';
@@ -17,64 +21,9 @@ import { aarch64Scanner } from './syscalls-aarch64.js';
 import { BranchSites, resolveWrappers } from './wrappers.js';
 import { loadedNumbers, readOnlyData, type ReadOnlyData } from './readonly-values.js';
 
-/** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
-export const GRAPH_VERSION = 14;
 const EMPTY_LISTS = new PackedLists(new Uint32Array(1), new Float64Array(0));
 /** Slot visits spent on code that addresses the whole GOT before a module falls back to counting every pointer. */
 const GOT_WHOLE_BUDGET = 1 << 20;
-/** Undecodable bytes kept per function while building, and listed as unknowns per function at most. */
-const MAX_DECODE_ERRORS = 4096, DECODE_ERRORS_LISTED = 8;
-/** Unknown site kinds stored in ModuleGraph.unknownSites. */
-export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
-
-/**
- * One module's call graph with syscall sites: the unit cached on disk by content hash. Functions are
- * indices into `names`/`starts`; per-function lists are flat number arrays to keep the cache small.
- */
-export interface ModuleGraph {
-  version: number;
-  arch: Arch;
-  sha256: string;
-  names: string[];
-  starts: number[];
-  /** Callees: direct calls and jumps, fall-through, local GOT slots, code that takes a function's address. */
-  calls: PackedLists;
-  /** Functions whose address the function's code takes (lea, adrp+add, absolute immediates): not calls. */
-  refs: PackedLists;
-  /** Import calls: flat pairs [importIndex, siteAddress]. */
-  imports: PackedLists;
-  importNames: string[];
-  importWeak: boolean[];
-  /** Syscall sites: flat triples [nr, siteAddress, wrapperFunction or -1]. */
-  sites: number[][];
-  /** Per site, six syscall arguments: a constant (>= 0), -(j+1) for the function's parameter j, or null. */
-  siteArgs: (number | null)[][];
-  /** Constant arguments this function passes to a local function that makes the syscall: flat [nr, argIndex, value]. */
-  argConsts: number[][];
-  /** Unresolved sites: flat pairs [siteAddress, U_*]. */
-  unknownSites: number[][];
-  /** Parameter index holding the syscall number when the function is a syscall wrapper, else -1. */
-  wrapperParam: number[];
-  /** Indirect calls (count) per function; indirect non-table jumps count as well. */
-  indirect: number[];
-  exports: Record<string, number>;
-  /** Functions reachable through data once any indirect call is: global-mode data pointers, ifunc resolvers. */
-  dataRoots: number[];
-  /** Data regions (see data-regions.ts): start addresses, and per region its pointers (value * 4 + P_*). */
-  regionStarts: number[];
-  regionPointers: number[][];
-  /** Regions whose marking marks the next one too (a cut at an address only code names). */
-  regionContinues: number[];
-  /** Regions read without a visible reference; in global mode (no object tracking) every region. */
-  rootRegions: number[];
-  /** Per function: the data regions its code references (object tracking only). */
-  dataRefs: PackedLists;
-  /** Exported data objects → regions; data objects imported from other modules. */
-  objectExports: Record<string, number[]>;
-  objectImports: string[];
-  initRoots: number[];
-  entry: number;
-}
 
 /** Scanner for a machine, or undefined when ukport cannot decode it. */
 export function scannerFor(machine: number, elfClass: number): CodeScanner | undefined {
@@ -92,14 +41,9 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const symbols = [...(symtab.length === 0 && options.debugFile ? readDebugSymbols(elf, decoded.buildId, options.debugFile) ?? [] : symtab), ...decoded.dynsym];
   const initAddrs = findInitAddresses(elf, relocs);
   const entryAddr = elf.entry <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(elf.entry) : 0;
-  let fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs]);
-  // Code without symbols or unwind tables (musl's libc.so): direct call targets start functions too. The first
-  // sweep is recorded; the graph's sweep replays every function whose bounds the new starts did not change.
-  let log: ScanLog | undefined = ScanLog.record(elf.buf, ranges, fns, scanner);
-  const fdes = readFdeRanges(elf), described = describedCode(fdes, symbols);
-  const codeWords = elf.type === 2 ? findCodeWords(elf, ranges) : undefined;
-  const extra = findExtraStarts(log, ranges, fns, relocs, described, codeWords);
-  if (extra.length > 0) fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs, ...extra]);
+  const table = functionTable(elf, ranges, relocs, symbols, [entryAddr, ...initAddrs], scanner);
+  const { fns } = table;
+  let log: ScanLog | undefined = table.log;
   const n = fns.starts.length;
   const startIndex = new Map<number, number>(fns.starts.map((a, i) => [a, i]));
   const g: ModuleGraph = {
@@ -119,8 +63,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const writableNonGot = (a: number): boolean => writable.some(([lo, hi]) => a >= lo && a < hi);
   const plt = readPltMap(elf.buf, ranges, scanner);
   const rawSites = new Map<number, number[]>();
-  const decodeErrors = new Map<number, number[]>();
-  const fallsInto: number[] = [];
+  const decodeErrors = new DecodeErrors();
   const branchSites = new BranchSites();
 
   const importSlot = (name: string, weak: boolean): number => {
@@ -200,32 +143,16 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     dataRef: (fn, addr, target) => touchData(fn, addr, target),
     immediate: (fn, addr, value) => { if (startIndex.has(value) || plt.has(value)) codeTarget(fn, value, addr, false); },
     indirect: (fn) => { g.indirect[fn]++; },
-    decodeError: (fn, addr) => {
-      let l = decodeErrors.get(fn);
-      if (!l) decodeErrors.set(fn, (l = []));
-      if (l.length < MAX_DECODE_ERRORS) l.push(addr);
-    },
+    decodeError: (fn, addr) => decodeErrors.add(fn, addr),
     end: (fn, fallsThrough) => {
       const next = fn + 1;
-      if (fallsThrough && next < n && fns.starts[next] === fns.ends[fn]) { addEdge(fn, next); fallsInto.push(fn); }
+      if (fallsThrough && next < n && fns.starts[next] === fns.ends[fn]) addEdge(fn, next);
     },
   };
   if (options.replay === false) forEachRange(elf.buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, sink));
   else log.sweep(elf.buf, ranges, fns, scanner, sink);
-  // Undecodable bytes no control flow reaches are data in the code, not unknowns; so are those of a table in a module
-  // whose code FDEs describe, when code only takes the table's address (OpenSSL's perlasm keeps its tables in .text).
-  const entered: number[] = [];
-  for (let b = 0; b < branchSites.callee.length; b++) entered.push(branchSites.fn[b], branchSites.callee[b]);
-  void fallsInto;
-  const tables = fdes.length > 0 && decodeErrors.size > 0 ? tablesInCode(fns, entered, described, new Set([entryAddr, ...initAddrs, ...(codeWords ?? []),
-    ...[...relocs.slots.values()].flatMap((t) => (t.kind === 'local' ? [t.addr] : [])),
-    ...symbols.flatMap((s) => (s.shndx !== 0 && (s.type === STT_FUNC || s.type === STT_GNU_IFUNC) && s.value < 2n ** 52n ? [Number(s.value)] : []))])) : new Set<number>();
-  for (const [fn, errors] of decodeErrors) {
-    // past the end an FDE or symbol gives a function (the rest of its span up to the next start) lie its data
-    const own = isDescribed(described, fns.starts[fn]) ? errors.filter((a) => isDescribed(described, a)) : errors;
-    const kept = tables.has(fn) ? [] : (log.reachableErrors(fns.starts[fn], fns.ends[fn], own) ?? own).slice(0, DECODE_ERRORS_LISTED);
-    if (kept.length > 0) g.unknownSites[fn] = mergeSites(g.unknownSites[fn], kept.flatMap((a) => [a, U_DECODE]));
-  }
+  decodeErrors.list(g, fns, log, branchSites, table.described, new Set([entryAddr, ...initAddrs, ...(table.codeWords ?? []),
+    ...[...relocs.slots.values()].flatMap((t) => (t.kind === 'local' ? [t.addr] : [])), ...functionSymbolStarts(symbols)]));
   log = undefined; // the recorded sweep is the largest transient of a build: let it go before the data flow below
 
   // A split-off cold part (foo.cold) can be entered through foo's jump tables, which are not followed: when
@@ -243,17 +170,11 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     const i = startIndex.get(e.addr) ?? functionOf(fns, e.addr);
     if (i >= 0) g.exports[e.key] = i;
   }
-  const isStart = (a: number): boolean => startIndex.has(a);
   // Objects stay tracked unless hostile input exhausted a budget (too much code addressing the whole GOT, exported
   // objects too large to place): then, as in global mode, every region is a root and every stored pointer counts.
   const tracked = objectSensitive && !gotOverflow && !regions.overflow;
   g.rootRegions = tracked ? regions.roots : regions.starts.map((_a, i) => i);
-  // object tracking: ld.so runs ifunc resolvers of GOT slots at start-up; other pointers are in regions
-  const dataPointers = tracked
-    ? [...relocs.slots].filter(([where, t]) => t.kind === 'local' && t.ifunc && inGot(where) && isStart(t.addr)).map(([, t]) => (t as { addr: number }).addr)
-    : findDataPointers(elf, relocs, isStart);
-  for (const a of personalities.routines) if (isStart(a)) dataPointers.push(a);
-  g.dataRoots = [...new Set(dataPointers.map((a) => startIndex.get(a)!))];
+  g.dataRoots = dataRootsOf(elf, relocs, tracked, inGot, startIndex, personalities.routines);
   g.initRoots = [...new Set(initAddrs.map((a) => startIndex.get(a) ?? -1).filter((i) => i >= 0))];
   g.calls = PackedLists.pack(calls); g.refs = PackedLists.pack(refs); g.imports = PackedLists.pack(imports);
   g.dataRefs = PackedLists.pack(dataRefs.map((l) => (l.length > 1 ? [...new Set(l)] : l)));
@@ -261,31 +182,21 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
 }
 
 /**
- * Functions that are data read as code: outside the code FDEs and sized symbols describe, with a start nothing else
- * names (POINTED: entry, init arrays, pointers in data, function symbols; an untyped label such as perlasm's K256 may
- * name a table), and entered only from other such functions, if at all (a table whose
- * address code takes, and the "branches" its bytes decode to). Only their undecodable bytes are affected: such a
- * byte is data, not an unknown. ENTERED lists (from, to) pairs of direct branches and fall-through.
+ * Functions reachable through data once any indirect call is: with object tracking, the ifunc resolvers ld.so runs for
+ * GOT slots at start-up (other pointers live in regions); without, every pointer stored in data. Personality routines too.
  */
-function tablesInCode(fns: FunctionTable, entered: number[], described: DescribedCode, pointed: Set<number>): Set<number> {
-  const data = new Set<number>();
-  fns.starts.forEach((a, fn) => { if (!pointed.has(a) && !isDescribed(described, a)) data.add(fn); });
-  // greatest fixpoint: whatever code outside the set enters is code
-  for (let changed = true; changed;) {
-    changed = false;
-    for (let i = 0; i < entered.length; i += 2) if (data.has(entered[i + 1]) && !data.has(entered[i])) { data.delete(entered[i + 1]); changed = true; }
-  }
-  return data;
+function dataRootsOf(elf: ElfFile, relocs: Relocations, tracked: boolean, inGot: (a: number) => boolean, startIndex: Map<number, number>, personalities: number[]): number[] {
+  const isStart = (a: number): boolean => startIndex.has(a);
+  const dataPointers = tracked
+    ? [...relocs.slots].filter(([where, t]) => t.kind === 'local' && t.ifunc && inGot(where) && isStart(t.addr)).map(([, t]) => (t as { addr: number }).addr)
+    : findDataPointers(elf, relocs, isStart);
+  for (const a of personalities) if (isStart(a)) dataPointers.push(a);
+  return [...new Set(dataPointers.map((a) => startIndex.get(a)!))];
 }
 
-/** Two flat [address, kind] lists merged in address order (a stable merge: A first at equal addresses). */
-function mergeSites(a: number[], b: number[]): number[] {
-  const out: number[] = [];
-  let i = 0, j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i] <= b[j])) { out.push(a[i], a[i + 1]); i += 2; } else { out.push(b[j], b[j + 1]); j += 2; }
-  }
-  return out;
+/** Addresses of function symbols (FUNC, IFUNC): code, whatever else takes their address. */
+function functionSymbolStarts(symbols: ElfSymbol[]): number[] {
+  return symbols.flatMap((s) => (s.shndx !== 0 && (s.type === STT_FUNC || s.type === STT_GNU_IFUNC) && s.value < 2n ** 52n ? [Number(s.value)] : []));
 }
 
 /** PLT entry address → GOT slot it jumps through, from the PLT sections' own code. */

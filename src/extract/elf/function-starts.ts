@@ -1,7 +1,28 @@
-import { rangeOf, type ExecRange, type FunctionTable } from './functions.js';
+import { findFunctions, rangeOf, type ExecRange, type FunctionTable } from './functions.js';
 import type { Relocations } from './plt.js';
-import type { ScanLog } from './scan-log.js';
+import { ScanLog } from './scan-log.js';
 import { SHN_UNDEF, STT_FUNC, STT_GNU_IFUNC, type ElfSymbol } from './symbols.js';
+import { readFdeRanges } from './eh-frame.js';
+import { findCodeWords } from './module-roots.js';
+import type { ElfFile } from './reader.js';
+import type { CodeScanner } from './scan-types.js';
+
+/** A module's functions, the recorded first sweep, the code FDEs and symbols describe, and (position-dependent files) code words. */
+export interface FunctionTableBuild { fns: FunctionTable; log: ScanLog; described: DescribedCode; codeWords?: number[] }
+
+/**
+ * The functions of ELF: from symbols, FDEs and ROOTS (entry, init arrays), then the starts the code itself shows
+ * (findExtraStarts). The first sweep is recorded: the graph's sweep replays every function whose bounds the new starts
+ * did not change.
+ */
+export function functionTable(elf: ElfFile, ranges: ExecRange[], relocs: Relocations, symbols: ElfSymbol[], roots: number[], scanner: CodeScanner): FunctionTableBuild {
+  const first = findFunctions(ranges, symbols, elf, roots);
+  const log = ScanLog.record(elf.buf, ranges, first, scanner);
+  const described = describedCode(readFdeRanges(elf), symbols);
+  const codeWords = elf.type === 2 ? findCodeWords(elf, ranges) : undefined;
+  const extra = findExtraStarts(log, ranges, first, relocs, described, codeWords);
+  return { fns: extra.length > 0 ? findFunctions(ranges, symbols, elf, [...roots, ...extra]) : first, log, described, codeWords };
+}
 
 /** Code whose function bounds are known exactly (FDE ranges, sized function symbols): sorted, merged [start, end) pairs. */
 export interface DescribedCode { starts: number[]; ends: number[] }

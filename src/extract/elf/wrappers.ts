@@ -2,7 +2,7 @@ import { functionBytes, type ExecRange, type FunctionTable } from './functions.j
 import type { CodeScanner } from './scan-types.js';
 import { CONST, PARAM, type RegState } from './reg-state.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
-import { U_ABI32, U_NUMBER, type ModuleGraph } from './call-graph.js';
+import { U_ABI32, U_NUMBER, type ModuleGraph } from './module-graph.js';
 
 const X32_BIT = 0x40000000;
 const MAX_NR = 4096;
