@@ -7,13 +7,13 @@ import { expect } from '@jest/globals';
 import { loadElf, resolveDlopen, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
 import { readNsswitch } from '../../src/inputs/nsswitch.js';
 import { extractSyscalls, type SyscallOptions } from '../../src/extract/syscalls.js';
-import type { SyscallFact } from '../../src/model/index.js';
+import type { SyscallFact, UnknownFact } from '../../src/model/index.js';
 
 export const FIXTURES = new URL('../../fixtures/build/syscalls/', import.meta.url).pathname;
 
 /** Builds the syscall fixtures when missing (cheap: a few seconds). */
 export function ensureFixtures(): void {
-  if (existsSync(join(FIXTURES, 'raw_syscalls.a64-dyn'))) return;
+  if (existsSync(join(FIXTURES, 'raw_syscalls.a64-dyn')) && existsSync(join(FIXTURES, 'multicall.a64-static-stripped')) && existsSync(join(FIXTURES, 'syscall_table.a64-static-stripped'))) return;
   const r = spawnSync('make', ['-s', '-C', new URL('../../fixtures/', import.meta.url).pathname, 'syscalls'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fixture build failed: ${r.stderr}`);
 }
@@ -24,7 +24,7 @@ export function tempCache(): string {
 }
 
 /** Runs the extractor on PATH and returns the syscall facts by name. */
-export function predict(path: string, cacheDir: string, opts: Partial<SyscallOptions> = {}, sysroot?: string): { syscalls: Map<string, SyscallFact>; unknowns: number } {
+export function predict(path: string, cacheDir: string, opts: Partial<SyscallOptions> = {}, sysroot?: string): { syscalls: Map<string, SyscallFact>; unknowns: number; unknownFacts: UnknownFact[] } {
   const main = loadElf(path);
   const closure = resolveLibraries([main], { sysroot });
   const r = extractSyscalls(main, closure, {
@@ -32,7 +32,8 @@ export function predict(path: string, cacheDir: string, opts: Partial<SyscallOpt
   });
   const syscalls = new Map<string, SyscallFact>();
   for (const f of r.facts) if (f.kind === 'syscall') syscalls.set(f.name, f);
-  return { syscalls, unknowns: r.facts.filter((f) => f.kind === 'unknown').length };
+  const unknownFacts = r.facts.filter((f): f is UnknownFact => f.kind === 'unknown');
+  return { syscalls, unknowns: unknownFacts.length, unknownFacts };
 }
 
 /** Syscall names in an `strace -f -o FILE` log. The launch execve (made before the program exists) is dropped. */
