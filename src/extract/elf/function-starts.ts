@@ -16,12 +16,13 @@ export interface FunctionTableBuild { fns: FunctionTable; log: ScanLog; describe
  * did not change.
  */
 export function functionTable(elf: ElfFile, ranges: ExecRange[], relocs: Relocations, symbols: ElfSymbol[], roots: number[], scanner: CodeScanner): FunctionTableBuild {
-  const first = findFunctions(ranges, symbols, elf, roots);
+  const fdes = readFdeRanges(elf), fdeStarts = fdes.map((r) => r.start);
+  const first = findFunctions(ranges, symbols, elf, roots, fdeStarts);
   const log = ScanLog.record(elf.buf, ranges, first, scanner);
-  const described = describedCode(readFdeRanges(elf), symbols);
+  const described = describedCode(fdes, symbols);
   const codeWords = elf.type === 2 ? findCodeWords(elf, ranges) : undefined;
   const extra = findExtraStarts(log, ranges, first, relocs, described, codeWords);
-  return { fns: extra.length > 0 ? findFunctions(ranges, symbols, elf, [...roots, ...extra]) : first, log, described, codeWords };
+  return { fns: extra.length > 0 ? findFunctions(ranges, symbols, elf, [...roots, ...extra], fdeStarts) : first, log, described, codeWords };
 }
 
 /** Code whose function bounds are known exactly (FDE ranges, sized function symbols): sorted, merged [start, end) pairs. */
@@ -67,10 +68,11 @@ export function findExtraStarts(log: ScanLog, ranges: ExecRange[], fns: Function
   const known = new Set(fns.starts);
   const out = new Set<number>();
   let added: number[] = [];
-  const add = (target: number): void => {
-    // inside code an FDE or symbol describes, a target the sweep did not decode as an instruction comes from bytes
-    // that are not code (a table read as instructions): it would cut a real instruction in two
-    if (known.has(target) || (isDescribed(described, target) && !log.isInstruction(target))) return;
+  const add = (target: number, site?: number): void => {
+    // inside code an FDE or symbol describes, a target the sweep did not decode as an instruction, named from bytes
+    // nothing describes, comes from data read as code (a table): it would cut a real instruction in two (described
+    // code may name one: glibc's __restore_rt sits one byte into its FDE, after padding the sweep read across)
+    if (known.has(target) || (site !== undefined && !isDescribed(described, site) && isDescribed(described, target) && !log.isInstruction(target))) return;
     const ri = rangeOf(ranges, target);
     if (ri >= 0 && !ranges[ri].plt) { known.add(target); out.add(target); added.push(target); }
   };
@@ -78,9 +80,9 @@ export function findExtraStarts(log: ScanLog, ranges: ExecRange[], fns: Function
   for (let fn = 0; fn < fns.starts.length; fn++) {
     const lo = fns.starts[fn], hi = fns.ends[fn];
     // calls, and jumps that leave the function (tail calls into static functions without symbols)
-    log.forEachBranch(fn, (_addr, target, isCall) => { if (isCall || target < lo || target >= hi) add(target); });
+    log.forEachBranch(fn, (addr, target, isCall) => { if (isCall || target < lo || target >= hi) add(target, addr); });
     // code whose address is taken outside it (glibc's sa_restorer __restore_rt has no symbol or FDE of its own)
-    log.forEachAddress(fn, (target) => { if (target < lo || target >= hi) add(target); });
+    log.forEachAddress(fn, (target, addr) => { if (target < lo || target >= hi) add(target, addr); });
     if (codeWords) log.forEachImmediate(fn, addPointer);
   }
   // a static function stored in a table
@@ -95,8 +97,8 @@ export function findExtraStarts(log: ScanLog, ranges: ExecRange[], fns: Function
         const i = lastAtOrBelow(all, addr);
         return target < all[i] || (i + 1 < all.length && target >= all[i + 1]) || target >= fns.ends[fn];
       };
-      log.forEachBranch(fn, (addr, target) => { if (!isDescribed(described, addr) && leaves(addr, target)) add(target); });
-      log.forEachAddress(fn, (target, addr) => { if (!isDescribed(described, addr) && leaves(addr, target)) add(target); });
+      log.forEachBranch(fn, (addr, target) => { if (!isDescribed(described, addr) && leaves(addr, target)) add(target, addr); });
+      log.forEachAddress(fn, (target, addr) => { if (!isDescribed(described, addr) && leaves(addr, target)) add(target, addr); });
     }
   }
   return [...out];
