@@ -4,6 +4,8 @@ import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
 import { loadModuleMap, moduleUseFacts, type ModuleFactOptions, type ModuleMap } from '../python/module-map.js';
 import { jsProject, scanJsModules } from './scan-js-modules.js';
+import { isStackOverflow, tooDeepFact } from '../limits.js';
+import type { SourceFile } from 'ts-morph';
 
 /** The shipped map of Node.js built-ins to the Linux facilities they need. */
 export const DEFAULT_NODE_BUILTINS = new URL('../../../syscall-tables/node-builtins.json', import.meta.url).pathname;
@@ -22,11 +24,16 @@ export function jsSourceFacts(files: { path: string; text: string }[], arch: Arc
   const facts: Fact[] = [];
   for (const [i, f] of files.entries()) {
     // each file gets its own in-memory name, so two inputs with the same base name do not collide
-    const sf = project.createSourceFile(`/in/${i}/${basename(f.path)}`, f.text, { overwrite: true });
+    let sf: SourceFile | undefined;
     try {
+      sf = project.createSourceFile(`/in/${i}/${basename(f.path)}`, f.text, { overwrite: true });
       facts.push(...moduleUseFacts(f.path, scanJsModules(sf), map, options));
+    } catch (e) {
+      // TypeScript's parser recurses per nesting level: 1,000 nested parentheses overflow the stack
+      if (!isStackOverflow(e)) throw e;
+      facts.push(tooDeepFact(f.path, 'js.import'));
     } finally {
-      project.removeSourceFile(sf);
+      if (sf) project.removeSourceFile(sf);
     }
   }
   return facts;
