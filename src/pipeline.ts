@@ -25,6 +25,7 @@ import type { AnalysisLimits } from './extract/limits.js';
 import { scanBinaries } from './scale/system-scan.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
 import { annotateLayers, scanImage } from './extract/image/scan-image.js';
+import type { ImageLimits } from './inputs/image/open-image.js';
 import { scriptFacts } from './extract/script-facts.js';
 import { readNsswitch, type NssService } from './inputs/nsswitch.js';
 
@@ -50,6 +51,8 @@ export interface PipelineOptions {
   jobs?: number;
   /** Per-binary resource bounds (extract/limits.ts defaults). */
   limits?: Partial<AnalysisLimits>;
+  /** Bounds for container images (bytes decompressed in all, layer references). */
+  imageLimits?: ImageLimits;
   /** Unikraft release of the per-binary verdicts of a system scan (default: newest). */
   release?: string;
 }
@@ -130,7 +133,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   // Container images: each resolved in its own root, its libraries never mixed with the host's.
   for (const a of inputs.filter((x) => x.kind === 'container-image')) {
     try {
-      const img = scanImage(a.path);
+      const img = await scanImage(a.path, options.imageLimits);
       a.image = img.image.name;
       inputs.push(...img.artifacts);
       mains.push(...img.mains);
