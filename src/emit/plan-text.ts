@@ -1,8 +1,10 @@
 import type { Plan } from '../model/index.js';
 import { makeStyle } from './style.js';
+import { withEscapedStrings } from './terminal-safe.js';
 
 /** Renders a plan as text: libc, libraries with reasons, Kconfig, uncovered needs, release history. */
-export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: boolean }): string {
+export function emitPlanText(input: Plan, options: { color: boolean; verbose?: boolean }): string {
+  const plan = withEscapedStrings(input);
   const s = makeStyle(options.color);
   const max = options.verbose ? Infinity : 8;
   const cut = (items: string[]) => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, … ${items.length - max} more`);
