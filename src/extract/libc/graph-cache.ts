@@ -19,6 +19,8 @@ export interface CacheOptions {
   memo?: boolean;
   /** Use a stripped module's separate debug file when one is installed (default true). */
   debugSymbols?: boolean;
+  /** Functions allowed in one module: over it, building stops with a limit-exceeded error before the graph grows. */
+  maxFunctions?: number;
 }
 
 const FORMAT = 'ukport-module-graph';
@@ -34,11 +36,11 @@ export function setBuildGate(g: BuildGate | undefined): void {
   gate = g;
 }
 
-function build(mod: LoadedElf, scanner: CodeScanner, debugFile: string | undefined): ModuleGraph {
+function build(mod: LoadedElf, scanner: CodeScanner, debugFile: string | undefined, maxFunctions?: number): ModuleGraph {
   const large = gate !== undefined && codeBytes(mod.elf) > LARGE_MODULE_CODE_BYTES;
-  if (!large) return buildModuleGraph(mod, scanner, { debugFile });
+  if (!large) return buildModuleGraph(mod, scanner, { debugFile, maxFunctions });
   gate!.enter();
-  try { return buildModuleGraph(mod, scanner, { debugFile }); } finally { gate!.leave(); }
+  try { return buildModuleGraph(mod, scanner, { debugFile, maxFunctions }); } finally { gate!.leave(); }
 }
 /** In-memory graphs of this thread by arch and content hash, least recently used first; bounded by total function count. */
 const memo = new Map<string, ModuleGraph>();
@@ -85,7 +87,7 @@ export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: Cach
   const known = memo.get(key);
   if (known) { memo.delete(key); memo.set(key, known); return known; } // most recently used last
   if (opts.noCache) {
-    const g = shareEmptyLists(build(mod, scanner, debugFile));
+    const g = shareEmptyLists(build(mod, scanner, debugFile, opts.maxFunctions));
     if (opts.memo) remember(key, g);
     return g;
   }
@@ -94,14 +96,14 @@ export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: Cach
   const secret = usableCache(root, dir) ? cacheKey() : undefined;
   if (!secret) {
     // a cache directory that is a symbolic link (or not a directory) is not followed; without a key, no cache
-    const g = shareEmptyLists(build(mod, scanner, debugFile));
+    const g = shareEmptyLists(build(mod, scanner, debugFile, opts.maxFunctions));
     if (opts.memo) remember(key, g);
     return g;
   }
   const file = join(dir, `${key}.graph`);
   const hit = readEntry(file, mod.decoded.info.sha256, secret);
   if (hit) { if (opts.memo) remember(key, hit); return hit; }
-  const g = build(mod, scanner, debugFile);
+  const g = build(mod, scanner, debugFile, opts.maxFunctions);
   writeEntry(dir, file, g, secret);
   shareEmptyLists(g);
   if (opts.memo) remember(key, g);
