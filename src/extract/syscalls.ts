@@ -81,7 +81,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
       g = loadModuleGraph(mod, scanner, { ...cache, memo: mod !== main, maxFunctions: limits.maxFunctions });
     } catch (e) {
       if (!(e instanceof UkportError) || e.code !== 'limit-exceeded') throw e;
-      limited.push(limitFact(mod.path, 'maxFunctions', `${e.detail}: ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
+      limited.push(limitFact(mod.path, 'maxFunctions', `${e.detail} (--max-functions): ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
       return undefined;
     }
     if (g.names.length > limits.maxFunctions) {
