@@ -124,7 +124,8 @@ function usableCache(root: string, dir: string): boolean {
   let ok = true;
   for (const d of [root, dir]) {
     try { mkdirSync(d, { recursive: true, mode: 0o700 }); } catch { /* read-only: checked below */ }
-    try { const st = lstatSync(d); if (!st.isDirectory()) ok = false; } catch { ok = false; }
+    try { ok = lstatSync(d).isDirectory(); } catch { ok = false; }
+    if (!ok) break; // nothing is made through a link
   }
   if (ok) removeStaleTemps(dir);
   checkedDirs.set(dir, ok);

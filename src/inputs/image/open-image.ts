@@ -160,6 +160,7 @@ export async function openImage(path: string, limits: ImageLimits = {}): Promise
     const list = readJson(store, 'manifest.json');
     const m = Array.isArray(list) ? obj(list[0]) : {};
     if (typeof m.Config !== 'string') throw new UkportError('bad-image', 'manifest.json names no Config', path);
+    checkLayerCount(strs(m.Layers).length, limits, path);
     const rawConfig = readJson(store, m.Config);
     config = configOf(rawConfig);
     diffIds = strs(obj(obj(rawConfig).rootfs).diff_ids);
@@ -168,6 +169,7 @@ export async function openImage(path: string, limits: ImageLimits = {}): Promise
   } else if (store.has('index.json') && store.has('oci-layout')) {
     format = 'oci-layout';
     const { manifest, name: ref } = ociManifest(store, obj(readJson(store, 'index.json')));
+    checkLayerCount(Array.isArray(manifest.layers) ? manifest.layers.length : 0, limits, path);
     const rawConfig = readJson(store, blobPath(obj(manifest.config).digest, path));
     config = configOf(rawConfig);
     diffIds = strs(obj(obj(rawConfig).rootfs).diff_ids);
@@ -178,8 +180,6 @@ export async function openImage(path: string, limits: ImageLimits = {}): Promise
   } else {
     throw new UkportError('bad-image', 'neither a docker save archive (manifest.json) nor an OCI image layout (oci-layout, index.json)', path);
   }
-  const maxLayers = limits.maxLayers ?? DEFAULT_MAX_LAYERS;
-  if (layerRefs.length > maxLayers) throw new UkportError('limit-exceeded', `the manifest lists ${layerRefs.length} layers, more than ${maxLayers} (--max-layers)`, path);
   // the config pins the image's content: every layer's tar stream must hash to its diff_id, in order
   if (layerRefs.length !== diffIds.length) throw new UkportError('bad-image', `the manifest lists ${layerRefs.length} layers but the config's rootfs.diff_ids has ${diffIds.length}`, path);
   const read = new Map<string, InflatedLayer>(); // a blob listed twice is read once
@@ -193,6 +193,12 @@ export async function openImage(path: string, limits: ImageLimits = {}): Promise
     layers.push({ digest: ref.blobDigest ?? got.diffId, source: got.source, entries });
   }
   return { path, name, format, layers: layers.map((l) => l.digest), config, root: buildImageRoot(layers, path) };
+}
+
+/** Layer references are bounded before anything else of the manifest is read (400,000 references fit in 2 MB). */
+function checkLayerCount(count: number, limits: ImageLimits, path: string): void {
+  const max = limits.maxLayers ?? DEFAULT_MAX_LAYERS;
+  if (count > max) throw new UkportError('limit-exceeded', `the manifest lists ${count} layers, more than ${max} (--max-layers)`, path);
 }
 
 /** Whether DIR looks like an OCI image layout (the walker hands it over whole). */
