@@ -7,6 +7,7 @@ import { checkCommand } from './check.js';
 import { reportCommand } from './report.js';
 import { explainCommand } from './explain.js';
 import { patchCommand } from './patch.js';
+import { verifyCommand } from './verify.js';
 
 /** Every subcommand, in help order. */
-export const COMMANDS: Command[] = [scanCommand, tablesCommand, planCommand, manifestCommand, checkCommand, reportCommand, patchCommand, explainCommand];
+export const COMMANDS: Command[] = [scanCommand, tablesCommand, planCommand, manifestCommand, checkCommand, reportCommand, patchCommand, verifyCommand, explainCommand];
