@@ -51,6 +51,7 @@ export function parseBootLog(log: string, options: { maxOutputLines?: number } =
   const traced = new Map<string, number>();
   const notAvailable = new Map<string, number>();
   const output: string[] = [];
+  let banner = false; // ukboot's banner: from "Powered by" to the codename and version line
   for (const raw of log.split('\n')) {
     const line = stripAnsi(raw.replace(/\r$/, ''));
     const na = NOT_AVAILABLE.exec(line);
@@ -63,6 +64,8 @@ export function parseBootLog(log: string, options: { maxOutputLines?: number } =
       if (/ = Function not implemented \(-38\)|= -38\b|ENOSYS/.test(line)) bump(notAvailable, tr[1]!);
       continue;
     }
+    if (/^Powered by\b/.test(line.trim())) { banner = true; continue; }
+    if (banner) { if (/^\s*[A-Z][a-z]+ \d+\.\d+\.\d+/.test(line)) banner = false; continue; }
     if (KERNEL_LINE.test(line) || line.startsWith('$ ') || line.startsWith('[ukport:')) continue;
     if (output.length < (options.maxOutputLines ?? 40)) output.push(line.trimEnd().slice(0, 300));
   }

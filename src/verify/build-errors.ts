@@ -67,11 +67,11 @@ export function parseBuildLog(log: string, lookup?: PlanLookup): BuildProblem[] 
     if (m) { push({ kind: 'kconfig-unknown', message: line.slice(0, 300), symbol: m[2]!, planEntry: `kconfig:${m[2]}` }); continue; }
     m = KCONFIG_UNMET.exec(line);
     if (m) { push({ kind: 'kconfig-unmet', message: line.slice(0, 300), symbol: m[2] ?? m[1]! }); continue; }
-    if (/collect2: error: ld returned|ld(?:\.\w+)?: .*(?:multiple definition|cannot find)/.test(line)) { push({ kind: 'link-error', message: line.slice(0, 300) }); continue; }
+    if (/ld(?:\.\w+)?: .*(?:multiple definition|cannot find)/.test(line)) { push({ kind: 'link-error', message: line.slice(0, 300) }); continue; }
   }
   if (problems.length === 0) {
-    const makeError = log.split('\n').find((l) => /^make(?:\[\d+\])?: \*\*\* /.test(l.trim()));
-    if (makeError) push({ kind: 'make-error', message: makeError.trim().slice(0, 300) });
+    const makeError = log.split('\n').find((l) => /collect2: error: ld returned/.test(l)) ?? log.split('\n').find((l) => /^make(?:\[\d+\])?: \*\*\* /.test(l.trim()));
+    if (makeError) push({ kind: /collect2/.test(makeError) ? 'link-error' : 'make-error', message: makeError.trim().slice(0, 300) });
   }
   return problems;
 }

@@ -1,4 +1,4 @@
-import type { Plan, PredictedGap, Verification } from '../model/index.js';
+import type { Plan, PredictedGap, Report, Verification } from '../model/index.js';
 import type { BootLog } from './boot-log.js';
 
 // Syscalls Unikraft's own boot path makes through the shim before the app's entry (app-elfloader's
@@ -22,4 +22,17 @@ export function compareSyscalls(log: BootLog, predicted: Set<string>, plan: Plan
     .filter((u) => u.kind === 'syscall')
     .map((u) => ({ name: u.name, status: u.status, hit: names.has(u.name) }));
   return { observed, tracing, unpredicted, gaps };
+}
+
+/**
+ * The syscalls the analysis predicts: those extracted from binaries, plus (native ports from sources,
+ * whose libc calls the plan maps through the libc's function summaries) every syscall the plan names as a
+ * reason for a library (`because: syscall:writev`) or leaves uncovered.
+ */
+export function predictedSyscalls(report: Report): Set<string> {
+  const names = new Set<string>();
+  for (const f of report.facts) if (f.kind === 'syscall') names.add(f.name);
+  for (const l of report.plan?.libraries ?? []) for (const b of l.because) if (b.startsWith('syscall:')) names.add(b.slice('syscall:'.length));
+  for (const u of report.plan?.uncovered ?? []) if (u.kind === 'syscall') names.add(u.name);
+  return names;
 }

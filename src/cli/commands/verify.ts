@@ -15,6 +15,7 @@ import { rootfsEntries } from '../../verify/rootfs-files.js';
 import { verificationText } from '../../verify/summary.js';
 import { parseProbe } from '../../verify/qemu.js';
 import { emptyReport, reportFromJson } from '../../verify/report-file.js';
+import { predictedSyscalls } from '../../verify/compare.js';
 import type { Report } from '../../model/index.js';
 
 const positiveNumber = (values: Record<string, unknown>, name: string, fallback: number): number => {
@@ -128,7 +129,7 @@ syscall was seen that the analysis did not predict, 2 usage or input error.
     const rootfs = binaryCompat ? rootfsEntries(report) : undefined;
     if (rootfs?.skipped.length) io.stderr(`rootfs: left out ${rootfs.skipped.slice(0, 5).join(', ')}${rootfs.skipped.length > 5 ? ', …' : ''}\n`);
     const verification = await verifyPort({
-      manifestDir, ...(report.plan ? { plan: report.plan } : {}), predicted: new Set(report.facts.flatMap((f) => (f.kind === 'syscall' ? [f.name] : []))),
+      manifestDir, ...(report.plan ? { plan: report.plan } : {}), predicted: predictedSyscalls(report),
       mode, arch: report.plan?.arch ?? 'x86_64', sources, out, offline: Boolean(values.offline), ...(accel ? { accel: accel as 'kvm' | 'tcg' } : {}),
       ...(values['expect-output'] ? { expectOutput: values['expect-output'] as string } : {}), ...(values.probe ? { probe: values.probe as string } : {}),
       appArgs, ...(rootfs ? { rootfs: rootfs.entries } : {}), table,
