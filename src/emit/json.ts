@@ -58,6 +58,7 @@ export function toReportDto(r: Report) {
     tables: r.tables,
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
+    ...(r.verification ? { verification: r.verification } : {}),
   };
 }
 
