@@ -26,6 +26,7 @@ import { scanBinaries } from './scale/system-scan.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
 import { annotateLayers, scanImage } from './extract/image/scan-image.js';
 import { scriptFacts } from './extract/script-facts.js';
+import { describeInterpretedApp } from './plan/interpreted-app.js';
 import { readNsswitch, type NssService } from './inputs/nsswitch.js';
 
 /** What one run analyses and how. */
@@ -165,6 +166,8 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   };
   if (system) attachSystemScan(report, system);
   const tables = loadTables(options.plan?.tablesDir);
+  const interpreted = describeInterpretedApp(report, tables.externalLibs);
+  if (interpreted) report.interpreted = interpreted;
   if (options.plan) report.plan = planReport(report, tables, options.plan);
   const release = report.plan?.release ?? options.plan?.release;
   report.findings = matchFindings(report.facts, {

@@ -63,6 +63,7 @@ export function toReportDto(r: Report) {
     tables: r.tables,
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
+    ...(r.interpreted ? { interpreted: r.interpreted } : {}),
   };
 }
 

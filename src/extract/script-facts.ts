@@ -2,6 +2,7 @@ import type { Arch, Artifact, Fact } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import { readBounded } from '../inputs/read-file.js';
 import type { RootFs } from '../inputs/root-fs.js';
+import { measureTree, type MeasureTree } from '../inputs/tree-size.js';
 import { loadElf, loadElfFrom, type LoadedElf } from './elf/resolve-libraries.js';
 import { isPythonExtension, pythonContext, pythonExtensionFacts, type PythonContext } from './python/python-facts.js';
 import { inNodeModules, nodeAddonFacts } from './js/js-facts.js';
@@ -40,6 +41,7 @@ export function scriptFacts(inputs: Artifact[], mains: LoadedElf[], options: Scr
       return undefined;
     }
   };
+  const measure: MeasureTree = (path, skip) => measureTree(path, skip, options.rootFs);
   // Compiled modules among the ELF inputs that were not loaded as mains (a many-binary scan analyses them elsewhere).
   const loaded = new Set(mains.map((m) => m.path));
   const modules = [...mains];
@@ -58,11 +60,11 @@ export function scriptFacts(inputs: Artifact[], mains: LoadedElf[], options: Scr
   // compiled modules first: their facts carry the port status the merged module fact keeps
   for (const m of extensions) facts.push(...pythonExtensionFacts(m, python()));
   if (pyFiles.length > 0 || extensions.length > 0 || manifests.length > 0) {
-    facts.push(...pythonAppFacts({ files: pyFiles, manifests, extensions, read, context: python }));
+    facts.push(...pythonAppFacts({ files: pyFiles, manifests, extensions, read, measure, context: python }));
   }
   const jsFiles = inputs.filter((a) => (a.kind === 'javascript' || a.kind === 'typescript') && !inNodeModules(a.path));
   if (jsFiles.length > 0 || addons.length > 0 || manifests.some((a) => /(^|\/)(package(-lock)?\.json|npm-shrinkwrap\.json)$/.test(a.path))) {
-    facts.push(...nodeAppFacts({ files: jsFiles, manifests, addons, read, arch }));
+    facts.push(...nodeAppFacts({ files: jsFiles, manifests, addons, read, measure, arch }));
   }
   return facts;
 }

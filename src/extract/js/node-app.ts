@@ -2,6 +2,7 @@ import { basename, relative } from 'node:path';
 import type { Arch, Artifact, Fact, PackageFact } from '../../model/index.js';
 import { DEFAULT_PACKAGE_TABLES, loadKnownPackages } from '../../data/known-packages.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
+import type { MeasureTree } from '../../inputs/tree-size.js';
 import { mergeFacts } from '../merge-facts.js';
 import { foldImportFacts } from '../python/import-origin.js';
 import { jsModuleUses, jsSourceFacts, nodeAddonFacts } from './js-facts.js';
@@ -15,6 +16,7 @@ export interface NodeAppInput {
   /** Compiled addons (`.node`) among the inputs. */
   addons: LoadedElf[];
   read: (path: string) => string | undefined;
+  measure: MeasureTree;
   arch: Arch;
 }
 
@@ -26,7 +28,7 @@ export interface NodeAppInput {
 export function nodeAppFacts(input: NodeAppInput): Fact[] {
   const facts: Fact[] = [];
   const known = loadKnownPackages(DEFAULT_PACKAGE_TABLES.node);
-  const installed = readInstalledNode(input.manifests, input.read);
+  const installed = readInstalledNode(input.manifests, input.read, input.measure);
   const packages: Fact[] = [...declaredNodeFacts(input.manifests, input.read), ...installedNodeFacts(installed)];
   for (const m of input.addons) {
     facts.push(...nodeAddonFacts(m));

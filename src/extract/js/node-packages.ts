@@ -2,7 +2,7 @@ import { basename, dirname } from 'node:path';
 import { builtinModules } from 'node:module';
 import type { Artifact, Fact, ModuleFact, PackageFact, UnknownFact } from '../../model/index.js';
 import type { KnownPackages } from '../../data/known-packages.js';
-import { measureTree } from '../../inputs/tree-size.js';
+import type { MeasureTree } from '../../inputs/tree-size.js';
 import type { ModuleUse } from '../python/module-map.js';
 import { packageOfSpecifier, readPackageJson, readPackageLock } from './package-manifests.js';
 
@@ -21,7 +21,7 @@ export interface InstalledNodePackage {
 const PACKAGE_ROOT = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/@][^/]*)\/package\.json$/;
 
 /** Installed packages from package.json files directly under a node_modules directory. */
-export function readInstalledNode(manifests: Artifact[], read: ReadText): InstalledNodePackage[] {
+export function readInstalledNode(manifests: Artifact[], read: ReadText, measure: MeasureTree): InstalledNodePackage[] {
   const gyp = new Set(manifests.filter((a) => basename(a.path) === 'binding.gyp').map((a) => dirname(a.path)));
   const out: InstalledNodePackage[] = [];
   for (const a of manifests) {
@@ -31,7 +31,7 @@ export function readInstalledNode(manifests: Artifact[], read: ReadText): Instal
     if (text === undefined) continue;
     const { pkg } = readPackageJson(text);
     const dir = dirname(a.path);
-    const size = measureTree(dir, 200_000, (n) => n === 'node_modules');
+    const size = measure(dir, (n) => n === 'node_modules');
     const evidence = [...(pkg?.nativeEvidence ?? []), ...(gyp.has(dir) ? ['binding.gyp'] : [])];
     out.push({ name: pkg?.name ?? m[1]!, ...(pkg?.version ? { version: pkg.version } : {}), dir, nativeEvidence: evidence, bytes: size.bytes, files: size.files });
   }

@@ -1,6 +1,7 @@
 import type { Artifact, Fact, PackageFact, UnknownFact } from '../../model/index.js';
 import { DEFAULT_PACKAGE_TABLES, loadKnownPackages, loadPythonStdlib } from '../../data/known-packages.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
+import type { MeasureTree } from '../../inputs/tree-size.js';
 import { mergeFacts, packageKey } from '../merge-facts.js';
 import { foldImportFacts, localModuleNames, pythonImportFacts, pythonResolver } from './import-origin.js';
 import { moduleUseFacts } from './module-map.js';
@@ -15,6 +16,7 @@ export interface PythonAppInput {
   /** Compiled extension modules among the inputs. */
   extensions: LoadedElf[];
   read: ReadText;
+  measure: MeasureTree;
   context: () => PythonContext;
 }
 
@@ -40,7 +42,7 @@ function oneUnknownPerMessage(facts: Fact[]): Fact[] {
 export function pythonAppFacts(input: PythonAppInput): Fact[] {
   const { read } = input;
   const facts: Fact[] = [];
-  const installed = readInstalledDists(input.manifests, read);
+  const installed = readInstalledDists(input.manifests, read, input.measure);
   const { declared, problems } = readDeclaredPython(input.manifests, read);
   for (const p of problems) {
     facts.push({ kind: 'unknown', reason: 'parse-error', message: `${p.file.split('/').pop()}${p.line ? `:${p.line}` : ''}: ${p.message}`,

@@ -1,6 +1,6 @@
 import { basename, dirname, join, sep } from 'node:path';
 import type { Artifact, Fact, PackageFact } from '../../model/index.js';
-import { measureTree } from '../../inputs/tree-size.js';
+import type { MeasureTree } from '../../inputs/tree-size.js';
 import { packageKey } from '../merge-facts.js';
 import { parseRequirements } from './requirements.js';
 import { readDistMetadata, readPipfile, readPipfileLock, readPoetryLock, readPyproject, readRecord, readTopLevel, type DeclaredDependency, type ManifestRead } from './manifests.js';
@@ -48,7 +48,7 @@ function topLevelFromRecord(paths: string[]): string[] {
 }
 
 /** Installed distributions from the metadata files among the inputs, grouped by their info directory. */
-export function readInstalledDists(manifests: Artifact[], read: ReadText): InstalledDist[] {
+export function readInstalledDists(manifests: Artifact[], read: ReadText, measureTree: MeasureTree): InstalledDist[] {
   const byDir = new Map<string, Map<string, string>>();
   for (const a of manifests) {
     const dir = dirname(a.path);
