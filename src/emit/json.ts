@@ -63,11 +63,8 @@ export function toReportDto(r: Report) {
     tables: r.tables,
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
-<<<<<<< HEAD
     ...(r.interpreted ? { interpreted: r.interpreted } : {}),
-=======
     ...(r.verification ? { verification: r.verification } : {}),
->>>>>>> main
   };
 }
 

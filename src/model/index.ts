@@ -8,8 +8,5 @@ export type * from './finding.js';
 export type * from './plan.js';
 export type * from './report.js';
 export type * from './system-scan.js';
-<<<<<<< HEAD
 export type * from './interpreted.js';
-=======
 export * from './verification.js';
->>>>>>> main
