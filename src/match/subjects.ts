@@ -39,6 +39,7 @@ export function subjectOf(f: Fact, syscalls: ReadonlySet<string>): string {
     case 'symbol': return `export:${f.name}`;
     case 'string': return `string:${f.value}`;
     case 'module': return `module:${f.language}:${f.name}`;
+    case 'package': return `package:${f.ecosystem}:${f.name}`;
     case 'unknown': return `${f.reason}:${stableAnchor(f.evidence[0]) || f.message}`;
     default: return 'fact';
   }
