@@ -8,13 +8,12 @@ import { mergeFacts } from './extract/merge-facts.js';
 import { loadTables } from './data/tables.js';
 import { loadLinuxSyscalls } from './data/linux-syscalls.js';
 import { extractSyscalls } from './extract/syscalls.js';
-import { extractCSources } from './extract/c/extract-c-sources.js';
-import { findCSources } from './extract/c/find-c-sources.js';
-import { archOfReport, planReport, type PlanRequest } from './plan/plan-report.js';
+import { archOfReport, type PlanRequest } from './plan/plan-report.js';
 import { loadRules } from './data/rules.js';
 import { compileRules, type CompiledRule } from './match/compile.js';
 import { matchFindings } from './match/match-findings.js';
 import { releaseTable } from './match/match-context.js';
+import { judgeReport } from './match/judge-report.js';
 
 let rulesCache: CompiledRule[] | undefined;
 /** The shipped rules, loaded and compiled once per process. */
@@ -22,9 +21,7 @@ function compiledRules(): CompiledRule[] {
   return (rulesCache ??= compileRules(loadRules()));
 }
 import type { AnalysisLimits } from './extract/limits.js';
-import { scanBinaries } from './scale/system-scan.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
-import { annotateLayers, scanImage } from './extract/image/scan-image.js';
 import type { ImageLimits } from './inputs/image/open-image.js';
 import { scriptFacts } from './extract/script-facts.js';
 import { readNsswitch, type NssService } from './inputs/nsswitch.js';
@@ -70,6 +67,8 @@ async function sourceFacts(options: PipelineOptions, inputs: Artifact[]): Promis
   const tables = loadTables(options.plan?.tablesDir);
   // Declared-but-not-built names (execvp, syscall…) are still libc calls the app makes.
   const libcFunctions = new Set(tables.libc.flatMap((t) => [...t.functions, ...(t.declaredNotBuilt ?? [])]));
+  // the C front end (tree-sitter's wasm) loads only when there are C inputs
+  const [{ findCSources }, { extractCSources }] = await Promise.all([import('./extract/c/find-c-sources.js'), import('./extract/c/extract-c-sources.js')]);
   const { files } = findCSources(roots);
   const result = await extractCSources(files, {
     libcFunctions,
@@ -87,7 +86,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   const inputs: Artifact[] = walked.artifacts;
   const mains: LoadedElf[] = [];
   const elfs = inputs.filter((a) => a.kind === 'elf');
-  const system = useSystemScan(options, elfs.length) ? await scanBinaries(elfs, systemScanOptions(options)) : undefined;
+  const system = useSystemScan(options, elfs.length) ? await (await import('./scale/system-scan.js')).scanBinaries(elfs, systemScanOptions(options)) : undefined;
   for (const [i, a] of (system ? [] : elfs).entries()) {
     options.onProgress?.(i, elfs.length, stats.bytesRead, a.path);
     try {
@@ -131,7 +130,10 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   }
   facts.push(...scriptFacts(inputs, mains, { maxFileBytes: options.maxFileBytes }));
   // Container images: each resolved in its own root, its libraries never mixed with the host's.
-  for (const a of inputs.filter((x) => x.kind === 'container-image')) {
+  const images = inputs.filter((x) => x.kind === 'container-image');
+  const imageScanner = images.length ? await import('./extract/image/scan-image.js') : undefined;
+  for (const a of images) {
+    const { annotateLayers, scanImage } = imageScanner!;
     try {
       const img = await scanImage(a.path, options.imageLimits);
       a.image = img.image.name;
@@ -168,7 +170,11 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   };
   if (system) attachSystemScan(report, system);
   const tables = loadTables(options.plan?.tablesDir);
-  if (options.plan) report.plan = planReport(report, tables, options.plan);
+  if (report.facts.some((f) => f.kind === 'module' || f.kind === 'package')) {
+    const interpreted = (await import('./plan/interpreted-app.js')).describeInterpretedApp(report, tables.externalLibs);
+    if (interpreted) report.interpreted = interpreted;
+  }
+  if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, options.plan);
   const release = report.plan?.release ?? options.plan?.release;
   report.findings = matchFindings(report.facts, {
     tables, rules: compiledRules(), libc: report.plan?.libc ?? options.libc, arch: report.plan?.arch ?? archOfReport(report), mode: report.mode,
@@ -176,5 +182,6 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   });
   const target = releaseTable({ tables, ...(release ? { release } : {}) });
   report.tables = [...(target ? [target.provenance] : []), ...tables.libc.map((t) => t.provenance)];
+  judgeReport(report, target ? { tables, table: target, mode: report.plan?.mode ?? report.mode, arch: report.plan?.arch ?? archOfReport(report) } : undefined, compiledRules());
   return report;
 }
