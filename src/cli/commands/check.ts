@@ -10,6 +10,7 @@ import { isOneOf, SEVERITIES, type Report, type Severity } from '../../model/ind
 import { loadPolicy, type Policy } from '../../data/policy.js';
 import { evaluateGate, formatViolation, makeBaseline, type Baseline, type GateResult } from '../../match/gate.js';
 import { emitContextFor } from '../emit-context.js';
+import { plural } from '../../emit/units.js';
 
 function readBaseline(file: string): Baseline {
   let data: unknown;
@@ -79,7 +80,7 @@ export function checkReport(report: Report, settings: CheckSettings, format: str
   if (settings.writeBaseline) {
     const baseline = makeBaseline(result);
     writeAtomically(settings.writeBaseline, JSON.stringify(baseline, null, 2) + '\n');
-    io.stderr(`ukport check: wrote ${settings.writeBaseline} with ${baseline.problems.length} problems\n`);
+    io.stderr(`ukport check: wrote ${settings.writeBaseline} with ${plural(baseline.problems.length, 'problem')}\n`);
     return EXIT_OK;
   }
   const gate = formatGate(result, ctx.verbose);

@@ -14,6 +14,7 @@ import { compileRules } from '../../match/compile.js';
 import { matchFindings } from '../../match/match-findings.js';
 import { emitPatchSet } from '../../emit/patchset.js';
 import { TOOL_VERSION } from '../../version.js';
+import { plural } from '../../emit/units.js';
 
 const HELP = `Usage: ukport patch PATH... --out DIR [--libc musl|newlib] [--release R] [--tables DIR]
 
@@ -66,6 +67,8 @@ export interface PatchSeries {
   series: Map<string, string>;
   root: string;
   findings: Finding[];
+  /** C files scanned. */
+  files: number;
 }
 
 /** Scans the C sources under PATHS, matches the rules in native mode and builds the patch series. */
@@ -73,7 +76,8 @@ export async function buildPatchSeries(paths: string[], opts: { libc: Libc; rele
   const tables = loadTables(opts.tablesDir);
   // functions a port declares but does not build are still calls worth reporting (and patching)
   const libcFunctions = new Set(tables.libc.flatMap((t) => [...t.functions, ...(t.declaredNotBuilt ?? [])]));
-  const { facts } = await extractCSources(findCSources(paths).files, {
+  const { files } = findCSources(paths);
+  const { facts } = await extractCSources(files, {
     libcFunctions, syscalls: { x86_64: loadLinuxSyscalls('x86_64'), aarch64: loadLinuxSyscalls('aarch64') },
   });
   const rules = loadRules();
@@ -96,7 +100,7 @@ export async function buildPatchSeries(paths: string[], opts: { libc: Libc; rele
     findings, sources, root: [...sources.keys()].some((k) => k.startsWith('/')) ? root : relativeRoot(root, process.cwd()),
     templates: loadPatches(), summaries: new Map(rules.map((r) => [r.id, r.summary])), version: TOOL_VERSION,
   });
-  return { series, root, findings };
+  return { series, root, findings, files: files.length };
 }
 
 async function runPatch(values: OptionValues, paths: string[], io: CommandIo): Promise<number> {
@@ -105,9 +109,11 @@ async function runPatch(values: OptionValues, paths: string[], io: CommandIo): P
   if (paths.length === 0) throw new UkportError('usage', 'patch: give at least one PATH');
   const libc = str(values['libc']) ?? 'musl';
   if (!isOneOf(LIBCS, libc)) throw new UkportError('usage', `--libc: expected musl or newlib, got '${libc}'`);
-  const { series, root } = await buildPatchSeries(paths, { libc, release: str(values['release']), tablesDir: str(values['tables']) });
+  const { series, root, findings, files } = await buildPatchSeries(paths, { libc, release: str(values['release']), tablesDir: str(values['tables']) });
   if (series.size === 0) {
-    io.stderr('ukport: no patch applies: no finding with a patch template matched the source text\n');
+    // a clean tree is a result, not an error
+    const why = files === 0 ? 'no C sources found' : `${plural(files, 'C file')} scanned, ${plural(findings.length, 'finding')}, none with a patch that fits the source`;
+    io.stderr(`ukport patch: nothing to patch (${why}); nothing written\n`);
     return EXIT_OK;
   }
   writeSeries(out, series, io);
