@@ -6,6 +6,7 @@ import type { Plan } from './plan.js';
 import type { Provenance } from './coverage.js';
 import type { Mode, Libc } from './vocab.js';
 import type { SystemScan } from './system-scan.js';
+import type { GateOutcome } from './gate.js';
 
 /** Counters for what the walker and extractors saw. */
 export interface ScanStats {
@@ -31,4 +32,6 @@ export interface Report {
   stats: ScanStats;
   /** Whole-system scans (many binaries, `--jobs`): per-binary verdicts and the missing syscalls that block most. */
   scan?: SystemScan;
+  /** `ukport check` only: the gate's outcome (in JSON as `gate`, in SARIF as the invocation). */
+  gate?: GateOutcome;
 }
