@@ -57,6 +57,7 @@ export function toReportDto(r: Report) {
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
     ...(r.gate ? { gate: r.gate } : {}),
+    ...(r.verification ? { verification: r.verification } : {}),
   };
 }
 

@@ -9,3 +9,4 @@ export type * from './plan.js';
 export type * from './report.js';
 export type * from './system-scan.js';
 export type * from './gate.js';
+export * from './verification.js';

@@ -7,6 +7,7 @@ import type { Provenance } from './coverage.js';
 import type { Mode, Libc } from './vocab.js';
 import type { SystemScan } from './system-scan.js';
 import type { GateOutcome } from './gate.js';
+import type { Verification } from './verification.js';
 
 /** Counters for what the walker and extractors saw. */
 export interface ScanStats {
@@ -34,4 +35,6 @@ export interface Report {
   scan?: SystemScan;
   /** `ukport check` only: the gate's outcome (in JSON as `gate`, in SARIF as the invocation). */
   gate?: GateOutcome;
+  /** `ukport verify`: the port built with Unikraft's make, booted under qemu, observed next to predicted. */
+  verification?: Verification;
 }
