@@ -166,6 +166,10 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   };
   if (system) attachSystemScan(report, system);
   const tables = loadTables(options.plan?.tablesDir);
+  if (report.facts.some((f) => f.kind === 'module' || f.kind === 'package')) {
+    const interpreted = (await import('./plan/interpreted-app.js')).describeInterpretedApp(report, tables.externalLibs);
+    if (interpreted) report.interpreted = interpreted;
+  }
   if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, options.plan);
   const release = report.plan?.release ?? options.plan?.release;
   report.findings = matchFindings(report.facts, {

@@ -81,6 +81,7 @@ function factSubject(f: Fact): string {
     case 'symbol': return `export:${f.name}`;
     case 'string': return `string:${f.value}`;
     case 'module': return `module:${f.language}:${f.name}`;
+    case 'package': return `package:${f.ecosystem}:${f.name}`;
     case 'unknown': return `${f.reason}:${stableAnchor(f.evidence[0]) || f.message}`;
     default: return 'fact';
   }

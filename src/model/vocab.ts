@@ -3,11 +3,11 @@ export const ARCHES = ['x86_64', 'aarch64'] as const;
 /** A CPU architecture ukport analyses fully. */
 export type Arch = (typeof ARCHES)[number];
 
-export const ARTIFACT_KINDS = ['elf', 'c-source', 'c-header', 'python', 'javascript', 'typescript', 'compile-db', 'container-image', 'other'] as const;
+export const ARTIFACT_KINDS = ['elf', 'c-source', 'c-header', 'python', 'javascript', 'typescript', 'compile-db', 'container-image', 'package-manifest', 'other'] as const;
 /** What an input file is, decided by magic bytes and name. */
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
-export const FACT_KINDS = ['syscall', 'symbol', 'header', 'library', 'string', 'module', 'unknown'] as const;
+export const FACT_KINDS = ['syscall', 'symbol', 'header', 'library', 'string', 'module', 'package', 'unknown'] as const;
 /** Kind tag of a Fact. */
 export type FactKind = (typeof FACT_KINDS)[number];
 
@@ -22,10 +22,18 @@ export type SymbolRole = (typeof SYMBOL_ROLES)[number];
 export const UNKNOWN_REASONS = [
   'unsupported-arch', 'dlopen', 'dlsym', 'unresolved-library', 'bad-file', 'skipped-file',
   'indirect-syscall', 'indirect-call', 'inline-asm', 'macro', 'parse-error', 'limit-exceeded',
-  'decode-error', 'syscall-32bit-abi', 'unknown-syscall-number',
+  'decode-error', 'syscall-32bit-abi', 'unknown-syscall-number', 'unresolved-package',
 ] as const;
 /** Why something could not be resolved statically. */
 export type UnknownReason = (typeof UNKNOWN_REASONS)[number];
+
+export const MODULE_ORIGINS = ['stdlib', 'third-party', 'local'] as const;
+/** Where an imported module comes from: the language's standard library (Node built-ins), a package, or the app itself. */
+export type ModuleOrigin = (typeof MODULE_ORIGINS)[number];
+
+export const PACKAGE_SOURCES = ['declared', 'lock', 'installed', 'import'] as const;
+/** How a third-party package was seen: a manifest names it, a lock file pins it, it is installed in the tree, or only imported. */
+export type PackageSource = (typeof PACKAGE_SOURCES)[number];
 
 export const SEVERITIES = ['error', 'warning', 'note'] as const;
 /** Finding severity, ordered from most to least severe. */

@@ -12,7 +12,7 @@ describe('plan and Kraftfile of a Python app', () => {
     const plan = report.plan!;
     expect(plan.libraries.find((l) => l.name === 'lib-python3')).toEqual({
       name: 'lib-python3', kconfig: 'LIBPYTHON3', role: 'port', repo: 'https://github.com/unikraft/lib-python3',
-      because: ['module:python:os', 'module:python:select', 'module:python:signal', 'module:python:sqlite3', 'module:python:ssl', 'module:python:subprocess', 'module:python:zlibext'],
+      because: ['module:python:importlib', 'module:python:os', 'module:python:select', 'module:python:signal', 'module:python:sqlite3', 'module:python:ssl', 'module:python:subprocess', 'module:python:sys', 'module:python:zlibext'],
     });
     // sqlite3 and ssl are built in behind these options in the newest lib-python3; select/_signal/_posixsubprocess unconditionally
     expect(plan.kconfig.filter((k) => k.startsWith('CONFIG_LIBPYTHON3')).sort()).toEqual([
