@@ -1,5 +1,6 @@
 import type { Report, Severity } from '../model/index.js';
-import { verdictOf, VERDICT_LABELS } from '../match/need-status.js';
+import { verdictResultOf } from '../match/need-status.js';
+import { verdictLines } from './verdict-text.js';
 import { collectProblems, evidenceAnchor } from '../match/problems.js';
 import { emitPlanText } from './plan-text.js';
 import type { EmitContext } from './registry.js';
@@ -16,11 +17,11 @@ export function emitReportText(r: Report, ctx: EmitContext): string {
   const s = makeStyle(ctx.color);
   const problems = collectProblems(r);
   const count = (sev: Severity) => problems.filter((p) => p.severity === sev).length;
-  const verdict = verdictOf(r);
-  const color = { blocked: s.red, 'needs-work': s.yellow, covered: s.green }[verdict];
   const target = r.plan ? ` · Unikraft ${r.plan.release} ${r.plan.arch} · libc ${r.plan.libc}` : '';
+  // the judge's verdict (src/match/judge.ts), as every format shows it; then the counts and the target
   const out = [
-    `${s.bold('Verdict:')} ${color(VERDICT_LABELS[verdict].toUpperCase())} — ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} · mode ${r.mode}${target}`,
+    ...verdictLines(r.verdict ?? verdictResultOf(r), s, Boolean(ctx.verbose)),
+    `  ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} · mode ${r.mode}${target}`,
     '',
   ];
   if (r.plan) out.push(emitPlanText(r.plan, { color: ctx.color, verbose: ctx.verbose }).trimEnd(), '');

@@ -2,6 +2,7 @@ import type { Fact, Finding, Report } from '../model/index.js';
 import { makeStyle, type Style } from './style.js';
 import { systemScanText } from './system-scan-text.js';
 import { formatBytes, plural } from './units.js';
+import { verdictLines } from './verdict-text.js';
 import { interpretedText } from './interpreted-text.js';
 
 export interface TextOptions {
@@ -88,6 +89,8 @@ export function emitText(r: Report, options: TextOptions): string {
   out.push('', s.bold(`Unknowns: ${unknowns.length}`));
   out.push(...list(unknowns.map((u) => `${s.yellow(u.reason)}: ${u.message} ${s.dim(where(u))}`), limit, s));
   if (r.findings.length) out.push('', ...findingLines(r.findings, options, s));
+  // a whole-system scan has a verdict per binary (the table above), not one for everything together
+  if (r.verdict && !r.scan) out.push('', ...verdictLines(r.verdict, s, Boolean(options.verbose)));
   out.push('', s.dim(`${plural(r.stats.filesSeen, 'file')} seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped${r.stats.bytesRead ? `, ${formatBytes(r.stats.bytesRead)} read` : ''}`));
   // sections open with a blank line; the first one (no binary above it, as in a source scan) must not
   while (out[0] === '') out.shift();

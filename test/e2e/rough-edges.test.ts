@@ -8,7 +8,7 @@ import { tempDir } from '../helpers/temp-dirs.js';
 
 // The rough edges a newcomer hit (issue 21), each through the built CLI.
 const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8')));
-const STATIC = join(buildFixtures('syscalls'), 'file_copy.musl'); // needs sendfile, which v0.17.0 lacks
+const STATIC = join(buildFixtures('syscalls'), 'file_copy.musl'); // needs sendfile, which v0.17.0 lacks (a problem at least at note)
 const KV_BIN = join(buildFixtures('example'), 'kvserver');
 const KV_SRC = join(ROOT, 'fixtures', 'example');
 const work = tempDir('ukport-edges-');
@@ -23,34 +23,39 @@ beforeAll(() => ensureBuilt());
 
 describe('check: the gate result is in the report', () => {
   test('--format json carries gate.result, the failing problems and the exit code', () => {
-    const r = runCli(['check', '--unikraft', 'v0.17.0', '--format', 'json', STATIC]);
+    const r = runCli(['check', '--unikraft', 'v0.17.0', '--fail-on', 'note', '--format', 'json', STATIC]);
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(validate(report) ? [] : validate.errors).toEqual([]);
-    expect(report.gate).toMatchObject({ result: 'failed', exitCode: 1, failOn: 'error', policy: null, baseline: null });
+    expect(report.gate).toMatchObject({ result: 'failed', exitCode: 1, failOn: 'note', policy: null, baseline: null });
     expect(report.gate.failing.map((p: { subject: string }) => p.subject)).toContain('syscall:sendfile');
     expect(report.gate.summary).toBe(r.stderr.trimEnd().split('\n').pop());
   });
   test('what the policy and the baseline let pass is listed with the reason; the gate then passes', () => {
-    const file = policy('allow.json', { target: { release: '0.17.0' }, allow: { stub: ['sendfile'] }, ignore: [{ rule: 'syscall-missing', reason: 'stubbed in our compat library' }] });
-    const ok = runCli(['check', '--policy', file, '--format', 'json', STATIC]);
+    const allow = policy('allow.json', { target: { release: '0.17.0' }, failOn: 'note', allow: { stub: ['sendfile'] } });
+    const ok = runCli(['check', '--policy', allow, '--format', 'json', STATIC]);
     expect(ok.status).toBe(0);
     const gate = JSON.parse(ok.stdout).gate;
-    expect(gate).toMatchObject({ result: 'passed', exitCode: 0, policy: file, failing: [] });
-    expect(gate.allowed.find((p: { ruleId: string }) => p.ruleId === 'syscall-missing').reason).toBe('rule ignored by policy: stubbed in our compat library');
+    expect(gate).toMatchObject({ result: 'passed', exitCode: 0, failOn: 'note', policy: allow, failing: [] });
+    expect(gate.allowed.find((p: { subject: string }) => p.subject === 'syscall:sendfile').reason).toBe('policy allows stubbing sendfile');
+    const ignore = policy('ignore.json', { target: { release: '0.17.0' }, failOn: 'note', ignore: [{ rule: 'uncovered-syscall', reason: 'stubbed in our compat library' }] });
+    const ig = JSON.parse(runCli(['check', '--policy', ignore, '--format', 'json', STATIC]).stdout).gate;
+    expect(ig.allowed.find((p: { ruleId: string }) => p.ruleId === 'uncovered-syscall').reason).toBe('rule ignored by policy: stubbed in our compat library');
     const baseline = join(work, 'baseline.json');
-    expect(runCli(['check', '--unikraft', '0.17.0', '--write-baseline', baseline, STATIC]).status).toBe(0);
-    const based = runCli(['check', '--unikraft', '0.17.0', '--baseline', baseline, '--format', 'json', STATIC]);
+    expect(runCli(['check', '--unikraft', '0.17.0', '--fail-on', 'note', '--write-baseline', baseline, STATIC]).status).toBe(0);
+    const based = runCli(['check', '--unikraft', '0.17.0', '--fail-on', 'note', '--baseline', baseline, '--format', 'json', STATIC]);
     expect(based.status).toBe(0);
     const g2 = JSON.parse(based.stdout).gate;
     expect(g2).toMatchObject({ result: 'passed', baseline, failing: [] });
-    expect(g2.baselined.map((p: { id: string }) => p.id)).toContain('syscall-missing|syscall:sendfile');
+    expect(g2.baselined.map((p: { subject: string }) => p.subject)).toContain('syscall:sendfile');
   });
   test('SARIF has the gate as its invocation', () => {
-    const r = runCli(['check', '--unikraft', '0.17.0', '--format', 'sarif', STATIC]);
+    const r = runCli(['check', '--unikraft', '0.17.0', '--fail-on', 'note', '--format', 'sarif', STATIC]);
     expect(r.status).toBe(1);
     const inv = JSON.parse(r.stdout).runs[0].invocations[0];
-    expect(inv).toMatchObject({ executionSuccessful: true, exitCode: 1, properties: { gate: { result: 'failed', failOn: 'error' } } });
+    expect(inv).toMatchObject({ executionSuccessful: true, exitCode: 1, properties: { gate: { result: 'failed', failOn: 'note' } } });
+    const passed = JSON.parse(runCli(['check', '--unikraft', '0.17.0', '--format', 'sarif', join(buildFixtures('syscalls'), 'raw_syscalls.musl')]).stdout);
+    expect(passed.runs[0].invocations[0]).toMatchObject({ exitCode: 0, properties: { gate: { result: 'passed', failing: 0 } } });
     expect(inv.properties.gate.failing).toBeGreaterThan(0);
     expect(inv.exitCodeDescription).toMatch(/^ukport check: FAILED: /);
   });
@@ -62,7 +67,9 @@ describe('check: policies are checked whole', () => {
     expect(r).toMatchObject({ status: 2, stdout: '' });
     expect(r.stderr).toMatch(/invalid policy: \$\.ignore\[0\]\.rule: no rule "nondeterminism-getrandom"; did you mean "nondeterminism-random"\?/);
     // built-in problem ids are rules too
-    expect(runCli(['check', '--policy', policy('builtin.json', { ignore: [{ rule: 'unknown-dlopen', reason: 'plugins are linked in' }, { rule: 'uncovered-syscall', reason: 'compat lib' }] }), STATIC]).status).toBe(1);
+    const builtin = runCli(['check', '--policy', policy('builtin.json', { ignore: [{ rule: 'unknown-dlopen', reason: 'plugins are linked in' }, { rule: 'uncovered-syscall', reason: 'compat lib' }] }), STATIC]);
+    expect(builtin.stderr).not.toMatch(/invalid policy/);
+    expect([0, 1]).toContain(builtin.status);
   });
   test('a release the tables lack is the policy\'s field, not --unikraft; on the command line it is --unikraft', () => {
     const file = policy('release.json', { target: { release: '0.99' } });
@@ -82,7 +89,8 @@ describe('report without a terminal', () => {
     const r = runCli(['report', '--unikraft', '0.17.0', KV_BIN, KV_SRC]);
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Verdict: BLOCKED — \d+ errors?, \d+ warnings?, \d+ notes? · mode binary-compat · Unikraft v0\.17\.0 x86_64 · libc musl$/);
+    expect(lines[0]).toMatch(/^Verdict: (ready|runs with gaps|needs work|blocked) on Unikraft v0\.17\.0 \(binary-compat mode\)$/);
+    expect(r.stdout).toMatch(/^ {2}\d+ errors?, \d+ warnings?, \d+ notes? · mode binary-compat · Unikraft v0\.17\.0 x86_64 · libc musl$/m);
     expect(r.stdout).toMatch(/^Porting plan: Unikraft v0\.17\.0/m);
     expect(r.stdout).toMatch(/^Libraries: \d+/m);
     expect(r.stdout).toMatch(/^Findings and unresolved facts: \d+/m);

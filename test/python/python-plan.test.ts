@@ -19,7 +19,7 @@ describe('plan and Kraftfile of a Python app', () => {
       'CONFIG_LIBPYTHON3=y', 'CONFIG_LIBPYTHON3_EXTENSIONS=y', 'CONFIG_LIBPYTHON3_EXTENSION_SQLITE=y', 'CONFIG_LIBPYTHON3_EXTENSION_SSL=y',
     ]);
     expect(plan.uncovered.filter((u) => u.name.startsWith('python:'))).toEqual([
-      { kind: 'library', name: 'python:zlibext', status: 'missing-required', severity: 'error', reason: `compiled extension module zlibext (${join(app, 'zlibext.so')}) is not built into lib-python3` },
+      { kind: 'library', name: 'python:zlibext', status: 'missing-required', severity: 'warning', reason: `compiled extension module zlibext (${join(app, 'zlibext.so')}) is not built into lib-python3` },
     ]);
     const kraftfile = emitKraftfile({ name: 'pyapp', plan, generator: 'ukport test' });
     expect(kraftfile).toMatch(/^libraries:\n(?:.*\n)*?  python3:\n    version: /m);
