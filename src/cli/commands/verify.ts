@@ -125,8 +125,10 @@ syscall was seen that the analysis did not predict, 2 usage or input error.
     const mode = report.plan?.mode ?? report.mode;
     const binaryCompat = mode === 'binary-compat' && report.binaries.length > 0;
     let appArgs = values.cmd !== undefined ? (values.cmd as string).split(/\s+/).filter(Boolean) : [];
-    if (binaryCompat && values.cmd === undefined) appArgs = [report.binaries[0]!.path];
-    const rootfs = binaryCompat ? rootfsEntries(report) : undefined;
+    // the rootfs holds each program at its absolute host path; the app runs as that path inside the VM
+    const hostReport = { ...report, binaries: report.binaries.map((b) => ({ ...b, path: resolve(io.cwd, b.path) })) };
+    if (binaryCompat && values.cmd === undefined) appArgs = [hostReport.binaries[0]!.path];
+    const rootfs = binaryCompat ? rootfsEntries(hostReport) : undefined;
     if (rootfs?.skipped.length) io.stderr(`rootfs: left out ${rootfs.skipped.slice(0, 5).join(', ')}${rootfs.skipped.length > 5 ? ', …' : ''}\n`);
     const verification = await verifyPort({
       manifestDir, ...(report.plan ? { plan: report.plan } : {}), predicted: predictedSyscalls(report),
