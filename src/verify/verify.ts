@@ -148,7 +148,7 @@ export async function verifyPort(req: VerifyRequest): Promise<Verification> {
     ...(req.expectOutput ? { expectOutput: req.expectOutput } : {}),
     ...(probe ? { probe: { spec: req.probe!, tcp: probe, hostPort } } : {}),
   });
-  const log = parseBootLog(readFileSync(bootLog, 'latin1'));
+  const log = parseBootLog(readFileSync(bootLog, 'latin1'), { mode: req.mode === 'binary-compat' ? 'binary-compat' : 'native' });
   const answered = (!req.expectOutput || run.expectSeen) && (!probe || run.probe?.ok);
   const ran = run.end !== 'crashed' && !log.crash;
   stages.push(stage('boot', ran, run.seconds, bootLog, out, log.crash ?? `qemu ${run.end}`));

@@ -13,7 +13,7 @@ import { readSourceTree } from '../../verify/sources.js';
 import { verifyPort } from '../../verify/verify.js';
 import { rootfsEntries } from '../../verify/rootfs-files.js';
 import { verificationText } from '../../verify/summary.js';
-import { parseProbe } from '../../verify/qemu.js';
+import { parseProbe, splitCommand } from '../../verify/qemu.js';
 import { emptyReport, reportFromJson } from '../../verify/report-file.js';
 import { predictedSyscalls } from '../../verify/compare.js';
 import type { Report } from '../../model/index.js';
@@ -124,7 +124,7 @@ syscall was seen that the analysis did not predict, 2 usage or input error.
     }
     const mode = report.plan?.mode ?? report.mode;
     const binaryCompat = mode === 'binary-compat' && report.binaries.length > 0;
-    let appArgs = values.cmd !== undefined ? (values.cmd as string).split(/\s+/).filter(Boolean) : [];
+    let appArgs = values.cmd !== undefined ? splitCommand(values.cmd as string) : [];
     // the rootfs holds each program at its absolute host path; the app runs as that path inside the VM
     const hostReport = { ...report, binaries: report.binaries.map((b) => ({ ...b, path: resolve(io.cwd, b.path) })) };
     if (binaryCompat && values.cmd === undefined) appArgs = [hostReport.binaries[0]!.path];
