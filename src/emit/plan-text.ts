@@ -1,6 +1,7 @@
 import type { Plan, VerdictResult } from '../model/index.js';
 import { makeStyle } from './style.js';
 import { withEscapedStrings } from './terminal-safe.js';
+import { plural } from './units.js';
 import { verdictLines } from './verdict-text.js';
 
 /** Renders a plan as text: libc, libraries with reasons, Kconfig, uncovered needs, release history. */
@@ -24,7 +25,7 @@ export function emitPlanText(input: Plan, options: { color: boolean; verbose?: b
   out.push('', s.bold(`Kconfig: ${plan.kconfig.length}`), ...plan.kconfig.map((k) => `  ${k}`));
   if (plan.rootfs) out.push('', s.bold('Root filesystem needed'), ...plan.rootfs.map((r) => `  ${r}`));
   const color = { error: s.red, warning: s.yellow, note: s.cyan };
-  const counts = ['error', 'warning', 'note'].map((sev) => `${plan.uncovered.filter((u) => u.severity === sev).length} ${sev}s`).join(', ');
+  const counts = ['error', 'warning', 'note'].map((sev) => plural(plan.uncovered.filter((u) => u.severity === sev).length, sev)).join(', ');
   out.push('', s.bold(`Uncovered: ${plan.uncovered.length}`) + ` (${counts})`);
   const shown = options.verbose ? plan.uncovered : plan.uncovered.slice(0, 40);
   for (const u of shown) out.push(`  ${color[u.severity](u.severity.padEnd(7))} ${u.kind} ${s.bold(u.name)} [${u.status}]: ${u.reason}`);
