@@ -13,6 +13,7 @@ import { loadRules } from './data/rules.js';
 import { compileRules, type CompiledRule } from './match/compile.js';
 import { matchFindings } from './match/match-findings.js';
 import { releaseTable } from './match/match-context.js';
+import { judgeReport } from './match/judge-report.js';
 
 let rulesCache: CompiledRule[] | undefined;
 /** The shipped rules, loaded and compiled once per process. */
@@ -178,5 +179,6 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   });
   const target = releaseTable({ tables, ...(release ? { release } : {}) });
   report.tables = [...(target ? [target.provenance] : []), ...tables.libc.map((t) => t.provenance)];
+  judgeReport(report, target ? { tables, table: target, mode: report.plan?.mode ?? report.mode, arch: report.plan?.arch ?? archOfReport(report) } : undefined, compiledRules());
   return report;
 }

@@ -1,5 +1,6 @@
 import { isOneOf, LIBCS, MODES, OUTPUT_FORMATS, type Libc, type Mode, type OutputFormat } from '../model/index.js';
 import { UkportError } from '../errors.js';
+import { formatBytes } from '../emit/units.js';
 import type { CommandIo, OptionSpec, OptionValues } from './command.js';
 import type { PipelineOptions } from '../pipeline.js';
 
@@ -72,7 +73,7 @@ function progressLine(done: number, total: number, bytes: number, started: numbe
   const width = 24;
   const fill = total > 0 ? Math.round((done / total) * width) : width;
   const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
-  return `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total} files  ${(bytes / 1048576).toFixed(1)} MiB  ${rate.toFixed(1)}/s`;
+  return `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total} files  ${formatBytes(bytes)}  ${rate.toFixed(1)}/s`;
 }
 
 /** Validated report options. */

@@ -1,5 +1,6 @@
 import type { Evidence, Fact, Report } from '../model/index.js';
 import { REPORT_SCHEMA_VERSION } from '../version.js';
+import { verdictResultOf } from '../match/need-status.js';
 
 /** Flattened evidence as published in report.schema.json. */
 export interface EvidenceDto {
@@ -60,9 +61,11 @@ export function toReportDto(r: Report) {
     unknowns: ofKind(facts, 'unknown').map((f) => ({ reason: f.reason, message: f.message, evidence: ev(f) })),
     findings: r.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message, remedy: f.remedy, evidence: f.facts.flatMap(ev).slice(0, 20) })),
     plan: r.plan ?? null,
+    verdict: verdictResultOf(r),
     tables: r.tables,
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
+    ...(r.gate ? { gate: r.gate } : {}),
     ...(r.interpreted ? { interpreted: r.interpreted } : {}),
     ...(r.verification ? { verification: r.verification } : {}),
   };

@@ -1,4 +1,4 @@
-import { appNames, compatSyscalls, hasCompatLib, type ManifestApp } from './manifest-app.js';
+import { appNames, compatHeaders, compatSyscalls, hasCompatLib, type ManifestApp } from './manifest-app.js';
 import { externalLibraries, kraftName } from './kraftfile.js';
 
 // Without a known count the stub takes the syscall ABI maximum: extra argument registers are ignored.
@@ -31,6 +31,7 @@ export function emitCompatMakefileUk(app: ManifestApp): string {
     `$(eval $(call addlib_s,${n.compatLib},$(CONFIG_${lib})))`,
     '',
     `${lib}_SRCS-y += $(${lib}_BASE)/compat.c`,
+    ...(compatHeaders(app.plan).length ? ['# headers other libraries include (see include/)', `CINCLUDES-$(CONFIG_${lib}) += -I$(${lib}_BASE)/include`] : []),
     '',
     ...compatSyscalls(app.plan).map((u) => `UK_PROVIDED_SYSCALLS-$(CONFIG_${lib}) += ${u.name}-${stubArgs(u.nargs)}`),
     '',

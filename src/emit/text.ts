@@ -1,6 +1,8 @@
 import type { Fact, Finding, Report } from '../model/index.js';
 import { makeStyle, type Style } from './style.js';
 import { systemScanText } from './system-scan-text.js';
+import { formatBytes, plural } from './units.js';
+import { verdictLines } from './verdict-text.js';
 import { interpretedText } from './interpreted-text.js';
 
 export interface TextOptions {
@@ -87,6 +89,10 @@ export function emitText(r: Report, options: TextOptions): string {
   out.push('', s.bold(`Unknowns: ${unknowns.length}`));
   out.push(...list(unknowns.map((u) => `${s.yellow(u.reason)}: ${u.message} ${s.dim(where(u))}`), limit, s));
   if (r.findings.length) out.push('', ...findingLines(r.findings, options, s));
-  out.push('', s.dim(`${r.stats.filesSeen} files seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped, ${r.stats.bytesRead} bytes read`));
+  // a whole-system scan has a verdict per binary (the table above), not one for everything together
+  if (r.verdict && !r.scan) out.push('', ...verdictLines(r.verdict, s, Boolean(options.verbose)));
+  out.push('', s.dim(`${plural(r.stats.filesSeen, 'file')} seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped${r.stats.bytesRead ? `, ${formatBytes(r.stats.bytesRead)} read` : ''}`));
+  // sections open with a blank line; the first one (no binary above it, as in a source scan) must not
+  while (out[0] === '') out.shift();
   return out.join('\n') + '\n';
 }

@@ -56,8 +56,30 @@ export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export const NEED_STATUSES = ['covered', 'stubbable', 'fakeable', 'missing-required', 'unknown', 'startup'] as const;
-/** How a need is served by the chosen target. */
+/**
+ * How a need is served by the chosen target (its class). `stubbable`: not provided, and the -ENOSYS the syscall shim
+ * answers (or the release's own stub) is known or believed to be tolerated; `fakeable`: a benign success must be
+ * faked; `missing-required`: a real implementation is needed; `unknown`: no data either way; `startup`: a provided
+ * syscall of the loader / libc start-up, listed apart.
+ */
 export type NeedStatus = (typeof NEED_STATUSES)[number];
+
+export const VERDICTS = ['ready', 'runs-with-gaps', 'needs-work', 'blocked'] as const;
+/**
+ * What running the app on one Unikraft release promises, best first (docs/verdicts.md):
+ * - `ready`: every need is served; nothing to stub, fake, port or check.
+ * - `runs-with-gaps`: it is expected to boot and do its job; some calls fail with ENOSYS (or hit a release stub)
+ *   where the app is known or believed to tolerate it; each gap is listed with the reason.
+ * - `needs-work`: porting work or a check is needed before it can be expected to run (a syscall to implement or
+ *   fake, a library to port, a function the libc lacks, something the analysis could not resolve); nothing shows
+ *   that it cannot work.
+ * - `blocked`: evidence that it cannot work as it is: it depends on a feature Unikraft does not have (fork
+ *   without exec, SysV shared memory it really uses, …).
+ */
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Severity of a problem that lowers the verdict to V: error blocks, warning needs work, note is a gap or information. */
+export const VERDICT_SEVERITY: Readonly<Record<Verdict, Severity>> = { 'ready': 'note', 'runs-with-gaps': 'note', 'needs-work': 'warning', 'blocked': 'error' };
 
 export function isOneOf<T extends string>(list: readonly T[], v: unknown): v is T {
   return typeof v === 'string' && (list as readonly string[]).includes(v);

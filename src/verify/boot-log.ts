@@ -47,7 +47,10 @@ const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 /** Reads a console log of a Unikraft boot (ANSI colours removed, CRLF tolerated). */
-export function parseBootLog(log: string, options: { maxOutputLines?: number } = {}): BootLog {
+export function parseBootLog(log: string, options: { maxOutputLines?: number; mode?: 'binary-compat' | 'native' } = {}): BootLog {
+  // binary-compat: the app's syscalls are the binary ones (strace lines, handler requests); the shim's
+  // per-call debug lines there are Unikraft's own calls (initrd extraction: mkdir, chmod, symlink, utime, mount)
+  const binary = options.mode === 'binary-compat';
   const traced = new Map<string, number>();
   const notAvailable = new Map<string, number>();
   const output: string[] = [];
@@ -57,7 +60,10 @@ export function parseBootLog(log: string, options: { maxOutputLines?: number } =
     const na = NOT_AVAILABLE.exec(line);
     if (na) { bump(notAvailable, na[1]!); continue; }
     const dbg = DEBUG_SYSCALL.exec(line);
-    if (dbg) { bump(traced, (dbg[1] ?? dbg[2])!); continue; }
+    if (dbg) {
+      if (dbg[2] || !binary) bump(traced, (dbg[1] ?? dbg[2])!.replace(/^[eu]_/, '')); // uk_syscall_r_u_arch_prctl: the execenv variant
+      continue;
+    }
     const tr = TRACE.exec(line.trim());
     if (tr && (TRACE_RESULT.test(line) || line.trim().endsWith('...'))) {
       bump(traced, tr[1]!);

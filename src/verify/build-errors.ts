@@ -17,8 +17,8 @@ const KCONFIG_UNDEFINED = /attempt to assign the value '([^']*)' to the undefine
 const KCONFIG_UNMET = /warning: (\w+) \(defined at [^)]*\) (?:selects|has direct dependencies) (\w+)?.*?(?:without meeting its direct dependencies|unmet)/;
 
 /** Kconfig symbols the defconfig sets to y that `make olddefconfig` left unset (unmet dependencies), mapped to the plan. */
-export function unmetKconfig(defconfig: string, dotConfig: string, plan?: Plan): BuildProblem[] {
-  const wanted = [...defconfig.matchAll(/^CONFIG_(\w+)=y$/gm)].map((m) => m[1]!);
+export function unmetKconfig(defconfig: string, dotConfig: string, plan?: Plan, ignore: (symbol: string) => boolean = () => false): BuildProblem[] {
+  const wanted = [...defconfig.matchAll(/^CONFIG_(\w+)=y$/gm)].map((m) => m[1]!).filter((s) => !ignore(s));
   const have = new Set([...dotConfig.matchAll(/^CONFIG_(\w+)=y$/gm)].map((m) => m[1]!));
   return wanted.filter((s) => !have.has(s)).map((symbol) => {
     const lib = plan?.libraries.find((l) => l.kconfig === symbol);

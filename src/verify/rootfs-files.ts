@@ -20,7 +20,7 @@ const BASE_DIRS = ['/etc', '/tmp', '/dev', '/proc', '/run', '/var/run'];
  * Symbolic links on the way (merged /usr: /lib → usr/lib) are kept as links, so the loader finds every
  * library under the name it looks for.
  */
-export function rootfsEntries(report: Report, root = '/', bounds: RootfsBounds = { maxFiles: 4000, maxBytes: 512 * 1024 * 1024 }): { entries: CpioEntry[]; skipped: string[] } {
+export function rootfsEntries(report: Report, root = '/', bounds: RootfsBounds = { maxFiles: 4000, maxBytes: 512 * 1024 * 1024 }, extra: string[] = []): { entries: CpioEntry[]; skipped: string[] } {
   const entries = new Map<string, CpioEntry>();
   const skipped: string[] = [];
   let bytes = 0;
@@ -66,5 +66,6 @@ export function rootfsEntries(report: Report, root = '/', bounds: RootfsBounds =
     if (path && existsSync(hostPath(path))) add(path);
     else if (path && existsSync(hostPath(dirname(path))) && dirname(path) !== '/') add(dirname(path));
   }
+  for (const p of extra) add(p);
   return { entries: [...entries.values()], skipped };
 }

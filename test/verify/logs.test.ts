@@ -68,3 +68,26 @@ describe('boot logs', () => {
     expect(r.gaps).toEqual([{ name: 'rt_sigreturn', status: 'missing-required', hit: false }, { name: 'writev', status: 'stubbable', hit: true }]);
   });
 });
+
+describe('binary-compat boot log (glibc tcpd, dynamic, on app-elfloader v0.16.3, TCG)', () => {
+  const text = fixture('boot-logs/tcpd-glibc-dyn-elfloader-v0.16.3-tcg.log');
+  const log = parseBootLog(text, { mode: 'binary-compat' });
+
+  test('the strace-like lines give the app syscalls, -ENOSYS ones as not available', () => {
+    for (const s of ['openat', 'mmap', 'arch_prctl', 'socket', 'bind', 'listen', 'accept', 'read', 'write', 'getrandom']) expect(log.traced.has(s)).toBe(true);
+    expect([...log.notAvailable.keys()].sort()).toEqual(['rseq', 'set_robust_list', 'set_tid_address']);
+  });
+
+  test("Unikraft's own shim calls (initrd extraction) are not the app's", () => {
+    expect(text).toMatch(/uk_syscall_r_mkdir\(/);
+    for (const s of ['mkdir', 'chmod', 'symlink', 'utime', 'mount']) expect(log.traced.has(s)).toBe(false);
+    // read as a native log, they would count
+    expect(parseBootLog(text).traced.has('mkdir')).toBe(true);
+  });
+
+  test("the app's output and lwip's interface lines are kept, strace lines are not output", () => {
+    expect(log.output).toContain('tcpd: listening on 8080');
+    expect(log.output.some((l) => /^(openat|mmap)\(/.test(l))).toBe(false);
+    expect(log.crash).toBeUndefined();
+  });
+});

@@ -6,6 +6,7 @@ import { emitManifest } from '../../emit/manifest.js';
 import { writeFilesConfined } from '../write-files.js';
 import { UkportError } from '../../errors.js';
 import { TOOL_VERSION } from '../../version.js';
+import { plural } from '../../emit/units.js';
 
 export const manifestCommand: Command = {
   name: 'manifest',
@@ -47,7 +48,7 @@ ${PLAN_OPTIONS_HELP}
     for (const f of result.unchanged) io.stdout(`unchanged ${relative(io.cwd, resolve(outAbs, f)) || f}\n`);
     const plan = report.plan!;
     const errors = plan.uncovered.filter((u) => u.severity === 'error').length;
-    io.stderr(`plan: Unikraft ${plan.release} ${plan.arch}, libc ${plan.libc}, ${plan.libraries.length} libraries, ${plan.uncovered.length} uncovered (${errors} errors)\n`);
+    io.stderr(`plan: Unikraft ${plan.release} ${plan.arch}, libc ${plan.libc}, ${plural(plan.libraries.length, 'library', 'libraries')}, ${plan.uncovered.length} uncovered (${plural(errors, 'error')})\n`);
     return 0;
   },
 };

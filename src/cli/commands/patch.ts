@@ -8,14 +8,16 @@ import { extractCSources } from '../../extract/c/extract-c-sources.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import { readBounded } from '../../inputs/read-file.js';
 import { loadTables } from '../../data/tables.js';
+import { pickRelease } from '../../plan/releases.js';
 import { loadRules } from '../../data/rules.js';
 import { loadPatches } from '../../data/patches.js';
 import { compileRules } from '../../match/compile.js';
 import { matchFindings } from '../../match/match-findings.js';
 import { emitPatchSet } from '../../emit/patchset.js';
 import { TOOL_VERSION } from '../../version.js';
+import { plural } from '../../emit/units.js';
 
-const HELP = `Usage: ukport patch PATH... --out DIR [--libc musl|newlib] [--release R] [--tables DIR]
+const HELP = `Usage: ukport patch PATH... --out DIR [--libc musl|newlib] [--unikraft TAG] [--tables DIR]
 
 Scans the C sources under PATH (files or directories), runs the porting rules in native mode and
 writes a git format-patch series (0001-<subject>.patch, ...) for the findings whose remedy is a patch
@@ -25,7 +27,8 @@ apply the series with 'git apply' or 'git am' from the scanned directory.
 Options:
       --out DIR          directory for the series (created; must not already hold a series)
       --libc LIBC        musl (default) or newlib: Linux-only header patches are made for newlib
-      --release R        Unikraft release the rules check against (default: the newest table)
+      --unikraft TAG     Unikraft release the rules check against (default: the newest table;
+                         --release is an old name for it)
       --tables DIR       coverage tables directory (default: the shipped syscall-tables/)
 `;
 
@@ -66,6 +69,8 @@ export interface PatchSeries {
   series: Map<string, string>;
   root: string;
   findings: Finding[];
+  /** C files scanned. */
+  files: number;
 }
 
 /** Scans the C sources under PATHS, matches the rules in native mode and builds the patch series. */
@@ -73,7 +78,8 @@ export async function buildPatchSeries(paths: string[], opts: { libc: Libc; rele
   const tables = loadTables(opts.tablesDir);
   // functions a port declares but does not build are still calls worth reporting (and patching)
   const libcFunctions = new Set(tables.libc.flatMap((t) => [...t.functions, ...(t.declaredNotBuilt ?? [])]));
-  const { facts } = await extractCSources(findCSources(paths).files, {
+  const { files } = findCSources(paths);
+  const { facts } = await extractCSources(files, {
     libcFunctions, syscalls: { x86_64: loadLinuxSyscalls('x86_64'), aarch64: loadLinuxSyscalls('aarch64') },
   });
   const rules = loadRules();
@@ -96,7 +102,7 @@ export async function buildPatchSeries(paths: string[], opts: { libc: Libc; rele
     findings, sources, root: [...sources.keys()].some((k) => k.startsWith('/')) ? root : relativeRoot(root, process.cwd()),
     templates: loadPatches(), summaries: new Map(rules.map((r) => [r.id, r.summary])), version: TOOL_VERSION,
   });
-  return { series, root, findings };
+  return { series, root, findings, files: files.length };
 }
 
 async function runPatch(values: OptionValues, paths: string[], io: CommandIo): Promise<number> {
@@ -105,9 +111,15 @@ async function runPatch(values: OptionValues, paths: string[], io: CommandIo): P
   if (paths.length === 0) throw new UkportError('usage', 'patch: give at least one PATH');
   const libc = str(values['libc']) ?? 'musl';
   if (!isOneOf(LIBCS, libc)) throw new UkportError('usage', `--libc: expected musl or newlib, got '${libc}'`);
-  const { series, root } = await buildPatchSeries(paths, { libc, release: str(values['release']), tablesDir: str(values['tables']) });
+  if (values['release'] !== undefined) io.stderr(`ukport: warning: patch --release is deprecated; use --unikraft (as every other command does)\n`);
+  const asked = str(values['unikraft']) ?? str(values['release']);
+  // an unknown release is a usage error before anything is scanned
+  const release = asked ? pickRelease(loadTables(str(values['tables'])).unikraft, asked).release : undefined;
+  const { series, root, findings, files } = await buildPatchSeries(paths, { libc, release, tablesDir: str(values['tables']) });
   if (series.size === 0) {
-    io.stderr('ukport: no patch applies: no finding with a patch template matched the source text\n');
+    // a clean tree is a result, not an error
+    const why = files === 0 ? 'no C sources found' : `${plural(files, 'C file')} scanned, ${plural(findings.length, 'finding')}, none with a patch that fits the source`;
+    io.stderr(`ukport patch: nothing to patch (${why}); nothing written\n`);
     return EXIT_OK;
   }
   writeSeries(out, series, io);
@@ -125,7 +137,7 @@ export const patchCommand: Command = {
   name: 'patch',
   summary: 'write a git patch series fixing porting problems in C sources',
   help: HELP,
-  options: { out: { type: 'string', short: 'o' }, libc: { type: 'string' }, release: { type: 'string' }, tables: { type: 'string' } },
+  options: { out: { type: 'string', short: 'o' }, libc: { type: 'string' }, unikraft: { type: 'string' }, release: { type: 'string' }, tables: { type: 'string' } },
   positionals: true,
   run: runPatch,
 };
