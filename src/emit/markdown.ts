@@ -2,6 +2,7 @@ import type { Evidence, Report, Severity } from '../model/index.js';
 import { countByStatus, needItems, STATUS_ORDER, verdictOf, VERDICT_LABELS, type NeedList } from '../match/need-status.js';
 import { collectProblems, ruleDocFor, type Problem } from '../match/problems.js';
 import type { EmitContext } from './registry.js';
+import { withEscapedStrings } from './terminal-safe.js';
 import { plural } from './units.js';
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', note: 'Notes' };
@@ -67,7 +68,8 @@ function plan(r: Report): string[] {
 }
 
 /** A porting report to paste into an issue: verdict, summary table, plan, problems by severity with evidence. */
-export function emitMarkdown(r: Report, ctx: EmitContext): string {
+export function emitMarkdown(report: Report, ctx: EmitContext): string {
+  const r = withEscapedStrings(report);
   if (ctx.verbose) return renderMarkdown(r, ctx, { perSeverity: Infinity, evidence: Infinity });
   let out = '';
   for (const budget of BUDGETS) {

@@ -1,16 +1,18 @@
 import type { Plan, VerdictResult } from '../model/index.js';
 import { makeStyle } from './style.js';
+import { withEscapedStrings } from './terminal-safe.js';
 import { plural } from './units.js';
 import { verdictLines } from './verdict-text.js';
 
 /** Renders a plan as text: libc, libraries with reasons, Kconfig, uncovered needs, release history. */
-export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: boolean; verdict?: VerdictResult }): string {
+export function emitPlanText(input: Plan, options: { color: boolean; verbose?: boolean; verdict?: VerdictResult }): string {
+  const plan = withEscapedStrings(input);
   const s = makeStyle(options.color);
   const max = options.verbose ? Infinity : 8;
   const cut = (items: string[]) => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, … ${items.length - max} more`);
   const out: string[] = [];
   out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, libc ${plan.libc}`));
-  if (options.verdict) out.push(...verdictLines(options.verdict, s, Boolean(options.verbose)));
+  if (options.verdict) out.push(...verdictLines(withEscapedStrings(options.verdict), s, Boolean(options.verbose)));
   for (const r of plan.libcReasons) out.push(`  libc: ${r}`);
   if (plan.libcCandidates) out.push(s.dim(`  libcs that cover the app: ${plan.libcCandidates.join(', ') || 'none'}`));
   out.push('', s.bold(`Libraries: ${plan.libraries.length}`));

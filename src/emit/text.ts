@@ -1,6 +1,7 @@
 import type { Fact, Finding, Report } from '../model/index.js';
 import { makeStyle, type Style } from './style.js';
 import { systemScanText } from './system-scan-text.js';
+import { withEscapedStrings } from './terminal-safe.js';
 import { formatBytes, plural } from './units.js';
 import { verdictLines } from './verdict-text.js';
 import { interpretedText } from './interpreted-text.js';
@@ -38,11 +39,13 @@ function findingLines(findings: Finding[], options: TextOptions, s: Style): stri
 
 /** Renders the rule findings alone (the plan command prints them after the plan). */
 export function emitFindingsText(findings: Finding[], options: TextOptions): string {
-  return findings.length ? findingLines(findings, options, makeStyle(options.color)).join('\n') + '\n' : '';
+  return findings.length ? findingLines(withEscapedStrings(findings), options, makeStyle(options.color)).join('\n') + '\n' : '';
 }
 
 /** Renders a readable summary of the report. */
-export function emitText(r: Report, options: TextOptions): string {
+export function emitText(report: Report, options: TextOptions): string {
+  // names from the input (sonames, paths, symbols) reach a terminal: their control characters are shown escaped
+  const r = withEscapedStrings(report);
   const s = makeStyle(options.color);
   const limit = options.verbose ? undefined : 12;
   const out: string[] = [];

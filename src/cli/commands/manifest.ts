@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, readPlanOptions } from './plan.js';
 import { runPipeline } from '../analyse.js';
 import { emitManifest } from '../../emit/manifest.js';
+import { isMakeSafePath } from '../../emit/makefile-uk.js';
 import { writeFilesConfined } from '../write-files.js';
 import { UkportError } from '../../errors.js';
 import { TOOL_VERSION } from '../../version.js';
@@ -42,6 +43,9 @@ ${PLAN_OPTIONS_HELP}
     const name = (values.name as string | undefined) ?? basename(paths[0]!.replace(/\/+$/, ''), extname(paths[0]!));
     const cmd = values.cmd !== undefined ? (values.cmd as string).split(/\s+/).filter(Boolean) : undefined;
     const sources = report.inputs.filter((a) => a.kind === 'c-source').map((a) => relative(outAbs, resolve(io.cwd, a.path)));
+    for (const s of sources.filter((x) => !isMakeSafePath(x))) {
+      io.stderr(`ukport: warning: ${JSON.stringify(s)} is not in Makefile.uk: make would expand or split its name ($, #, spaces, newlines, quotes…); rename it and add it by hand\n`);
+    }
     const files = emitManifest({ name, plan: report.plan!, generator: `ukport ${TOOL_VERSION}`, ...(cmd ? { cmd } : {}), sources }, { legacy: Boolean(values.legacy) });
     const result = writeFilesConfined(outAbs, files, { force: Boolean(values.force) });
     for (const f of result.written) io.stdout(`wrote ${relative(io.cwd, resolve(outAbs, f)) || f}\n`);

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { checkOutDir, writeFilesConfined } from '../write-files.js';
 import { dirname, join, resolve, sep } from 'node:path';
 import { EXIT_OK, type Command, type CommandIo, type OptionValues } from '../command.js';
 import { UkportError } from '../../errors.js';
@@ -50,18 +51,13 @@ function commonRoot(paths: string[]): string {
 /** Writes the series under OUT: each file to a temp name, then renamed; nothing outside OUT. */
 function writeSeries(out: string, files: Map<string, string>, io: CommandIo): void {
   const dir = resolve(out);
+  // the same rules as manifest: --out a real directory, no link on the way, temporary names created exclusively
+  checkOutDir(dir);
   if (existsSync(dir) && readdirSync(dir).some((f) => /^\d{4}-.*\.patch$/.test(f))) {
     throw new UkportError('file-exists', 'already holds a patch series; choose an empty directory', dir);
   }
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of files) {
-    const path = resolve(dir, name);
-    if (dirname(path) !== dir) throw new UkportError('path-escape', name, path);
-    const tmp = join(dir, `.${name}.tmp-${process.pid}`);
-    writeFileSync(tmp, text, { flag: 'wx' });
-    renameSync(tmp, path);
-    io.stdout(`${join(out, name)}\n`);
-  }
+  writeFilesConfined(dir, files, { record: false });
+  for (const name of files.keys()) io.stdout(`${join(out, name)}\n`);
 }
 
 /** What `ukport patch` computes before writing: the series, the root it applies from, the findings. */
@@ -85,6 +81,7 @@ export async function buildPatchSeries(paths: string[], opts: { libc: Libc; rele
   const rules = loadRules();
   const findings = matchFindings(facts, { tables, libc: opts.libc, release: opts.release, arch: 'x86_64', mode: 'native', rules: compileRules(rules) });
   const root = commonRoot(paths);
+  const realRoot = realpathSync(root);
   const sources = new Map<string, string>();
   for (const f of findings) {
     if (!f.remedy.patch) continue;
@@ -92,7 +89,7 @@ export async function buildPatchSeries(paths: string[], opts: { libc: Libc; rele
       for (const ev of fact.evidence) {
         const file = ev.location?.file;
         // only C files inside the scanned tree are read, and only they can be patched
-        if (!file || sources.has(file) || !/\.(c|h)$/.test(file) || !resolve(file).startsWith(root + sep)) continue;
+        if (!file || sources.has(file) || !/\.(c|h)$/.test(file) || !resolve(file).startsWith(root + sep) || !insideTree(file, realRoot)) continue;
         sources.set(file, readBounded(file).toString('utf8'));
       }
     }
@@ -125,6 +122,15 @@ async function runPatch(values: OptionValues, paths: string[], io: CommandIo): P
   writeSeries(out, series, io);
   io.stderr(`ukport: wrote ${series.size} patch${series.size === 1 ? '' : 'es'}; apply them in ${root} with 'git apply' (or 'git am', with --directory=<that path> when it is below the repository top)\n`);
   return EXIT_OK;
+}
+
+/** Whether FILE, every link on its way resolved, lies inside REAL_ROOT: a link in the tree to a file outside is never read into a patch. */
+function insideTree(file: string, realRoot: string): boolean {
+  try {
+    return realpathSync(file).startsWith(realRoot + sep);
+  } catch {
+    return false;
+  }
 }
 
 function relativeRoot(root: string, cwd: string): string {
