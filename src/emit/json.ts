@@ -65,6 +65,7 @@ export function toReportDto(r: Report) {
     tables: r.tables,
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
+    ...(r.gate ? { gate: r.gate } : {}),
     ...(r.interpreted ? { interpreted: r.interpreted } : {}),
     ...(r.verification ? { verification: r.verification } : {}),
   };

@@ -59,3 +59,26 @@ export function sliceSource(src: ByteSource, offset: number, length: number, lab
     },
   };
 }
+
+/** An open file descriptor of SIZE bytes as a ByteSource (a decompressed layer in an unlinked temporary file). */
+export function fdSource(fd: number, size: number, label: string): ByteSource {
+  return {
+    label, size,
+    read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > size) throw new UkportError('bad-image', `read of ${length} bytes at ${offset} past the end (${size})`, label);
+      const buf = Buffer.alloc(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, buf, got, length - got, offset + got);
+        if (n === 0) throw new UkportError('bad-image', 'temporary layer file shrank while reading', label);
+        got += n;
+      }
+      return buf;
+    },
+  };
+}
+
+/** SRC in chunks of at most CHUNK bytes, in order (hashing, streaming into a decompressor). */
+export function* chunksOf(src: ByteSource, chunk = 1024 * 1024): Generator<Buffer> {
+  for (let at = 0; at < src.size; at += chunk) yield src.read(at, Math.min(chunk, src.size - at));
+}
