@@ -2,14 +2,15 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { EXIT_OK, type Command, type CommandIo, type OptionValues } from '../command.js';
 import { UkportError } from '../../errors.js';
-import { DEFAULT_TABLES_DIR } from '../../data/validate.js';
+import { DEFAULT_TABLES_DIR, validateTable } from '../../data/validate.js';
 import { syncTables, type SyncOptions } from '../../sync/sync-tables.js';
 import { loadTables } from '../../data/tables.js';
 import { formatShow, formatTableList, showJson } from '../tables-format.js';
 
 const HELP = `Usage:
   ukport tables list [--tables DIR]
-  ukport tables show SYSCALL|LIB|KCONFIG|SONAME... [--json] [--tables DIR]
+  ukport tables show SYSCALL|LIB|KCONFIG|SONAME... [--format text|json] [--tables DIR]
+                          (KCONFIG with or without CONFIG_; --json is short for --format json)
   ukport tables sync [--out DIR] SOURCES...
 
 Sources for sync (each writes its tables under --out, default the shipped syscall-tables/):
@@ -32,6 +33,20 @@ function str(v: unknown): string | undefined {
 }
 function strs(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+}
+
+/** The schema a generated table file is checked against (syscall-tables/*.schema.json), if it has one. */
+const SCHEMA_OF: [RegExp, string][] = [
+  [/^linux\//, 'linux-syscalls'], [/^unikraft\//, 'unikraft'], [/^libc\//, 'libc'], [/^libc-summaries\//, 'libc-summary'],
+  [/^external-libs\.json$/, 'external-libs'], [/^loupe-priors\.json$/, 'loupe-priors'],
+];
+
+/** Checks every generated table against its schema before anything is written: shipped tables are not validated at run time. */
+function validateGenerated(files: Map<string, string>): void {
+  for (const [rel, text] of files) {
+    const schema = SCHEMA_OF.find(([re]) => re.test(rel))?.[1];
+    if (schema) validateTable(join(DEFAULT_TABLES_DIR, `${schema}.schema.json`), JSON.parse(text), rel, true);
+  }
 }
 
 /** Writes every file of the map under OUT atomically (temp file, then rename). */
@@ -73,6 +88,7 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     throw new UkportError('unsupported-input', `tables sync failed: ${String((e as Error).message ?? e).split('\n')[0]}`);
   }
   if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --loupedb, --lib-python3, --musl-so)');
+  validateGenerated(files);
   writeAll(out, files, io);
   return EXIT_OK;
 }
@@ -97,6 +113,7 @@ export const tablesCommand: Command = {
     'ext-port': { type: 'string', multiple: true },
     loupedb: { type: 'string' },
     'lib-python3': { type: 'string' },
+    format: { type: 'string', short: 'f' },
     json: { type: 'boolean' },
   },
   positionals: true,
@@ -110,8 +127,10 @@ export const tablesCommand: Command = {
     }
     if (sub === 'show') {
       if (rest.length === 0) throw new UkportError('usage', 'tables show: name a syscall, micro-library or soname');
+      const format = values['json'] ? 'json' : (str(values['format']) ?? 'text');
+      if (format !== 'text' && format !== 'json') throw new UkportError('usage', `tables show: --format must be text or json, got '${format}'`);
       const tables = loadTables(dir);
-      for (const q of rest) io.stdout(values['json'] ? showJson(tables, q, dir) : formatShow(tables, q, dir));
+      for (const q of rest) io.stdout(format === 'json' ? showJson(tables, q, dir) : formatShow(tables, q, dir));
       return EXIT_OK;
     }
     throw new UkportError('usage', `tables: expected list, show or sync${sub ? `, not '${sub}'` : ''}`);

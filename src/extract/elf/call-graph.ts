@@ -1,3 +1,4 @@
+import { UkportError } from '../../errors.js';
 import { GRAPH_VERSION, U_ABI32, type ModuleGraph } from './module-graph.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import { EM_AARCH64 } from './reader.js';
@@ -32,7 +33,7 @@ export function scannerFor(machine: number, elfClass: number): CodeScanner | und
 }
 
 /** Builds the call graph of one ELF: functions, edges, imports, syscall sites and wrappers (`replay: false` decodes the final functions again instead of replaying the first sweep: the reference the tests compare against). */
-export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: { replay?: boolean; debugFile?: string } = {}): ModuleGraph {
+export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: { replay?: boolean; debugFile?: string; maxFunctions?: number } = {}): ModuleGraph {
   const { elf, decoded } = mod;
   const ranges = findExecRanges(elf);
   const relocs = readRelocations(elf, decoded.dynsym, decoded.versions);
@@ -41,10 +42,12 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const symbols = [...(symtab.length === 0 && options.debugFile ? readDebugSymbols(elf, decoded.buildId, options.debugFile) ?? [] : symtab), ...decoded.dynsym];
   const initAddrs = findInitAddresses(elf, relocs);
   const entryAddr = elf.entry <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(elf.entry) : 0;
-  const table = functionTable(elf, ranges, relocs, symbols, [entryAddr, ...initAddrs], scanner);
+  const table = functionTable(elf, ranges, relocs, symbols, [entryAddr, ...initAddrs], scanner, options.maxFunctions, mod.path);
   const { fns } = table;
   let log: ScanLog | undefined = table.log;
   const n = fns.starts.length;
+  // checked before the per-function tables exist: 6 million call targets in stripped code would exhaust the heap
+  if (options.maxFunctions !== undefined && n > options.maxFunctions) throw new UkportError('limit-exceeded', `${n} functions exceed the limit of ${options.maxFunctions}`, mod.path);
   const startIndex = new Map<number, number>(fns.starts.map((a, i) => [a, i]));
   const g: ModuleGraph = {
     version: GRAPH_VERSION, arch: scanner.arch, sha256: decoded.info.sha256, names: fns.names, starts: fns.starts,

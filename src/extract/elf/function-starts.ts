@@ -1,3 +1,4 @@
+import { UkportError } from '../../errors.js';
 import { findFunctions, rangeOf, type ExecRange, type FunctionTable } from './functions.js';
 import type { Relocations } from './plt.js';
 import { ScanLog } from './scan-log.js';
@@ -15,13 +16,17 @@ export interface FunctionTableBuild { fns: FunctionTable; log: ScanLog; describe
  * (findExtraStarts). The first sweep is recorded: the graph's sweep replays every function whose bounds the new starts
  * did not change.
  */
-export function functionTable(elf: ElfFile, ranges: ExecRange[], relocs: Relocations, symbols: ElfSymbol[], roots: number[], scanner: CodeScanner): FunctionTableBuild {
+export function functionTable(elf: ElfFile, ranges: ExecRange[], relocs: Relocations, symbols: ElfSymbol[], roots: number[], scanner: CodeScanner,
+  maxFunctions?: number, path = elf.path): FunctionTableBuild {
   const fdes = readFdeRanges(elf), fdeStarts = fdes.map((r) => r.start);
   const first = findFunctions(ranges, symbols, elf, roots, fdeStarts);
   const log = ScanLog.record(elf.buf, ranges, first, scanner);
   const described = describedCode(fdes, symbols);
   const codeWords = elf.type === 2 ? findCodeWords(elf, ranges) : undefined;
   const extra = findExtraStarts(log, ranges, first, relocs, described, codeWords);
+  if (maxFunctions !== undefined && first.starts.length + extra.length > maxFunctions) {
+    throw new UkportError('limit-exceeded', `${first.starts.length + extra.length} functions exceed the limit of ${maxFunctions}`, path);
+  }
   return { fns: extra.length > 0 ? findFunctions(ranges, symbols, elf, [...roots, ...extra], fdeStarts) : first, log, described, codeWords };
 }
 

@@ -1,6 +1,5 @@
-import { Code, FlowControl, Instruction, Mnemonic, OpKind } from 'iced-x86';
 import { INSN_CALL, INSN_FALLS, INSN_PAD, INSN_STOPS, type CodeScanner, type ScanSink } from './scan-types.js';
-import { ARG_REGS, DecodeWindow, R10, R8, R9, RDI, RDX, RSI, RAX, isRipRelative } from './x86-decode.js';
+import { ARG_REGS, Code, DecodeWindow, FlowControl, Instruction, Mnemonic, OpKind, R10, R8, R9, RDI, RDX, RSI, RAX, isRipRelative } from './x86-decode.js';
 import { flowFunction } from './x86-flow.js';
 
 export { setDecodeWindowBytes } from './x86-decode.js';

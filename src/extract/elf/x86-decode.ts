@@ -1,5 +1,16 @@
 // x86-64 decoding shared by the sweep and the data flow: register tables and a sliding decode window.
-import { Decoder, DecoderOptions, Instruction, Register, RegisterExt } from 'iced-x86';
+import { createRequire } from 'node:module';
+import type * as Iced from 'iced-x86';
+
+// iced-x86 is CommonJS with its wasm glue in one 0.9 MB file: `require` loads it without the ESM loader's export scan (0.2-0.5 s)
+const iced = createRequire(import.meta.url)('iced-x86') as typeof Iced;
+export const { Code, Mnemonic, Decoder, DecoderOptions, FlowControl, Instruction, InstructionInfoFactory, OpAccess, OpKind, Register, RegisterExt } = iced;
+export type Code = Iced.Code;
+export type Decoder = Iced.Decoder;
+export type Instruction = Iced.Instruction;
+export type InstructionInfoFactory = Iced.InstructionInfoFactory;
+export type OpAccess = Iced.OpAccess;
+export type Register = Iced.Register;
 
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSI = 6, RDI = 7, R8 = 8, R9 = 9, R10 = 10, R11 = 11;
 /** SysV argument registers in order: rdi, rsi, rdx, rcx, r8, r9. */

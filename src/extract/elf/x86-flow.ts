@@ -1,8 +1,7 @@
 // x86-64 data flow: each instruction's effect on the constant / parameter / address state (reg-state.ts).
-import { Code, FlowControl, Instruction, InstructionInfoFactory, Mnemonic, OpAccess, OpKind, Register } from 'iced-x86';
 import type { FlowQuery } from './scan-types.js';
 import { ADDR, CONST, PARAM, RegState, isAddress, loadKind, runFlow } from './reg-state.js';
-import { ARG_REGS, CALLER_SAVED, GPR, LOW_PART, R11, RAX, RCX, isRipRelative, type DecodeWindow } from './x86-decode.js';
+import { ARG_REGS, CALLER_SAVED, Code, FlowControl, GPR, InstructionInfoFactory, LOW_PART, Mnemonic, OpAccess, OpKind, R11, RAX, RCX, Register, isRipRelative, type DecodeWindow, type Instruction } from './x86-decode.js';
 
 const WRITES = new Set<number>([OpAccess.Write, OpAccess.CondWrite, OpAccess.ReadWrite, OpAccess.ReadCondWrite]);
 
