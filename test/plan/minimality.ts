@@ -18,6 +18,11 @@ export function droppableLibraries(plan: Plan, table: UnikraftTable, neededSysca
       return providers.includes(l.name) && !providers.some((p) => rest.has(p));
     });
     const otherReason = l.because.some((b) => /^(libc|soname|rootfs)/.test(b));
+    // a Kconfig option the plan sets (a library's sub-option such as LIBUKRANDOM_GETRANDOM) depends on it
+    const byOption = plan.kconfig.some((k) => {
+      const e = table.kconfig?.[k.replace(/^CONFIG_/, '').replace(/=.*$/, '')];
+      return e !== undefined && e.library !== l.name && e.dependsOn.some((d) => d === kconfigOf(l.name));
+    });
     const required = [...rest].some((m) => {
       const lib = table.libraries[m];
       if (!lib) return false;
@@ -26,7 +31,7 @@ export function droppableLibraries(plan: Plan, table: UnikraftTable, neededSysca
       const dep = lib.dependsOn.some((d) => d.split(/\s*\|\|\s*/).includes(sym ?? '') && !d.includes('||'));
       return sel || dep;
     });
-    if (!uncovers && !otherReason && !required) out.push(l.name);
+    if (!uncovers && !otherReason && !required && !byOption) out.push(l.name);
   }
   return out;
 }
