@@ -127,6 +127,20 @@ function countSources(t: UnikraftTable): PartialTableInfo['counts'] {
 
 const sorted = <T>(r: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
 
+/** A syscall a release note names: joins an input's claim for the same release, library and syscall (a `stub`
+ *  in the note makes it a stub), or stands alone when no input shows it. */
+function mergeNamed(placed: Placed[], p: Placed): void {
+  const c = p.claim as Extract<Claim, { kind: 'provide' }>;
+  const same = placed.find((q) => q.release === p.release && q.claim.kind === 'provide' && q.claim.library === c.library && q.claim.syscall === c.syscall);
+  if (!same) {
+    placed.push(p);
+    return;
+  }
+  const into = same.claim as Extract<Claim, { kind: 'provide' }>;
+  if (c.status === 'stub') Object.assign(into, { status: 'stub', stub: c.stub });
+  if (!into.sources.some((s) => JSON.stringify(s) === JSON.stringify(c.sources[0]))) into.sources.push(...c.sources);
+}
+
 const rank = (placed: Placed[], p: Placed, releases: string[]): number => releases.indexOf(p.release);
 
 /**
@@ -171,7 +185,9 @@ export function deriveReleases(inp: DeriveInputs): { tables: UnikraftTable[]; un
   const fromTrees = placed.length;
   for (const il of inp.indexed) placed.push(...indexedClaims(il, inp.basis, docs, placed.slice(0, fromTrees), unplaced));
   dropTransient(placed, inp.indexed, inp.basis, unplaced);
-  placed.push(...migrationClaims(docs, inp.isSyscall), ...namedSyscallClaims(docs, inp.isSyscall), ...deprecationClaims(docs));
+  placed.push(...migrationClaims(docs, inp.isSyscall));
+  for (const p of namedSyscallClaims(docs, inp.isSyscall)) mergeNamed(placed, p);
+  placed.push(...deprecationClaims(docs));
 
   const tables: UnikraftTable[] = [];
   let prev: UnikraftTable = structuredClone(inp.basis);

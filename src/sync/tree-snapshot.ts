@@ -50,7 +50,7 @@ export async function readTreeSnapshot(dir: string, repo: string, opts: Unikraft
   if (up.commit === commit) return { repo, commit, date, ref: 'staging', table };
   const tmp = mkdtempSync(join(tmpdir(), 'ukport-base-'));
   try {
-    execFileSync('sh', ['-c', 'git -C "$1" archive "$2" lib drivers plat arch Config.uk | tar -x -C "$3"', 'sh', dir, up.commit, tmp], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', 'git -C "$1" archive "$2" | tar -x -C "$3"', 'sh', dir, up.commit, tmp], { stdio: 'ignore' });
     const baseTable = await syncUnikraft(tmp, { ...opts, repo, release: up.commit.slice(0, 12), provenance: { commit: up.commit, date: up.date, tag: up.commit.slice(0, 12) } });
     return { repo, commit, date, ref: 'branch', table, base: { commit: up.commit, date: up.date, table: baseTable } };
   } finally {
