@@ -8,6 +8,8 @@ export interface SyscallRow {
   coverage: SyscallCoverage | undefined;
   /** A plain C function of that name (native builds only) when the shim lacks the syscall. */
   fn?: { library: string; kconfig: string; file: string; stub?: string };
+  /** The release's table is partial (built from release notes and indexed files): the basis it starts from. */
+  partialBasis?: string;
 }
 
 /** Everything the tables say about one syscall name. */
@@ -23,6 +25,16 @@ export interface SyscallAnswer {
   /** libc ports that declare a function of the same name. */
   libc: { target: Libc; version: string; built: boolean }[];
   prior?: SyscallPrior;
+}
+
+/** How a partial table's entry is known, in one line: `release note content/releases/v0.19.0.mdx:41`,
+ *  `lib/posix-vfs/Makefile.uk@385b6d826789`, or `carried over from v0.18.0`; undefined for an exact table. */
+export function partialSourceText(row: { coverage?: SyscallCoverage; partialBasis?: string }): string | undefined {
+  if (!row.partialBasis) return undefined;
+  const sources = row.coverage?.sources ?? [];
+  const shown = sources.filter((s) => s.kind !== 'basis').map((s) =>
+    s.kind === 'release-note' ? `${s.path}:${s.line}` : s.kind === 'indexed-file' ? `${s.repo === 'unikraft/unikraft' ? '' : `${s.repo}:`}${s.path}@${s.commit.slice(0, 12)}` : `${s.ref} tree ${s.repo.replace('https://github.com/', '')}@${s.commit.slice(0, 12)} (${s.date})`);
+  return shown.length ? shown.join('; ') : `carried over from ${row.partialBasis}`;
 }
 
 /** Everything the tables say about one micro-library or Kconfig symbol. */
@@ -48,7 +60,7 @@ export function sinceRelease<T>(rows: { release: string }[], covered: (row: T) =
 export function lookupSyscall(tables: Tables, name: string, linuxDir?: string): SyscallAnswer | undefined {
   const rows: SyscallRow[] = tables.unikraft.map((t) => {
     const fn = t.functions?.[name];
-    return { release: t.release, coverage: t.syscalls[name], ...(fn ? { fn } : {}) };
+    return { release: t.release, coverage: t.syscalls[name], ...(fn ? { fn } : {}), ...(t.partial ? { partialBasis: t.partial.basis } : {}) };
   });
   const linux: SyscallAnswer['linux'] = {};
   for (const arch of ['x86_64', 'aarch64'] as const) {
