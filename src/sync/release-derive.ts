@@ -103,6 +103,7 @@ function applyKconfigChange(t: UnikraftTable, change: KconfigChange, sources: En
 /** Applies one release's claims, in input order (trees, indexed files, release notes, renames last). */
 function applyClaims(t: UnikraftTable, claims: Claim[]): void {
   const withdrawn = new Set(claims.filter((c) => c.kind === 'withdraw').map((c) => `${c.library}\0${c.syscall}`));
+  const renamed = new Set(claims.flatMap((c) => (c.kind === 'kconfig-change' && c.change.kind === 'renamed' ? c.change.from : [])));
   const order = (c: Claim): number => (c.kind === 'kconfig-change' ? 2 : c.kind === 'withdraw' ? 1 : 0);
   for (const c of [...claims].sort((a, b) => order(a) - order(b))) {
     if (c.kind === 'provide') applyProvide(t, c, withdrawn);
@@ -110,7 +111,11 @@ function applyClaims(t: UnikraftTable, claims: Claim[]): void {
     else if (c.kind === 'library') t.libraries[c.library.name] = { ...c.library, sources: newestFirst(c.sources, t.libraries[c.library.name]?.sources) };
     else if (c.kind === 'drop-library') delete t.libraries[c.library];
     else if (c.kind === 'symbol') (t.kconfig ??= {})[c.name] = { ...c.entry, sources: newestFirst(c.sources, t.kconfig?.[c.name]?.sources) };
-    else if (c.kind === 'drop-symbol') delete t.kconfig?.[c.name];
+    else if (c.kind === 'drop-symbol' && t.kconfig?.[c.name]) {
+      // kept as table data: the migration aid tells an old configuration what is gone, and from which input
+      delete t.kconfig[c.name];
+      if (!renamed.has(c.name)) (t.kconfigChanges ??= []).push({ release: t.release, kind: 'removed', from: [c.name], source: c.sources[0]! });
+    }
     else if (c.kind === 'deprecate' && t.libraries[c.library]) t.libraries[c.library]!.deprecated ??= { since: t.release, source: c.sources[0]! };
     else if (c.kind === 'kconfig-change') applyKconfigChange(t, c.change, c.sources);
   }
@@ -190,7 +195,8 @@ export function deriveReleases(inp: DeriveInputs): { tables: UnikraftTable[]; un
   placed.push(...deprecationClaims(docs));
 
   const tables: UnikraftTable[] = [];
-  let prev: UnikraftTable = structuredClone(inp.basis);
+  // a JSON copy: shipped tables are lazy proxies, which structuredClone refuses
+  let prev: UnikraftTable = JSON.parse(JSON.stringify(inp.basis)) as UnikraftTable;
   for (const c of Object.values(prev.syscalls)) c.sources = [{ kind: 'basis', release: inp.basis.release }];
   for (const n of notes) {
     const t: UnikraftTable = structuredClone(prev);

@@ -10,6 +10,7 @@ import { isOneOf, SEVERITIES, type Report, type Severity } from '../../model/ind
 import { loadPolicy, type Policy } from '../../data/policy.js';
 import { evaluateGate, formatViolation, makeBaseline, type Baseline, type GateResult } from '../../match/gate.js';
 import { emitContextFor } from '../emit-context.js';
+import { allConfigFiles, checkConfigs } from './check-config.js';
 
 function readBaseline(file: string): Baseline {
   let data: unknown;
@@ -106,21 +107,28 @@ above --fail-on fails it, unless the policy allows it or the baseline already li
 per failing problem (stdout for text, stderr with other formats) in a fixed order.
 Exit codes: 0 the gate holds, 1 it fails, 2 usage or input error (bad policy, unreadable input).
 
+Given only Unikraft configurations (Kraftfile, kraft.yaml, defconfig, .config), it checks them against
+the target release instead: every option that release renamed (with its replacement), removed or
+deprecated, each with the release note or source that says so (errors: renamed options, whose old
+name Kconfig ignores; warnings: removed or deprecated options and libraries).
+
 Options:
       --policy FILE          policy JSON (schema/policy.schema.json): target release/arch/libc, syscalls allowed
                              to be stubbed or faked, rules to ignore with a reason
       --baseline FILE        only problems not in this baseline fail
       --write-baseline FILE  write the current problems as a baseline and exit 0
+      --unikraft TAG         target release (default: the policy's, else the newest shipped table)
       --fail-on SEVERITY     error (default), warning or note
                              (with --verbose the problems that did not fail are listed too)
 ${REPORT_OPTIONS_HELP}
 `,
-    options: { ...REPORT_OPTIONS, policy: { type: 'string' }, baseline: { type: 'string' }, 'write-baseline': { type: 'string' }, 'fail-on': { type: 'string' } },
+    options: { ...REPORT_OPTIONS, policy: { type: 'string' }, baseline: { type: 'string' }, 'write-baseline': { type: 'string' }, 'fail-on': { type: 'string' }, unikraft: { type: 'string' }, tables: { type: 'string' } },
     positionals: true,
     async run(values, paths, io) {
       const settings = readReportOptions(values, paths, io);
       const check = readCheckSettings(values);
-      const target = check.policy.target ?? {};
+      const target = { ...check.policy.target, ...(values.unikraft ? { release: values.unikraft as string } : {}) };
+      if (allConfigFiles(paths)) return checkConfigs(paths, target.release, check.failOn, settings.format, io, values.tables as string | undefined);
       // the policy's target is the default; --libc/--mode on the command line win
       const libc = settings.pipeline.libc ?? target.libc;
       const mode = (values.mode ? settings.pipeline.mode : target.mode) ?? (libc ? 'native' : 'binary-compat');
