@@ -56,6 +56,7 @@ export function toReportDto(r: Report) {
     tables: r.tables,
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
+    ...(r.partialTable ? { partialTable: r.partialTable } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Plan } from '../model/index.js';
 import { makeStyle } from './style.js';
+import { partialUseText } from '../data/table-lookup.js';
 
 /** Renders a plan as text: libc, libraries with reasons, Kconfig, uncovered needs, release history. */
 export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: boolean }): string {
@@ -8,6 +9,7 @@ export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: bo
   const cut = (items: string[]) => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, … ${items.length - max} more`);
   const out: string[] = [];
   out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, libc ${plan.libc}`));
+  if (plan.partial) out.push(s.yellow(`  partial: ${partialUseText(plan.partial)}`));
   for (const r of plan.libcReasons) out.push(`  libc: ${r}`);
   if (plan.libcCandidates) out.push(s.dim(`  libcs that cover the app: ${plan.libcCandidates.join(', ') || 'none'}`));
   out.push('', s.bold(`Libraries: ${plan.libraries.length}`));

@@ -1,6 +1,7 @@
 import type { Fact, Finding, Report } from '../model/index.js';
 import { makeStyle, type Style } from './style.js';
 import { systemScanText } from './system-scan-text.js';
+import { partialUseText } from '../data/table-lookup.js';
 
 export interface TextOptions {
   color: boolean;
@@ -85,6 +86,7 @@ export function emitText(r: Report, options: TextOptions): string {
   out.push('', s.bold(`Unknowns: ${unknowns.length}`));
   out.push(...list(unknowns.map((u) => `${s.yellow(u.reason)}: ${u.message} ${s.dim(where(u))}`), limit, s));
   if (r.findings.length) out.push('', ...findingLines(r.findings, options, s));
+  if (r.partialTable) out.push('', s.yellow(`partial: ${partialUseText(r.partialTable)}`));
   out.push('', s.dim(`${r.stats.filesSeen} files seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped, ${r.stats.bytesRead} bytes read`));
   return out.join('\n') + '\n';
 }

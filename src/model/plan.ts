@@ -61,4 +61,6 @@ export interface Plan {
   rootfs?: string[];
   /** The rule used when several libraries provide the same syscall. */
   tieBreak?: string;
+  /** Set when the release's table is partial (the same object as Report.partialTable). */
+  partial?: import('./report.js').PartialUse;
 }

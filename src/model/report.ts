@@ -16,6 +16,17 @@ export interface ScanStats {
   addressTakenFunctions: number;
 }
 
+/** The release table a report rests on is partial (not read from its release tree): what of the app that touches. */
+export interface PartialUse {
+  release: string;
+  /** The exact table the partial one starts from. */
+  basis: string;
+  /** The app's syscalls whose entry comes from a release note, an indexed file or a dated tree, with that source. */
+  evidenced: { name: string; status: string; source: string }[];
+  /** How many of the app's syscalls have an entry carried over unchanged from the basis. */
+  carriedOver: number;
+}
+
 /** The whole result of one run: what every emitter consumes. */
 export interface Report {
   tool: { name: 'ukport'; version: string };
@@ -31,4 +42,6 @@ export interface Report {
   stats: ScanStats;
   /** Whole-system scans (many binaries, `--jobs`): per-binary verdicts and the missing syscalls that block most. */
   scan?: SystemScan;
+  /** Set when the target release's table is partial: the verdict and plan rest on these entries. */
+  partialTable?: PartialUse;
 }

@@ -104,6 +104,8 @@ function applyKconfigChange(t: UnikraftTable, change: KconfigChange, sources: En
 function applyClaims(t: UnikraftTable, claims: Claim[]): void {
   const withdrawn = new Set(claims.filter((c) => c.kind === 'withdraw').map((c) => `${c.library}\0${c.syscall}`));
   const renamed = new Set(claims.flatMap((c) => (c.kind === 'kconfig-change' && c.change.kind === 'renamed' ? c.change.from : [])));
+  // an option added and dropped within one release (a tree adds it, a branch on top drops it) was never released
+  const before = new Set(Object.keys(t.kconfig ?? {}));
   const order = (c: Claim): number => (c.kind === 'kconfig-change' ? 2 : c.kind === 'withdraw' ? 1 : 0);
   for (const c of [...claims].sort((a, b) => order(a) - order(b))) {
     if (c.kind === 'provide') applyProvide(t, c, withdrawn);
@@ -114,7 +116,7 @@ function applyClaims(t: UnikraftTable, claims: Claim[]): void {
     else if (c.kind === 'drop-symbol' && t.kconfig?.[c.name]) {
       // kept as table data: the migration aid tells an old configuration what is gone, and from which input
       delete t.kconfig[c.name];
-      if (!renamed.has(c.name)) (t.kconfigChanges ??= []).push({ release: t.release, kind: 'removed', from: [c.name], source: c.sources[0]! });
+      if (!renamed.has(c.name) && before.has(c.name)) (t.kconfigChanges ??= []).push({ release: t.release, kind: 'removed', from: [c.name], source: c.sources[0]! });
     }
     else if (c.kind === 'deprecate' && t.libraries[c.library]) t.libraries[c.library]!.deprecated ??= { since: t.release, source: c.sources[0]! };
     else if (c.kind === 'kconfig-change') applyKconfigChange(t, c.change, c.sources);
