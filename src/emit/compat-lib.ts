@@ -1,7 +1,7 @@
 import type { UncoveredNeed } from '../model/index.js';
 import { emitCompatConfigUk } from './config-uk.js';
 import { emitCompatMakefileUk, stubArgs } from './makefile-uk.js';
-import { appNames, compatSyscalls, type ManifestApp } from './manifest-app.js';
+import { appNames, compatLibcWrappers, compatSyscalls, hasCompatLib, type ManifestApp } from './manifest-app.js';
 
 /** What a stub returns and why: -ENOSYS unless the Loupe data says a fake success is what apps tolerate. */
 export function stubReturn(u: UncoveredNeed): { value: string; why: string } {
@@ -28,6 +28,30 @@ function wrapComment(text: string): string[] {
   return lines.map((l) => ` * ${l.replace(/\*\//g, '* /')}`);
 }
 
+// lib-musl <= 0.16.3 on Unikraft >= 0.17.0 lacks the libc wrapper (see compatLibcWrappers); weak, so a lib-musl that has it wins.
+const GETRANDOM_WRAPPER = [
+  '/*',
+  ' * getrandom(): lib-musl builds its wrapper only with CONFIG_LIBUKSWRAND, which Unikraft 0.17.0 replaced by',
+  ' * ukrandom; the syscall itself is ukrandom\'s (uk_syscall_e_getrandom). Weak: a lib-musl that has the wrapper wins.',
+  ' */',
+  '#include <sys/types.h>',
+  '#if CONFIG_LIBUKRANDOM',
+  'long uk_syscall_e_getrandom(long buf, long buflen, long flags);',
+  '#endif',
+  '__attribute__((weak)) ssize_t getrandom(void *buf, size_t buflen, unsigned int flags)',
+  '{',
+  '#if CONFIG_LIBUKRANDOM',
+  '\treturn uk_syscall_e_getrandom((long)buf, (long)buflen, (long)flags);',
+  '#else',
+  '\t(void)buf;',
+  '\t(void)buflen;',
+  '\t(void)flags;',
+  '\terrno = ENOSYS;',
+  '\treturn -1;',
+  '#endif',
+  '}',
+];
+
 /** compat.c: one UK_SYSCALL_R_DEFINE stub per uncovered syscall, each with its reason in a comment. */
 export function emitCompatC(app: ManifestApp): string {
   const n = appNames(app.name);
@@ -48,6 +72,7 @@ export function emitCompatC(app: ManifestApp): string {
     for (let i = 0; i < nargs; i++) out.push(`\t(void)arg${i};`);
     out.push(`\treturn ${r.value};`, '}');
   }
+  if (compatLibcWrappers(app.plan).includes('getrandom')) out.push('', ...GETRANDOM_WRAPPER);
   return out.join('\n') + '\n';
 }
 
@@ -55,7 +80,7 @@ export function emitCompatC(app: ManifestApp): string {
 export function emitCompatLib(app: ManifestApp): Map<string, string> {
   const n = appNames(app.name);
   const files = new Map<string, string>();
-  if (compatSyscalls(app.plan).length === 0) return files;
+  if (!hasCompatLib(app.plan)) return files;
   files.set(`${n.compatDir}/Config.uk`, emitCompatConfigUk(app));
   files.set(`${n.compatDir}/Makefile.uk`, emitCompatMakefileUk(app));
   files.set(`${n.compatDir}/compat.c`, emitCompatC(app));

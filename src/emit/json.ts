@@ -57,6 +57,7 @@ export function toReportDto(r: Report) {
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
     ...(r.partialTable ? { partialTable: r.partialTable } : {}),
+    ...(r.verification ? { verification: r.verification } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { PlannedLibrary } from '../model/index.js';
-import { appNames, compatSyscalls, splitKconfig, type ManifestApp } from './manifest-app.js';
+import { appNames, hasCompatLib, splitKconfig, type ManifestApp } from './manifest-app.js';
 import { writeYaml, type YamlValue } from './yaml-write.js';
 
 /** Kraftfile targets the architecture allows: QEMU everywhere, Firecracker on x86_64. */
@@ -45,7 +45,7 @@ export function emitKraftfile(app: ManifestApp): string {
     libraries[kraftName(l.name)] = { version: plan.release, kconfig: l.kconfig ? { [`CONFIG_${l.kconfig}`]: 'y' } : {} };
     if (l.role === 'port' && l.version) comments.push(`${l.name}: port of upstream ${l.version} (${l.because.join(', ')}).`);
   }
-  if (compatSyscalls(plan).length) libraries[`${n.name}-compat`] = { source: `./${n.compatDir}`, kconfig: { [`CONFIG_${n.compatSymbol}`]: 'y' } };
+  if (hasCompatLib(plan)) libraries[`${n.name}-compat`] = { source: `./${n.compatDir}`, kconfig: { [`CONFIG_${n.compatSymbol}`]: 'y' } };
   if (Object.keys(libraries).length) doc.libraries = libraries;
   doc.targets = targetsFor(plan.arch);
   if (plan.rootfs) {

@@ -8,3 +8,4 @@ export type * from './finding.js';
 export type * from './plan.js';
 export type * from './report.js';
 export type * from './system-scan.js';
+export * from './verification.js';

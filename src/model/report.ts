@@ -6,6 +6,7 @@ import type { Plan } from './plan.js';
 import type { Provenance } from './coverage.js';
 import type { Mode, Libc } from './vocab.js';
 import type { SystemScan } from './system-scan.js';
+import type { Verification } from './verification.js';
 
 /** Counters for what the walker and extractors saw. */
 export interface ScanStats {
@@ -44,4 +45,6 @@ export interface Report {
   scan?: SystemScan;
   /** Set when the target release's table is partial: the verdict and plan rest on these entries. */
   partialTable?: PartialUse;
+  /** `ukport verify`: the port built with Unikraft's make, booted under qemu, observed next to predicted. */
+  verification?: Verification;
 }

@@ -6,7 +6,7 @@ import { Ajv } from 'ajv';
 import { ROOT, hasTool } from '../helpers/tools.js';
 import { emitManifest } from '../../src/emit/manifest.js';
 import { selectableSymbols } from '../../src/emit/config-uk.js';
-import { appNames, compatSyscalls } from '../../src/emit/manifest-app.js';
+import { appNames, compatLibcWrappers, compatSyscalls, hasCompatLib } from '../../src/emit/manifest-app.js';
 import { parseKconfig } from '../../src/data/kconfig.js';
 import { parseMakefileUk } from '../../src/sync/makefile-uk.js';
 import { goldenApp, variantApps } from './golden-app.js';
@@ -49,7 +49,7 @@ describe('Kraftfile against schema/kraftfile.schema.json', () => {
     }
     expect('rootfs' in doc).toBe(!!app.plan.rootfs);
     if (app.plan.mode === 'binary-compat') expect(doc.template).toEqual({ source: 'https://github.com/unikraft/app-elfloader.git', version: app.plan.release });
-    if (compatSyscalls(app.plan).length) expect(libs[`${appNames(app.name).name}-compat`]).toBeDefined();
+    if (hasCompatLib(app.plan)) expect(libs[`${appNames(app.name).name}-compat`]).toBeDefined();
     for (const l of app.plan.libraries.filter((x) => x.role === 'port' || x.role === 'libc')) expect(libs[l.name.replace(/^lib-/, '')]).toBeDefined();
   });
 
@@ -82,12 +82,12 @@ describe('Config.uk and Makefile.uk read back with the project readers', () => {
     const sym = conf.symbols[0]!;
     expect(sym.type).toBe('bool');
     expect(sym.defaults).toEqual([{ value: 'y' }]);
-    const stubs = compatSyscalls(app.plan);
-    expect(sym.select.map((r) => r.symbol)).toEqual([...selectableSymbols(app.plan.kconfig), ...(stubs.length ? [n.compatSymbol] : [])]);
+    expect(sym.select.map((r) => r.symbol)).toEqual([...selectableSymbols(app.plan.kconfig), ...(hasCompatLib(app.plan) ? [n.compatSymbol] : [])]);
     for (const l of app.plan.libraries.filter((x) => x.kconfig)) expect(sym.select.map((r) => r.symbol)).toContain(l.kconfig);
     const mk = parseMakefileUk(files.get('Makefile.uk')!);
     expect(mk.libs).toEqual([{ name: n.appLib }]);
-    if (!stubs.length) { expect(files.has(`${n.compatDir}/Config.uk`)).toBe(false); return; }
+    const stubs = compatSyscalls(app.plan);
+    if (!hasCompatLib(app.plan)) { expect(files.has(`${n.compatDir}/Config.uk`)).toBe(false); return; }
     const cconf = parseKconfig(files.get(`${n.compatDir}/Config.uk`)!);
     expect(cconf.symbols.map((s) => [s.name, s.select.map((r) => r.symbol)])).toEqual([[n.compatSymbol, ['LIBSYSCALL_SHIM']]]);
     const cmk = parseMakefileUk(files.get(`${n.compatDir}/Makefile.uk`)!);
@@ -133,6 +133,8 @@ describe('compat library C', () => {
       execFileSync('gcc', ['-std=gnu11', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-I', join(dir, 'include'), file], { stdio: 'pipe' });
       compiled++;
       for (const u of compatSyscalls(app.plan)) expect(c).toMatch(new RegExp(`^UK_SYSCALL_R_DEFINE\\(long, ${u.name}[,)]`, 'm'));
+      // native musl on >= v0.17.0: lib-musl <= 0.16.3 lacks the getrandom() wrapper (found by ukport verify)
+      if (compatLibcWrappers(app.plan).includes('getrandom')) expect(c).toMatch(/^__attribute__\(\(weak\)\) ssize_t getrandom\(void \*buf, size_t buflen, unsigned int flags\)$/m);
     }
     expect(compiled).toBeGreaterThanOrEqual(3);
   });
