@@ -18,7 +18,7 @@ export function formatTableList(tables: Tables, dir: string): string {
   for (const t of tables.unikraft) {
     const c = { implemented: 0, stub: 0, missing: 0 };
     for (const s of Object.values(t.syscalls)) c[s.status]++;
-    out.push(`unikraft/${t.release.padEnd(10)} ${String(c.implemented).padStart(4)} implemented, ${String(c.stub).padStart(2)} stub, ${String(c.missing).padStart(3)} missing, ${Object.keys(t.libraries).length} libraries   ${prov(t.provenance)}`);
+    out.push(`unikraft/${t.release.padEnd(10)} ${String(c.implemented).padStart(4)} implemented, ${String(c.stub).padStart(2)} stub, ${String(c.missing).padStart(3)} missing, ${Object.keys(t.libraries).length} libraries   ${t.partial ? `PARTIAL (from ${t.partial.basis} + release notes, ${t.partial.indexedFiles.length} indexed files, ${t.partial.trees.length} trees) ` : ''}${prov(t.provenance)}`);
   }
   for (const t of tables.libc) {
     out.push(`libc/${t.target}-${t.version}   ${t.functions.length} functions, ${t.headers.length} headers   ${prov(t.provenance)}`);
