@@ -1,8 +1,8 @@
 import type { EntrySource, KconfigEntry, MicroLibrary, UnikraftTable } from '../model/coverage.js';
-import type { KconfigSymbol } from '../data/kconfig.js';
 import type { IndexedLibrary } from './indexed-files.js';
 import { placeLibrary, placeSymbol, placeSyscall, provisions, type Claim, type Placed, type ReleaseDocs } from './release-claims.js';
 import type { TreeSnapshot } from './tree-snapshot.js';
+import { toEntry } from './unikraft.js';
 
 /** Something an input shows that no release document places. */
 export interface Unplaced {
@@ -67,19 +67,6 @@ export function treeClaims(tree: TreeSnapshot, basis: UnikraftTable, docs: Relea
     return [];
   }
   return claims.map((claim) => ({ release: release!, claim }));
-}
-
-function kconfigEntry(sym: KconfigSymbol, library: string): KconfigEntry {
-  const e: KconfigEntry = {
-    library,
-    select: sym.select.map((r) => (r.cond ? `${r.symbol} if ${r.cond}` : r.symbol)),
-    imply: sym.imply.map((r) => (r.cond ? `${r.symbol} if ${r.cond}` : r.symbol)),
-    dependsOn: sym.dependsOn,
-  };
-  if (sym.type) e.type = sym.type;
-  if (sym.prompt) e.prompt = sym.prompt;
-  if (sym.defaults[0]) e.default = sym.defaults[0].cond ? `${sym.defaults[0].value} if ${sym.defaults[0].cond}` : sym.defaults[0].value;
-  return e;
 }
 
 /** The library record an indexed Config.uk (and Makefile.uk) gives. */
@@ -150,7 +137,7 @@ export function indexedClaims(il: IndexedLibrary, basis: UnikraftTable, docs: Re
     const main = record?.kconfig ?? '';
     if (record && !baseLib) put(libAt?.release, { kind: 'library', library: record, sources: [] }, `library ${il.name}`, src, libAt?.source);
     for (const sym of il.config.symbols) {
-      const entry = kconfigEntry(sym, il.name);
+      const entry = toEntry(sym, il.name);
       const prev = basis.kconfig?.[sym.name];
       if (prev && same(stripSources(prev), entry)) continue;
       const byNote = placeSymbol(docs, il.name, main, sym.name);

@@ -126,7 +126,8 @@ function toLibrary(s: LibScan): MicroLibrary {
   return lib;
 }
 
-function toEntry(sym: KconfigSymbol, library?: string): KconfigEntry {
+/** The table's record of one Kconfig symbol (conditional selects kept as `X if COND`). */
+export function toEntry(sym: KconfigSymbol, library?: string): KconfigEntry {
   const e: KconfigEntry = {
     select: sym.select.map((r) => (r.cond ? `${r.symbol} if ${r.cond}` : r.symbol)),
     imply: sym.imply.map((r) => (r.cond ? `${r.symbol} if ${r.cond}` : r.symbol)),
