@@ -14,6 +14,7 @@ import { loadRules } from './data/rules.js';
 import { compileRules, type CompiledRule } from './match/compile.js';
 import { matchFindings } from './match/match-findings.js';
 import { releaseTable } from './match/match-context.js';
+import { judgeReport } from './match/judge-report.js';
 
 let rulesCache: CompiledRule[] | undefined;
 /** The shipped rules, loaded and compiled once per process. */
@@ -167,6 +168,10 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   };
   if (system) attachSystemScan(report, system);
   const tables = loadTables(options.plan?.tablesDir);
+  if (report.facts.some((f) => f.kind === 'module' || f.kind === 'package')) {
+    const interpreted = (await import('./plan/interpreted-app.js')).describeInterpretedApp(report, tables.externalLibs);
+    if (interpreted) report.interpreted = interpreted;
+  }
   if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, options.plan);
   const release = report.plan?.release ?? options.plan?.release;
   report.findings = matchFindings(report.facts, {
@@ -185,5 +190,6 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     report.partialTable = partial;
     if (report.plan?.release === partial.release) report.plan.partial = partial;
   }
+  judgeReport(report, target ? { tables, table: target, mode: report.plan?.mode ?? report.mode, arch: report.plan?.arch ?? archOfReport(report) } : undefined, compiledRules());
   return report;
 }

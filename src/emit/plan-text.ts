@@ -1,15 +1,17 @@
-import type { Plan } from '../model/index.js';
+import type { Plan, VerdictResult } from '../model/index.js';
 import { makeStyle } from './style.js';
 import { partialUseText } from '../data/table-lookup.js';
+import { verdictLines } from './verdict-text.js';
 
 /** Renders a plan as text: libc, libraries with reasons, Kconfig, uncovered needs, release history. */
-export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: boolean }): string {
+export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: boolean; verdict?: VerdictResult }): string {
   const s = makeStyle(options.color);
   const max = options.verbose ? Infinity : 8;
   const cut = (items: string[]) => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, … ${items.length - max} more`);
   const out: string[] = [];
   out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, libc ${plan.libc}`));
   if (plan.partial) out.push(s.yellow(`  partial: ${partialUseText(plan.partial)}`));
+  if (options.verdict) out.push(...verdictLines(options.verdict, s, Boolean(options.verbose)));
   for (const r of plan.libcReasons) out.push(`  libc: ${r}`);
   if (plan.libcCandidates) out.push(s.dim(`  libcs that cover the app: ${plan.libcCandidates.join(', ') || 'none'}`));
   out.push('', s.bold(`Libraries: ${plan.libraries.length}`));

@@ -2,6 +2,8 @@ import type { Fact, Finding, Report } from '../model/index.js';
 import { makeStyle, type Style } from './style.js';
 import { systemScanText } from './system-scan-text.js';
 import { partialUseText } from '../data/table-lookup.js';
+import { verdictLines } from './verdict-text.js';
+import { interpretedText } from './interpreted-text.js';
 
 export interface TextOptions {
   color: boolean;
@@ -80,13 +82,16 @@ export function emitText(r: Report, options: TextOptions): string {
   const modules = ofKind(facts, 'module');
   if (modules.length) {
     out.push('', s.bold(`Modules: ${modules.length}`));
-    out.push(...list(modules.map((m) => `${m.language} ${m.name}${m.members?.length ? ` (${m.members.join(', ')})` : ''}  ${s.dim(where(m))}`), limit, s));
+    out.push(...list(modules.map((m) => `${m.language} ${m.name}${m.members?.length ? ` (${m.members.join(', ')})` : ''}${m.origin ? s.dim(` ${m.origin}${m.package ? ` ${m.package}` : ''}`) : ''}  ${s.dim(where(m))}`), limit, s));
   }
+  out.push(...interpretedText(ofKind(facts, 'package'), r.interpreted, s, limit));
   const unknowns = ofKind(facts, 'unknown');
   out.push('', s.bold(`Unknowns: ${unknowns.length}`));
   out.push(...list(unknowns.map((u) => `${s.yellow(u.reason)}: ${u.message} ${s.dim(where(u))}`), limit, s));
   if (r.findings.length) out.push('', ...findingLines(r.findings, options, s));
   if (r.partialTable) out.push('', s.yellow(`partial: ${partialUseText(r.partialTable)}`));
+  // a whole-system scan has a verdict per binary (the table above), not one for everything together
+  if (r.verdict && !r.scan) out.push('', ...verdictLines(r.verdict, s, Boolean(options.verbose)));
   out.push('', s.dim(`${r.stats.filesSeen} files seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped, ${r.stats.bytesRead} bytes read`));
   return out.join('\n') + '\n';
 }

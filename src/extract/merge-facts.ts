@@ -10,9 +10,17 @@ export function factKey(f: Fact): string {
     case 'library': return `library:${f.soname}`;
     case 'string': return `string:${f.value}`;
     case 'module': return `module:${f.language}:${f.name}`;
+    case 'package': return `package:${f.ecosystem}:${packageKey(f.ecosystem, f.name)}`;
     case 'unknown': return `unknown:${f.reason}:${f.message}:${f.evidence[0]?.artifact ?? ''}:${f.evidence[0]?.address ?? f.evidence[0]?.location?.line ?? ''}`;
   }
 }
+
+/** Python distribution names compare normalised (PEP 503: case and runs of `-_.` do not matter); npm names as they are. */
+export function packageKey(ecosystem: 'python' | 'node', name: string): string {
+  return ecosystem === 'python' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
+}
+
+const union = <T>(a: T[] | undefined, b: T[] | undefined): T[] | undefined => (a || b ? [...new Set([...(a ?? []), ...(b ?? [])])] : undefined);
 
 const MAX_EVIDENCE_PER_FACT = 50;
 
@@ -44,7 +52,30 @@ export function mergeFacts(facts: Iterable<Fact>): Fact[] {
     } else if (prev.kind === 'module' && f.kind === 'module') {
       if (f.members) prev.members = [...new Set([...(prev.members ?? []), ...f.members])];
       if (f.features) prev.features = [...new Set([...(prev.features ?? []), ...f.features])];
+      if (f.origin && !prev.origin) prev.origin = f.origin;
+      if (f.package && !prev.package) prev.package = f.package;
+    } else if (prev.kind === 'package' && f.kind === 'package') {
+      mergePackage(prev, f);
     }
   }
   return [...byKey.values()];
+}
+
+/** Unions what two sightings of one package say; the installed version wins over a locked one. */
+function mergePackage(prev: Extract<Fact, { kind: 'package' }>, f: Extract<Fact, { kind: 'package' }>): void {
+  prev.sources = union(prev.sources, f.sources)!;
+  if (f.installed && !prev.installed) { prev.installed = f.installed; if (f.version) prev.version = f.version; }
+  if (!prev.version && f.version) prev.version = f.version;
+  if (f.direct) prev.direct = true;
+  // the installed name's spelling wins (`Pillow`, not a manifest's `pillow`)
+  if (f.installed && f.name !== prev.name) prev.name = f.name;
+  const specs = union(prev.specs, f.specs); if (specs) prev.specs = specs;
+  const provides = union(prev.provides, f.provides); if (provides) prev.provides = provides;
+  const extras = union(prev.extras, f.extras); if (extras) prev.extras = extras;
+  const why = union(prev.nativeEvidence, f.nativeEvidence); if (why) prev.nativeEvidence = why;
+  if (f.native === true || (f.native === false && prev.native === undefined)) prev.native = f.native;
+  if (f.extensions) {
+    const have = new Set((prev.extensions ?? []).map((e) => e.path));
+    prev.extensions = [...(prev.extensions ?? []), ...f.extensions.filter((e) => !have.has(e.path))];
+  }
 }

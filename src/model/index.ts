@@ -8,4 +8,5 @@ export type * from './finding.js';
 export type * from './plan.js';
 export type * from './report.js';
 export type * from './system-scan.js';
+export type * from './interpreted.js';
 export * from './verification.js';

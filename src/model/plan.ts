@@ -1,4 +1,5 @@
 import type { Arch, Libc, Mode, NeedStatus, Severity } from './vocab.js';
+import type { PlannedRuntime } from './interpreted.js';
 
 /** Why a library is in the plan: it serves needs, is required by another planned library, is the libc, or ports a shared library. */
 export type PlannedRole = 'needs' | 'dependency' | 'libc' | 'port';
@@ -63,4 +64,6 @@ export interface Plan {
   tieBreak?: string;
   /** Set when the release's table is partial (the same object as Report.partialTable). */
   partial?: import('./report.js').PartialUse;
+  /** Binary-compat interpreted app: the runtime image and rootfs Dockerfile, the way the catalog runs one. */
+  runtime?: PlannedRuntime;
 }

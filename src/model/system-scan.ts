@@ -1,7 +1,7 @@
-import type { NeedStatus } from './vocab.js';
+import type { NeedStatus, Verdict } from './vocab.js';
 
-/** Verdict of one binary against one Unikraft release: `not-analysed` when it could not be read or analysed. */
-export type BinaryVerdict = 'covered' | 'needs-work' | 'blocked' | 'not-analysed';
+/** Verdict of one binary against one Unikraft release (the VERDICTS scale), or `not-analysed` when it could not be read or analysed. */
+export type BinaryVerdict = Verdict | 'not-analysed';
 
 /** One row of a whole-system scan: what one binary needs and how the chosen release serves it. */
 export interface BinarySummary {

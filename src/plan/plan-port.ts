@@ -3,7 +3,7 @@ import { collectNeeds, type Needs } from './needs.js';
 import { chooseLibc } from './libc-choice.js';
 import { buildLibraryGraph, closeLibraries, optionLibraries, type LibraryGraph } from './library-graph.js';
 import { compareReleases, pickRelease, providersOf } from './releases.js';
-import { classifyMissingSyscall, describeReleaseStub } from './classify-syscall.js';
+import { judgeStatus, judgeSyscall, type SyscallJudgement } from '../match/judge.js';
 import { matchPorts } from './external-ports.js';
 import { rootfsConfig } from './rootfs.js';
 
@@ -87,6 +87,13 @@ function addLibcSyscalls(needs: Needs, tables: Tables, table: UnikraftTable, lib
   }
 }
 
+/** A syscall the judge found not simply covered, as the plan lists it. */
+function uncoveredSyscall(name: string, v: SyscallJudgement, tables: Tables): UncoveredNeed {
+  // the argument count comes from the newest release that declares the syscall (`name-N` in some Makefile.uk)
+  const nargs = v.coverage?.nargs ?? [...tables.unikraft].sort((a, b) => compareReleases(b.release, a.release)).find((t) => t.syscalls[name]?.nargs !== undefined)?.syscalls[name]?.nargs;
+  return { kind: 'syscall', name, status: v.status, severity: v.severity, reason: v.reason, ...(nargs !== undefined ? { nargs } : {}) };
+}
+
 /** Plans the port: libc, the minimal closed set of micro-libraries and ports (each with its reasons), Kconfig, and what stays uncovered. */
 export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): Plan {
   const mode = options.mode ?? 'native';
@@ -134,19 +141,13 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
     for (const lib of r.libraries) seed(lib, 'needs', 'rootfs');
   }
 
-  // syscalls: needed ones with providers are served; the others are classified with the Loupe priors
+  // syscalls: needed ones with providers are served; the judge classifies the others (src/match/judge.ts)
+  const target = { tables, table, mode, arch };
   const wanted: [string, string[]][] = [];
-  for (const [name, cls] of [...needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const { coverage, providers } = providersOf(table, name, arch, { apps: mode === 'binary-compat' });
-    if (providers.length) { wanted.push([name, providers]); continue; }
-    const onlyApps = coverage?.library && [coverage.library, ...(coverage.alternatives ?? []).map((a) => a.library)].every((l) => l.startsWith('app-'));
-    const why = !coverage ? `${table.release} does not know ${name}` : coverage.status === 'missing' || !coverage.library
-      ? `no library of ${table.release} provides ${name}` : onlyApps && mode === 'native'
-        ? `only ${coverage.library} provides ${name} in ${table.release} (for binary compatibility, not native builds)` : `${name} does not exist on ${arch} in ${table.release}`;
-    const v = classifyMissingSyscall(name, tables.priors[name], cls === 'startup', why);
-    // the argument count comes from the newest release that declares the syscall (`name-N` in some Makefile.uk)
-    const nargs = coverage?.nargs ?? [...tables.unikraft].sort((a, b) => compareReleases(b.release, a.release)).find((t) => t.syscalls[name]?.nargs !== undefined)?.syscalls[name]?.nargs;
-    uncovered.push({ kind: 'syscall', name, ...v, ...(nargs !== undefined ? { nargs } : {}) });
+  for (const [name] of [...needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const v = judgeSyscall(target, name);
+    if (v.providers.length) { wanted.push([name, v.providers]); continue; }
+    uncovered.push(uncoveredSyscall(name, v, tables));
   }
   const seeds = [...seedReasons.keys()];
   const chosen = chooseProviders(g, seeds, wanted);
@@ -173,8 +174,8 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
       m.set(other, [...(m.get(other) ?? []), name]);
       alternatives.set(lib, m);
     }
-    const cov = table.syscalls[name]!;
-    if (cov.status === 'stub') uncovered.push({ kind: 'syscall', name, ...describeReleaseStub(name, cov, lib), ...(cov.nargs !== undefined ? { nargs: cov.nargs } : {}) });
+    const v = judgeSyscall(target, name);
+    if (v.status !== 'covered') uncovered.push(uncoveredSyscall(name, v, tables));
   }
   const libraries: PlannedLibrary[] = [...final].map(([name, by]) => {
     const s = seedReasons.get(name);
@@ -194,6 +195,8 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   const oldest = releases?.find((r) => r.missing.length === 0)?.release;
   if (needs.syscalls.size === 0) uncovered.push({ kind: 'unknown', name: 'syscalls', status: 'unknown', severity: 'warning', reason: 'no syscall facts: the inputs gave no syscalls, so only the libc and library ports are planned' });
   const kconfig = [...new Set([...libraries.filter((l) => l.kconfig).map((l) => `CONFIG_${l.kconfig}=y`), ...optionKconfig, ...rootfsKconfig])].sort();
+  // one severity per class, the judge's (libc, port and dlopen gaps are decided here, their severity there)
+  for (const u of uncovered) if (u.status !== 'covered') u.severity = judgeStatus(u.status).severity;
   uncovered.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   const plan: Plan = {
     release: table.release, arch, mode, libc: choice.libc, libcReasons: choice.reasons, libcCandidates: choice.candidates,

@@ -9,7 +9,9 @@ import { withLimits } from '../extract/limits.js';
 import { loadTables } from '../data/tables.js';
 import { pickRelease } from '../plan/releases.js';
 import { analyseBinary, newBinaryState, type BinaryResult, type BinarySettings } from './analyse-binary.js';
-import { rankBlockers, summariseBinary, type VerdictContext } from './verdicts.js';
+import { rankBlockers, summariseBinary, verdictContext, type VerdictContext } from './verdicts.js';
+import { loadRules } from '../data/rules.js';
+import { compileRules } from '../match/compile.js';
 
 /** How a system scan runs: per-binary settings, parallelism, and the release verdicts are given for. */
 export interface SystemScanOptions extends BinarySettings {
@@ -42,10 +44,10 @@ export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
-function verdictContext(options: SystemScanOptions): VerdictContext | undefined {
+function scanVerdictContext(options: SystemScanOptions): VerdictContext | undefined {
   const tables = loadTables(options.tablesDir);
   if (tables.unikraft.length === 0) return undefined;
-  return { table: pickRelease(tables.unikraft, options.release), tables, mode: options.mode, memo: new Map() };
+  return verdictContext(pickRelease(tables.unikraft, options.release), tables, options.mode, compileRules(loadRules()));
 }
 
 /** A synthetic result for a binary the worker could not finish (time budget, heap bound, internal error). */
@@ -65,7 +67,7 @@ function failed(a: Artifact, reason: 'limit-exceeded' | 'bad-file', message: str
 export async function scanBinaries(elfs: Artifact[], options: SystemScanOptions): Promise<SystemScanResult> {
   const t0 = Date.now();
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), elfs.length || 1));
-  const ctx = verdictContext(options);
+  const ctx = scanVerdictContext(options);
   const settings: BinarySettings = { sysroot: options.sysroot, mode: options.mode, libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits };
   const out: SystemScanResult = { binaries: [], edges: [], facts: [], bytes: 0, indirectCalls: 0, addressTakenFunctions: 0, scan: { release: ctx?.table.release ?? '', jobs, seconds: 0, binaries: [], blockers: [] } };
   const edgeKeys = new Set<string>();

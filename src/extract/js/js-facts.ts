@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Arch, Fact, ModuleFact } from '../../model/index.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
-import { loadModuleMap, moduleUseFacts, type ModuleFactOptions, type ModuleMap } from '../python/module-map.js';
+import { loadModuleMap, moduleUseFacts, type ModuleFactOptions, type ModuleMap, type ModuleUse } from '../python/module-map.js';
 import { jsProject, scanJsModules } from './scan-js-modules.js';
 
 /** The shipped map of Node.js built-ins to the Linux facilities they need. */
@@ -13,23 +13,26 @@ export function inNodeModules(path: string): boolean {
   return /(^|[\\/])node_modules[\\/]/.test(path);
 }
 
-/** Facts of JS/TS sources: Node built-ins they use that need Linux facilities, and those syscalls, with file:line. */
-export function jsSourceFacts(files: { path: string; text: string }[], arch: Arch = 'x86_64', mapPath = DEFAULT_NODE_BUILTINS): Fact[] {
-  const linux = loadLinuxSyscalls(arch);
-  const map: ModuleMap = loadModuleMap(mapPath, linux);
-  const options: ModuleFactOptions = { language: 'javascript', arch, linux, extractor: 'js.import' };
+/** Module uses of each JS/TS file (parsed with the compiler, one in-memory file at a time). */
+export function jsModuleUses(files: { path: string; text: string }[]): { path: string; uses: ModuleUse[] }[] {
   const project = jsProject();
-  const facts: Fact[] = [];
-  for (const [i, f] of files.entries()) {
+  return files.map((f, i) => {
     // each file gets its own in-memory name, so two inputs with the same base name do not collide
     const sf = project.createSourceFile(`/in/${i}/${basename(f.path)}`, f.text, { overwrite: true });
     try {
-      facts.push(...moduleUseFacts(f.path, scanJsModules(sf), map, options));
+      return { path: f.path, uses: scanJsModules(sf) };
     } finally {
       project.removeSourceFile(sf);
     }
-  }
-  return facts;
+  });
+}
+
+/** Facts of JS/TS sources: Node built-ins they use that need Linux facilities, and those syscalls, with file:line. */
+export function jsSourceFacts(files: { path: string; text: string }[], arch: Arch = 'x86_64', mapPath = DEFAULT_NODE_BUILTINS, parsed = jsModuleUses(files)): Fact[] {
+  const linux = loadLinuxSyscalls(arch);
+  const map: ModuleMap = loadModuleMap(mapPath, linux);
+  const options: ModuleFactOptions = { language: 'javascript', arch, linux, extractor: 'js.import' };
+  return parsed.flatMap(({ path, uses }) => moduleUseFacts(path, uses, map, options));
 }
 
 /** A native addon (`.node`, an ELF exporting the N-API or V8 module registration) is a JS module in compiled code. */
