@@ -23,6 +23,7 @@ function compiledRules(): CompiledRule[] {
 }
 import type { AnalysisLimits } from './extract/limits.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
+import type { ImageLimits } from './inputs/image/open-image.js';
 import { scriptFacts } from './extract/script-facts.js';
 import { readNsswitch, type NssService } from './inputs/nsswitch.js';
 
@@ -48,6 +49,8 @@ export interface PipelineOptions {
   jobs?: number;
   /** Per-binary resource bounds (extract/limits.ts defaults). */
   limits?: Partial<AnalysisLimits>;
+  /** Bounds for container images (bytes decompressed in all, layer references). */
+  imageLimits?: ImageLimits;
   /** Unikraft release of the per-binary verdicts of a system scan (default: newest). */
   release?: string;
 }
@@ -133,7 +136,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   for (const a of images) {
     const { annotateLayers, scanImage } = imageScanner!;
     try {
-      const img = scanImage(a.path);
+      const img = await scanImage(a.path, options.imageLimits);
       a.image = img.image.name;
       inputs.push(...img.artifacts);
       mains.push(...img.mains);

@@ -66,6 +66,7 @@ export function toReportDto(r: Report) {
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
     ...(r.partialTable ? { partialTable: r.partialTable } : {}),
+    ...(r.gate ? { gate: r.gate } : {}),
     ...(r.interpreted ? { interpreted: r.interpreted } : {}),
     ...(r.verification ? { verification: r.verification } : {}),
   };

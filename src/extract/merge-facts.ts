@@ -63,12 +63,14 @@ export function mergeFacts(facts: Iterable<Fact>): Fact[] {
 
 /** Unions what two sightings of one package say; the installed version wins over a locked one. */
 function mergePackage(prev: Extract<Fact, { kind: 'package' }>, f: Extract<Fact, { kind: 'package' }>): void {
+  const prevBefore = { ...prev };
   prev.sources = union(prev.sources, f.sources)!;
   if (f.installed && !prev.installed) { prev.installed = f.installed; if (f.version) prev.version = f.version; }
   if (!prev.version && f.version) prev.version = f.version;
   if (f.direct) prev.direct = true;
-  // the installed name's spelling wins (`Pillow`, not a manifest's `pillow`)
-  if (f.installed && f.name !== prev.name) prev.name = f.name;
+  // the installed name's spelling wins (`Pillow`, not a lock file's `pillow`), then a declaration's
+  const rank = (p: typeof f) => (p.installed ? 3 : p.sources.includes('declared') ? 2 : p.sources.includes('import') ? 1 : 0);
+  if (rank(f) > rank(prevBefore)) prev.name = f.name;
   const specs = union(prev.specs, f.specs); if (specs) prev.specs = specs;
   const provides = union(prev.provides, f.provides); if (provides) prev.provides = provides;
   const extras = union(prev.extras, f.extras); if (extras) prev.extras = extras;

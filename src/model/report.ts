@@ -6,6 +6,7 @@ import type { Plan } from './plan.js';
 import type { Provenance } from './coverage.js';
 import type { Mode, Libc, NeedStatus, Verdict } from './vocab.js';
 import type { SystemScan } from './system-scan.js';
+import type { GateOutcome } from './gate.js';
 import type { InterpretedApp } from './interpreted.js';
 import type { Verification } from './verification.js';
 
@@ -72,6 +73,8 @@ export interface Report {
   scan?: SystemScan;
   /** Set when the target release's table is partial: the verdict and plan rest on these entries. */
   partialTable?: PartialUse;
+  /** `ukport check` only: the gate's outcome (in JSON as `gate`, in SARIF as the invocation). */
+  gate?: GateOutcome;
   /** Python / Node apps: their packages, compiled modules and libraries against Unikraft's ports, and the form to run them in. */
   interpreted?: InterpretedApp;
   /** `ukport verify`: the port built with Unikraft's make, booted under qemu, observed next to predicted. */

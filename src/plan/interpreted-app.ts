@@ -71,7 +71,7 @@ function packageViews(report: Report, ports: ExternalLibPort[], py: PythonPortRe
 const unportedOf = (v: PackagePortView) => v.extensions.flatMap((e) => e.libraries.filter((l) => l.status === 'unported' || l.status === 'version-mismatch').map((l) => ({ e, l })));
 
 /** What stands in the way of lib-python3 (native) for the Python side of the app. */
-function assessNativePython(views: PackagePortView[], modules: ModuleFact[], py: PythonPortRelease | undefined, known: KnownPackages): FormAssessment {
+function assessNativePython(views: PackagePortView[], modules: ModuleFact[], py: PythonPortRelease | undefined, known: KnownPackages, ports: ExternalLibPort[]): FormAssessment {
   const blockers: string[] = [];
   const notes: string[] = [];
   if (!py) blockers.push('no lib-python3 port table');
@@ -87,6 +87,10 @@ function assessNativePython(views: PackagePortView[], modules: ModuleFact[], py:
       continue;
     }
     notes.push(`${v.name}: Unikraft port ${v.port.repo.split('/').pop()} (upstream ${v.port.version}${v.version ? `; installed ${v.version}` : ''}) built into lib-python3 with ${v.libPython3Option ?? 'its extension option'}`);
+    // what the port builds only with a library port that does not exist
+    for (const [sym, feature] of Object.entries(k?.portFeatures ?? {})) {
+      if (!ports.some((p) => p.kconfig === sym)) blockers.push(`${v.name}: ${v.port.repo.split('/').pop()} builds ${feature} only with CONFIG_${sym}, and no Unikraft port ukport knows provides ${sym}`);
+    }
     for (const e of v.extensions.filter((x) => x.libPython3 && !x.libPython3.builtin)) blockers.push(`${e.module} (${v.name}) is not registered by lib-python3 ${py?.ref ?? ''}`.trim());
   }
   const missing = new Map<string, { status: string; users: Set<string> }>();
@@ -116,14 +120,14 @@ export function describeInterpretedApp(report: Report, ports: ExternalLibPort[],
   const views = packageViews(report, ports, py, known);
   const native: FormAssessment = languages.includes('node')
     ? { feasible: false, blockers: [`Unikraft has no Node.js port (${CATALOG_NODE})`], notes: [] }
-    : assessNativePython(views, modules, py, known.python);
+    : assessNativePython(views, modules, py, known.python, ports);
   const rootfsLibs = [...new Set(views.flatMap((v) => v.extensions.flatMap((e) => e.libraries.filter((l) => l.status !== 'libc').map((l) => l.soname))))].sort();
   const bytes = views.reduce((n, v) => n + (v.bytes ?? 0), 0);
   const unknown = views.filter((v) => v.kind === 'unknown').map((v) => v.name);
   const binaryCompat: FormAssessment = {
     feasible: true, blockers: [],
     notes: [
-      `the Linux ${languages.join(' and ')} runtime runs on app-elfloader; the app and its ${views.length} package${views.length === 1 ? '' : 's'}${bytes ? ` (${(bytes / 1048576).toFixed(1)} MB installed)` : ''} go in the rootfs`,
+      `the Linux ${languages.join(' and ')} runtime runs on app-elfloader; the app and its ${views.length} package${views.length === 1 ? '' : 's'}${bytes ? ` (${bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`} installed)` : ''} go in the rootfs`,
       ...(rootfsLibs.length ? [`compiled modules need these libraries in the rootfs (the runtime image or wheels must carry them): ${rootfsLibs.join(', ')}`] : []),
       ...(unknown.length ? [`not installed here, so their syscalls are not analysed: ${unknown.join(', ')}`] : []),
     ],
