@@ -24,11 +24,16 @@ if (!out) { console.error('usage: system-scan-results.mjs [--dist DIR] [--cache 
 const dirs = argv.length ? argv : ['/usr/bin', '/usr/sbin'];
 const load = (p) => import(pathToFileURL(join(dist, p)).href);
 const { analyseBinary, newBinaryState } = await load('scale/analyse-binary.js');
-const { summariseBinary } = await load('scale/verdicts.js');
+const verdicts = await load('scale/verdicts.js');
 const { loadTables } = await load('data/tables.js');
 const { pickRelease } = await load('plan/releases.js');
 const tables = loadTables();
-const ctx = { table: pickRelease(tables.unikraft, undefined), tables, mode: 'binary-compat', memo: new Map() };
+const table = pickRelease(tables.unikraft, undefined);
+// the verdict context as the system scan builds it (with the rules once the judge needs them)
+const ctx = verdicts.verdictContext
+  ? verdicts.verdictContext(table, tables, 'binary-compat', (await load('match/compile.js')).compileRules((await load('data/rules.js')).loadRules()))
+  : { table, tables, mode: 'binary-compat', memo: new Map() };
+const { summariseBinary } = verdicts;
 const state = newBinaryState();
 const rows = {};
 const files = elfFiles(dirs).filter((_f, i) => i % shards === shard);
