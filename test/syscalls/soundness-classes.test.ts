@@ -64,6 +64,17 @@ describe('syscall numbers loaded from a read-only table (syscall(ids[i]), and a 
   }, 120_000);
 });
 
+describe('syscall numbers in Go\'s calling conventions (fixtures/syscalls/go_abi.S: register ABI with a spill around a call, and ABI0 on the stack)', () => {
+  test.each(['static', 'static-stripped'])('%s: predicted ⊇ observed, no unknown number', async (variant) => {
+    const bin = join(FIXTURES, `go_abi.${variant}`);
+    const observed = await observe(bin, []);
+    expect([...observed].sort()).toEqual(['exit_group', 'getpid', 'getppid']);
+    const { syscalls, unknownFacts } = predict(bin, cache);
+    expect(missing(syscalls, observed)).toEqual([]);
+    expect(unknownFacts).toEqual([]);
+  }, 60_000);
+});
+
 /** Address ranges of the table fixture's own functions (from the build with symbols: strip moves no code). */
 function ownFunctions(variant: string): [number, number][] {
   const named = loadElf(join(FIXTURES, `syscall_table.${variant.replace('-stripped', '')}`));

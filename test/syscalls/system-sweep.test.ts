@@ -41,34 +41,23 @@ const COMMANDS: [string, string[][]][] = [
   ['file', [['/etc/passwd']]], ['openssl', [['dgst', '-sha256', '/etc/passwd']]], ['curl', [['--version']]], ['python3', [['-c', 'import os; print(os.getpid())']]],
 ];
 
-/** Runs every workload of BIN under strace, in order, in one scratch directory ({}), returning what it made. */
+/** Runs every workload of BIN under strace, in order, in one scratch directory ({}), returning what it made itself (not the programs it runs). */
 async function traceAll(bin: string, runs: string[][]): Promise<Set<string>> {
   const observed = new Set<string>();
   const dir = mkdtempSync(join(work, 'run-'));
   for (const args of runs) {
-    for (const s of await observe(bin, args.map((a) => a.replaceAll('{}', dir)), undefined, 'strace', { env: ENV, okCodes: ANY_EXIT })) observed.add(s);
+    for (const s of await observe(bin, args.map((a) => a.replaceAll('{}', dir)), undefined, 'strace', { env: ENV, okCodes: ANY_EXIT, ownProgram: true })) observed.add(s);
   }
   return observed;
 }
 
-/**
- * Predicted ⊇ observed. A Go program passes syscall numbers in Go's own calling conventions (on the stack, or in its
- * register ABI), which the analysis does not follow: for those, what it misses must show as unresolved numbers in the
- * program's own code (reported, never silent), and the recall is printed.
- */
+/** Predicted ⊇ observed; the figures (recall, and what was missed) are printed. */
 function check(bin: string, observed: Set<string>): void {
-  const { syscalls, unknownFacts } = predict(bin, cache);
+  const { syscalls } = predict(bin, cache);
   const missed = missing(syscalls, observed);
-  const go = isGo(bin);
+  const go = loadElf(bin).elf.sections.some((s) => s.name === '.go.buildinfo' || s.name === '.gopclntab');
   figures.push(`${bin}${go ? ' (Go)' : ''}: predicted ${syscalls.size}, observed ${observed.size}, recall ${observed.size - missed.length}/${observed.size}${missed.length ? ` (missed ${missed.join(' ')})` : ''}`);
-  if (!go) { expect([bin, missed]).toEqual([bin, []]); return; }
-  const ownUnknown = unknownFacts.some((u) => u.reason === 'indirect-syscall' && u.evidence.some((e) => e.artifact === bin));
-  expect([bin, missed.length === 0 || ownUnknown]).toEqual([bin, true]);
-}
-
-/** A program the Go toolchain built (its build information or function table section is there). */
-function isGo(bin: string): boolean {
-  return loadElf(bin).elf.sections.some((s) => s.name === '.go.buildinfo' || s.name === '.gopclntab');
+  expect([bin, missed]).toEqual([bin, []]);
 }
 
 describe('commands of the base system', () => {

@@ -17,7 +17,7 @@ import type { ElfFile } from './reader.js';
 import type { CodeScanner, ScanFunction, ScanSink } from './scan-types.js';
 import { ScanLog, forEachRange } from './scan-log.js';
 import { PackedLists } from './packed-lists.js';
-import { x86Scanner } from './syscalls-x86_64.js';
+import { x86GoScanner, x86Scanner } from './syscalls-x86_64.js';
 import { aarch64Scanner } from './syscalls-aarch64.js';
 import { BranchSites, resolveWrappers } from './wrappers.js';
 import { loadedNumbers, readOnlyData, type ReadOnlyData } from './readonly-values.js';
@@ -158,16 +158,9 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     ...[...relocs.slots.values()].flatMap((t) => (t.kind === 'local' ? [t.addr] : [])), ...functionSymbolStarts(symbols)]));
   log = undefined; // the recorded sweep is the largest transient of a build: let it go before the data flow below
 
-  // A split-off cold part (foo.cold) can be entered through foo's jump tables, which are not followed: when
-  // symbols name it, foo reaches it.
-  const byName = new Map(fns.names.map((nm, i) => [nm, i]));
-  fns.names.forEach((nm, i) => {
-    const m = /^(.+)\.cold(\.\d+)?$/.exec(nm);
-    const hot = m ? byName.get(m[1]) : undefined;
-    if (hot !== undefined) addEdge(hot, i);
-  });
+  for (const [hot, cold] of coldParts(fns.names)) addEdge(hot, cold);
   let ro: ReadOnlyData | undefined;
-  resolveWrappers(g, fns, ranges, elf.buf, scanner, rawSites, branchSites, (kind, anchor) => loadedNumbers(elf, (ro ??= readOnlyData(elf, symbols)), kind, anchor));
+  resolveWrappers(g, fns, ranges, elf.buf, numbersScanner(elf, scanner), rawSites, branchSites, (kind, anchor) => loadedNumbers(elf, (ro ??= readOnlyData(elf, symbols)), kind, anchor));
 
   for (const e of findExports(decoded.dynsym, decoded.versions)) {
     const i = startIndex.get(e.addr) ?? functionOf(fns, e.addr);
@@ -195,6 +188,26 @@ function dataRootsOf(elf: ElfFile, relocs: Relocations, tracked: boolean, inGot:
     : findDataPointers(elf, relocs, isStart);
   for (const a of personalities) if (isStart(a)) dataPointers.push(a);
   return [...new Set(dataPointers.map((a) => startIndex.get(a)!))];
+}
+
+/**
+ * A split-off cold part (foo.cold) can be entered through foo's jump tables, which are not followed: when symbols name
+ * it, foo reaches it. Returns (hot, cold) function pairs.
+ */
+function coldParts(names: string[]): [number, number][] {
+  const byName = new Map(names.map((nm, i) => [nm, i]));
+  const out: [number, number][] = [];
+  names.forEach((nm, i) => {
+    const m = /^(.+)\.cold(\.\d+)?$/.exec(nm);
+    const hot = m ? byName.get(m[1]) : undefined;
+    if (hot !== undefined) out.push([hot, i]);
+  });
+  return out;
+}
+
+/** The scanner whose calling conventions find syscall numbers: Go's for code a Go toolchain built (x86-64). */
+function numbersScanner(elf: ElfFile, scanner: CodeScanner): CodeScanner {
+  return scanner === x86Scanner && elf.sections.some((sec) => sec.name === '.gopclntab' || sec.name === '.go.buildinfo') ? x86GoScanner : scanner;
 }
 
 /** Addresses of function symbols (FUNC, IFUNC): code, whatever else takes their address. */

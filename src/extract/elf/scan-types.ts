@@ -43,6 +43,10 @@ export interface CodeScanner {
   nrReg: number;
   /** Register indices of the first call arguments, in order. */
   argRegs: readonly number[];
+  /** The registers of a wrapper's syscall arguments when its number is parameter PARAM (default: the parameters after it). */
+  argsAfter?(param: number): readonly number[];
+  /** Argument PARAM at a call whose state is S (default: its register, argRegs[param]). */
+  argAt?(s: RegState, param: number): { kind: number; val: number };
   /** Register indices of the six syscall arguments (x86-64: rdi rsi rdx r10 r8 r9). */
   sysArgRegs: readonly number[];
   scan(bytes: Uint8Array, base: number, fns: ScanFunction[], sink: ScanSink): void;

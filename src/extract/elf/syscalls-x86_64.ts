@@ -1,6 +1,7 @@
 import { INSN_CALL, INSN_FALLS, INSN_PAD, INSN_STOPS, type CodeScanner, type ScanSink } from './scan-types.js';
-import { ARG_REGS, Code, DecodeWindow, FlowControl, Instruction, Mnemonic, OpKind, R10, R8, R9, RDI, RDX, RSI, RAX, isRipRelative } from './x86-decode.js';
+import { ARG_REGS, Code, DecodeWindow, FlowControl, Instruction, Mnemonic, OpKind, R10, R8, R9, RAX, RDI, RDX, RSI, isRipRelative } from './x86-decode.js';
 import { flowFunction } from './x86-flow.js';
+import { GO_ARG_REGS, goArgument } from './x86-stack.js';
 
 export { setDecodeWindowBytes } from './x86-decode.js';
 
@@ -21,6 +22,23 @@ export const x86Scanner: CodeScanner = {
     const win = new DecodeWindow(bytes, base);
     const ins = new Instruction();
     try { return flowFunction(win, ins, start, end, queries); } finally { ins.free(); win.free(); }
+  },
+};
+
+/**
+ * Code a Go toolchain built: Go's internal ABI passes integer arguments in rax, rbx, rcx, rdi, rsi, r8, r9, r10, r11
+ * (`internal/runtime/syscall.Syscall6` takes the number in rax), its assembly (ABI0) on the stack, and both spill to
+ * and reload from stack slots around calls (x86-stack.ts). A wrapper taking its number in either is found, and read at
+ * its call sites from the register or the outgoing stack slot (rdx follows, for cgo's C code in SysV order).
+ */
+export const x86GoScanner: CodeScanner = {
+  ...x86Scanner,
+  argRegs: GO_ARG_REGS,
+  argAt: goArgument,
+  flow(bytes, base, start, end, queries) {
+    const win = new DecodeWindow(bytes, base);
+    const ins = new Instruction();
+    try { return flowFunction(win, ins, start, end, queries, true); } finally { ins.free(); win.free(); }
   },
 };
 

@@ -81,11 +81,13 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
       if (done.has(key)) continue;
       done.add(key);
       const s = flowOf(c.fn).get(c.addr);
-      const k = reg === undefined ? undefined : s?.kind[reg], v = reg === undefined ? -1 : s?.val[reg] ?? -1;
+      const arg = !s ? undefined : scanner.argAt ? scanner.argAt(s, param) : reg === undefined ? undefined : { kind: s.kind[reg], val: s.val[reg] };
+      const k = arg?.kind, v = arg?.val ?? -1;
       // syscall(nr, a, b, …): the syscall's arguments follow the number in the wrapper's parameters
-      if (k === CONST) addNumber(g, c.fn, v, c.addr, w, s && argValues(s, scanner.argRegs.slice(param + 1, param + 7)));
+      const args = s && argValues(s, scanner.argsAfter?.(param) ?? scanner.argRegs.slice(param + 1, param + 7));
+      if (k === CONST) addNumber(g, c.fn, v, c.addr, w, args);
       else if (k === PARAM) { if (g.wrapperParam[c.fn] < 0) { g.wrapperParam[c.fn] = v; work.push(c.fn); } }
-      else addNumbers(g, c.fn, k === undefined ? undefined : loaded(k, v), c.addr, w, s && argValues(s, scanner.argRegs.slice(param + 1, param + 7)));
+      else addNumbers(g, c.fn, k === undefined ? undefined : loaded(k, v), c.addr, w, args);
     }
   }
   localArgConsts(g, scanner, callers, flowOf);

@@ -1,5 +1,6 @@
 // x86-64 data flow: each instruction's effect on the constant / parameter / address state (reg-state.ts).
 import type { FlowQuery } from './scan-types.js';
+import { goEntry, withStack } from './x86-stack.js';
 import { ADDR, CONST, PARAM, RegState, isAddress, loadKind, runFlow } from './reg-state.js';
 import { ARG_REGS, CALLER_SAVED, Code, FlowControl, GPR, InstructionInfoFactory, LOW_PART, Mnemonic, OpAccess, OpKind, R11, RAX, RCX, Register, isRipRelative, type DecodeWindow, type Instruction } from './x86-decode.js';
 
@@ -37,7 +38,7 @@ function effectOf(ins: Instruction): CodeEffect {
  * Constants and parameters before each queried address, by the shared fixpoint driver. The function is decoded
  * once into each instruction's successor and register effect; the driver's rounds replay that list.
  */
-export function flowFunction(win: DecodeWindow, ins: Instruction, start: number, end: number, queries: FlowQuery[]): Map<number, RegState> {
+export function flowFunction(win: DecodeWindow, ins: Instruction, start: number, end: number, queries: FlowQuery[], go = false): Map<number, RegState> {
   const ips: number[] = [], targets: (number | undefined)[] = [], flags: number[] = [], effects: ((st: RegState) => void)[] = [];
   decodeRange(win, ins, start, end, (ip) => {
     const fc = ins.flowControl;
@@ -47,9 +48,9 @@ export function flowFunction(win: DecodeWindow, ins: Instruction, start: number,
     ips.push(ip);
     targets.push(direct ? Number(ins.nearBranchTarget) : undefined);
     flags.push((stops ? 1 : 0) | (mn === Mnemonic.Nop || mn === Mnemonic.Int3 ? 2 : 0));
-    effects.push(transferOf(ins));
+    effects.push(go ? withStack(ins, transferOf(ins), effectOf(ins).opWritten) : transferOf(ins));
   });
-  return runFlow(start, end, RegState.entry(ARG_REGS), queries.map((q) => q.addr), (visit) => {
+  return runFlow(start, end, go ? goEntry() : RegState.entry(ARG_REGS), queries.map((q) => q.addr), (visit) => {
     for (let k = 0; k < ips.length; k++) visit(ips[k], targets[k], (flags[k] & 1) !== 0, effects[k], (flags[k] & 2) !== 0);
   });
 }
