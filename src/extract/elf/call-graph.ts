@@ -2,8 +2,6 @@ import { UkportError } from '../../errors.js';
 import { GRAPH_VERSION, U_ABI32, type ModuleGraph } from './module-graph.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import { EM_AARCH64 } from './reader.js';
-
-export { GRAPH_VERSION, U_ABI32, U_DECODE, U_NUMBER, type ModuleGraph } from './module-graph.js';
 import { STT_FUNC, STT_GNU_IFUNC, readSymbols, type ElfSymbol } from './symbols.js';
 import { readDebugSymbols } from './debug-symbols.js';
 import { findExecRanges, functionOf, rangeOf, type ExecRange } from './functions.js';
@@ -21,6 +19,8 @@ import { x86GoScanner, x86Scanner } from './syscalls-x86_64.js';
 import { aarch64Scanner } from './syscalls-aarch64.js';
 import { BranchSites, resolveWrappers } from './wrappers.js';
 import { loadedNumbers, readOnlyData, type ReadOnlyData } from './readonly-values.js';
+
+export { GRAPH_VERSION, U_ABI32, U_DECODE, U_NUMBER, type ModuleGraph } from './module-graph.js';
 
 const EMPTY_LISTS = new PackedLists(new Uint32Array(1), new Float64Array(0));
 /** Slot visits spent on code that addresses the whole GOT before a module falls back to counting every pointer. */

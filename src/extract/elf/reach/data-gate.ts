@@ -1,6 +1,6 @@
 import { P_FUNCTION, P_REGION } from '../data-regions.js';
 import type { ModuleGraph } from '../module-graph.js';
-import type { ReachParts } from './reach-parts.js';
+import type { ReachContext } from './reach-context.js';
 
 /** Per graph, 1 for each region whose marking marks the next one (regionContinues as a table, built once). */
 const continuesTables = new WeakMap<ModuleGraph, Uint8Array>();
@@ -34,7 +34,7 @@ export class DataGate {
   /** Per module: whether its data counts (modules loaded at run time start inactive). */
   readonly active: boolean[];
 
-  constructor(private readonly p: ReachParts) {
+  constructor(private readonly p: ReachContext) {
     this.markedFrom = p.mods.map(() => undefined);
     this.active = p.mods.map((m) => m.dlopenedAs === undefined && m.nssService === undefined);
   }

@@ -2,7 +2,7 @@ import type { ModuleGraph } from '../module-graph.js';
 import type { ProgramModule } from './types.js';
 import { importArgsAt } from './import-args.js';
 import { nssEntriesOf, strippedStaticNss } from './nss-entries.js';
-import type { ReachParts } from './reach-parts.js';
+import type { ReachContext } from './reach-context.js';
 
 /** dlsym and dlvsym, with or without a version. */
 const DLSYM = /^dlv?sym(@|$)/;
@@ -20,7 +20,7 @@ export class LoadCalls {
   /** Nodes of glibc's NSS machinery that load the services' modules. */
   private readonly nssEntries = new Set<number>();
 
-  constructor(private readonly p: ReachParts) {
+  constructor(private readonly p: ReachContext) {
     p.mods.forEach((m, mi) => { for (const name of m.dlopenedAs ?? []) this.dlopenModules.set(name, [...(this.dlopenModules.get(name) ?? []), mi]); });
     p.mods.forEach((m, mi) => {
       if (m.nssService !== undefined || m.dlopenedAs !== undefined) return;

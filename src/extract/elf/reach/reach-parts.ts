@@ -8,12 +8,13 @@ import { LoadCalls } from './load-calls.js';
 import { ProgramNodes } from './program-nodes.js';
 import { Worklist } from './worklist.js';
 import type { ImportOverride, ProgramModule, Reach, ReachOptions } from './types.js';
+import type { ReachContext } from './reach-context.js';
 
 /**
  * One reach's parts and the state they share: the node space, the worklist, the glibc models, the data-pointer gate,
  * run-time loading, and the result being filled. Pass 0 starts at the program's own roots, pass 1 at start-up's.
  */
-export class ReachParts {
+export class ReachParts implements ReachContext {
   readonly nodes: ProgramNodes;
   readonly work: Worklist;
   readonly held: HeldModels;
