@@ -1,6 +1,7 @@
 import { SHF_EXECINSTR, SHT_NOBITS, type ElfFile } from './reader.js';
 import { SHN_UNDEF, STT_FUNC, STT_GNU_IFUNC, STT_TLS, type ElfSymbol } from './symbols.js';
 import { loadShape } from './reg-state.js';
+import { sectionOf } from './data-regions.js';
 
 const SHF_WRITE = 1n, SHF_ALLOC = 2n;
 /** Elements read from one table at most (a syscall table has a few hundred). */
@@ -27,7 +28,7 @@ export function readOnlyData(elf: ElfFile, symbols: ElfSymbol[]): ReadOnlyData {
   const objects = symbols
     .filter((s) => s.shndx !== SHN_UNDEF && s.size > 0n && s.type !== STT_FUNC && s.type !== STT_GNU_IFUNC && s.type < STT_TLS && s.value < 2n ** 52n)
     .map((s) => [Number(s.value), Number(s.value) + Math.min(Number(s.size), 2 ** 40)] as const)
-    .filter(([a]) => sectionAt(sections, a) >= 0)
+    .filter(([a]) => sectionOf(sections, a) >= 0)
     .sort((a, b) => a[0] - b[0]);
   return { sections, objects: { starts: objects.map((o) => o[0]), ends: objects.map((o) => o[1]) } };
 }
@@ -42,7 +43,7 @@ export function readOnlyData(elf: ElfFile, symbols: ElfSymbol[]): ReadOnlyData {
 export function loadedNumbers(elf: ElfFile, ro: ReadOnlyData, kind: number, anchor: number): number[] | undefined {
   const shape = loadShape(kind);
   if (!shape || !Number.isSafeInteger(anchor)) return undefined;
-  const si = sectionAt(ro.sections, anchor);
+  const si = sectionOf(ro.sections, anchor);
   if (si < 0) return undefined;
   const sec = ro.sections[si], { width } = shape;
   const read = elementReader(elf, sec, width, shape.signed);
@@ -77,16 +78,6 @@ function elementReader(elf: ElfFile, sec: { lo: number; hi: number; offset: numb
     // an unsigned all-ones element is the usual -1 (unused) marker as well
     return signed || unsigned === top - 1 ? (unsigned >= top / 2 ? unsigned - top : unsigned) : unsigned;
   };
-}
-
-/** Index of the section of sorted SECTIONS that contains A, or -1. */
-function sectionAt(sections: { lo: number; hi: number }[], a: number): number {
-  let lo = 0, hi = sections.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (a < sections[mid].lo) hi = mid - 1; else if (a >= sections[mid].hi) lo = mid + 1; else return mid;
-  }
-  return -1;
 }
 
 /** The largest object that contains A, or undefined. */
