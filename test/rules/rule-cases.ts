@@ -73,20 +73,6 @@ export const RULE_CASES: Record<string, RuleCases> = {
     ],
     invalid: [{ name: 'sigaltstack missing', facts: [sys('sigaltstack')], findings: [{ message: 'sigaltstack at bin/app relies on alternate signal stacks or user contexts, which Unikraft does not reproduce fully', facts: [0] }] }],
   },
-  'fork-without-exec': {
-    valid: [
-      { name: 'fork then exec (spawns another program)', facts: [imp('fork', 'GLIBC_2.2.5'), imp('execve', 'GLIBC_2.2.5')] },
-      { name: 'fork reached only inside libc', facts: [sys('fork')] },
-    ],
-    invalid: [{ name: 'forks its own code', facts: [sym('fork', 12), sym('waitpid', 13)], findings: [{ message: 'fork at src/app.c:12 starts a second copy of the program, and nothing in it executes another program: its design needs a second process', facts: [0] }] }],
-  },
-  'sysv-shared-memory': {
-    valid: [
-      { name: 'message queues only', facts: [sym('msgget', 8)] },
-      { name: 'shmget reached only inside libc', facts: [sys('shmget')] },
-    ],
-    invalid: [{ name: 'the program attaches a segment', facts: [imp('shmget', 'GLIBC_2.2.5'), imp('shmat', 'GLIBC_2.2.5')], findings: [{ message: 'shmat at bin/app attaches System V shared memory, which Unikraft does not provide', facts: [1] }, { message: 'shmget at bin/app attaches System V shared memory, which Unikraft does not provide', facts: [0] }] }],
-  },
   'linux-only-header-newlib': {
     valid: [
       { name: 'musl has them', facts: [hdr('sys/epoll.h', 3), hdr('linux/netlink.h', 4)] },
