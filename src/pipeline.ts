@@ -23,12 +23,14 @@ function compiledRules(): CompiledRule[] {
 import type { AnalysisLimits } from './extract/limits.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
 import { scriptFacts } from './extract/script-facts.js';
-import { readNsswitch, type NssService } from './inputs/nsswitch.js';
+import { readNsswitch, readNsswitchFile, type NssService } from './inputs/nsswitch.js';
 
 /** What one run analyses and how. */
 export interface PipelineOptions {
   paths: string[];
   sysroot?: string;
+  /** The image's nsswitch.conf (--nsswitch); default: the scanned root's (or each container image's own). */
+  nsswitch?: string;
   mode?: Mode;
   libc?: Libc;
   noCache?: boolean;
@@ -77,6 +79,8 @@ async function sourceFacts(options: PipelineOptions, inputs: Artifact[]): Promis
 
 /** Runs inputs → extract → merge and returns the Report (matching, planning and emitting come after). */
 export async function runPipeline(options: PipelineOptions): Promise<Report> {
+  // an nsswitch.conf named on the command line is read before anything is analysed: a bad one is an input error (exit 2)
+  const named = options.nsswitch ? readNsswitchFile(options.nsswitch) : undefined;
   const walked = walkPaths(options.paths, { maxFileBytes: options.maxFileBytes });
   const stats: ScanStats = { filesSeen: walked.seen, filesSkipped: walked.skipped, bytesRead: 0, indirectCalls: 0, addressTakenFunctions: 0 };
   const facts: Fact[] = walked.problems.map((p) => badFileFact(p.path, p.error));
@@ -101,6 +105,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   const loadedLibraries = new Map<string, LoadedElf | null>(); // shared with the dlopen resolutions below
   const closure = resolveLibraries(mains, { sysroot: options.sysroot, loaded: loadedLibraries });
   let nssServices: NssService[] | undefined; // the root's /etc/nsswitch.conf, read once when a program needs it
+  if (named) nssServices = named;
   const nss = (): NssService[] => (nssServices ??= readNsswitch(options.sysroot ?? '/'));
   const libraryFacts = new Map<string, Fact>();
   for (const f of facts) if (f.kind === 'library') libraryFacts.set(`${f.neededBy[0]}\0${f.soname}`, f);
@@ -140,7 +145,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
       let imageNss: NssService[] | undefined; // the image's /etc/nsswitch.conf, read once
       for (const m of img.mains) {
         const found = extractSyscalls(m, img.closure, { ...analysis,
-          resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }), nssServices: () => (imageNss ??= readNsswitch(img.image.root)) });
+          resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }), nssServices: () => (imageNss ??= options.nsswitch ? nss() : readNsswitch(img.image.root)) });
         img.facts.push(...found.facts);
         closure.edges.push(...found.dlopenEdges);
         if (found.libcModels.length) heldBack.set(m.path, found.libcModels);

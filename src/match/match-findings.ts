@@ -4,6 +4,7 @@ import type { RuleRemedy } from '../data/rules.js';
 import { indexFacts, type CompiledRule, type Match } from './compile.js';
 import { releaseTable, type MatchContext } from './match-context.js';
 import { subjectOf, syscallNames } from './subjects.js';
+import { describeNss, nssVia } from './nss.js';
 
 /** The context plus the compiled rules to run. */
 export interface RuleMatchContext extends MatchContext {
@@ -19,6 +20,13 @@ function firstEvidence(facts: readonly Fact[]): Evidence | undefined {
   return undefined;
 }
 
+/** `file:line`, or the binary; a site reached through an NSS module names the module and the nsswitch.conf line that loads it. */
+function whereOf(e: Evidence | undefined, file: string, line: string): string {
+  if (e?.location) return `${file}:${line}`;
+  const nss = nssVia(e);
+  return nss ? `${file} through ${describeNss(nss)}` : file;
+}
+
 /** Values of the context placeholders for one match. */
 function contextBindings(m: Match, ctx: MatchContext): Record<string, string> {
   const e = firstEvidence(m.facts);
@@ -31,7 +39,7 @@ function contextBindings(m: Match, ctx: MatchContext): Record<string, string> {
     mode: ctx.mode ?? 'binary-compat',
     file,
     line,
-    where: e?.location ? `${file}:${line}` : file,
+    where: whereOf(e, file, line),
   };
 }
 
