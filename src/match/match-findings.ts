@@ -80,18 +80,20 @@ export function matchFindings(facts: Fact[], ctx: RuleMatchContext): Finding[] {
     const byKey = new Map<string, Finding>();
     for (const m of match(ix, ctx)) {
       if (m.facts.length === 0) continue;
-      const values = { ...contextBindings(m, ctx), ...m.bindings };
-      const message = fillPlaceholders(rule.message, values);
-      const subject = `subject:${[...new Set(m.facts.map((f) => subjectOf(f, syscalls)))].sort().join(',')}`;
-      const have = byKey.get(message) ?? byKey.get(subject);
-      if (have) {
-        for (const f of m.facts) if (!have.facts.includes(f)) have.facts.push(f);
-      } else {
-        byKey.set(message, { ruleId: rule.id, severity: rule.severity, message, facts: [...m.facts], remedy: renderRemedy(rule.remedy, values) });
+      const subject = `subject:${m.facts.length === 1 ? subjectOf(m.facts[0]!, syscalls) : [...new Set(m.facts.map((f) => subjectOf(f, syscalls)))].sort().join(',')}`;
+      let have = byKey.get(subject);
+      if (!have) {
+        // the message is rendered only for a subject not seen yet (the costly part of matching)
+        const values = { ...contextBindings(m, ctx), ...m.bindings };
+        const message = fillPlaceholders(rule.message, values);
+        have = byKey.get(message);
+        if (!have) {
+          have = { ruleId: rule.id, severity: rule.severity, message, facts: [], remedy: renderRemedy(rule.remedy, values) };
+          byKey.set(message, have);
+        }
+        byKey.set(subject, have);
       }
-      const f = byKey.get(message) ?? have!;
-      byKey.set(message, f);
-      byKey.set(subject, f);
+      for (const f of m.facts) if (!have.facts.includes(f)) have.facts.push(f);
     }
     out.push(...new Set(byKey.values()));
   }
