@@ -3,6 +3,7 @@ import { LIBCS, MODES, UNKNOWN_REASONS } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import type { ArgCond, Names, Rule, When } from '../data/rules.js';
 import { constantValue } from './linux-constants.js';
+import { isCompilerHeader } from './compiler-headers.js';
 import { libcSetsOf, libcTable, portCompatible, releaseTable, portFor, syscallStatus, versionRange, type MatchContext } from './match-context.js';
 
 /** Facts grouped by kind, built once per run. */
@@ -233,6 +234,7 @@ export function compileWhen(when: When, where: string, file: string): Node {
       if (c.prefix && !f.name.startsWith(c.prefix)) return null;
       if (c.system !== undefined && f.system !== c.system) return null;
       if (c.absentIn) {
+        if (isCompilerHeader(f.name)) return null;
         const t = libcTable(ctx);
         if (!t || libcSetsOf(t).headers.has(f.name)) return null;
       }

@@ -3,7 +3,7 @@ import { SEVERITIES } from '../model/index.js';
 import type { RuleRemedy } from '../data/rules.js';
 import { indexFacts, type CompiledRule, type Match } from './compile.js';
 import { releaseTable, type MatchContext } from './match-context.js';
-import { subjectOf, syscallNames } from './subjects.js';
+import { isOffLinux, subjectOf, syscallNames } from './subjects.js';
 import { describeNss, nssVia } from './nss.js';
 
 /** The context plus the compiled rules to run. */
@@ -69,7 +69,9 @@ function sortKey(f: Finding): string {
  * Runs every compiled rule that applies in the context's mode over the facts: one finding per rule and subject
  * (a syscall and the import of its wrapper are one subject), with the evidence of every match, in a stable order.
  */
-export function matchFindings(facts: Fact[], ctx: RuleMatchContext): Finding[] {
+export function matchFindings(all: Fact[], ctx: RuleMatchContext): Finding[] {
+  // what no Linux build compiles is reported under its condition, not matched as a need
+  const facts = all.some(isOffLinux) ? all.filter((f) => !isOffLinux(f)) : all;
   const ix = indexFacts(facts);
   const syscalls = syscallNames(facts);
   const mode = ctx.mode ?? 'binary-compat';
