@@ -14,6 +14,7 @@ import { compileRules, type CompiledRule } from './match/compile.js';
 import { matchFindings } from './match/match-findings.js';
 import { releaseTable } from './match/match-context.js';
 import { judgeReport } from './match/judge-report.js';
+import { libcCallSyscalls } from './extract/c/libc-call-syscalls.js';
 
 let rulesCache: CompiledRule[] | undefined;
 /** The shipped rules, loaded and compiled once per process. */
@@ -59,8 +60,11 @@ function badFileFact(path: string, error: UkportError): Fact {
 
 const C_KINDS = new Set(['c-source', 'c-header', 'compile-db']);
 
-/** Facts from the C sources among the inputs, libc calls recognised against every shipped libc's function list. */
-async function sourceFacts(options: PipelineOptions, inputs: Artifact[]): Promise<Fact[]> {
+/**
+ * Facts from the C sources among the inputs, libc calls recognised against every shipped libc's function list; in
+ * native mode also the syscalls those calls make under the chosen libc (default musl), as the planner counts them.
+ */
+async function sourceFacts(options: PipelineOptions, inputs: Artifact[], mode: Mode): Promise<Fact[]> {
   const roots = [...new Set(inputs.filter((a) => C_KINDS.has(a.kind)).map((a) => a.root ?? a.path))];
   if (roots.length === 0) return [];
   const tables = loadTables(options.plan?.tablesDir);
@@ -74,7 +78,18 @@ async function sourceFacts(options: PipelineOptions, inputs: Artifact[]): Promis
     syscalls: { x86_64: loadLinuxSyscalls('x86_64'), aarch64: loadLinuxSyscalls('aarch64') },
     maxFileBytes: options.maxFileBytes,
   });
-  return result.facts;
+  if (mode !== 'native') return result.facts;
+  const libc = options.plan?.libc ?? options.libc ?? 'musl';
+  const arch = options.plan?.arch ?? 'x86_64';
+  const summary = tables.libcSummaries.find((s) => s.libc === libc && s.arch === arch);
+  return [...result.facts, ...libcCallSyscalls(result.facts, libc, arch, summary, loadLinuxSyscalls(arch))];
+}
+
+/** The report's mode: the one asked for, else native for sources alone (they are rebuilt), else binary-compat. */
+function reportMode(options: PipelineOptions, inputs: Artifact[]): Mode {
+  if (options.mode) return options.mode;
+  const binaries = inputs.some((a) => a.kind === 'elf' || a.kind === 'container-image');
+  return !binaries && inputs.some((a) => C_KINDS.has(a.kind)) ? 'native' : 'binary-compat';
 }
 
 /** Runs inputs → extract → merge and returns the Report (matching, planning and emitting come after). */
@@ -119,7 +134,8 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
   const heldBack = new Map<string, HeldBack[]>(); // per program: what the glibc models held back
   // how every program is analysed, on the host or in an image
-  const analysis = { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits } as const;
+  const mode = reportMode(options, inputs);
+  const analysis = { mode, libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits } as const;
   for (const [i, m] of mains.entries()) {
     options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
     const found = extractSyscalls(m, closure, { ...analysis,
@@ -157,10 +173,10 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
       facts.push(badFileFact(a.path, e));
     }
   }
-  facts.push(...(await sourceFacts(options, inputs)));
+  facts.push(...(await sourceFacts(options, inputs, options.plan?.mode ?? mode)));
   const report: Report = {
     tool: { name: 'ukport', version: TOOL_VERSION },
-    mode: options.mode ?? 'binary-compat',
+    mode,
     ...(options.libc ? { libc: options.libc } : {}),
     inputs,
     binaries: mains.map((m) => (heldBack.has(m.path) ? { ...m.decoded.info, libcModels: heldBack.get(m.path) } : m.decoded.info)),
@@ -179,7 +195,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, options.plan);
   const release = report.plan?.release ?? options.plan?.release;
   report.findings = matchFindings(report.facts, {
-    tables, rules: compiledRules(), libc: report.plan?.libc ?? options.libc, arch: report.plan?.arch ?? archOfReport(report), mode: report.mode,
+    tables, rules: compiledRules(), libc: report.plan?.libc ?? options.libc, arch: report.plan?.arch ?? archOfReport(report), mode: report.plan?.mode ?? report.mode,
     ...(release ? { release } : {}),
   });
   const target = releaseTable({ tables, ...(release ? { release } : {}) });

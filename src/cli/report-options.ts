@@ -104,7 +104,8 @@ export function readReportOptions(values: OptionValues, paths: string[], io: Com
       paths,
       sysroot: values.sysroot as string | undefined,
       ...(values.nsswitch ? { nsswitch: values.nsswitch as string } : {}),
-      mode: (mode as Mode | undefined) ?? (libc ? 'native' : 'binary-compat'),
+      // unset: the pipeline decides (binary-compat for binaries, native for sources alone)
+      ...(mode || libc ? { mode: (mode as Mode | undefined) ?? 'native' } : {}),
       libc: libc as Libc | undefined,
       noCache: Boolean(values['no-cache']),
       debugSymbols: !values['no-debug-symbols'],

@@ -123,8 +123,8 @@ ${REPORT_OPTIONS_HELP}
       const target = check.policy.target ?? {};
       // the policy's target is the default; --libc/--mode on the command line win
       const libc = settings.pipeline.libc ?? target.libc;
-      const mode = (values.mode ? settings.pipeline.mode : target.mode) ?? (libc ? 'native' : 'binary-compat');
-      const pipeline: PipelineOptions = { ...settings.pipeline, libc, mode, plan: { release: target.release, arch: target.arch, libc } };
+      const mode = (values.mode ? settings.pipeline.mode : target.mode) ?? (libc ? 'native' : undefined);
+      const pipeline: PipelineOptions = { ...settings.pipeline, libc, ...(mode ? { mode } : {}), plan: { release: target.release, arch: target.arch, libc } };
       const report = await analyse(pipeline);
       return checkReport(report, check, settings.format, emitContextFor(io, settings.verbose), io);
     },
