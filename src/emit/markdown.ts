@@ -4,6 +4,7 @@ import { collectProblems, ruleDocFor, type Problem } from '../match/problems.js'
 import type { EmitContext } from './registry.js';
 import { withEscapedStrings } from './terminal-safe.js';
 import { plural } from './units.js';
+import { interpretedMarkdown } from './interpreted-markdown.js';
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', note: 'Notes' };
 const LIST_LABELS: Record<Exclude<NeedList, 'unknowns'>, string> = { syscalls: 'Syscalls', symbols: 'Functions', headers: 'Headers', libraries: 'Shared libraries' };
@@ -90,6 +91,7 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
     `Application: ${names}`, '',
     '## Summary', '', ...summary(r), '',
     '## Plan', '', ...plan(r), '',
+    ...(r.interpreted ? interpretedMarkdown(r.interpreted, md) : []),
     '## Findings', '',
   ];
   if (!problems.length) out.push('Nothing to report.', '');
