@@ -90,7 +90,7 @@ const SWRAND_HEADER = [
   '#endif /* __UKPORT_COMPAT_SWRAND_H__ */',
 ];
 
-/** compat.c: one UK_SYSCALL_R_DEFINE stub per uncovered syscall, each with its reason in a comment. */
+/** compat.c: one UK_LLSYSCALL_R_DEFINE stub per uncovered syscall, each with its reason in a comment. */
 export function emitCompatC(app: ManifestApp): string {
   const n = appNames(app.name);
   const out = [
@@ -106,7 +106,9 @@ export function emitCompatC(app: ManifestApp): string {
     const nargs = stubArgs(u.nargs);
     const params = Array.from({ length: nargs }, (_, i) => `long, arg${i}`);
     out.push('', '/*', ...wrapComment(`${u.name} [${u.status}]: ${u.reason}.`), ...wrapComment(`Returns ${r.value}: ${r.why}.`), ' */');
-    out.push(`UK_SYSCALL_R_DEFINE(${['long', u.name, ...params].join(', ')})`, '{');
+    // LL: only uk_syscall_r_/_e_ and no libc-style wrapper, which would clash with a library's own function of
+    // that name (lib-lwip's sendfile(): `multiple definition of sendfile`, seen by ukport verify on redis-server)
+    out.push(`UK_LLSYSCALL_R_DEFINE(${['long', u.name, ...params].join(', ')})`, '{');
     for (let i = 0; i < nargs; i++) out.push(`\t(void)arg${i};`);
     out.push(`\treturn ${r.value};`, '}');
   }

@@ -2,6 +2,7 @@ import type { Evidence, Report, Severity } from '../model/index.js';
 import { countByStatus, needItems, STATUS_ORDER, verdictOf, VERDICT_LABELS, type NeedList } from '../match/need-status.js';
 import { collectProblems, ruleDocFor, type Problem } from '../match/problems.js';
 import type { EmitContext } from './registry.js';
+import { partialUseText } from '../data/table-lookup.js';
 import { withEscapedStrings } from './terminal-safe.js';
 import { plural } from './units.js';
 import { interpretedMarkdown } from './interpreted-markdown.js';
@@ -104,6 +105,7 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
     if (shown.length < ps.length) out.push(`- … ${ps.length - shown.length} more (use --verbose)`);
     out.push('');
   }
+  if (r.partialTable) out.push(`> **Partial table:** ${md(partialUseText(r.partialTable))}`, '');
   const tables = r.tables.map((t) => `${md(t.repo)} ${md(t.tag)} (${t.commit.slice(0, 12)})`).join(', ');
   out.push('---', `<sub>ukport ${md(r.tool.version)} · ${plural(r.inputs.length, 'file')} analysed, ${r.stats.filesSkipped} skipped${tables ? ` · tables: ${tables}` : ''}</sub>`, '');
   return out.join('\n');

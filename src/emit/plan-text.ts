@@ -1,5 +1,6 @@
 import type { Plan, VerdictResult } from '../model/index.js';
 import { makeStyle } from './style.js';
+import { partialUseText } from '../data/table-lookup.js';
 import { withEscapedStrings } from './terminal-safe.js';
 import { plural } from './units.js';
 import { verdictLines } from './verdict-text.js';
@@ -12,6 +13,7 @@ export function emitPlanText(input: Plan, options: { color: boolean; verbose?: b
   const cut = (items: string[]) => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, … ${items.length - max} more`);
   const out: string[] = [];
   out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, libc ${plan.libc}`));
+  if (plan.partial) out.push(s.yellow(`  partial: ${partialUseText(plan.partial)}`));
   if (options.verdict) out.push(...verdictLines(withEscapedStrings(options.verdict), s, Boolean(options.verbose)));
   for (const r of plan.libcReasons) out.push(`  libc: ${r}`);
   if (plan.libcCandidates) out.push(s.dim(`  libcs that cover the app: ${plan.libcCandidates.join(', ') || 'none'}`));

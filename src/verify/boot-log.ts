@@ -29,6 +29,7 @@ const CRASH = [
   /Could not initialize the HWRNG.*/,
   /\[\s*\d+\.\d+\] (?:CRIT|ERR):.*(?:panic|fatal|halt).*/i,
   /Init function at 0x[0-9a-f]+ returned error.*/,
+  /error while loading shared libraries:.*/,
   /KVM internal error.*/,
   /kvm_buf_set_msrs.*|failed to set MSR.*/,
   /System halted.*crash.*/i,

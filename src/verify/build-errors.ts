@@ -10,6 +10,7 @@ export interface PlanLookup {
   libraryOfPath(path: string): string | undefined;
 }
 
+const MULTIPLE = /multiple definition of [`'"]([^'"`]+)['"`];\s*(\S+?):/;
 const UNDEFINED = /undefined reference to [`'"]([^'"`]+)['"`]/;
 const MISSING_HEADER = /^(\S+?):\d+(?::\d+)?: fatal error: ([^:]+): No such file or directory/;
 const COMPILE_ERROR = /^(\S+?):\d+(?::\d+)?: error: (.*)$/;
@@ -49,6 +50,14 @@ export function parseBuildLog(log: string, lookup?: PlanLookup): BuildProblem[] 
       const need = lookup?.need(symbol) ?? lookup?.need(symbol.replace(/^(uk_syscall_[er]_|__)/, ''));
       const provider = lookup?.provider(symbol);
       push({ kind: 'undefined-reference', message: line.slice(0, 300), symbol, ...(need ?? {}), ...(provider ? { provider } : {}) });
+      continue;
+    }
+    m = MULTIPLE.exec(line);
+    if (m) {
+      const symbol = m[1]!;
+      const other = lookup?.libraryOfPath(m[2]!);
+      const need = lookup?.need(symbol);
+      push({ kind: 'link-error', message: line.slice(0, 300), symbol, ...(need ?? {}), ...(other ? { provider: `also defined by ${other}` } : {}) });
       continue;
     }
     m = MISSING_HEADER.exec(line);

@@ -59,7 +59,13 @@ export function rootfsEntries(report: Report, root = '/', bounds: RootfsBounds =
     add(b.path);
     if (b.interpreter) add(b.interpreter);
   }
-  for (const e of report.libraryGraph) if (e.resolved) add(e.resolved);
+  for (const e of report.libraryGraph) {
+    if (!e.resolved) continue;
+    add(e.resolved);
+    // the loader opens the soname (libatomic.so.1), which the resolved real file (libatomic.so.1.2.0) is not
+    const bySoname = posix.join(posix.dirname(e.resolved), e.soname);
+    if (!e.soname.includes('/') && existsSync(hostPath(bySoname))) add(bySoname);
+  }
   for (const f of BASE_FILES) if (existsSync(hostPath(f))) add(f);
   for (const p of report.plan?.rootfs ?? []) {
     const path = /^\/\S+/.exec(p)?.[0];

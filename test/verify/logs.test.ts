@@ -91,3 +91,11 @@ describe('binary-compat boot log (glibc tcpd, dynamic, on app-elfloader v0.16.3,
     expect(log.crash).toBeUndefined();
   });
 });
+
+describe('a stub that clashes with a library function', () => {
+  test('redis-server on app-elfloader v0.16.3: the compat stub of sendfile and lib-lwip\'s sendfile() → the plan entry and the other library', () => {
+    const p = { ...plan, uncovered: [{ kind: 'syscall' as const, name: 'sendfile', status: 'stubbable' as const, severity: 'warning' as const, reason: 'v0.16.3 has none' }] };
+    const problems = parseBuildLog(fixture('build-logs/redis-elfloader-v0.16.3-sendfile.log'), planLookup(p, table, new Map([['lwip', '/SRC/libs/lwip'], ['lwip (build)', '/OUT/build/liblwip']])));
+    expect(problems).toEqual([expect.objectContaining({ kind: 'link-error', symbol: 'sendfile', planEntry: 'syscall:sendfile', planStatus: 'stubbable', provider: 'also defined by lwip' })]);
+  });
+});

@@ -20,7 +20,7 @@ Plans the port like \`ukport plan\` and writes, under DIR only:
   Config.uk, Makefile.uk    the app as a Unikraft application, selecting every planned library
   Makefile                  make-based build: unikraft and library checkouts passed as A= and L=
   defconfig                 a fragment for \`make defconfig\`
-  lib-<app>-compat/         stubs (UK_SYSCALL_R_DEFINE) for syscalls the release does not provide
+  lib-<app>-compat/         stubs (UK_LLSYSCALL_R_DEFINE) for syscalls the release does not provide
 Files are written atomically. A file that differs from what ukport last wrote there is never replaced
 without --force; the command names those files and writes nothing.
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readBounded } from '../../inputs/read-file.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { cacheKey, entryDigest, type CacheKey } from './cache-key.js';
@@ -155,24 +156,7 @@ function alive(pid: number): boolean {
 
 /** An entry's bytes: only a regular file (never through a link, never a FIFO or a device), at most MAX_ENTRY_BYTES. */
 function readEntryBytes(file: string): Buffer | undefined {
-  let fd: number;
-  try { fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK); } catch { return undefined; }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_ENTRY_BYTES) return undefined;
-    const buf = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, buf, got, st.size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return got === st.size ? buf : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  try { return readBounded(file, MAX_ENTRY_BYTES, undefined, { noFollow: true }); } catch { return undefined; }
 }
 
 function readEntry(file: string, sha: string, secret: CacheKey): ModuleGraph | undefined {
