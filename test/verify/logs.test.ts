@@ -99,3 +99,15 @@ describe('a stub that clashes with a library function', () => {
     expect(problems).toEqual([expect.objectContaining({ kind: 'link-error', symbol: 'sendfile', planEntry: 'syscall:sendfile', planStatus: 'stubbable', provider: 'also defined by lwip' })]);
   });
 });
+
+describe('Debian redis-server 7.0.15 on app-elfloader v0.16.3 (TCG), probed with PING', () => {
+  const log = parseBootLog(fixture('boot-logs/redis-elfloader-v0.16.3-tcg.log'), { mode: 'binary-compat' });
+  test('the syscalls Unikraft does not provide are the ones the issue\'s trial saw', () => {
+    expect([...log.notAvailable.keys()].sort()).toEqual(['clone3', 'rseq', 'set_robust_list']);
+  });
+  test('the request is in the trace and redis\'s own lines are the output', () => {
+    for (const s of ['epoll_wait', 'accept4', 'read', 'write', 'prctl', 'setitimer', 'clone']) expect(log.traced.has(s)).toBe(true);
+    expect(log.output.some((l) => /Redis is starting/.test(l))).toBe(true);
+    expect(log.crash).toBeUndefined();
+  });
+});
