@@ -111,3 +111,12 @@ describe('Debian redis-server 7.0.15 on app-elfloader v0.16.3 (TCG), probed with
     expect(log.crash).toBeUndefined();
   });
 });
+
+describe('Debian nginx 1.22.1 on app-elfloader v0.16.3 (TCG), probed with GET /', () => {
+  const log = parseBootLog(fixture('boot-logs/nginx-elfloader-v0.16.3-tcg.log'), { mode: 'binary-compat' });
+  test('-ENOSYS answers in the trace are the syscalls not available; the request path is traced', () => {
+    expect([...log.notAvailable.keys()].sort()).toEqual(['rseq', 'set_robust_list']);
+    for (const s of ['epoll_wait', 'accept4', 'recvfrom', 'openat', 'writev', 'eventfd2', 'chown']) expect(log.traced.has(s)).toBe(true);
+    expect(log.output.some((l) => /nginx\/1\.22\.1/.test(l))).toBe(true);
+  });
+});
