@@ -22,6 +22,7 @@ function compiledRules(): CompiledRule[] {
 }
 import type { AnalysisLimits } from './extract/limits.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
+import { inShard, shardInfo, shardOfPath, type Shard } from './scale/shard.js';
 import type { ImageLimits } from './inputs/image/open-image.js';
 import { scriptFacts } from './extract/script-facts.js';
 import { readNsswitch, type NssService } from './inputs/nsswitch.js';
@@ -52,6 +53,8 @@ export interface PipelineOptions {
   imageLimits?: ImageLimits;
   /** Unikraft release of the per-binary verdicts of a system scan (default: newest). */
   release?: string;
+  /** Analyse only this part of the inputs (`--shard I/N`, src/scale/shard.ts); `ukport merge` joins the parts. */
+  shard?: Shard;
 }
 
 function badFileFact(path: string, error: UkportError): Fact {
@@ -82,8 +85,11 @@ async function sourceFacts(options: PipelineOptions, inputs: Artifact[]): Promis
 export async function runPipeline(options: PipelineOptions): Promise<Report> {
   const walked = walkPaths(options.paths, { maxFileBytes: options.maxFileBytes });
   const stats: ScanStats = { filesSeen: walked.seen, filesSkipped: walked.skipped, bytesRead: 0, indirectCalls: 0, addressTakenFunctions: 0 };
-  const facts: Fact[] = walked.problems.map((p) => badFileFact(p.path, p.error));
-  const inputs: Artifact[] = walked.artifacts;
+  const shard = options.shard;
+  // every shard walks everything (cheap) and keeps its part: the split is the same on every machine
+  const problems = shard ? walked.problems.filter((p) => shardOfPath(p.path, shard.count) === shard.index) : walked.problems;
+  const facts: Fact[] = problems.map((p) => badFileFact(p.path, p.error));
+  const inputs: Artifact[] = shard ? walked.artifacts.filter((a) => inShard(a, shard)) : walked.artifacts;
   const mains: LoadedElf[] = [];
   const elfs = inputs.filter((a) => a.kind === 'elf');
   const system = useSystemScan(options, elfs.length) ? await (await import('./scale/system-scan.js')).scanBinaries(elfs, systemScanOptions(options)) : undefined;
@@ -168,14 +174,27 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     tables: [],
     stats,
   };
-  if (system) attachSystemScan(report, system);
+  if (system || shard) attachSystemScan(report, system);
+  if (shard) report.shard = shardInfo(shard, walked.artifacts.length);
+  return concludeReport(report, options);
+}
+
+/** What concludes a report once its facts are in: interpreted apps, the plan, findings, tables and the judge's verdict. */
+export type ConcludeOptions = Pick<PipelineOptions, 'plan' | 'libc' | 'release'>;
+
+/**
+ * The stages after extraction, on a report whose inputs, binaries and facts are known (from a run, or from the
+ * shards `ukport merge` joins): interpreted-app description, the plan, rule findings, the tables used, the verdict.
+ */
+export async function concludeReport(report: Report, options: ConcludeOptions): Promise<Report> {
   const tables = loadTables(options.plan?.tablesDir);
   if (report.facts.some((f) => f.kind === 'module' || f.kind === 'package')) {
     const interpreted = (await import('./plan/interpreted-app.js')).describeInterpretedApp(report, tables.externalLibs);
     if (interpreted) report.interpreted = interpreted;
   }
   if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, options.plan);
-  const release = report.plan?.release ?? options.plan?.release;
+  // scan --unikraft names the release of a many-binary scan's verdicts: the findings are judged on it too
+  const release = report.plan?.release ?? options.plan?.release ?? options.release;
   report.findings = matchFindings(report.facts, {
     tables, rules: compiledRules(), libc: report.plan?.libc ?? options.libc, arch: report.plan?.arch ?? archOfReport(report), mode: report.mode,
     ...(release ? { release } : {}),

@@ -5,7 +5,7 @@ import type { Finding } from './finding.js';
 import type { Plan } from './plan.js';
 import type { Provenance } from './coverage.js';
 import type { Mode, Libc, NeedStatus, Verdict } from './vocab.js';
-import type { SystemScan } from './system-scan.js';
+import type { ShardInfo, SystemScan } from './system-scan.js';
 import type { GateOutcome } from './gate.js';
 import type { InterpretedApp } from './interpreted.js';
 import type { Verification } from './verification.js';
@@ -60,6 +60,8 @@ export interface Report {
   stats: ScanStats;
   /** Whole-system scans (many binaries, `--jobs`): per-binary verdicts and the missing syscalls that block most. */
   scan?: SystemScan;
+  /** `ukport scan --shard I/N`: which part of a split scan this report covers. */
+  shard?: ShardInfo;
   /** `ukport check` only: the gate's outcome (in JSON as `gate`, in SARIF as the invocation). */
   gate?: GateOutcome;
   /** Python / Node apps: their packages, compiled modules and libraries against Unikraft's ports, and the form to run them in. */
