@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFixtures, ensureBuilt } from '../helpers/tools.js';
 import { tempDir } from '../helpers/temp-dirs.js';
@@ -100,9 +100,15 @@ describe('class 2: nothing is written outside --out', () => {
     mkdirSync(out);
     for (const v of ['victim1', 'victim2', 'victim3']) writeFileSync(join(outside, v), 'precious\n');
     symlinkSync(join(outside, 'victim1'), join(out, '.ukport-written.json'));
-    symlinkSync(join(outside, 'victim2'), join(out, 'Kraftfile'));
     for (let pid = 1; pid < 200; pid++) symlinkSync(join(outside, 'victim3'), join(out, `.ukport-written.json.${pid}.tmp`));
     const before = snapshot(outside);
+    // the record is a link: it is replaced by a regular file, never written through
+    expectClean(runHostile(['manifest', '--out', out, join(ELF, 'hello')]), [0]);
+    expect(lstatSync(join(out, '.ukport-written.json')).isFile()).toBe(true);
+    expect(snapshot(outside)).toEqual(before);
+    // a generated file is a link: refused, one line
+    rmSync(join(out, 'Kraftfile'));
+    symlinkSync(join(outside, 'victim2'), join(out, 'Kraftfile'));
     const r = runHostile(['manifest', '--out', out, join(ELF, 'hello')]);
     expectClean(r, [2]);
     expect(r.stderr).toMatch(/goes through the symbolic link Kraftfile/);
