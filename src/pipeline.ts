@@ -6,6 +6,7 @@ import { loadElf, resolveDlopen, resolveLibraries, type LoadedElf } from './extr
 import { elfFacts } from './extract/elf/facts.js';
 import { mergeFacts } from './extract/merge-facts.js';
 import { loadTables } from './data/tables.js';
+import { partialUse } from './data/table-lookup.js';
 import { loadLinuxSyscalls } from './data/linux-syscalls.js';
 import { extractSyscalls } from './extract/syscalls.js';
 import { archOfReport, type PlanRequest } from './plan/plan-report.js';
@@ -201,6 +202,16 @@ export async function concludeReport(report: Report, options: ConcludeOptions): 
   });
   const target = releaseTable({ tables, ...(release ? { release } : {}) });
   report.tables = [...(target ? [target.provenance] : []), ...tables.libc.map((t) => t.provenance)];
+  // a partial release table: say what of the app rests on it (every format prints it)
+  // the syscalls the plan rests on (served or uncovered; native plans map libc calls to syscalls), else the facts'
+  const planned = report.plan ? [...report.plan.libraries.flatMap((l) => l.because), ...report.plan.uncovered.map((u) => (u.kind === 'syscall' ? `syscall:${u.name}` : ''))]
+    .flatMap((b) => (b.startsWith('syscall:') ? [b.slice(8)] : [])) : [];
+  const needed = planned.length ? planned : report.facts.flatMap((f) => (f.kind === 'syscall' ? [f.name] : []));
+  const partial = target ? partialUse(target, needed) : undefined;
+  if (partial) {
+    report.partialTable = partial;
+    if (report.plan?.release === partial.release) report.plan.partial = partial;
+  }
   judgeReport(report, target ? { tables, table: target, mode: report.plan?.mode ?? report.mode, arch: report.plan?.arch ?? archOfReport(report) } : undefined, compiledRules());
   return report;
 }

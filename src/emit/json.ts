@@ -66,6 +66,7 @@ export function toReportDto(r: Report) {
     tables: r.tables,
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
+    ...(r.partialTable ? { partialTable: r.partialTable } : {}),
     ...(r.shard ? { shard: r.shard } : {}),
     ...(r.gate ? { gate: r.gate } : {}),
     ...(r.interpreted ? { interpreted: r.interpreted } : {}),

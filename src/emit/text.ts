@@ -1,6 +1,7 @@
 import type { Fact, Finding, Report } from '../model/index.js';
 import { makeStyle, type Style } from './style.js';
 import { systemScanText } from './system-scan-text.js';
+import { partialUseText } from '../data/table-lookup.js';
 import { withEscapedStrings } from './terminal-safe.js';
 import { formatBytes, plural } from './units.js';
 import { verdictLines } from './verdict-text.js';
@@ -92,6 +93,7 @@ export function emitText(report: Report, options: TextOptions): string {
   out.push('', s.bold(`Unknowns: ${unknowns.length}`));
   out.push(...list(unknowns.map((u) => `${s.yellow(u.reason)}: ${u.message} ${s.dim(where(u))}`), limit, s));
   if (r.findings.length) out.push('', ...findingLines(r.findings, options, s));
+  if (r.partialTable) out.push('', s.yellow(`partial: ${partialUseText(r.partialTable)}`));
   // a whole-system scan has a verdict per binary (the table above), not one for everything together
   if (r.verdict && !r.scan) out.push('', ...verdictLines(r.verdict, s, Boolean(options.verbose)));
   out.push('', s.dim(`${plural(r.stats.filesSeen, 'file')} seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped${r.stats.bytesRead ? `, ${formatBytes(r.stats.bytesRead)} read` : ''}`));

@@ -12,6 +12,13 @@ function withSyscall(name: string, status: 'implemented' | 'stub'): Tables {
   return { ...TEST_TABLES, unikraft: [{ ...head!, syscalls: { ...head!.syscalls, [name]: { status, library: 'uksignal', nr: {} } } }, ...rest] };
 }
 
+/** TEST_TABLES plus a v0.21.0 table with the posix-netlink library (as the shipped v0.21.0 has). */
+function withNetlink(): Tables {
+  const [head] = TEST_TABLES.unikraft;
+  const v21 = { ...head!, release: 'v0.21.0', libraries: { 'posix-netlink': { name: 'posix-netlink', kconfig: 'LIBPOSIX_NETLINK', select: [], dependsOn: [], imply: [] } } };
+  return { ...TEST_TABLES, unikraft: [...TEST_TABLES.unikraft, v21] };
+}
+
 /** TEST_TABLES whose newlib also has HEADER. */
 function withNewlibHeader(header: string): Tables {
   return { ...TEST_TABLES, libc: TEST_TABLES.libc.map((t) => (t.target === 'newlib' ? { ...t, headers: [...t.headers, header] } : t)) };
@@ -190,11 +197,21 @@ export const RULE_CASES: Record<string, RuleCases> = {
     invalid: [{ name: 'AF_UNIX pair', facts: [sym('socketpair', 44, { 0: 'AF_UNIX', 1: 'SOCK_STREAM' })], findings: [{ message: 'socketpair at src/app.c:44 uses AF_UNIX: select posix-unixsocket', facts: [0] }] }],
   },
   'netlink-socket': {
-    valid: [{ name: 'internet sockets', facts: [sym('socket', 45, { 0: 'AF_INET', 1: 'SOCK_STREAM' }), sys('socket', { 0: [2, 10] })] }],
+    valid: [
+      { name: 'internet sockets', facts: [sym('socket', 45, { 0: 'AF_INET', 1: 'SOCK_STREAM' }), sys('socket', { 0: [2, 10] })] },
+      { name: 'netlink on a release with posix-netlink', facts: [sys('socket', { 0: [16] })], ctx: { tables: withNetlink(), release: 'v0.21.0' } },
+    ],
     invalid: [{
       name: 'netlink in C and in the binary', facts: [sym('socket', 46, { 0: 'AF_NETLINK', 1: 'SOCK_RAW', 2: 'NETLINK_ROUTE' }), sys('socket', { 0: [2, 16] })],
       // one subject (the socket syscall and the call of its wrapper): one finding with the evidence of both
-      findings: [{ message: 'socket(AF_NETLINK) at src/app.c:46: netlink does not exist on Unikraft', facts: [0, 1] }],
+      findings: [{ message: 'socket(AF_NETLINK) at src/app.c:46: Unikraft v0.17.0 has no netlink sockets (posix-netlink arrives in v0.21.0)', facts: [0, 1] }],
+    }],
+  },
+  'netlink-socket-basic': {
+    valid: [{ name: 'netlink before posix-netlink is the other rule\'s', facts: [sys('socket', { 0: [16] })] }],
+    invalid: [{
+      name: 'netlink on v0.21.0', facts: [sym('socket', 46, { 0: 'AF_NETLINK', 1: 'SOCK_RAW', 2: 'NETLINK_ROUTE' })], ctx: { tables: withNetlink(), release: 'v0.21.0' },
+      findings: [{ message: 'socket(AF_NETLINK) at src/app.c:46: Unikraft v0.21.0 serves basic netlink (route and link discovery) through posix-netlink', facts: [0] }],
     }],
   },
   'packet-socket': {
