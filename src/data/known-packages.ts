@@ -20,6 +20,8 @@ export interface KnownPackage {
   /** lib-python3 option that registers its extension modules (CONFIG_LIBPYTHON3_EXTENSION_PILLOW). */
   libPython3?: string;
   port?: PackagePort;
+  /** Features the port builds only when a library's Kconfig symbol is on: symbol → feature (`LIBJPEG` → `JPEG`). */
+  portFeatures?: Record<string, string>;
   /** npm: shared libraries its addon needs beyond libc. */
   nativeLibraries?: string[];
   why?: string;

@@ -1,7 +1,7 @@
 import type { UncoveredNeed } from '../model/index.js';
 import { emitCompatConfigUk } from './config-uk.js';
 import { emitCompatMakefileUk, stubArgs } from './makefile-uk.js';
-import { appNames, compatLibcWrappers, compatSyscalls, hasCompatLib, type ManifestApp } from './manifest-app.js';
+import { appNames, compatHeaders, compatLibcWrappers, compatSyscalls, hasCompatLib, type ManifestApp } from './manifest-app.js';
 
 /** What a stub returns and why: -ENOSYS unless the Loupe data says a fake success is what apps tolerate. */
 export function stubReturn(u: UncoveredNeed): { value: string; why: string } {
@@ -52,7 +52,45 @@ const GETRANDOM_WRAPPER = [
   '}',
 ];
 
-/** compat.c: one UK_SYSCALL_R_DEFINE stub per uncovered syscall, each with its reason in a comment. */
+// lib-lwip <= 0.16.2 on Unikraft >= 0.17.0 (see compatHeaders): uk_swrand_randr() on top of 0.17.0's ukrandom.
+const SWRAND_HEADER = [
+  '/* SPDX-License-Identifier: BSD-3-Clause */',
+  '/*',
+  ' * uk/swrand.h for libraries written against Unikraft <= 0.16 (lib-lwip: LWIP_RAND() is uk_swrand_randr()).',
+  ' * Unikraft 0.17.0 replaced ukswrand by ukrandom; this maps the call onto uk_random_fill_buffer(). Without',
+  ' * ukrandom it falls back to a xorshift generator seeded from the clock: NOT secure (TCP sequence numbers',
+  ' * become guessable); enable LIBUKRANDOM on hardware with RDRAND and RDSEED.',
+  ' */',
+  '#ifndef __UKPORT_COMPAT_SWRAND_H__',
+  '#define __UKPORT_COMPAT_SWRAND_H__',
+  '#include <uk/arch/types.h>',
+  '#if CONFIG_LIBUKRANDOM',
+  '#include <uk/random.h>',
+  'static inline __u32 uk_swrand_randr(void)',
+  '{',
+  '\t__u32 r;',
+  '',
+  '\tuk_random_fill_buffer(&r, sizeof(r));',
+  '\treturn r;',
+  '}',
+  '#else /* !CONFIG_LIBUKRANDOM */',
+  '#include <uk/plat/time.h>',
+  'static inline __u32 uk_swrand_randr(void)',
+  '{',
+  '\tstatic __u32 s;',
+  '',
+  '\tif (!s)',
+  '\t\ts = (__u32)ukplat_monotonic_clock() | 1;',
+  '\ts ^= s << 13;',
+  '\ts ^= s >> 17;',
+  '\ts ^= s << 5;',
+  '\treturn s;',
+  '}',
+  '#endif /* !CONFIG_LIBUKRANDOM */',
+  '#endif /* __UKPORT_COMPAT_SWRAND_H__ */',
+];
+
+/** compat.c: one UK_LLSYSCALL_R_DEFINE stub per uncovered syscall, each with its reason in a comment. */
 export function emitCompatC(app: ManifestApp): string {
   const n = appNames(app.name);
   const out = [
@@ -68,7 +106,9 @@ export function emitCompatC(app: ManifestApp): string {
     const nargs = stubArgs(u.nargs);
     const params = Array.from({ length: nargs }, (_, i) => `long, arg${i}`);
     out.push('', '/*', ...wrapComment(`${u.name} [${u.status}]: ${u.reason}.`), ...wrapComment(`Returns ${r.value}: ${r.why}.`), ' */');
-    out.push(`UK_SYSCALL_R_DEFINE(${['long', u.name, ...params].join(', ')})`, '{');
+    // LL: only uk_syscall_r_/_e_ and no libc-style wrapper, which would clash with a library's own function of
+    // that name (lib-lwip's sendfile(): `multiple definition of sendfile`, seen by ukport verify on redis-server)
+    out.push(`UK_LLSYSCALL_R_DEFINE(${['long', u.name, ...params].join(', ')})`, '{');
     for (let i = 0; i < nargs; i++) out.push(`\t(void)arg${i};`);
     out.push(`\treturn ${r.value};`, '}');
   }
@@ -84,5 +124,6 @@ export function emitCompatLib(app: ManifestApp): Map<string, string> {
   files.set(`${n.compatDir}/Config.uk`, emitCompatConfigUk(app));
   files.set(`${n.compatDir}/Makefile.uk`, emitCompatMakefileUk(app));
   files.set(`${n.compatDir}/compat.c`, emitCompatC(app));
+  if (compatHeaders(app.plan).includes('uk/swrand.h')) files.set(`${n.compatDir}/include/uk/swrand.h`, SWRAND_HEADER.join('\n') + '\n');
   return files;
 }

@@ -8,7 +8,8 @@ export interface EvidenceDto {
   address?: string; chain?: string[]; condition?: string; offLinux?: string; detail?: string; layer?: string;
 }
 
-function evidenceDto(e: Evidence): EvidenceDto {
+/** Evidence as the JSON report writes it. */
+export function evidenceDto(e: Evidence): EvidenceDto {
   const d: EvidenceDto = { artifact: e.artifact, extractor: e.extractor };
   if (e.location) { d.file = e.location.file; d.line = e.location.line; d.column = e.location.column; if (e.location.function) d.function = e.location.function; }
   if (e.function && !d.function) d.function = e.function;
@@ -66,6 +67,9 @@ export function toReportDto(r: Report) {
     tables: r.tables,
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
+    ...(r.partialTable ? { partialTable: r.partialTable } : {}),
+    ...(r.shard ? { shard: r.shard } : {}),
+    ...(r.gate ? { gate: r.gate } : {}),
     ...(r.interpreted ? { interpreted: r.interpreted } : {}),
     ...(r.verification ? { verification: r.verification } : {}),
   };

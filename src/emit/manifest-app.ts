@@ -60,9 +60,20 @@ export function compatLibcWrappers(plan: Plan): string[] {
   return major > 0 || minor >= 17 ? ['getrandom'] : [];
 }
 
-/** Whether the app gets a compat library: syscall stubs or libc wrappers to define. */
+/**
+ * Headers the compat library supplies to other libraries: lib-lwip (newest tag RELEASE-0.16.2) includes
+ * `uk/swrand.h` and calls `uk_swrand_randr()` (include/arch/cc.h), which Unikraft 0.17.0 removed with
+ * ukswrand (`fatal error: uk/swrand.h: No such file or directory`).
+ */
+export function compatHeaders(plan: Plan): string[] {
+  const lwip = plan.libraries.some((l) => l.kconfig === 'LIBLWIP');
+  const [major = 0, minor = 0] = (plan.release.match(/\d+/g) ?? []).map(Number);
+  return lwip && (major > 0 || minor >= 17) ? ['uk/swrand.h'] : [];
+}
+
+/** Whether the app gets a compat library: syscall stubs, libc wrappers or headers to supply. */
 export function hasCompatLib(plan: Plan): boolean {
-  return compatSyscalls(plan).length > 0 || compatLibcWrappers(plan).length > 0;
+  return compatSyscalls(plan).length > 0 || compatLibcWrappers(plan).length > 0 || compatHeaders(plan).length > 0;
 }
 
 /** `CONFIG_X=v` → [X, v]. */

@@ -1,15 +1,20 @@
 import type { Plan, VerdictResult } from '../model/index.js';
 import { makeStyle } from './style.js';
+import { partialUseText } from '../data/table-lookup.js';
+import { withEscapedStrings } from './terminal-safe.js';
+import { plural } from './units.js';
 import { verdictLines } from './verdict-text.js';
 
 /** Renders a plan as text: libc, libraries with reasons, Kconfig, uncovered needs, release history. */
-export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: boolean; verdict?: VerdictResult }): string {
+export function emitPlanText(input: Plan, options: { color: boolean; verbose?: boolean; verdict?: VerdictResult }): string {
+  const plan = withEscapedStrings(input);
   const s = makeStyle(options.color);
   const max = options.verbose ? Infinity : 8;
   const cut = (items: string[]) => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, … ${items.length - max} more`);
   const out: string[] = [];
   out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, libc ${plan.libc}`));
-  if (options.verdict) out.push(...verdictLines(options.verdict, s, Boolean(options.verbose)));
+  if (plan.partial) out.push(s.yellow(`  partial: ${partialUseText(plan.partial)}`));
+  if (options.verdict) out.push(...verdictLines(withEscapedStrings(options.verdict), s, Boolean(options.verbose)));
   for (const r of plan.libcReasons) out.push(`  libc: ${r}`);
   if (plan.libcCandidates) out.push(s.dim(`  libcs that cover the app: ${plan.libcCandidates.join(', ') || 'none'}`));
   out.push('', s.bold(`Libraries: ${plan.libraries.length}`));
@@ -21,8 +26,13 @@ export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: bo
   if (plan.tieBreak) out.push(s.dim(`  tie-break: ${plan.tieBreak}`));
   out.push('', s.bold(`Kconfig: ${plan.kconfig.length}`), ...plan.kconfig.map((k) => `  ${k}`));
   if (plan.rootfs) out.push('', s.bold('Root filesystem needed'), ...plan.rootfs.map((r) => `  ${r}`));
+  if (plan.runtime) {
+    out.push('', s.bold(`Runtime (${plan.runtime.language}, as the catalog runs it): Kraftfile runtime ${plan.runtime.kraftRuntime}, rootfs ./Dockerfile`));
+    out.push(`  build stage ${plan.runtime.buildImage}: ${plan.runtime.install.join('; ') || 'nothing to install'}`);
+    out.push(...plan.runtime.copies.map((c) => `  copies ${c.from ? `${c.from}:` : ''}${c.src} → ${c.dest}`), `  cmd ${plan.runtime.cmd.join(' ')}`, s.dim(`  follows ${plan.runtime.follows}`));
+  }
   const color = { error: s.red, warning: s.yellow, note: s.cyan };
-  const counts = ['error', 'warning', 'note'].map((sev) => `${plan.uncovered.filter((u) => u.severity === sev).length} ${sev}s`).join(', ');
+  const counts = ['error', 'warning', 'note'].map((sev) => plural(plan.uncovered.filter((u) => u.severity === sev).length, sev)).join(', ');
   out.push('', s.bold(`Uncovered: ${plan.uncovered.length}`) + ` (${counts})`);
   const shown = options.verbose ? plan.uncovered : plan.uncovered.slice(0, 40);
   for (const u of shown) out.push(`  ${color[u.severity](u.severity.padEnd(7))} ${u.kind} ${s.bold(u.name)} [${u.status}]: ${u.reason}`);

@@ -297,6 +297,13 @@ export function compileWhen(when: When, where: string, file: string): Node {
         features: feats.join(', ') || 'none', extension: f.extension ?? f.name, kconfig: (f.portKconfig ?? []).join(' ') || 'none' };
     });
   }
+  if ('unikraft' in when) {
+    const { library, kconfig } = when.unikraft;
+    return predicate((ctx) => {
+      const t = releaseTable(ctx);
+      return (library === undefined || t?.libraries[library] !== undefined) && (kconfig === undefined || t?.kconfig?.[kconfig] !== undefined);
+    });
+  }
   const cov = when.coverage;
   return predicate((ctx) => cov.status.includes(syscallStatus(ctx, cov.syscall).status));
 }

@@ -29,6 +29,9 @@ export interface GateResult {
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
+/** Rule ids of the problems the gate itself adds when the report does not match the policy's target. */
+export const TARGET_RULE_IDS = ['target-arch', 'target-release'] as const;
+
 function targetProblems(report: Report, policy: Policy): Problem[] {
   const out: Problem[] = [];
   const arch = policy.target?.arch;

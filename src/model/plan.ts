@@ -62,6 +62,8 @@ export interface Plan {
   rootfs?: string[];
   /** The rule used when several libraries provide the same syscall. */
   tieBreak?: string;
+  /** Set when the release's table is partial (the same object as Report.partialTable). */
+  partial?: import('./report.js').PartialUse;
   /** Binary-compat interpreted app: the runtime image and rootfs Dockerfile, the way the catalog runs one. */
   runtime?: PlannedRuntime;
 }

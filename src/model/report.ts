@@ -5,7 +5,8 @@ import type { Finding } from './finding.js';
 import type { Plan } from './plan.js';
 import type { Provenance } from './coverage.js';
 import type { Mode, Libc, NeedStatus, Verdict } from './vocab.js';
-import type { SystemScan } from './system-scan.js';
+import type { ShardInfo, SystemScan } from './system-scan.js';
+import type { GateOutcome } from './gate.js';
 import type { InterpretedApp } from './interpreted.js';
 import type { Verification } from './verification.js';
 
@@ -16,6 +17,17 @@ export interface ScanStats {
   bytesRead: number;
   indirectCalls: number;
   addressTakenFunctions: number;
+}
+
+/** The release table a report rests on is partial (not read from its release tree): what of the app that touches. */
+export interface PartialUse {
+  release: string;
+  /** The exact table the partial one starts from. */
+  basis: string;
+  /** The app's syscalls whose entry comes from a release note, an indexed file or a dated tree, with that source. */
+  evidenced: { name: string; status: string; source: string }[];
+  /** How many of the app's syscalls have an entry carried over unchanged from the basis. */
+  carriedOver: number;
 }
 
 /** One thing that keeps the app from `ready`: a need the target does not serve, or a rule that fired. */
@@ -59,6 +71,12 @@ export interface Report {
   stats: ScanStats;
   /** Whole-system scans (many binaries, `--jobs`): per-binary verdicts and the missing syscalls that block most. */
   scan?: SystemScan;
+  /** Set when the target release's table is partial: the verdict and plan rest on these entries. */
+  partialTable?: PartialUse;
+  /** `ukport scan --shard I/N`: which part of a split scan this report covers. */
+  shard?: ShardInfo;
+  /** `ukport check` only: the gate's outcome (in JSON as `gate`, in SARIF as the invocation). */
+  gate?: GateOutcome;
   /** Python / Node apps: their packages, compiled modules and libraries against Unikraft's ports, and the form to run them in. */
   interpreted?: InterpretedApp;
   /** `ukport verify`: the port built with Unikraft's make, booted under qemu, observed next to predicted. */

@@ -42,3 +42,12 @@ export interface SystemScan {
   binaries: BinarySummary[];
   blockers: SyscallBlocker[];
 }
+
+/** A report that covers one shard of a split scan (`ukport scan --shard I/N`); `ukport merge` joins all N. */
+export interface ShardInfo {
+  /** 1..count */
+  index: number;
+  count: number;
+  /** Inputs of the whole, unsplit walk (every shard walks all paths and keeps its part). */
+  inputs: number;
+}

@@ -4,6 +4,7 @@ import type {
 import { DEFAULT_PACKAGE_TABLES, loadKnownPackages, type KnownPackages } from '../data/known-packages.js';
 import { loadPythonPort, newestPortRelease, type PythonPortRelease } from '../data/python-port.js';
 import { isLibcSoname, matchPorts } from './external-ports.js';
+import { packageKey } from '../extract/merge-facts.js';
 
 const CATALOG_NODE = 'unikraft/catalog library/node/* (667ac92e): Node runs only under binary compatibility';
 
@@ -39,9 +40,8 @@ function libraryClosure(path: string, edges: LibraryEdge[], ports: ExternalLibPo
   return [...out.values()];
 }
 
-function knownFor(known: KnownPackages, p: PackageFact) {
-  const key = (n: string) => (p.ecosystem === 'python' ? n.toLowerCase().replace(/[-_.]+/g, '-') : n);
-  return Object.entries(known.packages).find(([n]) => key(n) === key(p.name))?.[1];
+function knownFor(known: KnownPackages, p: { ecosystem: 'python' | 'node'; name: string }) {
+  return Object.entries(known.packages).find(([n]) => packageKey(p.ecosystem, n) === packageKey(p.ecosystem, p.name))?.[1];
 }
 
 /** Each package with its compiled modules, their libraries and what Unikraft offers for them. */
@@ -71,7 +71,7 @@ function packageViews(report: Report, ports: ExternalLibPort[], py: PythonPortRe
 const unportedOf = (v: PackagePortView) => v.extensions.flatMap((e) => e.libraries.filter((l) => l.status === 'unported' || l.status === 'version-mismatch').map((l) => ({ e, l })));
 
 /** What stands in the way of lib-python3 (native) for the Python side of the app. */
-function assessNativePython(views: PackagePortView[], modules: ModuleFact[], py: PythonPortRelease | undefined, known: KnownPackages): FormAssessment {
+function assessNativePython(views: PackagePortView[], modules: ModuleFact[], py: PythonPortRelease | undefined, known: KnownPackages, ports: ExternalLibPort[]): FormAssessment {
   const blockers: string[] = [];
   const notes: string[] = [];
   if (!py) blockers.push('no lib-python3 port table');
@@ -79,7 +79,7 @@ function assessNativePython(views: PackagePortView[], modules: ModuleFact[], py:
     blockers.push(`${m.name}: its C extension ${m.extension} is not built into lib-python3 ${py?.ref ?? ''}`.trim());
   }
   for (const v of views.filter((x) => x.ecosystem === 'python')) {
-    const k = Object.entries(known.packages).find(([n]) => n.toLowerCase() === v.name.toLowerCase())?.[1];
+    const k = knownFor(known, v);
     if (v.kind === 'unknown') blockers.push(`${v.name}: whether it has compiled code is not known (not installed in the scanned tree, not in ukport's package table)`);
     if (v.kind !== 'native') continue;
     if (!v.port) {
@@ -87,10 +87,14 @@ function assessNativePython(views: PackagePortView[], modules: ModuleFact[], py:
       continue;
     }
     notes.push(`${v.name}: Unikraft port ${v.port.repo.split('/').pop()} (upstream ${v.port.version}${v.version ? `; installed ${v.version}` : ''}) built into lib-python3 with ${v.libPython3Option ?? 'its extension option'}`);
+    // what the port builds only with a library port that does not exist
+    for (const [sym, feature] of Object.entries(k?.portFeatures ?? {})) {
+      if (!ports.some((p) => p.kconfig === sym)) blockers.push(`${v.name}: ${v.port.repo.split('/').pop()} builds ${feature} only with CONFIG_${sym}, and no Unikraft port ukport knows provides ${sym}`);
+    }
     for (const e of v.extensions.filter((x) => x.libPython3 && !x.libPython3.builtin)) blockers.push(`${e.module} (${v.name}) is not registered by lib-python3 ${py?.ref ?? ''}`.trim());
   }
   const missing = new Map<string, { status: string; users: Set<string> }>();
-  for (const v of views.filter((x) => x.ecosystem === 'python' && !(x.kind === 'native' && !x.port && Object.entries(known.packages).find(([n]) => n.toLowerCase() === x.name.toLowerCase())?.[1].pureFallback))) {
+  for (const v of views.filter((x) => x.ecosystem === 'python' && !(x.kind === 'native' && !x.port && knownFor(known, x)?.pureFallback))) {
     for (const { e, l } of unportedOf(v)) {
       const m = missing.get(l.soname) ?? { status: l.status, users: new Set<string>() };
       m.users.add(`${e.module}${l.via ? ` via ${l.via}` : ''}`);
@@ -116,14 +120,14 @@ export function describeInterpretedApp(report: Report, ports: ExternalLibPort[],
   const views = packageViews(report, ports, py, known);
   const native: FormAssessment = languages.includes('node')
     ? { feasible: false, blockers: [`Unikraft has no Node.js port (${CATALOG_NODE})`], notes: [] }
-    : assessNativePython(views, modules, py, known.python);
+    : assessNativePython(views, modules, py, known.python, ports);
   const rootfsLibs = [...new Set(views.flatMap((v) => v.extensions.flatMap((e) => e.libraries.filter((l) => l.status !== 'libc').map((l) => l.soname))))].sort();
   const bytes = views.reduce((n, v) => n + (v.bytes ?? 0), 0);
   const unknown = views.filter((v) => v.kind === 'unknown').map((v) => v.name);
   const binaryCompat: FormAssessment = {
     feasible: true, blockers: [],
     notes: [
-      `the Linux ${languages.join(' and ')} runtime runs on app-elfloader; the app and its ${views.length} package${views.length === 1 ? '' : 's'}${bytes ? ` (${(bytes / 1048576).toFixed(1)} MB installed)` : ''} go in the rootfs`,
+      `the Linux ${languages.join(' and ')} runtime runs on app-elfloader; the app and its ${views.length} package${views.length === 1 ? '' : 's'}${bytes ? ` (${bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`} installed)` : ''} go in the rootfs`,
       ...(rootfsLibs.length ? [`compiled modules need these libraries in the rootfs (the runtime image or wheels must carry them): ${rootfsLibs.join(', ')}`] : []),
       ...(unknown.length ? [`not installed here, so their syscalls are not analysed: ${unknown.join(', ')}`] : []),
     ],

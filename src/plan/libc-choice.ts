@@ -2,6 +2,13 @@ import type { Libc, LibcTable, Mode, UncoveredNeed } from '../model/index.js';
 import type { Needs } from './needs.js';
 import { isCompilerHeader } from '../match/compiler-headers.js';
 
+/**
+ * lib-newlib is legacy: its newest commit is from 2023-10-20 (727d5eab, tags RELEASE-0.15.0/0.16.0 of the
+ * unikraft/lib-newlib snapshot ukport's newlib table is read from), unikraft/docs release notes cite it last in
+ * v0.15.0 (lib-musl through v0.19.0), and it builds newlib-snapshot-20170922; lib-musl pins musl 1.2.3.
+ */
+export const NEWLIB_LEGACY = 'newlib is legacy: unikraft/lib-newlib has not changed since 2023-10 (the release notes cite it last in v0.15.0) and builds a 2017 newlib snapshot; musl (lib-musl, musl 1.2.3) is the maintained libc';
+
 /** The libc decision with its reasons and what the chosen libc leaves uncovered. */
 export interface LibcChoice {
   libc: Libc;
@@ -100,13 +107,14 @@ export function chooseLibc(needs: Needs, libcs: LibcTable[], options: { forced?:
     reasons.push(...musts);
   } else if (options.muslAvailable) {
     libc = 'musl';
-    reasons.push('nothing the app uses rules out newlib; musl is preferred because it is the maintained default libc of this release (newlib would also do)');
+    reasons.push('nothing the app uses rules out newlib; musl is preferred because it is the maintained default libc of this release (newlib would also do, but is legacy)');
   } else {
     libc = 'newlib';
     reasons.push('nothing the app uses needs musl, and this release has no musl port');
   }
   if (options.forced === 'newlib' && musts.length) reasons.push(...musts.map((m) => `but the app ${m.replace(/^uses/, 'uses').replace(/^calls/, 'calls')}`));
   if (!musl || !newlib) reasons.push(`no ${[musl ? '' : 'musl', newlib ? '' : 'newlib'].filter(Boolean).join(' or ')} function table: decided from built-in lists of Linux-only APIs`);
+  if (libc === 'newlib') reasons.push(NEWLIB_LEGACY);
   if (options.mode === 'binary-compat') reasons.push('binary-compat mode: the app runs with its own glibc; this libc builds only the loader and the native port');
 
   const uncovered: UncoveredNeed[] = [];

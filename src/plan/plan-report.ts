@@ -1,6 +1,7 @@
 import type { Arch, Libc, Mode, Plan, Report, Tables } from '../model/index.js';
 import { planPort } from './plan-port.js';
 import { withPythonPort } from './python-port.js';
+import { plannedRuntime } from './interpreted-runtime.js';
 
 /** Planner settings a command passes through the pipeline. */
 export interface PlanRequest {
@@ -22,10 +23,17 @@ export function archOfReport(report: Report): Arch {
 
 /** Plans the port of everything the report found, in the report's mode. */
 export function planReport(report: Report, tables: Tables, request: PlanRequest): Plan {
-  return withPythonPort(planPort(report.facts, tables, {
+  // an interpreted app is planned in the form ukport recommends for it unless a mode is asked for
+  const mode = request.mode ?? report.interpreted?.recommended ?? (report.binaries.length === 0 ? 'native' : report.mode);
+  const plan = withPythonPort(planPort(report.facts, tables, {
     arch: request.arch ?? archOfReport(report),
-    mode: request.mode ?? (report.binaries.length === 0 ? 'native' : report.mode),
+    mode,
     ...(request.release ? { release: request.release } : {}),
     ...(request.libc ?? report.libc ? { libc: request.libc ?? report.libc } : {}),
-  }), report.facts);
+  }), report.facts, report.interpreted, tables.externalLibs);
+  if (plan.mode === 'binary-compat' && report.interpreted) {
+    const runtime = plannedRuntime(report.inputs, report.facts, report.interpreted);
+    if (runtime) plan.runtime = runtime;
+  }
+  return plan;
 }

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Artifact, BinaryInfo, Fact, LibraryEdge, SystemScan } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import { mergeFacts } from '../extract/merge-facts.js';
+import { canonicalEvidenceOrder } from './canonical.js';
 import { withLimits } from '../extract/limits.js';
 import { loadTables } from '../data/tables.js';
 import { pickRelease } from '../plan/releases.js';
@@ -44,7 +45,8 @@ export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
-function scanVerdictContext(options: SystemScanOptions): VerdictContext | undefined {
+/** The release, tables and rules the per-binary verdicts and the blocker ranking are judged with. */
+export function scanVerdictContext(options: Pick<SystemScanOptions, 'tablesDir' | 'release' | 'mode'>): VerdictContext | undefined {
   const tables = loadTables(options.tablesDir);
   if (tables.unikraft.length === 0) return undefined;
   return verdictContext(pickRelease(tables.unikraft, options.release), tables, options.mode, compileRules(loadRules()));
@@ -87,7 +89,7 @@ export async function scanBinaries(elfs: Artifact[], options: SystemScanOptions)
     out.indirectCalls += r.indirectCalls;
     out.addressTakenFunctions += r.addressTakenFunctions;
     out.scan.binaries.push(summariseBinary(r, ctx));
-    if (pending.length > 0 && out.scan.binaries.length % MERGE_EVERY === 0) { out.facts = mergeFacts([...out.facts, ...pending]); pending = []; }
+    if (pending.length > 0 && out.scan.binaries.length % MERGE_EVERY === 0) { out.facts = mergeFacts([...out.facts, ...pending], canonicalEvidenceOrder); pending = []; }
   };
   const accept = (i: number, r: BinaryResult): void => {
     ready.set(i, r);
@@ -103,7 +105,9 @@ export async function scanBinaries(elfs: Artifact[], options: SystemScanOptions)
   } else {
     await runWorkers(elfs, jobs, settings, accept);
   }
-  out.facts = mergeFacts([...out.facts, ...pending]);
+  out.facts = mergeFacts([...out.facts, ...pending], canonicalEvidenceOrder);
+  // rows by path, so the examples of each blocker do not depend on scheduling or on a split into shards
+  out.scan.binaries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   out.scan.blockers = rankBlockers(out.scan.binaries, ctx);
   out.scan.seconds = Math.round((Date.now() - t0) / 100) / 10;
   return out;

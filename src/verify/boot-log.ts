@@ -29,6 +29,7 @@ const CRASH = [
   /Could not initialize the HWRNG.*/,
   /\[\s*\d+\.\d+\] (?:CRIT|ERR):.*(?:panic|fatal|halt).*/i,
   /Init function at 0x[0-9a-f]+ returned error.*/,
+  /error while loading shared libraries:.*/,
   /KVM internal error.*/,
   /kvm_buf_set_msrs.*|failed to set MSR.*/,
   /System halted.*crash.*/i,
@@ -47,7 +48,10 @@ const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 /** Reads a console log of a Unikraft boot (ANSI colours removed, CRLF tolerated). */
-export function parseBootLog(log: string, options: { maxOutputLines?: number } = {}): BootLog {
+export function parseBootLog(log: string, options: { maxOutputLines?: number; mode?: 'binary-compat' | 'native' } = {}): BootLog {
+  // binary-compat: the app's syscalls are the binary ones (strace lines, handler requests); the shim's
+  // per-call debug lines there are Unikraft's own calls (initrd extraction: mkdir, chmod, symlink, utime, mount)
+  const binary = options.mode === 'binary-compat';
   const traced = new Map<string, number>();
   const notAvailable = new Map<string, number>();
   const output: string[] = [];
@@ -57,7 +61,10 @@ export function parseBootLog(log: string, options: { maxOutputLines?: number } =
     const na = NOT_AVAILABLE.exec(line);
     if (na) { bump(notAvailable, na[1]!); continue; }
     const dbg = DEBUG_SYSCALL.exec(line);
-    if (dbg) { bump(traced, (dbg[1] ?? dbg[2])!); continue; }
+    if (dbg) {
+      if (dbg[2] || !binary) bump(traced, (dbg[1] ?? dbg[2])!.replace(/^[eu]_/, '')); // uk_syscall_r_u_arch_prctl: the execenv variant
+      continue;
+    }
     const tr = TRACE.exec(line.trim());
     if (tr && (TRACE_RESULT.test(line) || line.trim().endsWith('...'))) {
       bump(traced, tr[1]!);

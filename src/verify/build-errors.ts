@@ -10,6 +10,7 @@ export interface PlanLookup {
   libraryOfPath(path: string): string | undefined;
 }
 
+const MULTIPLE = /multiple definition of [`'"]([^'"`]+)['"`];\s*(\S+?):/;
 const UNDEFINED = /undefined reference to [`'"]([^'"`]+)['"`]/;
 const MISSING_HEADER = /^(\S+?):\d+(?::\d+)?: fatal error: ([^:]+): No such file or directory/;
 const COMPILE_ERROR = /^(\S+?):\d+(?::\d+)?: error: (.*)$/;
@@ -17,8 +18,8 @@ const KCONFIG_UNDEFINED = /attempt to assign the value '([^']*)' to the undefine
 const KCONFIG_UNMET = /warning: (\w+) \(defined at [^)]*\) (?:selects|has direct dependencies) (\w+)?.*?(?:without meeting its direct dependencies|unmet)/;
 
 /** Kconfig symbols the defconfig sets to y that `make olddefconfig` left unset (unmet dependencies), mapped to the plan. */
-export function unmetKconfig(defconfig: string, dotConfig: string, plan?: Plan): BuildProblem[] {
-  const wanted = [...defconfig.matchAll(/^CONFIG_(\w+)=y$/gm)].map((m) => m[1]!);
+export function unmetKconfig(defconfig: string, dotConfig: string, plan?: Plan, ignore: (symbol: string) => boolean = () => false): BuildProblem[] {
+  const wanted = [...defconfig.matchAll(/^CONFIG_(\w+)=y$/gm)].map((m) => m[1]!).filter((s) => !ignore(s));
   const have = new Set([...dotConfig.matchAll(/^CONFIG_(\w+)=y$/gm)].map((m) => m[1]!));
   return wanted.filter((s) => !have.has(s)).map((symbol) => {
     const lib = plan?.libraries.find((l) => l.kconfig === symbol);
@@ -49,6 +50,14 @@ export function parseBuildLog(log: string, lookup?: PlanLookup): BuildProblem[] 
       const need = lookup?.need(symbol) ?? lookup?.need(symbol.replace(/^(uk_syscall_[er]_|__)/, ''));
       const provider = lookup?.provider(symbol);
       push({ kind: 'undefined-reference', message: line.slice(0, 300), symbol, ...(need ?? {}), ...(provider ? { provider } : {}) });
+      continue;
+    }
+    m = MULTIPLE.exec(line);
+    if (m) {
+      const symbol = m[1]!;
+      const other = lookup?.libraryOfPath(m[2]!);
+      const need = lookup?.need(symbol);
+      push({ kind: 'link-error', message: line.slice(0, 300), symbol, ...(need ?? {}), ...(other ? { provider: `also defined by ${other}` } : {}) });
       continue;
     }
     m = MISSING_HEADER.exec(line);

@@ -44,6 +44,16 @@ export function resolveManifestLibs(makefile: string, manifestDir: string, sourc
   return { libs, missing };
 }
 
+/**
+ * The template app a Kraftfile names (`template: source: …/app-elfloader.git`): KraftKit builds the template as
+ * the application and applies the Kraftfile's configuration on top; verify does the same with make (A= the
+ * template's checkout in --sources, the manifest's defconfig, its libraries).
+ */
+export function kraftfileTemplate(kraftfile: string): string | undefined {
+  const m = /^template:\s*\n\s+source:\s*"?([^"\n]+?)"?\s*$/m.exec(kraftfile) ?? /^template:\s*"?([^"\n]+?)"?\s*$/m.exec(kraftfile);
+  return m ? m[1]!.replace(/\.git$/, '').replace(/\/+$/, '').split('/').pop() : undefined;
+}
+
 /** The make argv for a goal (olddefconfig, or the build when goal is undefined). */
 export function makeArgv(layout: MakeLayout, goal: string | undefined, jobs: number): string[] {
   const argv = ['make', '-C', layout.unikraft, `A=${layout.app}`, `O=${layout.buildDir}`, `C=${layout.config}`];

@@ -37,7 +37,9 @@ export function randomAdjustment(unikraft: string, accel: 'kvm' | 'tcg'): Adjust
     };
   }
   const archRandom = read(join(unikraft, 'arch/x86/x86_64/include/uk/asm/random.h'));
-  if (/ukarch_random_init[\s\S]*X86_CPUID7_EBX_RDSEED/.test(archRandom)) {
+  // v0.16 has the same arch check but no ukrandom calling it (ukswrand seeds from the clock)
+  const bootCheck = /ukarch_random_init\s*\(/.test(read(join(unikraft, 'lib/ukrandom/random.c')));
+  if (bootCheck && /ukarch_random_init[\s\S]*X86_CPUID7_EBX_RDSEED/.test(archRandom)) {
     return {
       kconfig: ['# CONFIG_LIBUKRANDOM is not set'],
       kernelParams: [],

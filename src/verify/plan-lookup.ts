@@ -27,7 +27,7 @@ export function planLookup(plan: Plan | undefined, table: UnikraftTable | undefi
     libraryOfPath(path) {
       let best: string | undefined;
       let bestLength = 0;
-      for (const [name, dir] of libraryDirs) if (path.startsWith(dir + '/') && dir.length > bestLength) { best = name; bestLength = dir.length; }
+      for (const [name, dir] of libraryDirs) if ((path.startsWith(dir + '/') || path === `${dir}.o`) && dir.length > bestLength) { best = name; bestLength = dir.length; }
       return best?.replace(/ \(build\)$/, '');
     },
   };

@@ -35,9 +35,17 @@ export function pickAccel(arch: Arch, hostArch: string = process.arch): 'kvm' | 
   return KVM_BROKEN.test(`${r.stderr ?? ''}${r.stdout ?? ''}`) || (r.status !== null && r.status !== 0) ? 'tcg' : 'kvm';
 }
 
-/** Quotes nothing: the kernel command line is one argv element; its words are joined by spaces. */
+/** The kernel command line: library parameters, `--`, the app's arguments (double-quoted when they hold spaces or quotes). */
 export function kernelCommandLine(params: string[], appArgs: string[]): string {
-  return [...params, '--', ...appArgs].join(' ');
+  const quote = (a: string) => (/[\s"']/.test(a) || a === '' ? `"${a.replace(/(["\\])/g, '\\$1')}"` : a);
+  return [...params, '--', ...appArgs.map(quote)].join(' ');
+}
+
+/** Splits --cmd like a shell would for plain words and '…' / "…" quoting: `nginx -g 'daemon off;'` → 3 words. */
+export function splitCommand(cmd: string): string[] {
+  const words: string[] = [];
+  for (const m of cmd.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3])!);
+  return words;
 }
 
 /**

@@ -20,7 +20,7 @@ const BASE_DIRS = ['/etc', '/tmp', '/dev', '/proc', '/run', '/var/run'];
  * Symbolic links on the way (merged /usr: /lib → usr/lib) are kept as links, so the loader finds every
  * library under the name it looks for.
  */
-export function rootfsEntries(report: Report, root = '/', bounds: RootfsBounds = { maxFiles: 4000, maxBytes: 512 * 1024 * 1024 }): { entries: CpioEntry[]; skipped: string[] } {
+export function rootfsEntries(report: Report, root = '/', bounds: RootfsBounds = { maxFiles: 4000, maxBytes: 512 * 1024 * 1024 }, extra: string[] = []): { entries: CpioEntry[]; skipped: string[] } {
   const entries = new Map<string, CpioEntry>();
   const skipped: string[] = [];
   let bytes = 0;
@@ -59,12 +59,19 @@ export function rootfsEntries(report: Report, root = '/', bounds: RootfsBounds =
     add(b.path);
     if (b.interpreter) add(b.interpreter);
   }
-  for (const e of report.libraryGraph) if (e.resolved) add(e.resolved);
+  for (const e of report.libraryGraph) {
+    if (!e.resolved) continue;
+    add(e.resolved);
+    // the loader opens the soname (libatomic.so.1), which the resolved real file (libatomic.so.1.2.0) is not
+    const bySoname = posix.join(posix.dirname(e.resolved), e.soname);
+    if (!e.soname.includes('/') && existsSync(hostPath(bySoname))) add(bySoname);
+  }
   for (const f of BASE_FILES) if (existsSync(hostPath(f))) add(f);
   for (const p of report.plan?.rootfs ?? []) {
     const path = /^\/\S+/.exec(p)?.[0];
     if (path && existsSync(hostPath(path))) add(path);
     else if (path && existsSync(hostPath(dirname(path))) && dirname(path) !== '/') add(dirname(path));
   }
+  for (const p of extra) add(p);
   return { entries: [...entries.values()], skipped };
 }

@@ -112,7 +112,7 @@ const STUB_SYSCALL_H = `#ifndef UK_SYSCALL_H
 #define _UK_P6(t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6
 #define _UK_CAT(a, b) a##b
 #define _UK_XCAT(a, b) _UK_CAT(a, b)
-#define UK_SYSCALL_R_DEFINE(rtype, name, ...) \\
+#define UK_LLSYSCALL_R_DEFINE(rtype, name, ...) \\
 	long uk_syscall_r_##name(_UK_XCAT(_UK_P, _UK_NARGS(__VA_ARGS__))(__VA_ARGS__)); \\
 	long uk_syscall_r_##name(_UK_XCAT(_UK_P, _UK_NARGS(__VA_ARGS__))(__VA_ARGS__))
 #endif
@@ -132,7 +132,7 @@ describe('compat library C', () => {
       writeFileSync(file, c);
       execFileSync('gcc', ['-std=gnu11', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-I', join(dir, 'include'), file], { stdio: 'pipe' });
       compiled++;
-      for (const u of compatSyscalls(app.plan)) expect(c).toMatch(new RegExp(`^UK_SYSCALL_R_DEFINE\\(long, ${u.name}[,)]`, 'm'));
+      for (const u of compatSyscalls(app.plan)) expect(c).toMatch(new RegExp(`^UK_LLSYSCALL_R_DEFINE\\(long, ${u.name}[,)]`, 'm'));
       // native musl on >= v0.17.0: lib-musl <= 0.16.3 lacks the getrandom() wrapper (found by ukport verify)
       if (compatLibcWrappers(app.plan).includes('getrandom')) expect(c).toMatch(/^__attribute__\(\(weak\)\) ssize_t getrandom\(void \*buf, size_t buflen, unsigned int flags\)$/m);
     }
@@ -141,7 +141,7 @@ describe('compat library C', () => {
 
   test('each stub returns what its classification says', () => {
     const c = emitManifest(goldenApp()).get('lib-epoll-echo-compat/compat.c')!;
-    const body = (name: string) => new RegExp(`UK_SYSCALL_R_DEFINE\\(long, ${name}[^]*?return ([^;]+);`).exec(c)?.[1];
+    const body = (name: string) => new RegExp(`UK_LLSYSCALL_R_DEFINE\\(long, ${name}[^]*?return ([^;]+);`).exec(c)?.[1];
     expect(body('epoll_ctl')).toBe('0');
     expect(body('epoll_create1')).toBe('-ENOSYS');
     expect(body('epoll_pwait')).toBe('-ENOSYS');

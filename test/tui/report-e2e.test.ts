@@ -70,10 +70,11 @@ describe('ukport report in a terminal', () => {
     expect(s).not.toContain('ukport report ·');
   }, 240_000);
 
-  test('without a terminal it prints the text format', () => {
+  test('without a terminal it prints the report as text: verdict and plan', () => {
     const r = runCli(['report', app]);
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(app);
+    expect(r.stdout.split('\n')[0]).toMatch(/^Verdict: (ready|runs with gaps|needs work|blocked) on Unikraft /);
+    expect(r.stdout).toMatch(/^Porting plan: Unikraft /m);
     expect(r.stdout).not.toContain('\u001b[?1049h');
     const md = runCli(['report', '--format', 'markdown', app]);
     expect(md.stdout).toMatch(/^# ukport porting report/);

@@ -68,3 +68,55 @@ describe('boot logs', () => {
     expect(r.gaps).toEqual([{ name: 'rt_sigreturn', status: 'missing-required', hit: false }, { name: 'writev', status: 'stubbable', hit: true }]);
   });
 });
+
+describe('binary-compat boot log (glibc tcpd, dynamic, on app-elfloader v0.16.3, TCG)', () => {
+  const text = fixture('boot-logs/tcpd-glibc-dyn-elfloader-v0.16.3-tcg.log');
+  const log = parseBootLog(text, { mode: 'binary-compat' });
+
+  test('the strace-like lines give the app syscalls, -ENOSYS ones as not available', () => {
+    for (const s of ['openat', 'mmap', 'arch_prctl', 'socket', 'bind', 'listen', 'accept', 'read', 'write', 'getrandom']) expect(log.traced.has(s)).toBe(true);
+    expect([...log.notAvailable.keys()].sort()).toEqual(['rseq', 'set_robust_list', 'set_tid_address']);
+  });
+
+  test("Unikraft's own shim calls (initrd extraction) are not the app's", () => {
+    expect(text).toMatch(/uk_syscall_r_mkdir\(/);
+    for (const s of ['mkdir', 'chmod', 'symlink', 'utime', 'mount']) expect(log.traced.has(s)).toBe(false);
+    // read as a native log, they would count
+    expect(parseBootLog(text).traced.has('mkdir')).toBe(true);
+  });
+
+  test("the app's output and lwip's interface lines are kept, strace lines are not output", () => {
+    expect(log.output).toContain('tcpd: listening on 8080');
+    expect(log.output.some((l) => /^(openat|mmap)\(/.test(l))).toBe(false);
+    expect(log.crash).toBeUndefined();
+  });
+});
+
+describe('a stub that clashes with a library function', () => {
+  test('redis-server on app-elfloader v0.16.3: the compat stub of sendfile and lib-lwip\'s sendfile() → the plan entry and the other library', () => {
+    const p = { ...plan, uncovered: [{ kind: 'syscall' as const, name: 'sendfile', status: 'stubbable' as const, severity: 'warning' as const, reason: 'v0.16.3 has none' }] };
+    const problems = parseBuildLog(fixture('build-logs/redis-elfloader-v0.16.3-sendfile.log'), planLookup(p, table, new Map([['lwip', '/SRC/libs/lwip'], ['lwip (build)', '/OUT/build/liblwip']])));
+    expect(problems).toEqual([expect.objectContaining({ kind: 'link-error', symbol: 'sendfile', planEntry: 'syscall:sendfile', planStatus: 'stubbable', provider: 'also defined by lwip' })]);
+  });
+});
+
+describe('Debian redis-server 7.0.15 on app-elfloader v0.16.3 (TCG), probed with PING', () => {
+  const log = parseBootLog(fixture('boot-logs/redis-elfloader-v0.16.3-tcg.log'), { mode: 'binary-compat' });
+  test('the syscalls Unikraft does not provide are the ones the issue\'s trial saw', () => {
+    expect([...log.notAvailable.keys()].sort()).toEqual(['clone3', 'rseq', 'set_robust_list']);
+  });
+  test('the request is in the trace and redis\'s own lines are the output', () => {
+    for (const s of ['epoll_wait', 'accept4', 'read', 'write', 'prctl', 'setitimer', 'clone']) expect(log.traced.has(s)).toBe(true);
+    expect(log.output.some((l) => /Redis is starting/.test(l))).toBe(true);
+    expect(log.crash).toBeUndefined();
+  });
+});
+
+describe('Debian nginx 1.22.1 on app-elfloader v0.16.3 (TCG), probed with GET /', () => {
+  const log = parseBootLog(fixture('boot-logs/nginx-elfloader-v0.16.3-tcg.log'), { mode: 'binary-compat' });
+  test('-ENOSYS answers in the trace are the syscalls not available; the request path is traced', () => {
+    expect([...log.notAvailable.keys()].sort()).toEqual(['rseq', 'set_robust_list']);
+    for (const s of ['epoll_wait', 'accept4', 'recvfrom', 'openat', 'writev', 'eventfd2', 'chown']) expect(log.traced.has(s)).toBe(true);
+    expect(log.output.some((l) => /nginx\/1\.22\.1/.test(l))).toBe(true);
+  });
+});

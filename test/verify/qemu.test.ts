@@ -78,3 +78,12 @@ describe('archives a Makefile.uk fetches', () => {
     expect(parseDotConfig('CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C="x y"\n')).toEqual({ CONFIG_A: 'y', CONFIG_C: 'x y' });
   });
 });
+
+describe('app arguments', () => {
+  test("--cmd splits like a shell for words and quotes; the kernel command line quotes them back", async () => {
+    const { splitCommand } = await import('../../src/verify/qemu.js');
+    const words = splitCommand(`/usr/sbin/nginx -g 'daemon off; master_process off;' "a \\"b\\""`);
+    expect(words).toEqual(['/usr/sbin/nginx', '-g', 'daemon off; master_process off;', 'a "b"']);
+    expect(kernelCommandLine(['netdev.ip=x'], words)).toBe('netdev.ip=x -- /usr/sbin/nginx -g "daemon off; master_process off;" "a \\"b\\""');
+  });
+});

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Command, CommandIo, OptionValues } from '../command.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../command.js';
-import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions } from '../report-options.js';
+import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, readPlanOptions } from './plan.js';
 import type { PipelineOptions } from '../../pipeline.js';
 import { runPipeline } from '../analyse.js';
 import { emitterFor, type EmitContext } from '../../emit/registry.js';
@@ -10,6 +10,10 @@ import { isOneOf, SEVERITIES, type Report, type Severity } from '../../model/ind
 import { loadPolicy, type Policy } from '../../data/policy.js';
 import { evaluateGate, formatViolation, makeBaseline, type Baseline, type GateResult } from '../../match/gate.js';
 import { emitContextFor } from '../emit-context.js';
+import { allConfigFiles, checkConfigs } from './check-config.js';
+import { plural } from '../../emit/units.js';
+import { gateOutcome } from '../gate-outcome.js';
+import { checkPolicyReferences } from '../policy-checks.js';
 
 function readBaseline(file: string): Baseline {
   let data: unknown;
@@ -61,16 +65,23 @@ export interface CheckSettings {
   failOn: Severity;
   baseline?: Baseline;
   writeBaseline?: string;
+  /** The files as given, for the report's gate section. */
+  policyFile?: string;
+  baselineFile?: string;
 }
 
 /** Reads --policy, --baseline, --fail-on; every problem is a usage or input error (exit 2). */
 export function readCheckSettings(values: OptionValues): CheckSettings {
   const policyFile = values.policy as string | undefined;
   const policy = policyFile ? loadPolicy(policyFile) : {};
+  if (policyFile) checkPolicyReferences(policy, policyFile, values.tables as string | undefined);
   const failOn = (values['fail-on'] as string | undefined) ?? policy.failOn ?? 'error';
   if (!isOneOf(SEVERITIES, failOn)) throw new UkportError('usage', `--fail-on must be one of ${SEVERITIES.join(', ')}, got '${failOn}'`);
   const baselineFile = values.baseline as string | undefined;
-  return { policy, failOn, baseline: baselineFile ? readBaseline(baselineFile) : undefined, writeBaseline: values['write-baseline'] as string | undefined };
+  return {
+    policy, failOn, baseline: baselineFile ? readBaseline(baselineFile) : undefined, writeBaseline: values['write-baseline'] as string | undefined,
+    ...(policyFile ? { policyFile } : {}), ...(baselineFile ? { baselineFile } : {}),
+  };
 }
 
 /** Gates one report: prints the report format (non-text) and the gate lines, writes a baseline if asked; returns the exit code. */
@@ -79,10 +90,11 @@ export function checkReport(report: Report, settings: CheckSettings, format: str
   if (settings.writeBaseline) {
     const baseline = makeBaseline(result);
     writeAtomically(settings.writeBaseline, JSON.stringify(baseline, null, 2) + '\n');
-    io.stderr(`ukport check: wrote ${settings.writeBaseline} with ${baseline.problems.length} problems\n`);
+    io.stderr(`ukport check: wrote ${settings.writeBaseline} with ${plural(baseline.problems.length, 'problem')}\n`);
     return EXIT_OK;
   }
   const gate = formatGate(result, ctx.verbose);
+  report.gate = gateOutcome(result, { policy: settings.policyFile, baseline: settings.baselineFile }, gate.trimEnd().split('\n').pop()!);
   if (format === 'text') io.stdout(gate);
   else {
     const emit = emitterFor(format as 'json');
@@ -106,25 +118,36 @@ above --fail-on fails it, unless the policy allows it or the baseline already li
 per failing problem (stdout for text, stderr with other formats) in a fixed order.
 Exit codes: 0 the gate holds, 1 it fails, 2 usage or input error (bad policy, unreadable input).
 
+Given only Unikraft configurations (Kraftfile, kraft.yaml, defconfig, .config), it checks them against
+the target release instead: every option that release renamed (with its replacement), removed or
+deprecated, each with the release note or source that says so (errors: renamed options, whose old
+name Kconfig ignores; warnings: removed or deprecated options and libraries).
+
 Options:
       --policy FILE          policy JSON (schema/policy.schema.json): target release/arch/libc, syscalls allowed
                              to be stubbed or faked, rules to ignore with a reason
       --baseline FILE        only problems not in this baseline fail
       --write-baseline FILE  write the current problems as a baseline and exit 0
+      --unikraft TAG         target release (default: the policy's, else the newest shipped table)
       --fail-on SEVERITY     error (default), warning or note
                              (with --verbose the problems that did not fail are listed too)
-${REPORT_OPTIONS_HELP}
+${PLAN_OPTIONS_HELP}
+--unikraft and --arch override the policy's target. With --format json the report has a \`gate\` section
+(result, failing problems, what the baseline and the policy let pass); SARIF carries it as the invocation.
 `,
-    options: { ...REPORT_OPTIONS, policy: { type: 'string' }, baseline: { type: 'string' }, 'write-baseline': { type: 'string' }, 'fail-on': { type: 'string' } },
+    options: { ...PLAN_OPTIONS, policy: { type: 'string' }, baseline: { type: 'string' }, 'write-baseline': { type: 'string' }, 'fail-on': { type: 'string' } },
     positionals: true,
     async run(values, paths, io) {
-      const settings = readReportOptions(values, paths, io);
+      const settings = readPlanOptions(values, paths, io);
       const check = readCheckSettings(values);
-      const target = check.policy.target ?? {};
-      // the policy's target is the default; --libc/--mode on the command line win
+      const asked = settings.pipeline.plan ?? {};
+      // the policy's target is the default; --unikraft/--arch/--libc/--mode on the command line win (for the gate too)
+      const target = { ...check.policy.target, ...(asked.release ? { release: asked.release } : {}), ...(asked.arch ? { arch: asked.arch } : {}) };
+      check.policy = { ...check.policy, target };
+      if (allConfigFiles(paths)) return checkConfigs(paths, target.release, check.failOn, settings.format, io, values.tables as string | undefined);
       const libc = settings.pipeline.libc ?? target.libc;
       const mode = (values.mode ? settings.pipeline.mode : target.mode) ?? (libc ? 'native' : undefined);
-      const pipeline: PipelineOptions = { ...settings.pipeline, libc, ...(mode ? { mode } : {}), plan: { release: target.release, arch: target.arch, libc } };
+      const pipeline: PipelineOptions = { ...settings.pipeline, libc, ...(mode ? { mode } : {}), plan: { ...asked, release: target.release, arch: target.arch, libc } };
       const report = await analyse(pipeline);
       return checkReport(report, check, settings.format, emitContextFor(io, settings.verbose), io);
     },

@@ -3,9 +3,11 @@ import type { Command } from '../command.js';
 import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, readPlanOptions } from './plan.js';
 import { runPipeline } from '../analyse.js';
 import { emitManifest } from '../../emit/manifest.js';
+import { isMakeSafePath } from '../../emit/makefile-uk.js';
 import { writeFilesConfined } from '../write-files.js';
 import { UkportError } from '../../errors.js';
 import { TOOL_VERSION } from '../../version.js';
+import { plural } from '../../emit/units.js';
 
 export const manifestCommand: Command = {
   name: 'manifest',
@@ -18,7 +20,7 @@ Plans the port like \`ukport plan\` and writes, under DIR only:
   Config.uk, Makefile.uk    the app as a Unikraft application, selecting every planned library
   Makefile                  make-based build: unikraft and library checkouts passed as A= and L=
   defconfig                 a fragment for \`make defconfig\`
-  lib-<app>-compat/         stubs (UK_SYSCALL_R_DEFINE) for syscalls the release does not provide
+  lib-<app>-compat/         stubs (UK_LLSYSCALL_R_DEFINE) for syscalls the release does not provide
 Files are written atomically. A file that differs from what ukport last wrote there is never replaced
 without --force; the command names those files and writes nothing.
 
@@ -41,13 +43,16 @@ ${PLAN_OPTIONS_HELP}
     const name = (values.name as string | undefined) ?? basename(paths[0]!.replace(/\/+$/, ''), extname(paths[0]!));
     const cmd = values.cmd !== undefined ? (values.cmd as string).split(/\s+/).filter(Boolean) : undefined;
     const sources = report.inputs.filter((a) => a.kind === 'c-source').map((a) => relative(outAbs, resolve(io.cwd, a.path)));
+    for (const s of sources.filter((x) => !isMakeSafePath(x))) {
+      io.stderr(`ukport: warning: ${JSON.stringify(s)} is not in Makefile.uk: make would expand or split its name ($, #, spaces, newlines, quotes…); rename it and add it by hand\n`);
+    }
     const files = emitManifest({ name, plan: report.plan!, generator: `ukport ${TOOL_VERSION}`, ...(cmd ? { cmd } : {}), sources }, { legacy: Boolean(values.legacy) });
     const result = writeFilesConfined(outAbs, files, { force: Boolean(values.force) });
     for (const f of result.written) io.stdout(`wrote ${relative(io.cwd, resolve(outAbs, f)) || f}\n`);
     for (const f of result.unchanged) io.stdout(`unchanged ${relative(io.cwd, resolve(outAbs, f)) || f}\n`);
     const plan = report.plan!;
     const errors = plan.uncovered.filter((u) => u.severity === 'error').length;
-    io.stderr(`plan: Unikraft ${plan.release} ${plan.arch}, libc ${plan.libc}, ${plan.libraries.length} libraries, ${plan.uncovered.length} uncovered (${errors} errors)\n`);
+    io.stderr(`plan: Unikraft ${plan.release} ${plan.arch}, libc ${plan.libc}, ${plural(plan.libraries.length, 'library', 'libraries')}, ${plan.uncovered.length} uncovered (${plural(errors, 'error')})\n`);
     return 0;
   },
 };

@@ -9,13 +9,22 @@ import { formatShow, formatTableList, showJson } from '../tables-format.js';
 
 const HELP = `Usage:
   ukport tables list [--tables DIR]
-  ukport tables show SYSCALL|LIB|KCONFIG|SONAME... [--json] [--tables DIR]
+  ukport tables show SYSCALL|LIB|KCONFIG|SONAME... [--format text|json] [--tables DIR]
+                          (KCONFIG with or without CONFIG_; --json is short for --format json)
   ukport tables sync [--out DIR] SOURCES...
 
 Sources for sync (each writes its tables under --out, default the shipped syscall-tables/):
   --strace DIR            strace checkout → linux/x86_64.json, linux/aarch64.json
   --unikraft DIR          unikraft checkout → unikraft/<tag>.json
   --tag TAG               release name for --unikraft (default: git describe)
+  --repo URL              repository the --unikraft checkout came from, when a fork (default unikraft/unikraft)
+  --release-notes DIR     unikraft/docs checkout: with --unikraft, HEAD must be a release commit its notes name
+                          (sets the release and records the note); without --unikraft, writes PARTIAL tables for
+                          every release the notes name after the newest exact table, from the inputs below
+  --snapshot DIR          a Unikraft checkout at a dated commit between releases (upstream staging, or a pull
+                          request's branch), with --snapshot-repo URL (one per --snapshot, in order)
+  --indexed DIR           files copied from the search index: DIR/index.json ({files: [{repo, path, commit}]})
+                          and DIR/files/<repo>/<commit>/<path> (Makefile.uk, Config.uk)
   --extra DIR             external library or app repo merged into the unikraft table (repeatable)
   --lib-musl DIR --musl DIR          lib-musl port + pinned musl sources → libc/musl-<ver>.json
   --lib-newlib DIR --newlib DIR      lib-newlib port + pinned newlib sources → libc/newlib-<ver>.json
@@ -66,6 +75,11 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     strace: str(values['strace']),
     unikraft: str(values['unikraft']),
     tag: str(values['tag']),
+    repo: str(values['repo']),
+    releaseNotes: str(values['release-notes']),
+    snapshots: strs(values['snapshot']),
+    snapshotRepos: strs(values['snapshot-repo']),
+    indexed: str(values['indexed']),
     extra: strs(values['extra']),
     libMusl: str(values['lib-musl']),
     musl: str(values['musl']),
@@ -102,6 +116,11 @@ export const tablesCommand: Command = {
     strace: { type: 'string' },
     unikraft: { type: 'string' },
     tag: { type: 'string' },
+    repo: { type: 'string' },
+    'release-notes': { type: 'string' },
+    snapshot: { type: 'string', multiple: true },
+    'snapshot-repo': { type: 'string', multiple: true },
+    indexed: { type: 'string' },
     extra: { type: 'string', multiple: true },
     'lib-musl': { type: 'string' },
     musl: { type: 'string' },
@@ -112,6 +131,7 @@ export const tablesCommand: Command = {
     'ext-port': { type: 'string', multiple: true },
     loupedb: { type: 'string' },
     'lib-python3': { type: 'string' },
+    format: { type: 'string', short: 'f' },
     json: { type: 'boolean' },
   },
   positionals: true,
@@ -125,8 +145,10 @@ export const tablesCommand: Command = {
     }
     if (sub === 'show') {
       if (rest.length === 0) throw new UkportError('usage', 'tables show: name a syscall, micro-library or soname');
+      const format = values['json'] ? 'json' : (str(values['format']) ?? 'text');
+      if (format !== 'text' && format !== 'json') throw new UkportError('usage', `tables show: --format must be text or json, got '${format}'`);
       const tables = loadTables(dir);
-      for (const q of rest) io.stdout(values['json'] ? showJson(tables, q, dir) : formatShow(tables, q, dir));
+      for (const q of rest) io.stdout(format === 'json' ? showJson(tables, q, dir) : formatShow(tables, q, dir));
       return EXIT_OK;
     }
     throw new UkportError('usage', `tables: expected list, show or sync${sub ? `, not '${sub}'` : ''}`);

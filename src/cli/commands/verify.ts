@@ -13,7 +13,7 @@ import { readSourceTree } from '../../verify/sources.js';
 import { verifyPort } from '../../verify/verify.js';
 import { rootfsEntries } from '../../verify/rootfs-files.js';
 import { verificationText } from '../../verify/summary.js';
-import { parseProbe } from '../../verify/qemu.js';
+import { parseProbe, splitCommand } from '../../verify/qemu.js';
 import { emptyReport, reportFromJson } from '../../verify/report-file.js';
 import { predictedSyscalls } from '../../verify/compare.js';
 import type { Report } from '../../model/index.js';
@@ -63,6 +63,8 @@ Options:
       --expect-output T   text the app prints when it runs
       --cmd=ARGS          the app's arguments (binary-compat: the program's path in the rootfs first;
                           default: the program's own path)
+      --rootfs-add PATHS  binary-compat: more host paths for the initrd, comma-separated (the app's configuration and
+                          data, e.g. /etc/nginx,/var/www/html); the program, its libraries and /etc basics are always in
       --offline           fail when an archive make would download is missing, listing them
       --accel A           kvm or tcg (default: kvm when /dev/kvm is usable)
       --memory MIB        guest memory (default 256)
@@ -80,7 +82,7 @@ syscall was seen that the analysis did not predict, 2 usage or input error.
     ...PLAN_OPTIONS, sources: { type: 'string' }, out: { type: 'string', short: 'o' }, plan: { type: 'string' }, probe: { type: 'string' },
     'expect-output': { type: 'string' }, cmd: { type: 'string' }, offline: { type: 'boolean' }, accel: { type: 'string' },
     memory: { type: 'string' }, 'boot-timeout': { type: 'string' }, 'build-timeout': { type: 'string' }, 'make-memory': { type: 'string' }, jobs: { type: 'string' },
-    name: { type: 'string' },
+    name: { type: 'string' }, 'rootfs-add': { type: 'string', multiple: true },
   },
   positionals: true,
   async run(values, paths, io) {
@@ -124,9 +126,13 @@ syscall was seen that the analysis did not predict, 2 usage or input error.
     }
     const mode = report.plan?.mode ?? report.mode;
     const binaryCompat = mode === 'binary-compat' && report.binaries.length > 0;
-    let appArgs = values.cmd !== undefined ? (values.cmd as string).split(/\s+/).filter(Boolean) : [];
-    if (binaryCompat && values.cmd === undefined) appArgs = [report.binaries[0]!.path];
-    const rootfs = binaryCompat ? rootfsEntries(report) : undefined;
+    let appArgs = values.cmd !== undefined ? splitCommand(values.cmd as string) : [];
+    // the rootfs holds each program at its absolute host path; the app runs as that path inside the VM
+    const hostReport = { ...report, binaries: report.binaries.map((b) => ({ ...b, path: resolve(io.cwd, b.path) })) };
+    if (binaryCompat && values.cmd === undefined) appArgs = [hostReport.binaries[0]!.path];
+    const extra = ((values['rootfs-add'] as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((p) => p.trim()).filter(Boolean);
+    for (const p of extra) if (!p.startsWith('/')) throw new UkportError('usage', `--rootfs-add: '${p}' is not an absolute path`);
+    const rootfs = binaryCompat ? rootfsEntries(hostReport, '/', undefined, extra) : undefined;
     if (rootfs?.skipped.length) io.stderr(`rootfs: left out ${rootfs.skipped.slice(0, 5).join(', ')}${rootfs.skipped.length > 5 ? ', …' : ''}\n`);
     const verification = await verifyPort({
       manifestDir, ...(report.plan ? { plan: report.plan } : {}), predicted: predictedSyscalls(report),

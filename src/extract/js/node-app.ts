@@ -33,6 +33,7 @@ export function nodeAppFacts(input: NodeAppInput): Fact[] {
   for (const m of input.addons) {
     facts.push(...nodeAddonFacts(m));
     const owner = ownerPackage(m.path, installed);
+    facts.push({ kind: 'module', language: 'javascript', name: basename(m.path), origin: owner ? 'third-party' : 'local', ...(owner ? { package: owner.name } : {}), evidence: [] });
     if (!owner) continue;
     packages.push({ kind: 'package', ecosystem: 'node', name: owner.name, sources: ['installed'], native: true, nativeEvidence: [`addon ${basename(m.path)}`],
       extensions: [{ module: relative(owner.dir, m.path), path: m.path, needed: m.decoded.info.needed }], evidence: [{ artifact: m.path, extractor: 'js.addon', detail: owner.name }] });

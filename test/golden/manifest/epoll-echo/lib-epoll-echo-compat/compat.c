@@ -14,7 +14,7 @@
  * shim's answer).
  * Returns -ENOSYS: TODO: unknown whether the app tolerates failure here; -ENOSYS until tested.
  */
-UK_SYSCALL_R_DEFINE(long, epoll_create1, long, arg0)
+UK_LLSYSCALL_R_DEFINE(long, epoll_create1, long, arg0)
 {
 	(void)arg0;
 	return -ENOSYS;
@@ -25,7 +25,7 @@ UK_SYSCALL_R_DEFINE(long, epoll_create1, long, arg0)
  * apps, a fake success for 4/5: fake a benign success in a compat library.
  * Returns 0: benign success: apps were seen to work when this call pretends to succeed.
  */
-UK_SYSCALL_R_DEFINE(long, epoll_ctl, long, arg0, long, arg1, long, arg2, long, arg3)
+UK_LLSYSCALL_R_DEFINE(long, epoll_ctl, long, arg0, long, arg1, long, arg2, long, arg3)
 {
 	(void)arg0;
 	(void)arg1;
@@ -39,7 +39,7 @@ UK_SYSCALL_R_DEFINE(long, epoll_ctl, long, arg0, long, arg1, long, arg2, long, a
  * for 1/6 apps, a fake success for 1/6: apps need a real implementation.
  * Returns -ENOSYS: TODO: the app needs a real implementation; -ENOSYS only lets it build.
  */
-UK_SYSCALL_R_DEFINE(long, epoll_pwait, long, arg0, long, arg1, long, arg2, long, arg3, long, arg4, long, arg5)
+UK_LLSYSCALL_R_DEFINE(long, epoll_pwait, long, arg0, long, arg1, long, arg2, long, arg3, long, arg4, long, arg5)
 {
 	(void)arg0;
 	(void)arg1;
