@@ -114,20 +114,6 @@ export const RULE_CASES: Record<string, RuleCases> = {
     ],
     invalid: [{ name: 'sigaltstack missing', facts: [sys('sigaltstack')], findings: [{ message: 'sigaltstack at bin/app relies on alternate signal stacks or user contexts, which Unikraft does not reproduce fully', facts: [0] }] }],
   },
-  'fork-without-exec': {
-    valid: [
-      { name: 'fork then exec (spawns another program)', facts: [imp('fork', 'GLIBC_2.2.5'), imp('execve', 'GLIBC_2.2.5')] },
-      { name: 'fork reached only inside libc', facts: [sys('fork')] },
-    ],
-    invalid: [{ name: 'forks its own code', facts: [sym('fork', 12), sym('waitpid', 13)], findings: [{ message: 'fork at src/app.c:12 starts a second copy of the program, and nothing in it executes another program: its design needs a second process', facts: [0] }] }],
-  },
-  'sysv-shared-memory': {
-    valid: [
-      { name: 'message queues only', facts: [sym('msgget', 8)] },
-      { name: 'shmget reached only inside libc', facts: [sys('shmget')] },
-    ],
-    invalid: [{ name: 'the program attaches a segment', facts: [imp('shmget', 'GLIBC_2.2.5'), imp('shmat', 'GLIBC_2.2.5')], findings: [{ message: 'shmat at bin/app attaches System V shared memory, which Unikraft does not provide', facts: [1] }, { message: 'shmget at bin/app attaches System V shared memory, which Unikraft does not provide', facts: [0] }] }],
-  },
   'linux-only-header-newlib': {
     valid: [
       { name: 'musl has them', facts: [hdr('sys/epoll.h', 3), hdr('linux/netlink.h', 4)] },
@@ -159,6 +145,7 @@ export const RULE_CASES: Record<string, RuleCases> = {
       { name: 'musl has qsort_r', facts: [sym('qsort_r', 90)] },
       { name: 'no tables', facts: [sym('qsort_r', 90)], ctx: { tables: undefined, libc: 'newlib' } },
       { name: 'glue function, and a wrapper defined by the syscall shim', facts: [sym('tcgetattr', 91), sym('close', 92)], ctx: { libc: 'newlib' } },
+      { name: 'syscall() comes from the syscall shim', facts: [sym('syscall', 93)], ctx: { libc: 'newlib' } },
       { name: 'binary-compat runs the app on its own glibc', facts: [sym('qsort_r', 90)], ctx: { libc: 'newlib', mode: 'binary-compat' } },
       { name: 'glibc-internal imports, imports of other libraries, unversioned imports', facts: [imp('__libc_start_main', 'GLIBC_2.34', 'libc.so.6'), imp('_IO_putc', 'GLIBC_2.2.5', 'libc.so.6'), imp('EVP_sha256', 'OPENSSL_3.0.0', 'libcrypto.so.3'), imp('qsort_r')], ctx: { libc: 'newlib' } },
     ],
