@@ -5,6 +5,7 @@ import type { EmitContext } from './registry.js';
 import { partialUseText } from '../data/table-lookup.js';
 import { withEscapedStrings } from './terminal-safe.js';
 import { plural } from './units.js';
+import { interpretedMarkdown } from './interpreted-markdown.js';
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', note: 'Notes' };
 const LIST_LABELS: Record<Exclude<NeedList, 'unknowns'>, string> = { syscalls: 'Syscalls', symbols: 'Functions', headers: 'Headers', libraries: 'Shared libraries' };
@@ -91,6 +92,7 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
     `Application: ${names}`, '',
     '## Summary', '', ...summary(r), '',
     '## Plan', '', ...plan(r), '',
+    ...(r.interpreted ? interpretedMarkdown(r.interpreted, md) : []),
     '## Findings', '',
   ];
   if (!problems.length) out.push('Nothing to report.', '');

@@ -26,6 +26,11 @@ export function emitPlanText(input: Plan, options: { color: boolean; verbose?: b
   if (plan.tieBreak) out.push(s.dim(`  tie-break: ${plan.tieBreak}`));
   out.push('', s.bold(`Kconfig: ${plan.kconfig.length}`), ...plan.kconfig.map((k) => `  ${k}`));
   if (plan.rootfs) out.push('', s.bold('Root filesystem needed'), ...plan.rootfs.map((r) => `  ${r}`));
+  if (plan.runtime) {
+    out.push('', s.bold(`Runtime (${plan.runtime.language}, as the catalog runs it): Kraftfile runtime ${plan.runtime.kraftRuntime}, rootfs ./Dockerfile`));
+    out.push(`  build stage ${plan.runtime.buildImage}: ${plan.runtime.install.join('; ') || 'nothing to install'}`);
+    out.push(...plan.runtime.copies.map((c) => `  copies ${c.from ? `${c.from}:` : ''}${c.src} → ${c.dest}`), `  cmd ${plan.runtime.cmd.join(' ')}`, s.dim(`  follows ${plan.runtime.follows}`));
+  }
   const color = { error: s.red, warning: s.yellow, note: s.cyan };
   const counts = ['error', 'warning', 'note'].map((sev) => plural(plan.uncovered.filter((u) => u.severity === sev).length, sev)).join(', ');
   out.push('', s.bold(`Uncovered: ${plan.uncovered.length}`) + ` (${counts})`);

@@ -87,6 +87,11 @@ function addLibcSyscalls(needs: Needs, tables: Tables, table: UnikraftTable, lib
   }
 }
 
+/** Libc functions the release's core micro-libraries define (posix-environ's getenv; posix-process' execvp as an ENOSYS stub, which links), for native builds. */
+function coreFunctions(table: UnikraftTable): Map<string, { library: string; kconfig: string }> {
+  return new Map(Object.entries(table.functions ?? {}).map(([n, f]) => [n, { library: f.library, kconfig: f.kconfig }]));
+}
+
 /** A syscall the judge found not simply covered, as the plan lists it. */
 function uncoveredSyscall(name: string, v: SyscallJudgement, tables: Tables): UncoveredNeed {
   // the argument count comes from the newest release that declares the syscall (`name-N` in some Makefile.uk)
@@ -103,7 +108,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   const wrappedSyscalls = new Set(Object.entries(table.syscalls).filter(([, c]) => c.library && c.status !== 'missing').map(([n]) => n));
   // syscall() itself comes from lib/syscall_shim whatever the libc (lib-musl leaves its own out)
   wrappedSyscalls.add('syscall');
-  const choice = chooseLibc(needs, tables.libc, { forced: options.libc, muslAvailable: !!libcLibrary(table, 'musl') || !libcLibrary(table, 'newlib'), mode, wrappedSyscalls });
+  const choice = chooseLibc(needs, tables.libc, { forced: options.libc, muslAvailable: !!libcLibrary(table, 'musl') || !libcLibrary(table, 'newlib'), mode, wrappedSyscalls, coreFunctions: coreFunctions(table) });
   if (mode === 'native') addLibcSyscalls(needs, tables, table, choice.libc, arch);
   const known = knownSymbols(choice.libc, arch);
   const g = buildLibraryGraph(table, known);
@@ -120,6 +125,8 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   seed(libcLib ?? choice.libc, 'libc', `libc:${choice.libc}`, libcLib ? {} : { kconfig: LIBC_SYMBOLS[choice.libc] });
   if (!libcLib) choice.reasons.push(`the ${table.release} tables do not include ${choice.libc}'s port: its own dependencies are not planned`);
   if (mode === 'binary-compat' && table.libraries[LOADER]) seed(LOADER, 'needs', 'mode:binary-compat');
+  // functions a core micro-library defines instead of the libc port (posix-environ's getenv, vfscore's opendir)
+  for (const [lib, fns] of choice.coreLibraries) if (table.libraries[lib]) for (const f of fns) seed(lib, 'needs', `function:${f}`);
 
   if (mode === 'native') {
     const ports = matchPorts(needs.sonames, tables.externalLibs);

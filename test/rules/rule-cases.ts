@@ -19,6 +19,14 @@ function withNetlink(): Tables {
   return { ...TEST_TABLES, unikraft: [...TEST_TABLES.unikraft, v21] };
 }
 
+/** TEST_TABLES plus a v0.21.0 table with posix-process's LIBPOSIX_PROCESS_MULTIPROCESS (from v0.19.0). */
+function withMultiprocess(): Tables {
+  const [head] = TEST_TABLES.unikraft;
+  const v21 = { ...head!, release: 'v0.21.0', kconfig: { LIBPOSIX_PROCESS_MULTIPROCESS: { library: 'posix-process', select: [], imply: [], dependsOn: [] } } };
+  return { ...TEST_TABLES, unikraft: [...TEST_TABLES.unikraft, v21] };
+}
+const MULTIPROCESS = { tables: withMultiprocess(), release: 'v0.21.0' };
+
 /** TEST_TABLES whose newlib also has HEADER. */
 function withNewlibHeader(header: string): Tables {
   return { ...TEST_TABLES, libc: TEST_TABLES.libc.map((t) => (t.target === 'newlib' ? { ...t, headers: [...t.headers, header] } : t)) };
@@ -27,8 +35,12 @@ function withNewlibHeader(header: string): Tables {
 /** Every shipped rule's cases; the catalog test fails when a rule has none. */
 export const RULE_CASES: Record<string, RuleCases> = {
   'fork-single-address-space': {
-    valid: [{ name: 'threads only', facts: [sym('pthread_create'), sys('clone', { 0: [0x3d0f00] })] }],
+    valid: [
+      { name: 'threads only', facts: [sym('pthread_create'), sys('clone', { 0: [0x3d0f00] })] },
+      { name: 'vfork on a release with multiprocess support', facts: [sym('vfork', 12)], ctx: MULTIPROCESS },
+    ],
     invalid: [
+      { name: 'fork even with multiprocess support', facts: [sym('fork', 12)], ctx: MULTIPROCESS, findings: [{ message: 'fork at src/app.c:12 creates a second process, which a single-address-space unikernel cannot do', facts: [0] }] },
       { name: 'fork call in C', facts: [sym('fork', 12)], findings: [{ message: 'fork at src/app.c:12 creates a second process, which a single-address-space unikernel cannot do', facts: [0] }] },
       { name: 'vfork syscall in a binary', facts: [sys('vfork')], findings: [{ message: 'vfork at bin/app creates a second process, which a single-address-space unikernel cannot do', facts: [0] }] },
     ],
@@ -48,18 +60,40 @@ export const RULE_CASES: Record<string, RuleCases> = {
     invalid: [{ name: 'pthread_create', facts: [sym('pthread_create', 50)], findings: [{ message: 'pthread_create at src/app.c:50 creates threads: enable clone support in posix-process', facts: [0] }] }],
   },
   'exec-replaces-image': {
-    valid: [{ name: 'execve only from program start-up', facts: [sys('execve', undefined, 'startup')] }],
+    valid: [
+      { name: 'execve only from program start-up', facts: [sys('execve', undefined, 'startup')] },
+      { name: 'execvp on a release with multiprocess support', facts: [sym('execvp', 60)], ctx: MULTIPROCESS },
+    ],
     invalid: [
       { name: 'execvp call', facts: [sym('execvp', 60)], findings: [{ message: 'execvp at src/app.c:60 replaces the process image with another program, which Unikraft cannot load', facts: [0] }] },
       { name: 'execve by the program', facts: [sys('execve')], findings: [{ message: 'execve at bin/app replaces the process image with another program, which Unikraft cannot load', facts: [0] }] },
     ],
   },
   'spawn-child-process': {
-    valid: [{ name: 'only spawn attributes', facts: [sym('posix_spawnattr_init')] }],
+    valid: [
+      { name: 'only spawn attributes', facts: [sym('posix_spawnattr_init')] },
+      { name: 'popen on a release with multiprocess support', facts: [sym('popen', 70)], ctx: MULTIPROCESS },
+    ],
     invalid: [{ name: 'popen', facts: [sym('popen', 70)], findings: [{ message: 'popen at src/app.c:70 starts a child process (fork + exec), which Unikraft cannot do', facts: [0] }] }],
   },
+  'multiprocess-support': {
+    valid: [
+      { name: 'exec before multiprocess support is the other rules\'', facts: [sym('execvp', 60)] },
+      { name: 'fork alone', facts: [sym('fork', 12)], ctx: MULTIPROCESS },
+    ],
+    invalid: [{
+      name: 'posix_spawn and waitpid on v0.21.0', facts: [sym('posix_spawn', 70), sym('waitpid', 80)], ctx: MULTIPROCESS,
+      findings: [
+        { message: 'posix_spawn at src/app.c:70 needs multiprocess support: enable CONFIG_LIBPOSIX_PROCESS_MULTIPROCESS on Unikraft v0.21.0', facts: [0] },
+        { message: 'waitpid at src/app.c:80 needs multiprocess support: enable CONFIG_LIBPOSIX_PROCESS_MULTIPROCESS on Unikraft v0.21.0', facts: [1] },
+      ],
+    }],
+  },
   'wait-for-children': {
-    valid: [{ name: 'thread join', facts: [sym('pthread_join')] }],
+    valid: [
+      { name: 'thread join', facts: [sym('pthread_join')] },
+      { name: 'waitpid on a release with multiprocess support', facts: [sym('waitpid', 80)], ctx: MULTIPROCESS },
+    ],
     invalid: [{ name: 'waitpid', facts: [sym('waitpid', 80)], findings: [{ message: 'waitpid at src/app.c:80 waits for child processes; on Unikraft there are none', facts: [0] }] }],
   },
   'signal-handler-semantics': {
@@ -79,20 +113,6 @@ export const RULE_CASES: Record<string, RuleCases> = {
       { name: 'sigaltstack implemented by the release', facts: [sys('sigaltstack')], ctx: { tables: withSyscall('sigaltstack', 'implemented') } },
     ],
     invalid: [{ name: 'sigaltstack missing', facts: [sys('sigaltstack')], findings: [{ message: 'sigaltstack at bin/app relies on alternate signal stacks or user contexts, which Unikraft does not reproduce fully', facts: [0] }] }],
-  },
-  'fork-without-exec': {
-    valid: [
-      { name: 'fork then exec (spawns another program)', facts: [imp('fork', 'GLIBC_2.2.5'), imp('execve', 'GLIBC_2.2.5')] },
-      { name: 'fork reached only inside libc', facts: [sys('fork')] },
-    ],
-    invalid: [{ name: 'forks its own code', facts: [sym('fork', 12), sym('waitpid', 13)], findings: [{ message: 'fork at src/app.c:12 starts a second copy of the program, and nothing in it executes another program: its design needs a second process', facts: [0] }] }],
-  },
-  'sysv-shared-memory': {
-    valid: [
-      { name: 'message queues only', facts: [sym('msgget', 8)] },
-      { name: 'shmget reached only inside libc', facts: [sys('shmget')] },
-    ],
-    invalid: [{ name: 'the program attaches a segment', facts: [imp('shmget', 'GLIBC_2.2.5'), imp('shmat', 'GLIBC_2.2.5')], findings: [{ message: 'shmat at bin/app attaches System V shared memory, which Unikraft does not provide', facts: [1] }, { message: 'shmget at bin/app attaches System V shared memory, which Unikraft does not provide', facts: [0] }] }],
   },
   'linux-only-header-newlib': {
     valid: [
@@ -125,6 +145,7 @@ export const RULE_CASES: Record<string, RuleCases> = {
       { name: 'musl has qsort_r', facts: [sym('qsort_r', 90)] },
       { name: 'no tables', facts: [sym('qsort_r', 90)], ctx: { tables: undefined, libc: 'newlib' } },
       { name: 'glue function, and a wrapper defined by the syscall shim', facts: [sym('tcgetattr', 91), sym('close', 92)], ctx: { libc: 'newlib' } },
+      { name: 'syscall() comes from the syscall shim', facts: [sym('syscall', 93)], ctx: { libc: 'newlib' } },
       { name: 'binary-compat runs the app on its own glibc', facts: [sym('qsort_r', 90)], ctx: { libc: 'newlib', mode: 'binary-compat' } },
       { name: 'glibc-internal imports, imports of other libraries, unversioned imports', facts: [imp('__libc_start_main', 'GLIBC_2.34', 'libc.so.6'), imp('_IO_putc', 'GLIBC_2.2.5', 'libc.so.6'), imp('EVP_sha256', 'OPENSSL_3.0.0', 'libcrypto.so.3'), imp('qsort_r')], ctx: { libc: 'newlib' } },
     ],
@@ -137,7 +158,11 @@ export const RULE_CASES: Record<string, RuleCases> = {
     }],
   },
   'openssl-version-mismatch': {
-    valid: [{ name: 'OpenSSL 1.1 matches the port', facts: [lib('libssl.so.1.1', '1.1'), lib('libcrypto.so.1.1', '1.1')] }],
+    valid: [
+      { name: 'OpenSSL 1.1 matches the port', facts: [lib('libssl.so.1.1', '1.1'), lib('libcrypto.so.1.1', '1.1')] },
+      // the rule's modes: under app-elfloader the app brings its own libssl.so.3 (the plan copies it into the rootfs)
+      { name: 'binary-compat: the app brings its own OpenSSL', facts: [lib('libssl.so.3', '3')], ctx: { mode: 'binary-compat' } },
+    ],
     invalid: [{
       name: 'OpenSSL 3', facts: [lib('libssl.so.3', '3')],
       findings: [{ message: 'libssl.so.3 (OpenSSL 3) is needed but the Unikraft port lib-openssl is OpenSSL 1.1.1', facts: [0], remedyText: "Port the app to OpenSSL 1.1.1's API, or pin a lib-openssl version that matches 3." }],

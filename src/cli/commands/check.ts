@@ -146,8 +146,8 @@ ${PLAN_OPTIONS_HELP}
       check.policy = { ...check.policy, target };
       if (allConfigFiles(paths)) return checkConfigs(paths, target.release, check.failOn, settings.format, io, values.tables as string | undefined);
       const libc = settings.pipeline.libc ?? target.libc;
-      const mode = (values.mode ? settings.pipeline.mode : target.mode) ?? (libc ? 'native' : 'binary-compat');
-      const pipeline: PipelineOptions = { ...settings.pipeline, libc, mode, plan: { ...asked, release: target.release, arch: target.arch, libc } };
+      const mode = (values.mode ? settings.pipeline.mode : target.mode) ?? (libc ? 'native' : undefined);
+      const pipeline: PipelineOptions = { ...settings.pipeline, libc, ...(mode ? { mode } : {}), plan: { ...asked, release: target.release, arch: target.arch, libc } };
       const report = await analyse(pipeline);
       return checkReport(report, check, settings.format, emitContextFor(io, settings.verbose), io);
     },

@@ -76,7 +76,7 @@ export class LoadCalls {
       if (m.nssService === undefined) return;
       const g = m.graph, base = p.nodes.offset[mi];
       p.gate.activate(mi, id);
-      const why = (name: string) => `(NSS service "${m.nssService}", /etc/nsswitch.conf) ${name}`;
+      const why = (name: string) => `(NSS service "${m.nssService}", ${m.nssOrigin ?? '/etc/nsswitch.conf'}) ${name}`;
       for (const c of g.initRoots) p.work.visit(base + c, id, why(g.names[c]));
       if (!m.nssDependency) for (const [key, e] of Object.entries(g.exports)) if (!key.includes('@')) p.work.visit(base + e, id, why(key));
     });

@@ -12,6 +12,8 @@ export interface ProgramModule {
   nssService?: string;
   /** A library the NSS module needs (loaded with it; glibc calls only the module's own functions). */
   nssDependency?: boolean;
+  /** Where the NSS module comes from, for evidence: `libnss_systemd.so.2, /etc/nsswitch.conf:2 "passwd: files systemd"`. */
+  nssOrigin?: string;
 }
 
 /** A reachable dlopen / dlmopen call: the library name when it is a constant string. */
