@@ -1,5 +1,5 @@
 import type { Evidence, Report, Severity } from '../model/index.js';
-import { countByStatus, needItems, STATUS_ORDER, verdictOf, VERDICT_LABELS, type NeedList } from '../match/need-status.js';
+import { countByStatus, needItems, STATUS_ORDER, verdictOf, verdictResultOf, VERDICT_LABELS, type NeedList } from '../match/need-status.js';
 import { collectProblems, ruleDocFor, type Problem } from '../match/problems.js';
 import type { EmitContext } from './registry.js';
 import { partialUseText } from '../data/table-lookup.js';
@@ -85,10 +85,12 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
   const problems = collectProblems(r);
   const count = (s: Severity) => problems.filter((p) => p.severity === s).length;
   const target = r.plan ? ` · Unikraft ${md(r.plan.release)} ${md(r.plan.arch)} · libc ${md(r.plan.libc)}` : '';
+  const verified = verdictResultOf(r).verified;
   const names = r.binaries.length ? r.binaries.map((b) => code(b.path)).join(', ') : `${r.inputs.length} input files`;
   const out = [
     '# ukport porting report', '',
     `**Verdict: ${VERDICT_LABELS[verdictOf(r)]}** — ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} · mode ${code(r.mode)}${target}`, '',
+    ...(verified ? [`**${md(verified)}**`, ''] : []),
     `Application: ${names}`, '',
     '## Summary', '', ...summary(r), '',
     '## Plan', '', ...plan(r), '',
