@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExternalLibPort, LibcSummaryTable, LibcTable, Provenance, SyscallPrior, Tables, UnikraftTable } from '../model/coverage.js';
+import type { ExternalLibPort, LibcSummaryTable, LibcTable, Provenance, SyscallPrior, Tables, UnikraftPortsTable, UnikraftTable } from '../model/coverage.js';
 import { DEFAULT_TABLES_DIR, loadTableFile } from './validate.js';
 
 /** syscall-tables/external-libs.json. */
@@ -53,7 +53,9 @@ export function loadTables(dir: string = DEFAULT_TABLES_DIR): Tables {
   const externalLibs = existsSync(ext) ? loadTableFile<ExternalLibsFile>(schema('external-libs'), ext).ports : [];
   const pri = join(dir, 'loupe-priors.json');
   const priors = existsSync(pri) ? loadTableFile<LoupePriorsFile>(schema('loupe-priors'), pri).priors : {};
-  const tables: Tables = { unikraft, libc, externalLibs, libcSummaries, priors };
+  const portsFile = join(dir, 'unikraft-ports.json');
+  const ports = existsSync(portsFile) ? loadTableFile<UnikraftPortsTable>(schema('unikraft-ports'), portsFile).ports : undefined;
+  const tables: Tables = { unikraft, libc, externalLibs, libcSummaries, priors, ...(ports ? { ports } : {}) };
   cache.set(dir, tables);
   return tables;
 }

@@ -41,6 +41,64 @@ export interface ReleaseCoverage {
   missing: string[];
 }
 
+/** The application a binary-compat image runs (app-elfloader), with the options the plan turns on in it. */
+export interface PlannedApplication {
+  name: string;
+  repo: string;
+  /** Needs it serves (`syscall:brk`) and why it is there (`mode:binary-compat`). */
+  because: string[];
+  /** Libraries its own Config.uk selects or implies (app-elfloader: libelf, posix-mmap, ...). */
+  brings: string[];
+}
+
+/** One platform/VMM the image is built for, with the Kconfig it adds and the drivers that serve the app there. */
+export interface PlannedTarget {
+  /** Kraftfile name: `qemu/x86_64`, `fc/x86_64`. */
+  name: string;
+  platform: 'qemu' | 'fc';
+  /** The target's own lines (`CONFIG_PLAT_KVM=y`, `CONFIG_KVM_VMM_QEMU=y`). */
+  kconfig: string[];
+  /** Libraries the target turns on for the app (the netdev driver and its transport), beyond the platform's own. */
+  drivers: string[];
+}
+
+/** How the app reaches the network. */
+export interface PlannedNetwork {
+  stack: string;
+  /** Socket families seen and where (`socket(AF_INET) in main`). */
+  because: string[];
+  /** Kernel command-line parameters the image needs (`netdev.ip=ADDRESS/PREFIX:GATEWAY:::`). */
+  kernelArgs: string[];
+  notes: string[];
+}
+
+/** The file system stack of the image. */
+export interface PlannedFilesystem {
+  stack: 'vfscore' | 'posix-vfs';
+  because: string[];
+}
+
+/** A repository ref for the manifests: a release tag when the repo has one for the release, else a channel. */
+export interface VersionPin {
+  /** Repository name: `unikraft`, `lib-musl`, `app-elfloader`. */
+  name: string;
+  repo: string;
+  /** What a Kraftfile writes: `0.17.0` (a RELEASE tag), `stable`. */
+  version: string;
+  /** Git ref and commit for make-based builds, when known. */
+  ref?: string;
+  commit?: string;
+  note?: string;
+}
+
+/** A Kconfig rule the planned configuration breaks, for one target. */
+export interface PlanKconfigProblem {
+  target: string;
+  kind: 'unknown-symbol' | 'dropped' | 'unmet-dependency' | 'choice-conflict' | 'undefined-select' | 'unsettled';
+  symbol: string;
+  detail: string;
+}
+
 /** The porting plan for one app. */
 export interface Plan {
   release: string;
@@ -61,4 +119,14 @@ export interface Plan {
   rootfs?: string[];
   /** The rule used when several libraries provide the same syscall. */
   tieBreak?: string;
+  /** binary-compat: the application that loads the Linux ELF. */
+  application?: PlannedApplication;
+  /** Platforms the image is built for. */
+  targets?: PlannedTarget[];
+  network?: PlannedNetwork;
+  filesystem?: PlannedFilesystem;
+  /** Refs of every repository the manifests name. */
+  pins?: VersionPin[];
+  /** Kconfig rules the configuration breaks; empty when it resolves as planned on every target. */
+  kconfigProblems?: PlanKconfigProblem[];
 }

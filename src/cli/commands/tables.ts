@@ -24,6 +24,9 @@ Sources for sync (each writes its tables under --out, default the shipped syscal
                           lib-newlib does (gcc, patch) → libc-summaries/newlib-x86_64.json (native mode)
   --ext-port DIR          a unikraft lib-* port repo for external-libs.json (repeatable)
   --loupedb DIR           loupedb checkout → loupe-priors.json
+  --port DIR              a repository outside the core tree (lib-musl, lib-lwip, lib-libelf, app-elfloader,
+                          lib-nginx, ...; a checkout or a bare mirror) → unikraft-ports.json: its Kconfig, RELEASE
+                          tags and stable/staging branches, and the programs an application port builds (repeatable)
   --lib-python3 DIR       unikraft/lib-python3 checkout → python-port.json (the port's Python version and built-in extension modules per ref)
 `;
 
@@ -62,6 +65,7 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     libPython3: str(values['lib-python3']),
     muslLibrary: str(values['musl-so']),
     newlibSummaries: str(values['newlib-summaries']),
+    ports: strs(values['port']),
   };
   const out = str(values['out']) ?? DEFAULT_TABLES_DIR;
   let files: Map<string, string>;
@@ -72,7 +76,7 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     // a checkout that is not what the option names (git fails, files missing) is an input error
     throw new UkportError('unsupported-input', `tables sync failed: ${String((e as Error).message ?? e).split('\n')[0]}`);
   }
-  if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --loupedb, --lib-python3, --musl-so)');
+  if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --port, --loupedb, --lib-python3, --musl-so)');
   writeAll(out, files, io);
   return EXIT_OK;
 }
@@ -95,6 +99,7 @@ export const tablesCommand: Command = {
     'musl-so': { type: 'string' },
     'newlib-summaries': { type: 'string' },
     'ext-port': { type: 'string', multiple: true },
+    port: { type: 'string', multiple: true },
     loupedb: { type: 'string' },
     'lib-python3': { type: 'string' },
     json: { type: 'boolean' },
