@@ -8,9 +8,7 @@ import { mergeFacts } from './extract/merge-facts.js';
 import { loadTables } from './data/tables.js';
 import { loadLinuxSyscalls } from './data/linux-syscalls.js';
 import { extractSyscalls } from './extract/syscalls.js';
-import { extractCSources } from './extract/c/extract-c-sources.js';
-import { findCSources } from './extract/c/find-c-sources.js';
-import { archOfReport, planReport, type PlanRequest } from './plan/plan-report.js';
+import { archOfReport, type PlanRequest } from './plan/plan-report.js';
 import { loadRules } from './data/rules.js';
 import { compileRules, type CompiledRule } from './match/compile.js';
 import { matchFindings } from './match/match-findings.js';
@@ -22,9 +20,7 @@ function compiledRules(): CompiledRule[] {
   return (rulesCache ??= compileRules(loadRules()));
 }
 import type { AnalysisLimits } from './extract/limits.js';
-import { scanBinaries } from './scale/system-scan.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
-import { annotateLayers, scanImage } from './extract/image/scan-image.js';
 import { scriptFacts } from './extract/script-facts.js';
 import { readNsswitch, type NssService } from './inputs/nsswitch.js';
 
@@ -67,6 +63,8 @@ async function sourceFacts(options: PipelineOptions, inputs: Artifact[]): Promis
   const tables = loadTables(options.plan?.tablesDir);
   // Declared-but-not-built names (execvp, syscall…) are still libc calls the app makes.
   const libcFunctions = new Set(tables.libc.flatMap((t) => [...t.functions, ...(t.declaredNotBuilt ?? [])]));
+  // the C front end (tree-sitter's wasm) loads only when there are C inputs
+  const [{ findCSources }, { extractCSources }] = await Promise.all([import('./extract/c/find-c-sources.js'), import('./extract/c/extract-c-sources.js')]);
   const { files } = findCSources(roots);
   const result = await extractCSources(files, {
     libcFunctions,
@@ -84,7 +82,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   const inputs: Artifact[] = walked.artifacts;
   const mains: LoadedElf[] = [];
   const elfs = inputs.filter((a) => a.kind === 'elf');
-  const system = useSystemScan(options, elfs.length) ? await scanBinaries(elfs, systemScanOptions(options)) : undefined;
+  const system = useSystemScan(options, elfs.length) ? await (await import('./scale/system-scan.js')).scanBinaries(elfs, systemScanOptions(options)) : undefined;
   for (const [i, a] of (system ? [] : elfs).entries()) {
     options.onProgress?.(i, elfs.length, stats.bytesRead, a.path);
     try {
@@ -128,7 +126,10 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   }
   facts.push(...scriptFacts(inputs, mains, { maxFileBytes: options.maxFileBytes }));
   // Container images: each resolved in its own root, its libraries never mixed with the host's.
-  for (const a of inputs.filter((x) => x.kind === 'container-image')) {
+  const images = inputs.filter((x) => x.kind === 'container-image');
+  const imageScanner = images.length ? await import('./extract/image/scan-image.js') : undefined;
+  for (const a of images) {
+    const { annotateLayers, scanImage } = imageScanner!;
     try {
       const img = scanImage(a.path);
       a.image = img.image.name;
@@ -165,7 +166,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   };
   if (system) attachSystemScan(report, system);
   const tables = loadTables(options.plan?.tablesDir);
-  if (options.plan) report.plan = planReport(report, tables, options.plan);
+  if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, options.plan);
   const release = report.plan?.release ?? options.plan?.release;
   report.findings = matchFindings(report.facts, {
     tables, rules: compiledRules(), libc: report.plan?.libc ?? options.libc, arch: report.plan?.arch ?? archOfReport(report), mode: report.mode,

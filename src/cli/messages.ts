@@ -25,8 +25,11 @@ const MESSAGES: Record<ErrorCode, (path: string | undefined, detail: string) => 
   'limit-exceeded': (p, d) => `${at(p)}limit exceeded (${d})`,
 };
 
-/** Formats a UkportError as one line without the `ukport: ` prefix. */
-export function formatError(e: UkportError): string {
-  const line = MESSAGES[e.code](e.path, e.detail);
+/**
+ * Formats a UkportError as one line without the `ukport: ` prefix. A usage error inside COMMAND points at that
+ * command's help (`scan: unknown option '--foo' (see 'ukport scan --help')`).
+ */
+export function formatError(e: UkportError, command?: string): string {
+  const line = e.code === 'usage' && command ? `${e.detail} (see 'ukport ${command} --help')` : MESSAGES[e.code](e.path, e.detail);
   return line.replace(/[\r\n]+/g, ' ');
 }

@@ -1,9 +1,9 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Arch, Libc, Mode, Severity } from '../model/index.js';
 import { ARCHES } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import { loadLinuxSyscalls } from './linux-syscalls.js';
-import { readJson } from './validate.js';
+import { ajvClass, readJson } from './validate.js';
 
 /** A `ukport check` policy (schema/policy.schema.json). */
 export interface Policy {
@@ -17,7 +17,7 @@ export interface Policy {
 /** The policy schema shipped with ukport (same relative spot from src/data and dist/data). */
 export const POLICY_SCHEMA_FILE = new URL('../../schema/policy.schema.json', import.meta.url).pathname;
 
-let validate: ReturnType<Ajv['compile']> | undefined;
+let validate: ValidateFunction | undefined;
 
 /** `/ignore/0/reason` → `$.ignore[0].reason`. */
 export function jsonPath(pointer: string): string {
@@ -47,7 +47,7 @@ function expectation(err: ErrorObject, data: unknown): string {
 /** Validates parsed policy JSON; the first problem becomes `bad-policy: <json path>: <expectation>`. */
 export function validatePolicy(data: unknown, file: string): Policy {
   if (!validate) {
-    const ajv = new Ajv({ allErrors: false, strict: true });
+    const ajv = new (ajvClass())({ allErrors: false, strict: true });
     validate = ajv.compile(readJson(POLICY_SCHEMA_FILE) as object);
   }
   if (!validate(data)) {

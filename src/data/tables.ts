@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ExternalLibPort, LibcSummaryTable, LibcTable, Provenance, SyscallPrior, Tables, UnikraftPortsTable, UnikraftTable } from '../model/coverage.js';
-import { DEFAULT_TABLES_DIR, loadTableFile } from './validate.js';
+import { DEFAULT_TABLES_DIR, isShippedData, loadTableFile } from './validate.js';
 
 /** syscall-tables/external-libs.json. */
 export interface ExternalLibsFile {
@@ -38,13 +38,34 @@ export function compareReleases(a: string, b: string): number {
   return 0;
 }
 
+/**
+ * A shipped release table that is read on first use: a run needs one or two of the releases, and parsing all
+ * of them took a tenth of a second. Its `release` is the file name (`tables sync` writes unikraft/<release>.json).
+ */
+function lazyReleaseTable(schemaFile: string, file: string): UnikraftTable {
+  let table: UnikraftTable | undefined;
+  const load = (): UnikraftTable => (table ??= loadTableFile<UnikraftTable>(schemaFile, file));
+  const release = basename(file, '.json');
+  return new Proxy({ release } as UnikraftTable, {
+    get: (_t, key) => (key === 'release' ? release : Reflect.get(load(), key)),
+    has: (_t, key) => Reflect.has(load(), key),
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor: (_t, key) => {
+      const d = Reflect.getOwnPropertyDescriptor(load(), key);
+      return d && { ...d, configurable: true };
+    },
+  });
+}
+
 /** Loads and validates every table under DIR (default: the shipped syscall-tables/); cached per directory. */
 export function loadTables(dir: string = DEFAULT_TABLES_DIR): Tables {
   const hit = cache.get(dir);
   if (hit) return hit;
   const schema = (name: string): string => join(dir, `${name}.schema.json`);
+  // a directory the user names is validated whole at once; the shipped releases are read when used
+  const shipped = isShippedData(join(dir, 'unikraft', 'x.json'));
   const unikraft = jsonFiles(join(dir, 'unikraft'))
-    .map((f) => loadTableFile<UnikraftTable>(schema('unikraft'), join(dir, 'unikraft', f)))
+    .map((f) => (shipped ? lazyReleaseTable : loadTableFile<UnikraftTable>)(schema('unikraft'), join(dir, 'unikraft', f)))
     .sort((a, b) => compareReleases(a.release, b.release));
   const libc = jsonFiles(join(dir, 'libc')).map((f) => loadTableFile<LibcTable>(schema('libc'), join(dir, 'libc', f)));
   const libcSummaries = jsonFiles(join(dir, 'libc-summaries')).map((f) =>

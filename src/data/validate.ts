@@ -1,11 +1,29 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { UkportError } from '../errors.js';
 
 /** Directory of the shipped tables: <repo>/syscall-tables (same relative spot from src/data and dist/data). */
 export const DEFAULT_TABLES_DIR = fileURLToPath(new URL('../../syscall-tables/', import.meta.url));
+
+/** Data shipped with ukport: checked against its schema when generated (`tables sync`) and by the tests, not on every run. */
+const SHIPPED_DIRS = ['syscall-tables', 'rules', 'patches'].map((d) => fileURLToPath(new URL(`../../${d}/`, import.meta.url)));
+
+/**
+ * Whether FILE is one of ukport's own data files. Compiling their schemas took a fifth of a second per run, so
+ * they are trusted as shipped (test/data/shipped-data.test.ts validates every one); files a user names are validated.
+ */
+export function isShippedData(file: string): boolean {
+  const abs = resolve(file);
+  return SHIPPED_DIRS.some((d) => abs.startsWith(d.endsWith(sep) ? d : d + sep));
+}
+
+/** ajv's constructor, loaded on first use (its schema compiler is large). */
+export function ajvClass(): typeof Ajv {
+  return (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv;
+}
 
 // one Ajv per schema directory: schema $ids repeat across table directories
 const ajvs = new Map<string, Ajv>();
@@ -17,7 +35,7 @@ function compile(schemaFile: string): ValidateFunction {
     const dir = dirname(schemaFile);
     let ajv = ajvs.get(dir);
     if (!ajv) {
-      ajv = new Ajv({ allErrors: false, strict: false });
+      ajv = new (ajvClass())({ allErrors: false, strict: false });
       // every table schema refers to the shared provenance.schema.json beside it
       const shared = join(dir, 'provenance.schema.json');
       if (existsSync(shared)) ajv.addSchema(readJson(shared) as object);
@@ -45,8 +63,12 @@ export function readJson(file: string): unknown {
   }
 }
 
-/** Validates DATA against the schema file; the first failure becomes `bad-table: <json path>: <expectation>`. */
-export function validateTable<T>(schemaFile: string, data: unknown, file: string): T {
+/**
+ * Validates DATA against the schema file; the first failure becomes `bad-table: <json path>: <expectation>`.
+ * Shipped data is trusted (see isShippedData) unless ALWAYS is set.
+ */
+export function validateTable<T>(schemaFile: string, data: unknown, file: string, always = false): T {
+  if (!always && isShippedData(file)) return data as T;
   const fn = compile(schemaFile);
   if (!fn(data)) {
     const err = fn.errors?.[0];

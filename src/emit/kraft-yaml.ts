@@ -1,6 +1,6 @@
 import { externalLibraries, kraftName } from './kraftfile.js';
 import { appNames, compatSyscalls, type ManifestApp } from './manifest-app.js';
-import { writeYaml, type YamlValue } from './yaml-subset.js';
+import { writeYaml, type YamlValue } from './yaml-write.js';
 
 /** The 2020-era kraft.yaml (specification 0.5, the Python kraft tool): Kconfig as `CONFIG_X=y` lists, kvm targets. */
 export function emitKraftYaml(app: ManifestApp): string {

@@ -1,7 +1,7 @@
 import { basename, extname, relative, resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, readPlanOptions } from './plan.js';
-import { runPipeline } from '../../pipeline.js';
+import { runPipeline } from '../analyse.js';
 import { emitManifest } from '../../emit/manifest.js';
 import { writeFilesConfined } from '../write-files.js';
 import { UkportError } from '../../errors.js';

@@ -2,7 +2,7 @@ import { ARCHES, isOneOf, type Arch } from '../../model/index.js';
 import type { Command, OptionValues } from '../command.js';
 import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions, type ReportSettings } from '../report-options.js';
 import type { CommandIo } from '../command.js';
-import { runPipeline } from '../../pipeline.js';
+import { runPipeline } from '../analyse.js';
 import { emitFindingsText } from '../../emit/text.js';
 import { emitterFor } from '../../emit/registry.js';
 import { emitPlanText } from '../../emit/plan-text.js';

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions } from '../report-options.js';
-import { runPipeline } from '../../pipeline.js';
+import { runPipeline } from '../analyse.js';
 import { emitterFor } from '../../emit/registry.js';
 import { UkportError } from '../../errors.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { EXIT_OK, type Command, type CommandIo, type OptionValues } from '../command.js';
 import { UkportError } from '../../errors.js';
-import { DEFAULT_TABLES_DIR } from '../../data/validate.js';
+import { DEFAULT_TABLES_DIR, validateTable } from '../../data/validate.js';
 import { syncTables, type SyncOptions } from '../../sync/sync-tables.js';
 import { loadTables } from '../../data/tables.js';
 import { formatShow, formatTableList, showJson } from '../tables-format.js';
@@ -35,6 +35,20 @@ function str(v: unknown): string | undefined {
 }
 function strs(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+}
+
+/** The schema a generated table file is checked against (syscall-tables/*.schema.json), if it has one. */
+const SCHEMA_OF: [RegExp, string][] = [
+  [/^linux\//, 'linux-syscalls'], [/^unikraft\//, 'unikraft'], [/^libc\//, 'libc'], [/^libc-summaries\//, 'libc-summary'],
+  [/^external-libs\.json$/, 'external-libs'], [/^loupe-priors\.json$/, 'loupe-priors'], [/^unikraft-ports\.json$/, 'unikraft-ports'],
+];
+
+/** Checks every generated table against its schema before anything is written: shipped tables are not validated at run time. */
+function validateGenerated(files: Map<string, string>): void {
+  for (const [rel, text] of files) {
+    const schema = SCHEMA_OF.find(([re]) => re.test(rel))?.[1];
+    if (schema) validateTable(join(DEFAULT_TABLES_DIR, `${schema}.schema.json`), JSON.parse(text), rel, true);
+  }
 }
 
 /** Writes every file of the map under OUT atomically (temp file, then rename). */
@@ -77,6 +91,7 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     throw new UkportError('unsupported-input', `tables sync failed: ${String((e as Error).message ?? e).split('\n')[0]}`);
   }
   if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --port, --loupedb, --lib-python3, --musl-so)');
+  validateGenerated(files);
   writeAll(out, files, io);
   return EXIT_OK;
 }

@@ -1,12 +1,19 @@
-import { Project, ts, type SourceFile } from 'ts-morph';
+import { createRequire } from 'node:module';
+import type { Project, SourceFile, ts } from 'ts-morph';
 import type { ModuleUse } from '../python/module-map.js';
+
+let tsMorph: typeof import('ts-morph') | undefined;
+/** ts-morph bundles TypeScript's compiler (a quarter second to load): loaded with the first JS/TS input, never for a binary. */
+function morph(): typeof import('ts-morph') {
+  return (tsMorph ??= createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph'));
+}
 
 /** `node:fs` and `fs` are the same built-in. */
 function builtinName(spec: string): string {
   return spec.startsWith('node:') ? spec.slice(5) : spec;
 }
 
-const isString = (n: ts.Node | undefined): n is ts.StringLiteralLike => n !== undefined && (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n));
+const isString = (n: ts.Node | undefined): n is ts.StringLiteralLike => n !== undefined && (morph().ts.isStringLiteral(n) || morph().ts.isNoSubstitutionTemplateLiteral(n));
 
 /**
  * Module uses in one JS/TS file: ES imports (default, namespace, named; `import type` skipped), `require()` (bound
@@ -14,6 +21,7 @@ const isString = (n: ts.Node | undefined): n is ts.StringLiteralLike => n !== un
  * of named bindings. Walks the compiler AST directly (ts-morph wrappers cost ~10x on large trees).
  */
 export function scanJsModules(file: SourceFile): ModuleUse[] {
+  const ts = morph().ts;
   const sf = file.compilerNode;
   const uses: ModuleUse[] = [];
   const namespaces = new Map<string, string>();
@@ -93,5 +101,5 @@ export function scanJsModules(file: SourceFile): ModuleUse[] {
 
 /** A ts-morph project that parses JS and TS from memory (no tsconfig, no type checking). */
 export function jsProject(): Project {
-  return new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, noResolve: true }, skipLoadingLibFiles: true });
+  return new (morph().Project)({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, noResolve: true }, skipLoadingLibFiles: true });
 }

@@ -1,0 +1,38 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { ensureBuilt, runCli } from '../helpers/tools.js';
+
+beforeAll(() => ensureBuilt());
+
+// What an experienced command-line user expects (issue 21): these run the built CLI.
+describe('arguments', () => {
+  test('bare `ukport` is a usage error: the help on stderr, nothing on stdout, exit 2', () => {
+    const r = runCli([]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Usage: ukport <command> \[options\] PATH\.\.\.$/m);
+    expect(r.stderr).toMatch(/^\s+scan\s+/m);
+  });
+  test('`ukport --help` and `ukport help scan` print to stdout and exit 0', () => {
+    expect(runCli(['--help'])).toMatchObject({ status: 0, stderr: '' });
+    const h = runCli(['help', 'scan']);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toMatch(/^Usage: ukport scan/);
+  });
+  test('an unknown option: one line, quotes balanced, a hint, the command\'s help named', () => {
+    const r = runCli(['scan', '--bogus', '/usr/bin/true']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("ukport: scan: unknown option '--bogus'; a PATH that starts with '-' goes after '--' (see 'ukport scan --help')\n");
+    expect((r.stderr.match(/'/g) ?? []).length % 2).toBe(0);
+    expect(runCli(['scan', '--fromat', 'json', '/usr/bin/true']).stderr).toBe("ukport: scan: unknown option '--fromat'; did you mean '--format'? (see 'ukport scan --help')\n");
+  });
+  test('a missing or unexpected option value, an unknown command', () => {
+    expect(runCli(['scan', '/usr/bin/true', '--format']).stderr).toBe("ukport: scan: option '--format' needs a value (see 'ukport scan --help')\n");
+    expect(runCli(['scan', '--quiet=yes', '/usr/bin/true']).stderr).toBe("ukport: scan: option '--quiet' takes no value (see 'ukport scan --help')\n");
+    const r = runCli(['scna', '/usr/bin/true']);
+    expect(r).toMatchObject({ status: 2, stdout: '' });
+    expect(r.stderr).toBe("ukport: unknown command 'scna'; did you mean 'scan'? (see 'ukport --help')\n");
+  });
+  test('an option before the command is a usage error, not a crash', () => {
+    expect(runCli(['--bogus'])).toMatchObject({ status: 2, stdout: '', stderr: "ukport: expected a command before '--bogus' (see 'ukport --help')\n" });
+  });
+});
