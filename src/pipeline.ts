@@ -166,7 +166,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   };
   if (system) attachSystemScan(report, system);
   const tables = loadTables(options.plan?.tablesDir);
-  if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, options.plan);
+  if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, { ...options.plan, paths: options.paths, ...(options.sysroot ? { sysroot: options.sysroot } : {}) });
   const release = report.plan?.release ?? options.plan?.release;
   report.findings = matchFindings(report.facts, {
     tables, rules: compiledRules(), libc: report.plan?.libc ?? options.libc, arch: report.plan?.arch ?? archOfReport(report), mode: report.mode,

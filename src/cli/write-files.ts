@@ -52,17 +52,17 @@ function isSymlink(p: string): boolean {
 }
 
 /**
- * Writes FILES (relative path → text) under OUTDIR, all or nothing: every path is checked first (no escapes, no
+ * Writes FILES (relative path → text or bytes) under OUTDIR, all or nothing: every path is checked first (no escapes, no
  * symlinks), a file that differs from what ukport last wrote there (the user edited it) is overwritten only with
  * `force`, and each file is written to a temporary name and renamed into place.
  */
-export function writeFilesConfined(outDir: string, files: Map<string, string>, options: { force?: boolean } = {}): WriteResult {
+export function writeFilesConfined(outDir: string, files: Map<string, string | Buffer>, options: { force?: boolean } = {}): WriteResult {
   const out = resolve(outDir);
   if (existsSync(out) && (isSymlink(out) || !lstatSync(out).isDirectory())) throw new UkportError('path-escape', 'the output path is a symbolic link or not a directory', outDir);
   mkdirSync(out, { recursive: true });
   const realOut = realpathSync(out);
   const record = readRecord(out);
-  const plan: { rel: string; target: string; text: string }[] = [];
+  const plan: { rel: string; target: string; text: string | Buffer }[] = [];
   const unchanged: string[] = [];
   const edited: string[] = [];
   for (const [rel, text] of [...files].sort((a, b) => a[0].localeCompare(b[0]))) {

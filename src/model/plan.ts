@@ -15,6 +15,8 @@ export interface PlannedLibrary {
   repo?: string;
   /** Other libraries that could serve the same needs, and why this one won. */
   alternatives?: string[];
+  /** The plan's Kconfig lines that are this library's own options (`CONFIG_LWIP_TCP=y` for lwip). */
+  options?: string[];
 }
 
 /** A need the plan cannot serve. */
@@ -91,6 +93,37 @@ export interface VersionPin {
   note?: string;
 }
 
+/** A file the binary-compat image holds: read from the scanned root, placed at PATH. */
+export interface ImageFile {
+  /** Absolute path inside the image. */
+  path: string;
+  /** Where it is read from (a host path, under --sysroot when given). */
+  source: string;
+  /** program, interpreter, library, loaded library, config. */
+  role: 'program' | 'interpreter' | 'library' | 'loaded-library' | 'config';
+  /** Why it is there: `DT_NEEDED of nginx`, `PT_INTERP`, `named in the program`. */
+  why: string;
+}
+
+/** A file ukport writes for the image (nsswitch.conf naming only glibc's built-in services). */
+export interface GeneratedImageFile {
+  path: string;
+  content: string;
+  why: string;
+}
+
+/** The root file system of a binary-compat image: what the Dockerfile copies, and where. */
+export interface PlannedImage {
+  files: ImageFile[];
+  generated: GeneratedImageFile[];
+  /** Directories the program writes into that must exist (`/var/log/nginx`). */
+  directories: string[];
+  /** Paths the program names that the scanned root does not have. */
+  missing: string[];
+  /** The program's path in the image: the Kraftfile's cmd. */
+  entry: string;
+}
+
 /** A Kconfig rule the planned configuration breaks, for one target. */
 export interface PlanKconfigProblem {
   target: string;
@@ -127,6 +160,8 @@ export interface Plan {
   filesystem?: PlannedFilesystem;
   /** Refs of every repository the manifests name. */
   pins?: VersionPin[];
+  /** binary-compat: the image's root file system (program, loader, libraries, configuration). */
+  image?: PlannedImage;
   /** Kconfig rules the configuration breaks; empty when it resolves as planned on every target. */
   kconfigProblems?: PlanKconfigProblem[];
 }

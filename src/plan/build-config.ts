@@ -48,9 +48,11 @@ export function ownProblems(problems: KconfigProblem[]): KconfigProblem[] {
  */
 export function buildTargets(world: KconfigWorld, baseWorld: KconfigWorld, switches: Map<string, string>, targets: TargetSpec[], requested: Map<string, string>): TargetBuild[] {
   return targets.map((spec) => {
-    const req = new Map([...spec.symbols, ...requested]);
+    // a cut-down table may lack the architecture and platform symbols: only those it defines are resolved
+    const own = spec.symbols.filter(([s]) => world.entries.has(s));
+    const req = new Map([...own, ...requested]);
     const resolved = resolveKconfig(world, req);
-    const baseline = librariesOn(switches, resolveKconfig(baseWorld, new Map(spec.symbols)).values);
+    const baseline = librariesOn(switches, resolveKconfig(baseWorld, new Map(own)).values);
     // undefined selects of the release's own Config.uk files are the release's (Kconfig ignores them); a port's are a version mismatch
     const problems = checkKconfig(world, req, resolved).filter((p) => p.kind !== 'undefined-select' || !world.origin.get(p.symbol)?.startsWith('unikraft '));
     return { spec, resolved, baseline, problems };

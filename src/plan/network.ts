@@ -49,7 +49,8 @@ export function socketUse(facts: readonly Fact[]): SocketUse {
       use.evidence.push(`${f.name}() in ${where(f)}`);
     }
   }
-  use.evidence = [...new Set(use.evidence)].sort();
+  // the socket calls first: they name the family; a name lookup only implies it
+  use.evidence = [...new Set(use.evidence)].sort((a, b) => Number(!a.startsWith('socket')) - Number(!b.startsWith('socket')) || a.localeCompare(b));
   return use;
 }
 

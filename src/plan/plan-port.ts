@@ -91,7 +91,8 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   wrappedSyscalls.add('syscall');
   const choice = chooseLibc(needs, tables.libc, { forced: options.libc, muslAvailable: !!libcLibrary(table, 'musl') || !libcLibrary(table, 'newlib'), mode, wrappedSyscalls });
   if (!compat) addLibcSyscalls(needs, tables, table, choice.libc, arch);
-  const loader = compat && (table.libraries[LOADER] || ports.some((p) => p.name === LOADER)) ? LOADER : undefined;
+  // binary compatibility always runs on app-elfloader; its Config.uk joins the world when the tables have it
+  const loader = compat ? LOADER : undefined;
   const world = kconfigWorld(table, ports, loader ? { withApplication: loader } : {});
   const specs = targetsFor(world, arch);
   const known = knownSymbols(compat ? undefined : choice.libc, arch);
@@ -128,7 +129,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
     }
     const extPorts = matchPorts(needs.sonames, tables.externalLibs);
     uncovered.push(...extPorts.uncovered);
-    for (const m of extPorts.matches) seed(m.port.port, 'port', `soname:${m.soname}`, { version: m.port.upstreamVersion, kconfig: m.port.kconfig });
+    for (const m of extPorts.matches) seed(m.port.port, 'port', `soname:${m.soname}`, { version: m.port.upstreamVersion, kconfig: m.port.kconfig, ...(m.port.provenance ? { repo: m.port.provenance.repo } : {}) });
     for (const d of needs.dynamicLoading) uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'missing-required', severity: 'error', reason: `${d}: a native Unikraft image is one static binary; link the plugins in and look them up statically` });
     const shared = [...needs.sonames.keys()].filter((n) => !extPorts.matches.some((m) => m.soname === n) && !extPorts.uncovered.some((u) => u.name === n)).sort();
     if (needs.dynamic) uncovered.push({ kind: 'dynamic-linking', name: 'shared libraries', status: 'covered', severity: 'note', reason: `the Linux build is dynamically linked; a native Unikraft image links everything statically (ports above, unported libraries below${shared.length ? `; ${shared.join(', ')} come with the libc` : ''})` });
@@ -164,7 +165,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
 
   // what the application, libc, platform and the seeds turn on anyway: providers there win, excluded ones never do
   const seedSymbols = [...seedReasons].map(([lib, s]) => s.kconfig ?? switchOf.get(lib)).filter((x): x is string => !!x);
-  const baseRequest = new Map<string, string>([...(specs[0]?.symbols ?? []), ...seedSymbols.map((s) => [s, 'y'] as [string, string]), ...requestOf([...optionKconfig, ...rootfsKconfig])]);
+  const baseRequest = new Map<string, string>([...(specs[0]?.symbols ?? []).filter(([sym]) => world.entries.has(sym)), ...seedSymbols.map((s) => [s, 'y'] as [string, string]), ...requestOf([...optionKconfig, ...rootfsKconfig])]);
   const base = resolveKconfig(world, baseRequest);
   const present = librariesOn(switchOf, base.values);
   const hard = new Set([...present].filter((lib) => isHard(base, switchOf.get(lib)!, world)));
@@ -245,6 +246,13 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   libraries.push(...build.extras.filter((e) => !libraries.some((l) => l.name === e.name)));
   libraries.sort((a, b) => ROLE_ORDER[a.role!] - ROLE_ORDER[b.role!] || a.name.localeCompare(b.name));
   uncovered.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  // options an external library's own Config.uk declares go with it (the Kraftfile's libraries.<name>.kconfig)
+  for (const line of kconfig) {
+    const sym = line.slice(7, line.indexOf('='));
+    const owner = world.entries.get(sym)?.library?.replace(/^lib-/, '');
+    const lib = libraries.find((l) => l.name === owner && l.repo && l.kconfig !== sym);
+    if (lib) (lib.options ??= []).push(line);
+  }
   const plan: Plan = {
     release: table.release, arch, mode, libc: choice.libc, libcReasons: choice.reasons, libcCandidates: choice.candidates,
     libraries, kconfig, uncovered, tieBreak: TIE_BREAK,

@@ -1,6 +1,8 @@
 import type { Arch, Libc, Mode, Plan, Report, Tables } from '../model/index.js';
 import { planPort } from './plan-port.js';
 import { withPythonPort } from './python-port.js';
+import { planImage } from './image.js';
+import { collectNeeds } from './needs.js';
 
 /** Planner settings a command passes through the pipeline. */
 export interface PlanRequest {
@@ -10,6 +12,10 @@ export interface PlanRequest {
   libc?: Libc;
   /** Default: native when the inputs have no binaries (sources are rebuilt), else the report's mode. */
   mode?: Mode;
+  /** The root the binaries were resolved in (--sysroot): the image's files are read from it. */
+  sysroot?: string;
+  /** The paths the user named (a source directory `nginx-1.22.1/` names its program). */
+  paths?: string[];
 }
 
 /** The architecture of the report's binaries (the first recognised one), else x86_64. */
@@ -20,12 +26,18 @@ export function archOfReport(report: Report): Arch {
   return 'x86_64';
 }
 
-/** Plans the port of everything the report found, in the report's mode. */
+/** Plans the port of everything the report found, in the report's mode; a binary-compat plan gets its image. */
 export function planReport(report: Report, tables: Tables, request: PlanRequest): Plan {
-  return withPythonPort(planPort(report.facts, tables, {
+  const mode = request.mode ?? (report.binaries.length === 0 ? 'native' : report.mode);
+  const plan = withPythonPort(planPort(report.facts, tables, {
     arch: request.arch ?? archOfReport(report),
-    mode: request.mode ?? (report.binaries.length === 0 ? 'native' : report.mode),
+    mode,
     ...(request.release ? { release: request.release } : {}),
     ...(request.libc ?? report.libc ? { libc: request.libc ?? report.libc } : {}),
+    programs: [...report.binaries.map((b) => b.path), ...(request.paths ?? [])],
   }), report.facts);
+  if (mode === 'binary-compat' && report.binaries.some((b) => b.type === 'EXEC' || b.type === 'PIE')) {
+    plan.image = planImage(report, report.facts, collectNeeds(report.facts, mode).paths, request.sysroot);
+  }
+  return plan;
 }

@@ -19,8 +19,7 @@ const KRAFT_ARCH: Record<Arch, string> = { x86_64: 'x86_64', aarch64: 'arm64' };
  * (x86_64 and arm64, as the catalog's Kraftfiles list them). Releases before the VMM choice have KVM with QEMU only.
  */
 export function targetsFor(world: KconfigWorld, arch: Arch): TargetSpec[] {
-  // only symbols the release defines (a cut-down table may have neither)
-  const base = ([[ARCH_SYMBOL[arch], 'y'], ['PLAT_KVM', 'y']] as [string, string][]).filter(([s]) => world.entries.has(s));
+  const base: [string, string][] = [[ARCH_SYMBOL[arch], 'y'], ['PLAT_KVM', 'y']];
   const out: TargetSpec[] = [];
   const qemu: [string, string][] = world.entries.has('KVM_VMM_QEMU') ? [...base, ['KVM_VMM_QEMU', 'y']] : base;
   out.push({ name: `qemu/${KRAFT_ARCH[arch]}`, platform: 'qemu', arch, symbols: qemu });

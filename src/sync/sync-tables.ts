@@ -13,6 +13,7 @@ import { UkportError } from '../errors.js';
 import { formatSummaryTable, summarizeLibc } from './libc-summaries.js';
 import { summarizeNewlib } from './newlib-summaries.js';
 import { syncPorts } from './unikraft-ports.js';
+import { syncKraftfileSchema } from './kraftfile-schema.js';
 
 /** Sources given to `ukport tables sync`. */
 export interface SyncOptions {
@@ -33,6 +34,8 @@ export interface SyncOptions {
   newlibSummaries?: string;
   /** Repositories outside the core tree (lib-musl, lib-lwip, lib-libelf, app-elfloader, lib-nginx) → unikraft-ports.json. */
   ports?: string[];
+  /** KraftKit's Kraftfile schema files (kraftkit schema/v0.6.json, unikraft-cloud/x kraftfile/schema.json) → kraftfile-<spec>.schema.json. */
+  kraftfileSchemas?: string[];
 }
 
 /** Pretty JSON with a trailing newline: the one format of every shipped table. */
@@ -98,6 +101,12 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, outDi
     const t = syncPorts(o.ports);
     files.set('unikraft-ports.json', toJson(t));
     log(`unikraft ports: ${t.ports.map((p) => `${p.name} (${p.provenance.commit.slice(0, 12)}, ${Object.keys(p.kconfig).length} symbols)`).join(', ')}`);
+  }
+  for (const file of o.kraftfileSchemas ?? []) {
+    if (!existsSync(file)) throw new UkportError('not-found', 'Kraftfile schema file', file);
+    const t = syncKraftfileSchema(file);
+    files.set(`kraftfile-${t.spec}.schema.json`, toJson(t));
+    log(`kraftfile schema ${t.spec}: ${t.provenance.repo} ${t.path} @ ${t.provenance.commit.slice(0, 12)} (${t.dialect})`);
   }
   if (o.libPython3) {
     const t = syncPythonPort(o.libPython3);

@@ -27,6 +27,8 @@ Sources for sync (each writes its tables under --out, default the shipped syscal
   --port DIR              a repository outside the core tree (lib-musl, lib-lwip, lib-libelf, app-elfloader,
                           lib-nginx, ...; a checkout or a bare mirror) → unikraft-ports.json: its Kconfig, RELEASE
                           tags and stable/staging branches, and the programs an application port builds (repeatable)
+  --kraftfile-schema FILE KraftKit's Kraftfile schema in a checkout (kraftkit schema/v0.6.json, unikraft-cloud/x
+                          kraftfile/schema.json) → kraftfile-<spec>.schema.json with its repo, path and commit (repeatable)
   --lib-python3 DIR       unikraft/lib-python3 checkout → python-port.json (the port's Python version and built-in extension modules per ref)
 `;
 
@@ -80,6 +82,7 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     muslLibrary: str(values['musl-so']),
     newlibSummaries: str(values['newlib-summaries']),
     ports: strs(values['port']),
+    kraftfileSchemas: strs(values['kraftfile-schema']),
   };
   const out = str(values['out']) ?? DEFAULT_TABLES_DIR;
   let files: Map<string, string>;
@@ -90,7 +93,7 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     // a checkout that is not what the option names (git fails, files missing) is an input error
     throw new UkportError('unsupported-input', `tables sync failed: ${String((e as Error).message ?? e).split('\n')[0]}`);
   }
-  if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --port, --loupedb, --lib-python3, --musl-so)');
+  if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --port, --kraftfile-schema, --loupedb, --lib-python3, --musl-so)');
   validateGenerated(files);
   writeAll(out, files, io);
   return EXIT_OK;
@@ -115,6 +118,7 @@ export const tablesCommand: Command = {
     'newlib-summaries': { type: 'string' },
     'ext-port': { type: 'string', multiple: true },
     port: { type: 'string', multiple: true },
+    'kraftfile-schema': { type: 'string', multiple: true },
     loupedb: { type: 'string' },
     'lib-python3': { type: 'string' },
     json: { type: 'boolean' },
