@@ -1,13 +1,45 @@
 import type { Plan } from '../model/index.js';
 import { makeStyle } from './style.js';
 
+type Style = ReturnType<typeof makeStyle>;
+
+/** The application, targets, network, image, pins and Kconfig problems of a plan. */
+function buildSections(plan: Plan, s: Style, cut: (items: string[]) => string): string[] {
+  const out: string[] = [];
+  if (plan.application) out.push('', s.bold(`Application: ${plan.application.name}`) + `  because ${cut(plan.application.because)}` + (plan.application.brings.length ? s.dim(`  (its Config.uk brings ${cut(plan.application.brings)})`) : ''));
+  if (plan.targets?.length) {
+    out.push('', s.bold('Targets'));
+    for (const t of plan.targets) out.push(`  ${t.name.padEnd(12)} ${t.kconfig.join(' ')}${t.drivers.length ? s.dim(`  drivers: ${cut(t.drivers)}`) : ''}`);
+  }
+  if (plan.network) {
+    out.push('', s.bold(`Network: ${plan.network.stack}`) + `  because ${cut(plan.network.because)}`);
+    for (const n of plan.network.notes) out.push(s.dim(`  ${n}`));
+  }
+  if (plan.filesystem) out.push('', s.bold(`File system: ${plan.filesystem.stack}`));
+  if (plan.image) {
+    const count = (role: string) => plan.image!.files.filter((f) => f.role === role).length;
+    out.push('', s.bold(`Image (Dockerfile): ${plan.image.files.length} files`) + `  program ${plan.image.entry}, ${count('library')} libraries, ${count('loaded-library')} loaded at run time, ${count('config')} configuration files, ${plan.image.generated.length} generated`);
+    if (plan.image.missing.length) out.push(s.dim(`  named but not found: ${cut(plan.image.missing)}`));
+  }
+  if (plan.pins?.length) {
+    out.push('', s.bold('Versions'));
+    for (const p of plan.pins) out.push(`  ${p.name.padEnd(14)} ${p.version}${p.note ? s.dim(`  ${p.note}`) : ''}`);
+  }
+  if (plan.kconfigProblems?.length) {
+    out.push('', s.bold(`Kconfig problems: ${plan.kconfigProblems.length}`));
+    for (const p of plan.kconfigProblems) out.push(`  ${s.yellow(p.kind)} ${p.target}: ${p.detail}`);
+  }
+  return out;
+}
+
 /** Renders a plan as text: libc, libraries with reasons, Kconfig, uncovered needs, release history. */
 export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: boolean }): string {
   const s = makeStyle(options.color);
   const max = options.verbose ? Infinity : 8;
   const cut = (items: string[]) => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, … ${items.length - max} more`);
   const out: string[] = [];
-  out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, libc ${plan.libc}`));
+  const runs = plan.mode === 'binary-compat' && plan.application ? `${plan.application.name} (no libc port; the app brings its glibc)` : `libc ${plan.libc}`;
+  out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, ${runs}`));
   for (const r of plan.libcReasons) out.push(`  libc: ${r}`);
   if (plan.libcCandidates) out.push(s.dim(`  libcs that cover the app: ${plan.libcCandidates.join(', ') || 'none'}`));
   out.push('', s.bold(`Libraries: ${plan.libraries.length}`));
@@ -17,6 +49,7 @@ export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: bo
     for (const a of l.alternatives ?? []) out.push(s.dim(`      (${a})`));
   }
   if (plan.tieBreak) out.push(s.dim(`  tie-break: ${plan.tieBreak}`));
+  out.push(...buildSections(plan, s, cut));
   out.push('', s.bold(`Kconfig: ${plan.kconfig.length}`), ...plan.kconfig.map((k) => `  ${k}`));
   if (plan.rootfs) out.push('', s.bold('Root filesystem needed'), ...plan.rootfs.map((r) => `  ${r}`));
   const color = { error: s.red, warning: s.yellow, note: s.cyan };

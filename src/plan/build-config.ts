@@ -52,9 +52,13 @@ export function buildTargets(world: KconfigWorld, baseWorld: KconfigWorld, switc
     const own = spec.symbols.filter(([s]) => world.entries.has(s));
     const req = new Map([...own, ...requested]);
     const resolved = resolveKconfig(world, req);
-    const baseline = librariesOn(switches, resolveKconfig(baseWorld, new Map(own)).values);
-    // undefined selects of the release's own Config.uk files are the release's (Kconfig ignores them); a port's are a version mismatch
-    const problems = checkKconfig(world, req, resolved).filter((p) => p.kind !== 'undefined-select' || !world.origin.get(p.symbol)?.startsWith('unikraft '));
+    const base = resolveKconfig(baseWorld, new Map(own));
+    const baseline = librariesOn(switches, base.values);
+    // what the platform alone already breaks is the release's (firecracker selects VIRTIO_MMIO_LINUX_COMPAT_CMDLINE without
+    // virtio-mmio), and so are undefined selects of its own Config.uk files; a port's undefined select is a version mismatch
+    const already = new Set(checkKconfig(baseWorld, new Map(own), base).map((p) => `${p.kind} ${p.symbol}`));
+    const problems = checkKconfig(world, req, resolved).filter((p) => !already.has(`${p.kind} ${p.symbol}`)
+      && (p.kind !== 'undefined-select' || !world.origin.get(p.symbol)?.startsWith('unikraft ')));
     return { spec, resolved, baseline, problems };
   });
 }

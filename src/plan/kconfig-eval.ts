@@ -25,13 +25,15 @@ const truthy = (v: string): boolean => v === 'y' || v === 'm';
 export function evalExpr(expr: string, value: ValueOf): boolean {
   const toks = tokenize(expr);
   let i = 0;
-  const operand = (): string => {
+  // in a comparison a word nobody defines is a constant (Kconfig compares `X = initrd` with the text); alone it is n
+  const operand = (compared: boolean): string => {
     const tok = toks[i++];
     if (!tok) return 'n';
     if (tok.t === 'str') return tok.v;
     if (/^(y|n|m)$/.test(tok.v) || /^-?(\d+|0x[0-9a-fA-F]+)$/.test(tok.v)) return tok.v;
-    return value(tok.v) ?? 'n';
+    return value(tok.v) ?? (compared ? tok.v : 'n');
   };
+  const isCompare = (t: Tok | undefined) => t?.t === 'op' && ['=', '!=', '<', '>', '<=', '>='].includes(t.v);
   const compare = (a: string, op: string, b: string): boolean => {
     if (op === '=') return a === b;
     if (op === '!=') return a !== b;
@@ -44,9 +46,9 @@ export function evalExpr(expr: string, value: ValueOf): boolean {
     const tok = toks[i];
     if (tok?.t === 'op' && tok.v === '!') { i++; return !unary(); }
     if (tok?.t === 'op' && tok.v === '(') { i++; const v = orExpr(); if (toks[i]?.v === ')') i++; return v; }
-    const a = operand();
+    const a = operand(isCompare(toks[i + 1]));
     const op = toks[i];
-    if (op?.t === 'op' && ['=', '!=', '<', '>', '<=', '>='].includes(op.v)) { i++; return compare(a, op.v, operand()); }
+    if (isCompare(op)) { i++; return compare(a, op!.v, operand(true)); }
     return truthy(a);
   };
   const andExpr = (): boolean => { let v = unary(); while (toks[i]?.v === '&&') { i++; const r = unary(); v = v && r; } return v; };

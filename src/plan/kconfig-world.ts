@@ -1,4 +1,4 @@
-import type { KconfigEntry, UnikraftPort, UnikraftTable } from '../model/index.js';
+import type { ExternalLibPort, KconfigEntry, UnikraftPort, UnikraftTable } from '../model/index.js';
 
 /** Every Kconfig symbol a build can see: the release's Config.uk files plus the repositories it pulls in. */
 export interface KconfigWorld {
@@ -17,7 +17,7 @@ export function isApplicationLibrary(name: string | undefined): boolean {
  * records), then PORTS' symbols the release does not define (a port's choice and extra defaults fill gaps of the same
  * symbol). Applications' symbols (app-elfloader's) are included only with WITH_APPLICATION.
  */
-export function kconfigWorld(table: UnikraftTable, ports: UnikraftPort[], options: { withApplication?: string } = {}): KconfigWorld {
+export function kconfigWorld(table: UnikraftTable, ports: UnikraftPort[], options: { withApplication?: string; externalLibs?: ExternalLibPort[] } = {}): KconfigWorld {
   const entries = new Map<string, KconfigEntry>();
   const origin = new Map<string, string>();
   const wanted = (lib: string | undefined) => !isApplicationLibrary(lib) || lib === options.withApplication;
@@ -42,6 +42,12 @@ export function kconfigWorld(table: UnikraftTable, ports: UnikraftPort[], option
         entries.set(sym, { ...have, ...(e.choice && !have.choice ? { choice: e.choice } : {}), ...(e.defaults && !have.defaults && e.default === have.default ? { defaults: e.defaults } : {}) });
       }
     }
+  }
+  // library ports known by their soname (external-libs.json, read from each port's Config.uk): their switch only
+  for (const p of options.externalLibs ?? []) {
+    if (entries.has(p.kconfig)) continue;
+    entries.set(p.kconfig, { library: p.port, type: 'bool', prompt: p.port, select: [], imply: [], dependsOn: [] });
+    origin.set(p.kconfig, `${p.port} ${p.provenance?.tag ?? ''}`.trim());
   }
   return { entries, origin };
 }

@@ -93,7 +93,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   if (!compat) addLibcSyscalls(needs, tables, table, choice.libc, arch);
   // binary compatibility always runs on app-elfloader; its Config.uk joins the world when the tables have it
   const loader = compat ? LOADER : undefined;
-  const world = kconfigWorld(table, ports, loader ? { withApplication: loader } : {});
+  const world = kconfigWorld(table, ports, { externalLibs: tables.externalLibs, ...(loader ? { withApplication: loader } : {}) });
   const specs = targetsFor(world, arch);
   const known = knownSymbols(compat ? undefined : choice.libc, arch);
   const g = buildLibraryGraph(table, known);
@@ -242,7 +242,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   const kconfig = [...new Set([...libraries.filter((l) => l.kconfig).map((l) => `CONFIG_${l.kconfig}=y`), ...optionKconfig, ...rootfsKconfig])].sort();
 
   // Kconfig completes the fragment on every target: what it adds is listed, what it breaks is a problem
-  const build = resolvePlanBuild(table, ports, { world, base: loader ? kconfigWorld(table, ports) : world }, specs, kconfig, new Set([...final.keys()]));
+  const build = resolvePlanBuild(table, ports, { world, base: loader ? kconfigWorld(table, ports, { externalLibs: tables.externalLibs }) : world }, specs, kconfig, new Set([...final.keys()]));
   libraries.push(...build.extras.filter((e) => !libraries.some((l) => l.name === e.name)));
   libraries.sort((a, b) => ROLE_ORDER[a.role!] - ROLE_ORDER[b.role!] || a.name.localeCompare(b.name));
   uncovered.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { KconfigEntry, PortProgram, PortVersions, UnikraftPort, UnikraftPortsTable } from '../model/coverage.js';
 import { parseKconfig, type KconfigSymbol } from '../data/kconfig.js';
 import { UkportError } from '../errors.js';
@@ -30,16 +30,24 @@ function git(dir: string, args: string[]): string | undefined {
   }
 }
 
+/** Whether DIR is a repository of its own (a checkout's top or a bare mirror), not a directory inside another one. */
+function isOwnRepo(dir: string): boolean {
+  if (git(dir, ['rev-parse', '--is-bare-repository']) === 'true') return true;
+  const top = git(dir, ['rev-parse', '--show-toplevel']);
+  return !!top && resolve(top) === resolve(dir);
+}
+
 /** Config.uk of the checkout (work tree) or, for a bare mirror, of HEAD. */
 function readConfigUk(dir: string): string | undefined {
   const file = join(dir, 'Config.uk');
   if (existsSync(file)) return readFileSync(file, 'utf8');
-  return git(dir, ['show', 'HEAD:Config.uk']);
+  return isOwnRepo(dir) ? git(dir, ['show', 'HEAD:Config.uk']) : undefined;
 }
 
 /** RELEASE-* tags and the stable/staging branches (local or origin's) with their commits and dates. */
 export function readPortVersions(dir: string): PortVersions {
   const out: PortVersions = { tags: {} };
+  if (!isOwnRepo(dir)) return out;
   const refs = git(dir, ['for-each-ref', '--format=%(refname) %(objectname) %(*objectname) %(creatordate:short) %(committerdate:short)',
     'refs/tags/RELEASE-*', 'refs/heads/stable', 'refs/heads/staging', 'refs/remotes/origin/stable', 'refs/remotes/origin/staging']) ?? '';
   for (const line of refs.split('\n').filter(Boolean)) {
@@ -82,9 +90,10 @@ export function syncPort(dir: string): UnikraftPort {
   // the switch: LIB<NAME>, else the only or first menuconfig symbol; an application (app-elfloader) has none, it is always built
   const main = role === 'application' ? undefined
     : symbols.find((s) => s.name === conventional) ?? (symbols.length === 1 ? symbols[0] : symbols.find((s) => s.menuconfig));
-  const commit = git(dir, ['rev-parse', 'HEAD']);
-  const tag = git(dir, ['describe', '--tags', 'HEAD']);
-  const date = git(dir, ['log', '-1', '--format=%cs', 'HEAD']);
+  const own = isOwnRepo(dir);
+  const commit = own ? git(dir, ['rev-parse', 'HEAD']) : undefined;
+  const tag = own ? git(dir, ['describe', '--tags', 'HEAD']) : undefined;
+  const date = own ? git(dir, ['log', '-1', '--format=%cs', 'HEAD']) : undefined;
   const port: UnikraftPort = {
     name,
     repo: `https://github.com/unikraft/${name}`,
