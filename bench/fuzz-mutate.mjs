@@ -31,7 +31,7 @@ function interesting(rng, fileLen, width) {
 
 function writeUInt(b, off, width, v) {
   if (off < 0 || off + width > b.length) return;
-  if (width === 8) b.writeBigUInt64LE(v, off);
+  if (width === 8) b.writeBigUInt64LE(BigInt.asUintN(64, v), off); // b.length - offset + 24 may be negative: wrap as the field would
   else if (width === 4) b.writeUInt32LE(Number(v & 0xffffffffn), off);
   else if (width === 2) b.writeUInt16LE(Number(v & 0xffffn), off);
   else b[off] = Number(v & 0xffn);

@@ -1,5 +1,5 @@
-// Fuzzer: mutates ELF fixtures and C sources and runs the whole pipeline (plus the json/text emitters) on each
-// input inside a worker thread with a heap bound (resourceLimits) and a wall-clock bound per input.
+// Fuzzer: mutates ELF fixtures, C, JS/TS and Python sources, compilation databases and container images (see
+// fuzz-inputs.mjs) and runs the whole pipeline (plus the json/text emitters) on each input inside a worker thread with a heap bound (resourceLimits) and a wall-clock bound per input.
 // Reports crashes (a throw that is not a UkportError), hangs (input over the time bound: the worker is killed)
 // and memory outliers (worker out of memory, or heap above --heap-warn), saving each reproducing input.
 //
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { makeRng, mutateC, mutateElf } from './fuzz-mutate.mjs';
+import { makeCompileDb, makeCTree, makeImage, mutateScript } from './fuzz-inputs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
@@ -42,6 +43,8 @@ const ELF_BASES = [
 const C_BASES = ['fixtures/c-projects/raw-syscalls/raw.c', 'fixtures/c-projects/keyserver/keyserver.c', 'fixtures/c-projects/epoll-server/server.c',
   'fixtures/c-projects/mqtt-broker/broker.c', 'fixtures/example/kvserver.c'].filter((p) => existsSync(join(repo, p)))
   .map((p) => ({ name: basename(p), text: readFileSync(join(repo, p), 'latin1') }));
+const SCRIPT_BASES = [['fixtures/node-app/src/server.js', 'javascript'], ['fixtures/node-app/src/pool.ts', 'javascript'], ['fixtures/python-app/app/service.py', 'python'], ['fixtures/python-app/app/db.py', 'python']]
+  .filter(([p]) => existsSync(join(repo, p))).map(([p, lang]) => ({ name: basename(p), lang, text: readFileSync(join(repo, p), 'latin1') }));
 const HELLO = existsSync(join(B, 'elf/hello')) ? readFileSync(join(B, 'elf/hello')) : undefined;
 if (ELF_BASES.length === 0) { console.error('fuzz: no ELF fixtures in fixtures/build (run make -C fixtures)'); process.exit(2); }
 const totalWeight = ELF_BASES.reduce((a, b) => a + b.weight, 0);
@@ -62,15 +65,34 @@ function makeInput(index) {
   mkdirSync(dir, { recursive: true });
   const mode = rng.chance(0.1) ? 'native' : 'binary-compat';
   const job = { id: index, mode, libc: mode === 'native' ? rng.pick(['musl', 'newlib']) : undefined, sysroot: emptyRoot, paths: [] };
-  const r = rng.float();
+  // the kind of input cycles with the index (an even mix at any count); everything inside it comes from the PRNG
+  const r = ((index * 37) % 100) / 100;
   let what, base;
-  if (r < 0.18 && C_BASES.length) {
+  const scripts = (lang) => SCRIPT_BASES.filter((b) => b.lang === lang);
+  if (r >= 0.19 && r < 0.35 && scripts(r < 0.27 ? 'javascript' : 'python').length) {
+    const b = rng.pick(scripts(r < 0.27 ? 'javascript' : 'python'));
+    const m = mutateScript(rng, b.text, b.lang);
+    writeFileSync(join(dir, b.name), m.buf);
+    job.paths = [rng.chance(0.3) ? dir : join(dir, b.name)];
+    what = m.what; base = b.name;
+  } else if (r >= 0.35 && r < 0.43 && C_BASES.length) {
+    const picked = C_BASES.filter(() => rng.chance(0.5));
+    const srcs = (picked.length ? picked : [C_BASES[0]]).map((c) => (rng.chance(0.3) ? { name: c.name, text: mutateC(rng, c.text).buf.toString('latin1') } : c));
+    makeCTree(dir, srcs);
+    what = makeCompileDb(rng, dir, srcs.map((c) => c.name));
+    job.paths = [rng.chance(0.5) ? dir : join(dir, 'compile_commands.json')];
+    base = 'compile_commands.json';
+  } else if (r >= 0.43 && r < 0.55) {
+    const img = makeImage(rng, dir, pickElf(rng).buf);
+    job.paths = [rng.chance(0.2) ? dir : img.path];
+    what = img.what; base = 'docker archive';
+  } else if (r < 0.12 && C_BASES.length) {
     const c = rng.pick(C_BASES);
     const m = mutateC(rng, c.text);
     writeFileSync(join(dir, c.name), m.buf);
     job.paths = [join(dir, c.name)];
     what = m.what; base = c.name;
-  } else if (r < 0.28 && HELLO) {
+  } else if (r >= 0.12 && r < 0.19 && HELLO) {
     // a mutated library found through the sysroot: the closure and library summaries see it
     const lib = ELF_BASES.find((b) => b.name === 'libgreet.so.2');
     const m = mutateElf(rng, lib.buf);
@@ -93,6 +115,7 @@ function makeInput(index) {
 }
 
 const results = { ok: 0, 'ukport-error': 0, crash: 0, hang: 0, oom: 0, heapOutlier: 0 };
+const byKind = {}; // inputs per kind of base (ELF, C, JS, Python, compile database, image)
 const errorCodes = {};
 const failures = [];
 const worst = []; // slowest inputs with their directories saved
@@ -153,6 +176,9 @@ for (const index of indices) {
     sinceRestart = 0;
   }
   const input = makeInput(index);
+  const kind = /\.py$/.test(input.base) ? 'python' : /\.[jt]s$/.test(input.base) ? 'javascript' : input.base === 'docker archive' ? 'image'
+    : input.base === 'compile_commands.json' ? 'compile-db' : /\.c$/.test(input.base) ? 'c' : 'elf';
+  byKind[kind] = (byKind[kind] ?? 0) + 1;
   const r = await runOne(input.job);
   sinceRestart++;
   done++;
@@ -177,7 +203,7 @@ rmSync(work, { recursive: true, force: true });
 
 const summary = {
   seed, from, iterations: indices.length, seconds: Math.round((Date.now() - t0) / 1000), timeoutMs, heapLimitMb: heapMb,
-  results, errorCodes, maxHeapMb: Math.round(maxHeap), meanMs: Math.round(totalMs / Math.max(1, done)),
+  results, byKind, errorCodes, maxHeapMb: Math.round(maxHeap), meanMs: Math.round(totalMs / Math.max(1, done)),
   slowest: worst.map((w) => ({ id: w.id, ms: Math.round(w.ms) })), failures,
 };
 writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');

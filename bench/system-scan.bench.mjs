@@ -4,7 +4,7 @@
 // Targets (2-core machine): warm < 30 s, cold < 120 s, peak RSS < 1.5 GB.
 //   node bench/system-scan.bench.mjs [DIR...]      (after npm run build)
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,8 @@ function elfFiles() {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
       let st;
-      try { st = statSync(p); } catch { continue; }
+      // like the scan's walker: a link is followed only to a target inside the scanned directories
+      try { st = statSync(p); if (!roots.some((r) => realpathSync(p).startsWith(r + '/'))) continue; } catch { continue; }
       if (st.isDirectory()) { visit(p); continue; }
       if (!st.isFile() || st.size < 64 || seen.has(`${st.dev}:${st.ino}`)) continue;
       seen.add(`${st.dev}:${st.ino}`);
@@ -33,6 +34,7 @@ function elfFiles() {
       if (head.readUInt32BE(0) === 0x7f454c46) out.push({ path: p, size: st.size });
     }
   };
+  const roots = dirs.map((d) => realpathSync(d));
   for (const d of dirs) visit(d);
   return out;
 }

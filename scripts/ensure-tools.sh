@@ -11,4 +11,13 @@ done < "$here/apt-packages.txt"
 echo "ensure-tools: installing ${missing[*]}" >&2
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 $SUDO apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+# servers installed for the tests (nginx, redis-server, memcached, haproxy) must not start: a policy-rc.d that
+# answers 101 makes invoke-rc.d / deb-systemd-invoke skip starting them (unless the machine already has one)
+guard=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null && $SUDO chmod +x /usr/sbin/policy-rc.d && guard=1
+fi
+status=0
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >&2 || status=$?
+[ -n "$guard" ] && $SUDO rm -f /usr/sbin/policy-rc.d
+exit $status

@@ -13,6 +13,7 @@ import { loadRules } from './data/rules.js';
 import { compileRules, type CompiledRule } from './match/compile.js';
 import { matchFindings } from './match/match-findings.js';
 import { releaseTable } from './match/match-context.js';
+import { judgeReport } from './match/judge-report.js';
 
 let rulesCache: CompiledRule[] | undefined;
 /** The shipped rules, loaded and compiled once per process. */
@@ -21,6 +22,8 @@ function compiledRules(): CompiledRule[] {
 }
 import type { AnalysisLimits } from './extract/limits.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
+import { inShard, shardInfo, shardOfPath, type Shard } from './scale/shard.js';
+import type { ImageLimits } from './inputs/image/open-image.js';
 import { scriptFacts } from './extract/script-facts.js';
 import { readNsswitch, type NssService } from './inputs/nsswitch.js';
 
@@ -46,8 +49,12 @@ export interface PipelineOptions {
   jobs?: number;
   /** Per-binary resource bounds (extract/limits.ts defaults). */
   limits?: Partial<AnalysisLimits>;
+  /** Bounds for container images (bytes decompressed in all, layer references). */
+  imageLimits?: ImageLimits;
   /** Unikraft release of the per-binary verdicts of a system scan (default: newest). */
   release?: string;
+  /** Analyse only this part of the inputs (`--shard I/N`, src/scale/shard.ts); `ukport merge` joins the parts. */
+  shard?: Shard;
 }
 
 function badFileFact(path: string, error: UkportError): Fact {
@@ -78,8 +85,11 @@ async function sourceFacts(options: PipelineOptions, inputs: Artifact[]): Promis
 export async function runPipeline(options: PipelineOptions): Promise<Report> {
   const walked = walkPaths(options.paths, { maxFileBytes: options.maxFileBytes });
   const stats: ScanStats = { filesSeen: walked.seen, filesSkipped: walked.skipped, bytesRead: 0, indirectCalls: 0, addressTakenFunctions: 0 };
-  const facts: Fact[] = walked.problems.map((p) => badFileFact(p.path, p.error));
-  const inputs: Artifact[] = walked.artifacts;
+  const shard = options.shard;
+  // every shard walks everything (cheap) and keeps its part: the split is the same on every machine
+  const problems = shard ? walked.problems.filter((p) => shardOfPath(p.path, shard.count) === shard.index) : walked.problems;
+  const facts: Fact[] = problems.map((p) => badFileFact(p.path, p.error));
+  const inputs: Artifact[] = shard ? walked.artifacts.filter((a) => inShard(a, shard)) : walked.artifacts;
   const mains: LoadedElf[] = [];
   const elfs = inputs.filter((a) => a.kind === 'elf');
   const system = useSystemScan(options, elfs.length) ? await (await import('./scale/system-scan.js')).scanBinaries(elfs, systemScanOptions(options)) : undefined;
@@ -131,7 +141,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   for (const a of images) {
     const { annotateLayers, scanImage } = imageScanner!;
     try {
-      const img = scanImage(a.path);
+      const img = await scanImage(a.path, options.imageLimits);
       a.image = img.image.name;
       inputs.push(...img.artifacts);
       mains.push(...img.mains);
@@ -164,15 +174,34 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     tables: [],
     stats,
   };
-  if (system) attachSystemScan(report, system);
+  if (system || shard) attachSystemScan(report, system);
+  if (shard) report.shard = shardInfo(shard, walked.artifacts.length);
+  return concludeReport(report, options);
+}
+
+/** What concludes a report once its facts are in: interpreted apps, the plan, findings, tables and the judge's verdict. */
+export type ConcludeOptions = Pick<PipelineOptions, 'plan' | 'libc' | 'release'> & Partial<Pick<PipelineOptions, 'paths' | 'sysroot'>>;
+
+/**
+ * The stages after extraction, on a report whose inputs, binaries and facts are known (from a run, or from the
+ * shards `ukport merge` joins): interpreted-app description, the plan, rule findings, the tables used, the verdict.
+ */
+export async function concludeReport(report: Report, options: ConcludeOptions): Promise<Report> {
   const tables = loadTables(options.plan?.tablesDir);
-  if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, { ...options.plan, paths: options.paths, ...(options.sysroot ? { sysroot: options.sysroot } : {}) });
-  const release = report.plan?.release ?? options.plan?.release;
+  if (report.facts.some((f) => f.kind === 'module' || f.kind === 'package')) {
+    const interpreted = (await import('./plan/interpreted-app.js')).describeInterpretedApp(report, tables.externalLibs);
+    if (interpreted) report.interpreted = interpreted;
+  }
+  // the paths the user named and the root they were resolved in: the plan reads the image's files from it
+  if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, { ...options.plan, ...(options.paths ? { paths: options.paths } : {}), ...(options.sysroot ? { sysroot: options.sysroot } : {}) });
+  // scan --unikraft names the release of a many-binary scan's verdicts: the findings are judged on it too
+  const release = report.plan?.release ?? options.plan?.release ?? options.release;
   report.findings = matchFindings(report.facts, {
     tables, rules: compiledRules(), libc: report.plan?.libc ?? options.libc, arch: report.plan?.arch ?? archOfReport(report), mode: report.mode,
     ...(release ? { release } : {}),
   });
   const target = releaseTable({ tables, ...(release ? { release } : {}) });
   report.tables = [...(target ? [target.provenance] : []), ...tables.libc.map((t) => t.provenance)];
+  judgeReport(report, target ? { tables, table: target, mode: report.plan?.mode ?? report.mode, arch: report.plan?.arch ?? archOfReport(report) } : undefined, compiledRules());
   return report;
 }

@@ -6,7 +6,7 @@ import { ROOT } from './helpers/tools.js';
 // One direction (DESIGN.md): a module may import its own layer or a lower one, never a later stage.
 const RANK: Record<string, number> = {
   model: 0, errors: 0, version: 0, data: 1, inputs: 1, extract: 2, match: 3, plan: 4, emit: 5, tui: 6, scale: 6,
-  pipeline: 7, sync: 7, cli: 8,
+  pipeline: 7, sync: 7, verify: 7, cli: 8,
 };
 
 function layerOf(file: string): string {

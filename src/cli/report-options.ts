@@ -1,5 +1,6 @@
 import { isOneOf, LIBCS, MODES, OUTPUT_FORMATS, type Libc, type Mode, type OutputFormat } from '../model/index.js';
 import { UkportError } from '../errors.js';
+import { formatBytes } from '../emit/units.js';
 import type { CommandIo, OptionSpec, OptionValues } from './command.js';
 import type { PipelineOptions } from '../pipeline.js';
 
@@ -20,6 +21,8 @@ export const REPORT_OPTIONS: OptionSpec = {
   'max-functions': { type: 'string' },
   'max-chain-depth': { type: 'string' },
   'time-budget': { type: 'string' },
+  'max-image-size': { type: 'string' },
+  'max-layers': { type: 'string' },
 };
 
 export const REPORT_OPTIONS_HELP = `  -f, --format FMT        text (default), json, sarif or markdown
@@ -37,6 +40,8 @@ export const REPORT_OPTIONS_HELP = `  -f, --format FMT        text (default), js
       --max-functions N   most functions per binary or library (default 2000000)
       --max-chain-depth N deepest call chain followed (default 2000)
       --time-budget SEC   wall-clock budget per binary (default 300); over a limit: an unknown, never a silent cut
+      --max-image-size N  most bytes a container image decompresses to, all layers together (default 4G)
+      --max-layers N      most layer references in an image's manifest (default 256)
   -v, --verbose           list every item in text output
   -q, --quiet             no progress on stderr`;
 
@@ -67,12 +72,22 @@ function readScaleOptions(values: OptionValues): Pick<PipelineOptions, 'jobs' | 
   return { ...(jobs !== undefined ? { jobs } : {}), ...(Object.keys(limits).length ? { limits } : {}) };
 }
 
+/** Container image bounds → pipeline options (only the ones given). */
+function readImageLimits(values: OptionValues): Pick<PipelineOptions, 'imageLimits'> {
+  const maxLayers = parseCount(values, 'max-layers');
+  const imageLimits = {
+    ...(values['max-image-size'] ? { maxImageBytes: parseSize(values['max-image-size'] as string, '--max-image-size') } : {}),
+    ...(maxLayers !== undefined ? { maxLayers } : {}),
+  };
+  return Object.keys(imageLimits).length ? { imageLimits } : {};
+}
+
 /** A progress bar on stderr: `[#####-----] 123/887 binaries  45.1 MiB  12.3/s`. */
 function progressLine(done: number, total: number, bytes: number, started: number): string {
   const width = 24;
   const fill = total > 0 ? Math.round((done / total) * width) : width;
   const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
-  return `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total} files  ${(bytes / 1048576).toFixed(1)} MiB  ${rate.toFixed(1)}/s`;
+  return `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total} files  ${formatBytes(bytes)}  ${rate.toFixed(1)}/s`;
 }
 
 /** Validated report options. */
@@ -106,6 +121,7 @@ export function readReportOptions(values: OptionValues, paths: string[], io: Com
       debugSymbols: !values['no-debug-symbols'],
       libcModels: !values['no-libc-models'],
       maxFileBytes: values['max-file-size'] ? parseSize(values['max-file-size'] as string) : undefined,
+      ...readImageLimits(values),
       ...readScaleOptions(values),
       onProgress: showProgress ? (done, total, bytes) => {
         const now = Date.now();

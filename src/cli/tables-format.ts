@@ -73,9 +73,12 @@ function formatLibrary(a: LibraryAnswer): string {
   return out.join('\n') + '\n';
 }
 
-/** `ukport tables show --json Q`: the raw lookup answers. */
+/** A Kconfig symbol as the output prints it (`CONFIG_LIBPOSIX_POLL`) names the same thing as without the prefix. */
+const kconfigName = (q: string): string => q.replace(/^CONFIG_/, '');
+
+/** `ukport tables show --format json Q`: the raw lookup answers. */
 export function showJson(tables: Tables, q: string, dir: string): string {
-  const answer = { query: q, syscall: lookupSyscall(tables, q, dir), library: lookupLibrary(tables, q), sonames: lookupSoname(tables, q) };
+  const answer = { query: q, syscall: lookupSyscall(tables, q, dir), library: lookupLibrary(tables, kconfigName(q)), sonames: lookupSoname(tables, q) };
   if (!answer.syscall && !answer.library && answer.sonames.length === 0) {
     throw new UkportError('usage', `tables show: '${q}' is no syscall, micro-library, Kconfig symbol or soname in the tables`);
   }
@@ -87,7 +90,7 @@ export function formatShow(tables: Tables, q: string, dir: string): string {
   const parts: string[] = [];
   const s = lookupSyscall(tables, q, dir);
   if (s) parts.push(formatSyscall(s));
-  const l = lookupLibrary(tables, q);
+  const l = lookupLibrary(tables, kconfigName(q));
   if (l) parts.push(formatLibrary(l));
   for (const p of lookupSoname(tables, q)) {
     const stem = p.sonamePattern.replace(/\*$/, '');

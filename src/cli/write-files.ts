@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UkportError } from '../errors.js';
 
@@ -14,9 +14,40 @@ const RECORD = '.ukport-written.json';
 
 const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
+/** Reads a file under --out without following a link and only when it is a regular file (never a FIFO or a device). */
+function readOwnFile(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new UkportError('file-exists', 'exists and is not a regular file', path);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes TEXT to a fresh temporary name beside TARGET (created exclusively: a planted file or link there is never written through), then renames it into place. */
+function replaceFile(target: string, text: string | Buffer): void {
+  const tmp = `${target}.ukport-${randomBytes(8).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, text, { flag: 'wx', mode: 0o644 });
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new UkportError('file-exists', `cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`, target);
+  }
+}
+
+/** --out must be a real directory (or not exist yet): a link, a file or anything else is a one-line error. */
+export function checkOutDir(outDir: string): void {
+  let st;
+  try { st = lstatSync(outDir); } catch { return; }
+  if (st.isSymbolicLink()) throw new UkportError('path-escape', 'the output path is a symbolic link; give the directory it points to', outDir);
+  if (!st.isDirectory()) throw new UkportError('file-exists', 'the output path exists and is not a directory', outDir);
+}
+
 function readRecord(outDir: string): Record<string, string> {
   try {
-    const v: unknown = JSON.parse(readFileSync(join(outDir, RECORD), 'utf8'));
+    const v: unknown = JSON.parse(readOwnFile(join(outDir, RECORD)).toString('utf8'));
     return v && typeof v === 'object' ? (v as Record<string, string>) : {};
   } catch {
     return {};
@@ -56,9 +87,9 @@ function isSymlink(p: string): boolean {
  * symlinks), a file that differs from what ukport last wrote there (the user edited it) is overwritten only with
  * `force`, and each file is written to a temporary name and renamed into place.
  */
-export function writeFilesConfined(outDir: string, files: Map<string, string | Buffer>, options: { force?: boolean } = {}): WriteResult {
+export function writeFilesConfined(outDir: string, files: Map<string, string | Buffer>, options: { force?: boolean; record?: boolean } = {}): WriteResult {
   const out = resolve(outDir);
-  if (existsSync(out) && (isSymlink(out) || !lstatSync(out).isDirectory())) throw new UkportError('path-escape', 'the output path is a symbolic link or not a directory', outDir);
+  checkOutDir(out);
   mkdirSync(out, { recursive: true });
   const realOut = realpathSync(out);
   const record = readRecord(out);
@@ -69,7 +100,7 @@ export function writeFilesConfined(outDir: string, files: Map<string, string | B
     const target = confine(out, realOut, rel);
     if (existsSync(target)) {
       if (!lstatSync(target).isFile()) throw new UkportError('file-exists', `${rel} exists and is not a regular file`, outDir);
-      const current = readFileSync(target);
+      const current = readOwnFile(target);
       if (current.equals(Buffer.from(text))) { unchanged.push(rel); continue; }
       if (record[rel] !== sha(current) && !options.force) edited.push(rel);
     }
@@ -79,20 +110,12 @@ export function writeFilesConfined(outDir: string, files: Map<string, string | B
   const written: string[] = [];
   for (const f of plan) {
     mkdirSync(dirname(f.target), { recursive: true });
-    const tmp = `${f.target}.ukport-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      writeFileSync(tmp, f.text, { flag: 'wx' });
-      renameSync(tmp, f.target);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw e;
-    }
+    confine(out, realOut, f.rel); // again: a directory made above must not have been swapped for a link meanwhile
+    replaceFile(f.target, f.text);
     record[f.rel] = sha(f.text);
     written.push(f.rel);
   }
   for (const rel of unchanged) record[rel] = sha(files.get(rel)!);
-  const recTmp = join(out, `${RECORD}.${process.pid}.tmp`);
-  writeFileSync(recTmp, JSON.stringify(record, null, 2) + '\n');
-  renameSync(recTmp, join(out, RECORD));
+  if (options.record !== false) replaceFile(join(out, RECORD), JSON.stringify(record, null, 2) + '\n');
   return { written, unchanged };
 }

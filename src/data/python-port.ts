@@ -14,6 +14,8 @@ export interface PythonPortRelease {
   builtin: Record<string, { kconfig?: string[] }>;
   /** Modules listed in the table but commented out. */
   disabled: string[];
+  /** Libraries each extension option needs selected (Config.uk `if LIBSQLITE`): `CONFIG_LIBPYTHON3_EXTENSION_SQLITE` → [`LIBSQLITE`]. */
+  extensionRequires?: Record<string, string[]>;
   /** Patches the port applies to CPython (e.g. `0000-Undefine-HAVE_FORK-and-HAVE_EXECVE.patch`). */
   patches: string[];
 }

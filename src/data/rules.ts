@@ -58,6 +58,10 @@ export interface Rule {
   when: When;
   message: string;
   remedy: RuleRemedy;
+  /** The modes the rule applies in (a rule about the libc port means nothing where the app brings its own glibc). */
+  modes: Mode[];
+  /** A note that names a gap the app is expected to survive (runs-with-gaps), not information. */
+  gap?: boolean;
   tags?: string[];
 }
 

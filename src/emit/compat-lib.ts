@@ -1,7 +1,7 @@
 import type { UncoveredNeed } from '../model/index.js';
 import { emitCompatConfigUk } from './config-uk.js';
 import { emitCompatMakefileUk, stubArgs } from './makefile-uk.js';
-import { appNames, compatSyscalls, type ManifestApp } from './manifest-app.js';
+import { appNames, compatHeaders, compatLibcWrappers, compatSyscalls, hasCompatLib, type ManifestApp } from './manifest-app.js';
 
 /** What a stub returns and why: -ENOSYS unless the Loupe data says a fake success is what apps tolerate. */
 export function stubReturn(u: UncoveredNeed): { value: string; why: string } {
@@ -28,7 +28,69 @@ function wrapComment(text: string): string[] {
   return lines.map((l) => ` * ${l.replace(/\*\//g, '* /')}`);
 }
 
-/** compat.c: one UK_SYSCALL_R_DEFINE stub per uncovered syscall, each with its reason in a comment. */
+// lib-musl <= 0.16.3 on Unikraft >= 0.17.0 lacks the libc wrapper (see compatLibcWrappers); weak, so a lib-musl that has it wins.
+const GETRANDOM_WRAPPER = [
+  '/*',
+  ' * getrandom(): lib-musl builds its wrapper only with CONFIG_LIBUKSWRAND, which Unikraft 0.17.0 replaced by',
+  ' * ukrandom; the syscall itself is ukrandom\'s (uk_syscall_e_getrandom). Weak: a lib-musl that has the wrapper wins.',
+  ' */',
+  '#include <sys/types.h>',
+  '#if CONFIG_LIBUKRANDOM',
+  'long uk_syscall_e_getrandom(long buf, long buflen, long flags);',
+  '#endif',
+  '__attribute__((weak)) ssize_t getrandom(void *buf, size_t buflen, unsigned int flags)',
+  '{',
+  '#if CONFIG_LIBUKRANDOM',
+  '\treturn uk_syscall_e_getrandom((long)buf, (long)buflen, (long)flags);',
+  '#else',
+  '\t(void)buf;',
+  '\t(void)buflen;',
+  '\t(void)flags;',
+  '\terrno = ENOSYS;',
+  '\treturn -1;',
+  '#endif',
+  '}',
+];
+
+// lib-lwip <= 0.16.2 on Unikraft >= 0.17.0 (see compatHeaders): uk_swrand_randr() on top of 0.17.0's ukrandom.
+const SWRAND_HEADER = [
+  '/* SPDX-License-Identifier: BSD-3-Clause */',
+  '/*',
+  ' * uk/swrand.h for libraries written against Unikraft <= 0.16 (lib-lwip: LWIP_RAND() is uk_swrand_randr()).',
+  ' * Unikraft 0.17.0 replaced ukswrand by ukrandom; this maps the call onto uk_random_fill_buffer(). Without',
+  ' * ukrandom it falls back to a xorshift generator seeded from the clock: NOT secure (TCP sequence numbers',
+  ' * become guessable); enable LIBUKRANDOM on hardware with RDRAND and RDSEED.',
+  ' */',
+  '#ifndef __UKPORT_COMPAT_SWRAND_H__',
+  '#define __UKPORT_COMPAT_SWRAND_H__',
+  '#include <uk/arch/types.h>',
+  '#if CONFIG_LIBUKRANDOM',
+  '#include <uk/random.h>',
+  'static inline __u32 uk_swrand_randr(void)',
+  '{',
+  '\t__u32 r;',
+  '',
+  '\tuk_random_fill_buffer(&r, sizeof(r));',
+  '\treturn r;',
+  '}',
+  '#else /* !CONFIG_LIBUKRANDOM */',
+  '#include <uk/plat/time.h>',
+  'static inline __u32 uk_swrand_randr(void)',
+  '{',
+  '\tstatic __u32 s;',
+  '',
+  '\tif (!s)',
+  '\t\ts = (__u32)ukplat_monotonic_clock() | 1;',
+  '\ts ^= s << 13;',
+  '\ts ^= s >> 17;',
+  '\ts ^= s << 5;',
+  '\treturn s;',
+  '}',
+  '#endif /* !CONFIG_LIBUKRANDOM */',
+  '#endif /* __UKPORT_COMPAT_SWRAND_H__ */',
+];
+
+/** compat.c: one UK_LLSYSCALL_R_DEFINE stub per uncovered syscall, each with its reason in a comment. */
 export function emitCompatC(app: ManifestApp): string {
   const n = appNames(app.name);
   const out = [
@@ -44,10 +106,13 @@ export function emitCompatC(app: ManifestApp): string {
     const nargs = stubArgs(u.nargs);
     const params = Array.from({ length: nargs }, (_, i) => `long, arg${i}`);
     out.push('', '/*', ...wrapComment(`${u.name} [${u.status}]: ${u.reason}.`), ...wrapComment(`Returns ${r.value}: ${r.why}.`), ' */');
-    out.push(`UK_SYSCALL_R_DEFINE(${['long', u.name, ...params].join(', ')})`, '{');
+    // LL: only uk_syscall_r_/_e_ and no libc-style wrapper, which would clash with a library's own function of
+    // that name (lib-lwip's sendfile(): `multiple definition of sendfile`, seen by ukport verify on redis-server)
+    out.push(`UK_LLSYSCALL_R_DEFINE(${['long', u.name, ...params].join(', ')})`, '{');
     for (let i = 0; i < nargs; i++) out.push(`\t(void)arg${i};`);
     out.push(`\treturn ${r.value};`, '}');
   }
+  if (compatLibcWrappers(app.plan).includes('getrandom')) out.push('', ...GETRANDOM_WRAPPER);
   return out.join('\n') + '\n';
 }
 
@@ -55,9 +120,10 @@ export function emitCompatC(app: ManifestApp): string {
 export function emitCompatLib(app: ManifestApp): Map<string, string> {
   const n = appNames(app.name);
   const files = new Map<string, string>();
-  if (compatSyscalls(app.plan).length === 0) return files;
+  if (!hasCompatLib(app.plan)) return files;
   files.set(`${n.compatDir}/Config.uk`, emitCompatConfigUk(app));
   files.set(`${n.compatDir}/Makefile.uk`, emitCompatMakefileUk(app));
   files.set(`${n.compatDir}/compat.c`, emitCompatC(app));
+  if (compatHeaders(app.plan).includes('uk/swrand.h')) files.set(`${n.compatDir}/include/uk/swrand.h`, SWRAND_HEADER.join('\n') + '\n');
   return files;
 }

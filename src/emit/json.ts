@@ -1,5 +1,6 @@
 import type { Evidence, Fact, Report } from '../model/index.js';
 import { REPORT_SCHEMA_VERSION } from '../version.js';
+import { verdictResultOf } from '../match/need-status.js';
 
 /** Flattened evidence as published in report.schema.json. */
 export interface EvidenceDto {
@@ -7,7 +8,8 @@ export interface EvidenceDto {
   address?: string; chain?: string[]; condition?: string; detail?: string; layer?: string;
 }
 
-function evidenceDto(e: Evidence): EvidenceDto {
+/** Evidence as the JSON report writes it. */
+export function evidenceDto(e: Evidence): EvidenceDto {
   const d: EvidenceDto = { artifact: e.artifact, extractor: e.extractor };
   if (e.location) { d.file = e.location.file; d.line = e.location.line; d.column = e.location.column; if (e.location.function) d.function = e.location.function; }
   if (e.function && !d.function) d.function = e.function;
@@ -48,14 +50,26 @@ export function toReportDto(r: Report) {
     strings: ofKind(facts, 'string').map((f) => ({ value: f.value, evidence: ev(f) })),
     modules: ofKind(facts, 'module').sort(byName).map((f) => ({
       language: f.language, name: f.name, members: f.members ?? [], ...(f.features ? { features: f.features } : {}), ...(f.extension ? { extension: f.extension } : {}),
-      ...(f.native ? { native: true } : {}), ...(f.inPort !== undefined ? { inPort: f.inPort } : {}), ...(f.portKconfig ? { portKconfig: f.portKconfig } : {}), evidence: ev(f),
+      ...(f.native ? { native: true } : {}), ...(f.inPort !== undefined ? { inPort: f.inPort } : {}), ...(f.portKconfig ? { portKconfig: f.portKconfig } : {}),
+      ...(f.origin ? { origin: f.origin } : {}), ...(f.package ? { package: f.package } : {}), evidence: ev(f),
+    })),
+    packages: ofKind(facts, 'package').sort((a, b) => a.ecosystem.localeCompare(b.ecosystem) || a.name.localeCompare(b.name)).map((f) => ({
+      ecosystem: f.ecosystem, name: f.name, ...(f.version ? { version: f.version } : {}), ...(f.specs ? { specs: f.specs } : {}), sources: f.sources,
+      ...(f.direct ? { direct: true } : {}), ...(f.provides ? { provides: f.provides } : {}), ...(f.native !== undefined ? { native: f.native } : {}),
+      ...(f.nativeEvidence ? { nativeEvidence: f.nativeEvidence } : {}), ...(f.extensions ? { extensions: f.extensions } : {}),
+      ...(f.installed ? { installed: f.installed } : {}), ...(f.extras ? { extras: f.extras } : {}), evidence: ev(f),
     })),
     unknowns: ofKind(facts, 'unknown').map((f) => ({ reason: f.reason, message: f.message, evidence: ev(f) })),
     findings: r.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message, remedy: f.remedy, evidence: f.facts.flatMap(ev).slice(0, 20) })),
     plan: r.plan ?? null,
+    verdict: verdictResultOf(r),
     tables: r.tables,
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
+    ...(r.shard ? { shard: r.shard } : {}),
+    ...(r.gate ? { gate: r.gate } : {}),
+    ...(r.interpreted ? { interpreted: r.interpreted } : {}),
+    ...(r.verification ? { verification: r.verification } : {}),
   };
 }
 

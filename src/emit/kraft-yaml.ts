@@ -1,5 +1,5 @@
 import { coreKconfig, externalLibraries, kraftName } from './kraftfile.js';
-import { appNames, compatSyscalls, type ManifestApp } from './manifest-app.js';
+import { appNames, hasCompatLib, type ManifestApp } from './manifest-app.js';
 import { writeYaml, type YamlValue } from './yaml-write.js';
 
 /** The 2020-era kraft.yaml (specification 0.5, the Python kraft tool): Kconfig as `CONFIG_X=y` lists, kvm targets. */
@@ -12,7 +12,7 @@ export function emitKraftYaml(app: ManifestApp): string {
   const arch = plan.arch === 'aarch64' ? 'arm64' : 'x86_64';
   const libraries: Record<string, YamlValue> = {};
   for (const l of external) libraries[kraftName(l.name)] = { version, kconfig: [...(l.kconfig ? [`CONFIG_${l.kconfig}=y`] : []), ...(l.options ?? [])] };
-  if (compatSyscalls(plan).length) libraries[`${n.name}-compat`] = { source: `./${n.compatDir}`, kconfig: [`CONFIG_${n.compatSymbol}=y`] };
+  if (hasCompatLib(plan)) libraries[`${n.name}-compat`] = { source: `./${n.compatDir}`, kconfig: [`CONFIG_${n.compatSymbol}=y`] };
   const doc: Record<string, YamlValue> = {
     specification: '0.5',
     name: n.name,

@@ -1,5 +1,5 @@
 import type { Plan, PlannedLibrary, VersionPin } from '../model/index.js';
-import { appNames, compatSyscalls, splitKconfig, type ManifestApp } from './manifest-app.js';
+import { appNames, hasCompatLib, splitKconfig, type ManifestApp } from './manifest-app.js';
 import { writeYaml, type YamlValue } from './yaml-write.js';
 
 const CORE_SOURCE = 'https://github.com/unikraft/unikraft.git';
@@ -99,7 +99,7 @@ function buildKraftfile(app: ManifestApp): string {
     libraries[kraftName(l.name)] = { ...(l.repo ? { source: `${l.repo.replace(/\.git$/, '')}.git` } : {}), version: pinOf(plan, l)?.version ?? 'stable', kconfig: kconfigMap(lines) };
     if (l.role === 'port' && l.version) comments.push(`${l.name}: port of upstream ${l.version} (${l.because.join(', ')}).`);
   }
-  if (compatSyscalls(plan).length) libraries[`${n.name}-compat`] = { source: `./${n.compatDir}`, kconfig: { [`CONFIG_${n.compatSymbol}`]: 'y' } };
+  if (hasCompatLib(plan)) libraries[`${n.name}-compat`] = { source: `./${n.compatDir}`, kconfig: { [`CONFIG_${n.compatSymbol}`]: 'y' } };
   if (Object.keys(libraries).length) doc.libraries = libraries;
   doc.targets = targetsFor(plan);
   if (compat && plan.image) doc.rootfs = './Dockerfile';

@@ -56,6 +56,34 @@ export function compatSyscalls(plan: Plan): Plan['uncovered'] {
   return plan.uncovered.filter((u) => u.kind === 'syscall' && !/ only as a stub/.test(u.reason));
 }
 
+/**
+ * libc functions the compat library defines because the planned libc port lacks them for this release:
+ * lib-musl (newest tag RELEASE-0.16.3) builds its `getrandom()` wrapper only with CONFIG_LIBUKSWRAND, which
+ * Unikraft 0.17.0 replaced by ukrandom; with LIBSYSCALL_SHIM_NOWRAPPER (selected by lib-musl) nothing else
+ * defines it, and musl's getentropy fails to link (`undefined reference to getrandom`, seen by ukport verify).
+ */
+export function compatLibcWrappers(plan: Plan): string[] {
+  if (plan.libc !== 'musl' || plan.mode === 'binary-compat') return [];
+  const [major = 0, minor = 0] = (plan.release.match(/\d+/g) ?? []).map(Number);
+  return major > 0 || minor >= 17 ? ['getrandom'] : [];
+}
+
+/**
+ * Headers the compat library supplies to other libraries: lib-lwip (newest tag RELEASE-0.16.2) includes
+ * `uk/swrand.h` and calls `uk_swrand_randr()` (include/arch/cc.h), which Unikraft 0.17.0 removed with
+ * ukswrand (`fatal error: uk/swrand.h: No such file or directory`).
+ */
+export function compatHeaders(plan: Plan): string[] {
+  const lwip = plan.libraries.some((l) => l.kconfig === 'LIBLWIP');
+  const [major = 0, minor = 0] = (plan.release.match(/\d+/g) ?? []).map(Number);
+  return lwip && (major > 0 || minor >= 17) ? ['uk/swrand.h'] : [];
+}
+
+/** Whether the app gets a compat library: syscall stubs, libc wrappers or headers to supply. */
+export function hasCompatLib(plan: Plan): boolean {
+  return compatSyscalls(plan).length > 0 || compatLibcWrappers(plan).length > 0 || compatHeaders(plan).length > 0;
+}
+
 /** `CONFIG_X=v` → [X, v]. */
 export function splitKconfig(line: string): [string, string] {
   const i = line.indexOf('=');

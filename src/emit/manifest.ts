@@ -6,6 +6,7 @@ import { emitKraftYaml } from './kraft-yaml.js';
 import { emitKraftfile } from './kraftfile.js';
 import { emitAppMakefile, emitMakefileUk } from './makefile-uk.js';
 import type { ManifestApp } from './manifest-app.js';
+import { emitRuntimeDockerfile, emitRuntimeKraftfile } from './runtime-manifest.js';
 
 /** A file of the image to copy from the scanned system: staged path → source path (the CLI reads and writes it). */
 export type StagedCopies = Map<string, string>;
@@ -29,6 +30,11 @@ export function emitManifestWithCopies(app: ManifestApp, options: { legacy?: boo
   ]);
   for (const t of app.plan.targets ?? []) files.set(`defconfigs/${defconfigName(t)}`, emitDefconfig(app, t));
   if (options.legacy) files.set('kraft.yaml', emitKraftYaml(app));
+  // an interpreted app under binary compatibility: the catalog's runtime image and a rootfs Dockerfile
+  // (the runtime image is a prebuilt kernel: no Config.uk, Makefile or defconfig of the app's own)
+  if (app.plan.runtime) {
+    return { files: new Map([['Kraftfile', emitRuntimeKraftfile(app, app.plan.runtime)], ['Dockerfile', emitRuntimeDockerfile(app.plan.runtime, app.generator)]]), copies: new Map() };
+  }
   for (const [p, c] of emitCompatLib(app)) files.set(p, c);
   const copies: StagedCopies = new Map();
   const image = app.plan.image;

@@ -2,6 +2,8 @@ import type { Evidence, Report, Severity } from '../model/index.js';
 import { countByStatus, needItems, STATUS_ORDER, verdictOf, VERDICT_LABELS, type NeedList } from '../match/need-status.js';
 import { collectProblems, ruleDocFor, type Problem } from '../match/problems.js';
 import type { EmitContext } from './registry.js';
+import { withEscapedStrings } from './terminal-safe.js';
+import { plural } from './units.js';
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', note: 'Notes' };
 const LIST_LABELS: Record<Exclude<NeedList, 'unknowns'>, string> = { syscalls: 'Syscalls', symbols: 'Functions', headers: 'Headers', libraries: 'Shared libraries' };
@@ -66,7 +68,8 @@ function plan(r: Report): string[] {
 }
 
 /** A porting report to paste into an issue: verdict, summary table, plan, problems by severity with evidence. */
-export function emitMarkdown(r: Report, ctx: EmitContext): string {
+export function emitMarkdown(report: Report, ctx: EmitContext): string {
+  const r = withEscapedStrings(report);
   if (ctx.verbose) return renderMarkdown(r, ctx, { perSeverity: Infinity, evidence: Infinity });
   let out = '';
   for (const budget of BUDGETS) {
@@ -83,7 +86,7 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
   const names = r.binaries.length ? r.binaries.map((b) => code(b.path)).join(', ') : `${r.inputs.length} input files`;
   const out = [
     '# ukport porting report', '',
-    `**Verdict: ${VERDICT_LABELS[verdictOf(r)]}** — ${count('error')} errors, ${count('warning')} warnings, ${count('note')} notes · mode ${code(r.mode)}${target}`, '',
+    `**Verdict: ${VERDICT_LABELS[verdictOf(r)]}** — ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} · mode ${code(r.mode)}${target}`, '',
     `Application: ${names}`, '',
     '## Summary', '', ...summary(r), '',
     '## Plan', '', ...plan(r), '',
@@ -100,6 +103,6 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
     out.push('');
   }
   const tables = r.tables.map((t) => `${md(t.repo)} ${md(t.tag)} (${t.commit.slice(0, 12)})`).join(', ');
-  out.push('---', `<sub>ukport ${md(r.tool.version)} · ${r.inputs.length} files analysed, ${r.stats.filesSkipped} skipped${tables ? ` · tables: ${tables}` : ''}</sub>`, '');
+  out.push('---', `<sub>ukport ${md(r.tool.version)} · ${plural(r.inputs.length, 'file')} analysed, ${r.stats.filesSkipped} skipped${tables ? ` · tables: ${tables}` : ''}</sub>`, '');
   return out.join('\n');
 }

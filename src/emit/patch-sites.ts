@@ -85,11 +85,17 @@ export function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{([a-z]+)\}/g, (all, k: string) => values[k] ?? all);
 }
 
-/** What a failing call becomes: a statement sets errno, an expression yields -1 (posix_spawn returns the error). */
+/** Text before a call that makes `call;` a statement of its own: line start, `if (…)`, `else`, `do`, a label, `{ } ;`. */
+const STATEMENT_START = /(^\s*|\b(if|while|for|switch)\s*\(.*\)\s*|\b(else|do)\s+|[{};]\s*|^\s*(case\b[^?]*|default|[A-Za-z_]\w*)\s*:\s*)$/;
+
+/**
+ * What a failing call becomes: a call that is a statement of its own sets errno (an expression there would be
+ * an unused value: -Wunused-value), an expression yields -1 (posix_spawn returns the error).
+ */
 export function failedCall(line: string, span: [number, number], name: string): string {
   const before = line.slice(0, span[0]);
   const after = line.slice(span[1]);
-  if (/^\s*$/.test(before) && /^\s*;\s*$/.test(after)) return `${before}errno = ENOSYS;${after.replace(/^\s*;/, '')}`;
+  if (STATEMENT_START.test(before) && /^\s*;/.test(after)) return `${before}errno = ENOSYS;${after.replace(/^\s*;/, '')}`;
   const value = /^posix_spawnp?$/.test(name) ? 'ENOSYS' : '(errno = ENOSYS, -1)';
   return before + value + after;
 }

@@ -4,6 +4,7 @@ import type { PatchTemplate } from '../data/patches.js';
 import { findPatchSites } from './patch-finders.js';
 import { fill, type PatchSite } from './patch-sites.js';
 import { diffHunks, EditedFile } from './unified-diff.js';
+import { escapeControls } from './terminal-safe.js';
 
 /** What the patch-set emitter needs: findings with source evidence and the texts of those sources. */
 export interface PatchSetInput {
@@ -38,8 +39,23 @@ function relativeTo(root: string, file: string): string | null {
   return rel === '' || rel.startsWith('..') || posix.isAbsolute(rel) ? null : rel;
 }
 
+/**
+ * A path as git writes it in `diff --git`, `---` and `+++` lines: quoted with C escapes when it holds a control
+ * character, a quote, a backslash or a non-ASCII byte (core.quotePath), so a newline in a file name cannot start a
+ * header of its own.
+ */
+export function gitQuotePath(path: string): string {
+  if (!/[\0-\x1f"\\\x7f-\uffff]/.test(path)) return path;
+  const named: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 34: '\\"', 92: '\\\\' };
+  let out = '';
+  for (const b of Buffer.from(path, 'utf8')) out += named[b] ?? (b < 0x20 || b >= 0x7f ? `\\${b.toString(8).padStart(3, '0')}` : String.fromCharCode(b));
+  return `"${out}"`;
+}
+
 function formatPatch(c: Commit, n: number, total: number, input: PatchSetInput): string {
-  const values = { ...c.site.values, name: c.site.name, file: c.path, line: String(c.line), rule: c.site.ruleId, summary: input.summaries.get(c.site.ruleId) ?? c.site.ruleId };
+  // what fills the subject and the message comes from the scanned tree: one line each, controls shown escaped
+  const raw = { ...c.site.values, name: c.site.name, file: c.path, line: String(c.line), rule: c.site.ruleId, summary: input.summaries.get(c.site.ruleId) ?? c.site.ruleId };
+  const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, escapeControls(v)]));
   const subject = fill(c.site.template.subject, values);
   const body = fill(c.site.template.explanation, values);
   return [
@@ -54,9 +70,9 @@ function formatPatch(c: Commit, n: number, total: number, input: PatchSetInput):
     `Template: patches/${c.site.template.id}`,
     '---',
     '',
-    `diff --git a/${c.path} b/${c.path}`,
-    `--- a/${c.path}`,
-    `+++ b/${c.path}`,
+    `diff --git ${gitQuotePath(`a/${c.path}`)} ${gitQuotePath(`b/${c.path}`)}`,
+    `--- ${gitQuotePath(`a/${c.path}`)}`,
+    `+++ ${gitQuotePath(`b/${c.path}`)}`,
     c.hunks.join('').replace(/\n$/, ''),
     '-- ',
     `ukport ${input.version}`,

@@ -1,5 +1,8 @@
-import type { Plan } from '../model/index.js';
+import type { Plan, VerdictResult } from '../model/index.js';
 import { makeStyle } from './style.js';
+import { withEscapedStrings } from './terminal-safe.js';
+import { plural } from './units.js';
+import { verdictLines } from './verdict-text.js';
 
 type Style = ReturnType<typeof makeStyle>;
 
@@ -33,13 +36,15 @@ function buildSections(plan: Plan, s: Style, cut: (items: string[]) => string): 
 }
 
 /** Renders a plan as text: libc, libraries with reasons, Kconfig, uncovered needs, release history. */
-export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: boolean }): string {
+export function emitPlanText(input: Plan, options: { color: boolean; verbose?: boolean; verdict?: VerdictResult }): string {
+  const plan = withEscapedStrings(input);
   const s = makeStyle(options.color);
   const max = options.verbose ? Infinity : 8;
   const cut = (items: string[]) => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, … ${items.length - max} more`);
   const out: string[] = [];
   const runs = plan.mode === 'binary-compat' && plan.application ? `${plan.application.name} (no libc port; the app brings its glibc)` : `libc ${plan.libc}`;
   out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, ${runs}`));
+  if (options.verdict) out.push(...verdictLines(withEscapedStrings(options.verdict), s, Boolean(options.verbose)));
   for (const r of plan.libcReasons) out.push(`  libc: ${r}`);
   if (plan.libcCandidates) out.push(s.dim(`  libcs that cover the app: ${plan.libcCandidates.join(', ') || 'none'}`));
   out.push('', s.bold(`Libraries: ${plan.libraries.length}`));
@@ -53,7 +58,7 @@ export function emitPlanText(plan: Plan, options: { color: boolean; verbose?: bo
   out.push('', s.bold(`Kconfig: ${plan.kconfig.length}`), ...plan.kconfig.map((k) => `  ${k}`));
   if (plan.rootfs) out.push('', s.bold('Root filesystem needed'), ...plan.rootfs.map((r) => `  ${r}`));
   const color = { error: s.red, warning: s.yellow, note: s.cyan };
-  const counts = ['error', 'warning', 'note'].map((sev) => `${plan.uncovered.filter((u) => u.severity === sev).length} ${sev}s`).join(', ');
+  const counts = ['error', 'warning', 'note'].map((sev) => plural(plan.uncovered.filter((u) => u.severity === sev).length, sev)).join(', ');
   out.push('', s.bold(`Uncovered: ${plan.uncovered.length}`) + ` (${counts})`);
   const shown = options.verbose ? plan.uncovered : plan.uncovered.slice(0, 40);
   for (const u of shown) out.push(`  ${color[u.severity](u.severity.padEnd(7))} ${u.kind} ${s.bold(u.name)} [${u.status}]: ${u.reason}`);

@@ -102,6 +102,12 @@ export function emitSarif(r: Report, ctx: EmitContext): string {
       tool: { driver: { name: 'ukport', version: r.tool.version, semanticVersion: r.tool.version, informationUri: INFORMATION_URI, rules: ids.map((id) => descriptor(ruleDocFor(id, ctx.rules), severityOf.get(id), ctx.rules?.has(id) ?? false)) } },
       results: problems.map((p) => result(p, index.get(p.ruleId)!, r, ctx)),
       columnKind: 'utf16CodeUnits',
+      // `ukport check`: the gate's outcome where SARIF keeps how the tool ran (the log is written either way)
+      ...(r.gate ? { invocations: [{
+        executionSuccessful: true, exitCode: r.gate.exitCode, exitCodeDescription: r.gate.summary,
+        properties: { gate: { result: r.gate.result, failOn: r.gate.failOn, policy: r.gate.policy, baseline: r.gate.baseline,
+          failing: r.gate.failing.length, below: r.gate.below.length, baselined: r.gate.baselined.length, allowed: r.gate.allowed.length } },
+      }] } : {}),
       properties: {
         verdict: verdictOf(r), mode: r.mode,
         ...(r.plan ? { target: { release: r.plan.release, arch: r.plan.arch, libc: r.plan.libc } } : {}),

@@ -1,21 +1,21 @@
 import type { BinaryVerdict, SystemScan } from '../model/index.js';
 import type { Style } from './style.js';
 
-const ORDER: BinaryVerdict[] = ['blocked', 'not-analysed', 'needs-work', 'covered'];
+const ORDER: BinaryVerdict[] = ['blocked', 'not-analysed', 'needs-work', 'runs-with-gaps', 'ready'];
 
 /** Text section of a whole-system scan: verdict counts, a row per binary, and the syscalls to implement next. */
 export function systemScanText(scan: SystemScan, s: Style, verbose: boolean): string[] {
   const out: string[] = [];
   const count = (v: BinaryVerdict): number => scan.binaries.filter((b) => b.verdict === v).length;
-  const color: Record<BinaryVerdict, (t: string) => string> = { 'blocked': s.red, 'not-analysed': s.yellow, 'needs-work': s.cyan, 'covered': s.green };
+  const color: Record<BinaryVerdict, (t: string) => string> = { 'blocked': s.red, 'not-analysed': s.yellow, 'needs-work': s.cyan, 'runs-with-gaps': s.green, 'ready': s.green };
   out.push(s.bold(`Binaries: ${scan.binaries.length}`) + ` against Unikraft ${scan.release || '(no tables)'}, ${scan.jobs} jobs, ${scan.seconds} s: `
-    + ORDER.map((v) => `${count(v)} ${v.replace('-', ' ')}`).join(', '));
+    + ORDER.map((v) => `${count(v)} ${v.replace(/-/g, ' ')}`).join(', '));
   const rows = [...scan.binaries].sort((a, b) => ORDER.indexOf(a.verdict) - ORDER.indexOf(b.verdict) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const shown = verbose ? rows : rows.slice(0, 40);
-  out.push(s.dim(`  ${'verdict'.padEnd(13)}${'syscalls'.padStart(9)}${'unknowns'.padStart(10)}  path  (why)`));
+  out.push(s.dim(`  ${'verdict'.padEnd(15)}${'syscalls'.padStart(9)}${'unknowns'.padStart(10)}  path  (why)`));
   for (const b of shown) {
     const sys = `${b.programSyscalls}/${b.syscalls}`;
-    out.push(`  ${color[b.verdict](b.verdict.padEnd(13))}${sys.padStart(9)}${String(b.unknowns).padStart(10)}  ${b.path}${b.because ? s.dim(`  (${b.because})`) : ''}`);
+    out.push(`  ${color[b.verdict](b.verdict.padEnd(15))}${sys.padStart(9)}${String(b.unknowns).padStart(10)}  ${b.path}${b.because ? s.dim(`  (${b.because})`) : ''}`);
   }
   if (shown.length < rows.length) out.push(s.dim(`  … ${rows.length - shown.length} more (use --verbose or --format json)`));
   if (scan.blockers.length) {

@@ -1,6 +1,10 @@
 import type { Fact, Finding, Report } from '../model/index.js';
 import { makeStyle, type Style } from './style.js';
 import { systemScanText } from './system-scan-text.js';
+import { withEscapedStrings } from './terminal-safe.js';
+import { formatBytes, plural } from './units.js';
+import { verdictLines } from './verdict-text.js';
+import { interpretedText } from './interpreted-text.js';
 
 export interface TextOptions {
   color: boolean;
@@ -35,11 +39,13 @@ function findingLines(findings: Finding[], options: TextOptions, s: Style): stri
 
 /** Renders the rule findings alone (the plan command prints them after the plan). */
 export function emitFindingsText(findings: Finding[], options: TextOptions): string {
-  return findings.length ? findingLines(findings, options, makeStyle(options.color)).join('\n') + '\n' : '';
+  return findings.length ? findingLines(withEscapedStrings(findings), options, makeStyle(options.color)).join('\n') + '\n' : '';
 }
 
 /** Renders a readable summary of the report. */
-export function emitText(r: Report, options: TextOptions): string {
+export function emitText(report: Report, options: TextOptions): string {
+  // names from the input (sonames, paths, symbols) reach a terminal: their control characters are shown escaped
+  const r = withEscapedStrings(report);
   const s = makeStyle(options.color);
   const limit = options.verbose ? undefined : 12;
   const out: string[] = [];
@@ -79,12 +85,17 @@ export function emitText(r: Report, options: TextOptions): string {
   const modules = ofKind(facts, 'module');
   if (modules.length) {
     out.push('', s.bold(`Modules: ${modules.length}`));
-    out.push(...list(modules.map((m) => `${m.language} ${m.name}${m.members?.length ? ` (${m.members.join(', ')})` : ''}  ${s.dim(where(m))}`), limit, s));
+    out.push(...list(modules.map((m) => `${m.language} ${m.name}${m.members?.length ? ` (${m.members.join(', ')})` : ''}${m.origin ? s.dim(` ${m.origin}${m.package ? ` ${m.package}` : ''}`) : ''}  ${s.dim(where(m))}`), limit, s));
   }
+  out.push(...interpretedText(ofKind(facts, 'package'), r.interpreted, s, limit));
   const unknowns = ofKind(facts, 'unknown');
   out.push('', s.bold(`Unknowns: ${unknowns.length}`));
   out.push(...list(unknowns.map((u) => `${s.yellow(u.reason)}: ${u.message} ${s.dim(where(u))}`), limit, s));
   if (r.findings.length) out.push('', ...findingLines(r.findings, options, s));
-  out.push('', s.dim(`${r.stats.filesSeen} files seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped, ${r.stats.bytesRead} bytes read`));
+  // a whole-system scan has a verdict per binary (the table above), not one for everything together
+  if (r.verdict && !r.scan) out.push('', ...verdictLines(r.verdict, s, Boolean(options.verbose)));
+  out.push('', s.dim(`${plural(r.stats.filesSeen, 'file')} seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped${r.stats.bytesRead ? `, ${formatBytes(r.stats.bytesRead)} read` : ''}`));
+  // sections open with a blank line; the first one (no binary above it, as in a source scan) must not
+  while (out[0] === '') out.shift();
   return out.join('\n') + '\n';
 }

@@ -31,3 +31,13 @@ export function withLimits(partial: Partial<AnalysisLimits> = {}): AnalysisLimit
 export function limitFact(artifact: string, limit: keyof AnalysisLimits | 'maxFileBytes', message: string, extractor = 'limits'): UnknownFact {
   return { kind: 'unknown', reason: 'limit-exceeded', message, evidence: [{ artifact, extractor, detail: limit }] };
 }
+
+/** Whether E is V8's stack overflow: a hostile input nested deeper than a recursive parser or walk can follow. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack size/i.test(e.message);
+}
+
+/** The `unknown` for a file nested too deeply to analyse (the scan goes on without it). */
+export function tooDeepFact(artifact: string, extractor: string): UnknownFact {
+  return { kind: 'unknown', reason: 'limit-exceeded', message: 'nested too deeply to analyse (the parser ran out of stack); file not analysed', evidence: [{ artifact, extractor, detail: 'nesting-depth' }] };
+}

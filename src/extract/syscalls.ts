@@ -1,7 +1,8 @@
 import type { Evidence, Fact, SyscallFact, UnknownFact } from '../model/index.js';
 import type { Arch, Libc, Mode } from '../model/vocab.js';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
-import { scannerFor } from './elf/call-graph.js';
+import { scannerFor, type ModuleGraph } from './elf/call-graph.js';
+import { UkportError } from '../errors.js';
 import type { DlopenResolution, LibraryClosure, LoadedElf } from './elf/resolve-libraries.js';
 import type { HeldBack, LibraryEdge } from '../model/index.js';
 import type { NssService } from '../inputs/nsswitch.js';
@@ -75,7 +76,14 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
       limited.push(limitFact(mod.path, 'maxCodeBytes', `${code} bytes of code exceed the limit of ${limits.maxCodeBytes}: ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
       return undefined;
     }
-    const g = loadModuleGraph(mod, scanner, { ...cache, memo: mod !== main });
+    let g: ModuleGraph;
+    try {
+      g = loadModuleGraph(mod, scanner, { ...cache, memo: mod !== main, maxFunctions: limits.maxFunctions });
+    } catch (e) {
+      if (!(e instanceof UkportError) || e.code !== 'limit-exceeded') throw e;
+      limited.push(limitFact(mod.path, 'maxFunctions', `${e.detail} (--max-functions): ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
+      return undefined;
+    }
     if (g.names.length > limits.maxFunctions) {
       limited.push(limitFact(mod.path, 'maxFunctions', `${g.names.length} functions exceed the limit of ${limits.maxFunctions}: ${mod.path} not analysed for syscalls`, 'elf.syscalls'));
       return undefined;

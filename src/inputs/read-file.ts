@@ -18,13 +18,13 @@ export interface FileIdentity { size: number; mtimeMs: number; ino: number; dev:
  * Reads a whole file, refusing files larger than `maxBytes` and anything but a regular file; IDENTITY receives the
  * file's size, modification time and inode as read. Throws only UkportError.
  */
-export function readBounded(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES, identity?: (id: FileIdentity) => void): Buffer {
+export function readBounded(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES, identity?: (id: FileIdentity) => void, options: { noFollow?: boolean } = {}): Buffer {
   let fd: number;
   try {
-    fd = openSync(path, READ_NONBLOCK);
+    fd = openSync(path, options.noFollow ? READ_NONBLOCK | constants.O_NOFOLLOW : READ_NONBLOCK);
   } catch (e) {
     if (codeOf(e) === 'ENOENT' || codeOf(e) === 'ENOTDIR') throw new UkportError('not-found', '', path);
-    if (codeOf(e) === 'ELOOP') throw new UkportError('symlink-loop', 'too many levels of symbolic links', path);
+    if (codeOf(e) === 'ELOOP') throw new UkportError('symlink-loop', options.noFollow ? 'a symbolic link' : 'too many levels of symbolic links', path);
     throw new UkportError('unreadable', codeOf(e) ?? String(e), path);
   }
   try {

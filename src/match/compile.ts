@@ -1,4 +1,4 @@
-import type { Fact, HeaderFact, LibraryFact, ModuleFact, StringFact, SymbolFact, SyscallFact, UnknownFact } from '../model/index.js';
+import type { Fact, HeaderFact, LibraryFact, ModuleFact, PackageFact, StringFact, SymbolFact, SyscallFact, UnknownFact } from '../model/index.js';
 import { LIBCS, MODES, UNKNOWN_REASONS } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import type { ArgCond, Names, Rule, When } from '../data/rules.js';
@@ -14,6 +14,7 @@ export interface FactIndex {
   string: StringFact[];
   unknown: UnknownFact[];
   module: ModuleFact[];
+  package: PackageFact[];
 }
 
 /** One way a rule's `when` holds: the facts it rests on and the placeholder values they bind. */
@@ -36,7 +37,7 @@ export interface CompiledRule {
 
 /** Groups facts by kind for the leaf matchers. */
 export function indexFacts(facts: readonly Fact[]): FactIndex {
-  const ix: FactIndex = { syscall: [], symbol: [], header: [], library: [], string: [], unknown: [], module: [] };
+  const ix: FactIndex = { syscall: [], symbol: [], header: [], library: [], string: [], unknown: [], module: [], package: [] };
   for (const f of facts) (ix[f.kind] as Fact[]).push(f);
   return ix;
 }

@@ -29,6 +29,9 @@ export interface GateResult {
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
+/** Rule ids of the problems the gate itself adds when the report does not match the policy's target. */
+export const TARGET_RULE_IDS = ['target-arch', 'target-release'] as const;
+
 function targetProblems(report: Report, policy: Policy): Problem[] {
   const out: Problem[] = [];
   const arch = policy.target?.arch;
@@ -47,8 +50,10 @@ function targetProblems(report: Report, policy: Policy): Problem[] {
 }
 
 function allowedBy(p: Problem, policy: Policy): string | undefined {
-  const ignored = policy.ignore?.find((i) => i.rule === p.ruleId);
-  if (ignored) return `rule ignored by policy: ${ignored.reason}`;
+  // a problem several rules speak about is ignored only when the policy ignores all of them
+  const rules = p.ruleIds ?? [p.ruleId];
+  const ignored = rules.map((r) => policy.ignore?.find((i) => i.rule === r));
+  if (ignored.every(Boolean)) return `rule${rules.length > 1 ? 's' : ''} ignored by policy: ${[...new Set(ignored.map((i) => i!.reason))].join('; ')}`;
   const subjects = p.subject.split(',');
   if (!subjects.every((s) => s.startsWith('syscall:'))) return undefined;
   const names = subjects.map((s) => s.slice('syscall:'.length));
@@ -82,8 +87,9 @@ export function makeBaseline(result: GateResult): Baseline {
   return { ukportBaseline: 1, problems: all.map((p) => ({ id: p.id, ruleId: p.ruleId, severity: p.severity, message: p.message })) };
 }
 
-/** One line per problem: `error uncovered-syscall syscall:fork: <message> (where)`. */
+/** One line per problem: `error sysv-shared-memory+uncovered-syscall syscall:shmget: <message> (where)`. */
 export function formatViolation(p: Problem): string {
   const where = evidenceAnchor(p.evidence[0]);
-  return `${p.severity} ${p.ruleId} ${p.subject}: ${p.message}${where ? ` (${where})` : ''}`.replace(/[\r\n]+/g, ' ');
+  const rules = (p.ruleIds ?? [p.ruleId]).join('+');
+  return `${p.severity} ${rules} ${p.subject}: ${p.message}${where ? ` (${where})` : ''}`.replace(/[\r\n]+/g, ' ');
 }

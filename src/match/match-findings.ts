@@ -3,6 +3,7 @@ import { SEVERITIES } from '../model/index.js';
 import type { RuleRemedy } from '../data/rules.js';
 import { indexFacts, type CompiledRule, type Match } from './compile.js';
 import { releaseTable, type MatchContext } from './match-context.js';
+import { subjectOf, syscallNames } from './subjects.js';
 
 /** The context plus the compiled rules to run. */
 export interface RuleMatchContext extends MatchContext {
@@ -56,24 +57,40 @@ function sortKey(f: Finding): string {
   return `${SEVERITIES.indexOf(f.severity)}\0${f.ruleId}\0${loc}\0${f.message}`;
 }
 
-/** Runs every compiled rule over the facts; one finding per distinct message, in a stable order. */
+/**
+ * Runs every compiled rule that applies in the context's mode over the facts: one finding per rule and subject
+ * (a syscall and the import of its wrapper are one subject), with the evidence of every match, in a stable order.
+ */
 export function matchFindings(facts: Fact[], ctx: RuleMatchContext): Finding[] {
   const ix = indexFacts(facts);
+  const syscalls = syscallNames(facts);
+  const mode = ctx.mode ?? 'binary-compat';
   const out: Finding[] = [];
   for (const { rule, match } of ctx.rules) {
-    const byMessage = new Map<string, Finding>();
+    if (!rule.modes.includes(mode)) continue;
+    // matches with the same message or the same subject are one finding with all their facts
+    const byKey = new Map<string, Finding>();
     for (const m of match(ix, ctx)) {
       if (m.facts.length === 0) continue;
       const values = { ...contextBindings(m, ctx), ...m.bindings };
       const message = fillPlaceholders(rule.message, values);
-      const have = byMessage.get(message);
+      const subject = `subject:${[...new Set(m.facts.map((f) => subjectOf(f, syscalls)))].sort().join(',')}`;
+      const have = byKey.get(message) ?? byKey.get(subject);
       if (have) {
         for (const f of m.facts) if (!have.facts.includes(f)) have.facts.push(f);
-        continue;
+      } else {
+        byKey.set(message, { ruleId: rule.id, severity: rule.severity, message, facts: [...m.facts], remedy: renderRemedy(rule.remedy, values) });
       }
-      byMessage.set(message, { ruleId: rule.id, severity: rule.severity, message, facts: [...m.facts], remedy: renderRemedy(rule.remedy, values) });
+      const f = byKey.get(message) ?? have!;
+      byKey.set(message, f);
+      byKey.set(subject, f);
     }
-    out.push(...byMessage.values());
+    out.push(...new Set(byKey.values()));
   }
-  return out.map((f) => ({ f, k: sortKey(f) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.f);
+  return sortFindings(out);
+}
+
+/** Most severe first, then by rule and place: the stable order of findings in every format. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.map((f) => ({ f, k: sortKey(f) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.f);
 }

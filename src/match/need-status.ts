@@ -1,18 +1,9 @@
-import type { Fact, NeedStatus, Plan, Report, UncoveredNeed } from '../model/index.js';
+import type { Fact, NeedStatus, Plan, Report, UncoveredNeed, Verdict, VerdictResult } from '../model/index.js';
+import { needKey } from './subjects.js';
+import { judgeApp } from './verdict.js';
 
-/** How the report as a whole stands: every need served, some work left, or something cannot be served. */
-export type Verdict = 'covered' | 'needs-work' | 'blocked';
-
-/** Key of a need in Plan.uncovered: `syscall:fork`, `function:qsort_r`, `header:sys/epoll.h`, `library:libssl.so.1.0.0`. */
-export function needKey(fact: Fact): string | undefined {
-  switch (fact.kind) {
-    case 'syscall': return `syscall:${fact.name}`;
-    case 'symbol': return fact.role === 'export' ? undefined : `function:${fact.name}`;
-    case 'header': return `header:${fact.name}`;
-    case 'library': return `library:${fact.soname}`;
-    default: return undefined;
-  }
-}
+export { needKey };
+export type { Verdict };
 
 /** Index of a plan's uncovered needs by `kind:name`. */
 export function indexUncovered(plan: Plan | undefined): Map<string, UncoveredNeed> {
@@ -35,19 +26,18 @@ export function needStatus(fact: Fact, plan: Plan | undefined, uncovered = index
   return plan ? 'covered' : 'unknown';
 }
 
-/** blocked: a required need is missing or an error finding fired; needs-work: anything left to stub, fake, check or fix. */
+/** The app's verdict with its items: the judge's (set by the pipeline), else judged now from the report's needs and findings. */
+export function verdictResultOf(report: Report): VerdictResult {
+  return report.verdict ?? judgeApp({ facts: report.facts, findings: report.findings, plan: report.plan, mode: report.mode }).verdict;
+}
+
+/** The app's verdict (see verdictResultOf). */
 export function verdictOf(report: Report): Verdict {
-  const uncovered = report.plan?.uncovered ?? [];
-  if (uncovered.some((u) => u.status === 'missing-required' || u.severity === 'error')) return 'blocked';
-  if (report.findings.some((f) => f.severity === 'error')) return 'blocked';
-  if (!report.plan) return 'needs-work';
-  if (uncovered.length > 0 || report.findings.some((f) => f.severity === 'warning')) return 'needs-work';
-  if (report.facts.some((f) => f.kind === 'unknown')) return 'needs-work';
-  return 'covered';
+  return verdictResultOf(report).verdict;
 }
 
 /** Human words for a verdict. */
-export const VERDICT_LABELS: Record<Verdict, string> = { 'covered': 'covered', 'needs-work': 'needs work', 'blocked': 'blocked' };
+export const VERDICT_LABELS: Record<Verdict, string> = { 'ready': 'ready', 'runs-with-gaps': 'runs with gaps', 'needs-work': 'needs work', 'blocked': 'blocked' };
 
 /** The lists a report shows needs in. */
 export const NEED_LISTS = ['syscalls', 'symbols', 'headers', 'libraries', 'unknowns'] as const;

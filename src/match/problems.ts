@@ -1,6 +1,8 @@
 import type { Evidence, Fact, NeedStatus, Remedy, Report, Severity, UncoveredNeed } from '../model/index.js';
 import { SEVERITIES } from '../model/index.js';
-import { needKey } from './need-status.js';
+import { needKey, subjectOf, syscallNames } from './subjects.js';
+import { unknownEffect } from './verdict.js';
+import { VERDICT_SEVERITY } from '../model/index.js';
 
 /** What a report format or the gate needs to know about a rule: its help text. */
 export interface RuleDoc {
@@ -25,6 +27,15 @@ export interface Problem {
   evidence: Evidence[];
   remedy?: Remedy;
   status?: NeedStatus;
+  /** Every rule that spoke about the subject, when more than one (ruleId is the most severe). */
+  ruleIds?: string[];
+  /** What the other rules said. */
+  also?: { ruleId: string; message: string }[];
+}
+
+/** An unresolved fact's severity: the judge's (src/match/verdict.ts unknownEffect). */
+function severityOfUnknown(f: Extract<Fact, { kind: 'unknown' }>): Severity {
+  return VERDICT_SEVERITY[unknownEffect(f)];
 }
 
 /** Docs for problems that do not come from a rule file: the plan's uncovered needs and unresolved facts. */
@@ -74,32 +85,7 @@ export function ruleDocFor(ruleId: string, rules: ReadonlyMap<string, RuleDoc> |
   return { id: ruleId, summary: ruleId, why: `See \`ukport explain ${ruleId}\`.` };
 }
 
-function factSubject(f: Fact): string {
-  const key = needKey(f);
-  if (key) return key;
-  switch (f.kind) {
-    case 'symbol': return `export:${f.name}`;
-    case 'string': return `string:${f.value}`;
-    case 'module': return `module:${f.language}:${f.name}`;
-    case 'unknown': return `${f.reason}:${stableAnchor(f.evidence[0]) || f.message}`;
-    default: return 'fact';
-  }
-}
-
-/** Where evidence is, without code addresses (they move on every rebuild). */
-export function evidenceAnchor(e: Evidence | undefined): string {
-  if (!e) return '';
-  if (e.location) return `${e.location.file}:${e.location.line}`;
-  // `sub_<address>` names an unnamed function by its address: as unstable as the address itself
-  const fn = e.function && !/^sub_[0-9a-f]+$/i.test(e.function) ? e.function : undefined;
-  return [e.artifact, fn ?? e.detail].filter(Boolean).join('@');
-}
-
-/** Like evidenceAnchor, but a source position counts by file and function so an edit above it keeps the id. */
-function stableAnchor(e: Evidence | undefined): string {
-  const fn = e?.location?.function ?? e?.function;
-  return e?.location && fn ? `${e.location.file}@${fn}` : evidenceAnchor(e);
-}
+export { evidenceAnchor } from './subjects.js';
 
 const MAX_MERGED_EVIDENCE = 50;
 
@@ -113,31 +99,57 @@ export function sortProblems(ps: Problem[]): Problem[] {
 function uncoveredProblem(u: UncoveredNeed, byKey: Map<string, Fact>): Problem {
   const key = `${u.kind}:${u.name}`;
   return {
-    id: `uncovered-${u.kind}|${key}`, ruleId: `uncovered-${u.kind}`, severity: u.severity, subject: key, source: 'uncovered',
+    id: key, ruleId: `uncovered-${u.kind}`, severity: u.severity, subject: key, source: 'uncovered',
     message: `${u.kind} ${u.name} is ${u.status}: ${u.reason}`, evidence: byKey.get(key)?.evidence ?? [], status: u.status,
   };
 }
 
-/** Every problem of a report, deduplicated by id and sorted. */
+const SOURCE_ORDER = { finding: 0, uncovered: 1, unknown: 2 };
+
+/** Folds contributions about one subject into one problem: the most severe speaks first, every rule and its evidence stay. */
+function fold(parts: Problem[]): Problem {
+  parts.sort((a, b) => rank(a.severity) - rank(b.severity) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  const [head, ...rest] = parts;
+  const p: Problem = { ...head!, evidence: [...head!.evidence] };
+  const rules = [...new Set(parts.map((x) => x.ruleId))];
+  if (rules.length > 1) p.ruleIds = rules;
+  const also = rest.filter((x) => x.message !== head!.message).map((x) => ({ ruleId: x.ruleId, message: x.message }));
+  if (also.length) p.also = also;
+  p.status ??= rest.find((x) => x.status)?.status;
+  p.remedy ??= rest.find((x) => x.remedy)?.remedy;
+  if (!p.status) delete p.status;
+  if (!p.remedy) delete p.remedy;
+  for (const x of rest) {
+    for (const e of x.evidence) {
+      if (p.evidence.length >= MAX_MERGED_EVIDENCE) break;
+      if (!p.evidence.includes(e)) p.evidence.push(e);
+    }
+  }
+  return p;
+}
+
+/**
+ * Every problem of a report, one per subject, sorted: a syscall that a rule flags and the plan leaves uncovered, seen
+ * in the program and in its libc, is one problem with every rule and all the evidence (its severity is the judge's).
+ */
 export function collectProblems(report: Report): Problem[] {
-  const out = new Map<string, Problem>();
-  // the same problem seen at several sites (e.g. unnamed functions of one library) is one problem with all the evidence
+  const bySubject = new Map<string, Problem[]>();
   const add = (p: Problem) => {
-    const seen = out.get(p.id);
-    if (!seen) out.set(p.id, p);
-    else if (seen.evidence.length < MAX_MERGED_EVIDENCE) seen.evidence = [...seen.evidence, ...p.evidence].slice(0, MAX_MERGED_EVIDENCE);
+    const list = bySubject.get(p.subject);
+    if (list) list.push(p); else bySubject.set(p.subject, [p]);
   };
+  const syscalls = syscallNames(report.facts);
   for (const f of report.findings) {
-    const subject = [...new Set(f.facts.map(factSubject))].sort().join(',') || 'report';
-    add({ id: `${f.ruleId}|${subject}`, ruleId: f.ruleId, severity: f.severity, message: f.message, subject, source: 'finding', evidence: f.facts.flatMap((x) => x.evidence), remedy: f.remedy });
+    const subject = [...new Set(f.facts.map((x) => subjectOf(x, syscalls)))].sort().join(',') || `rule:${f.ruleId}`;
+    add({ id: subject, ruleId: f.ruleId, severity: f.severity, message: f.message, subject, source: 'finding', evidence: f.facts.flatMap((x) => x.evidence), remedy: f.remedy });
   }
   const byKey = new Map<string, Fact>();
   for (const f of report.facts) { const k = needKey(f); if (k && !byKey.has(k)) byKey.set(k, f); }
   for (const u of report.plan?.uncovered ?? []) if (u.status !== 'covered') add(uncoveredProblem(u, byKey));
   for (const f of report.facts) {
     if (f.kind !== 'unknown') continue;
-    const subject = factSubject(f);
-    add({ id: `unknown-${f.reason}|${subject}`, ruleId: `unknown-${f.reason}`, severity: 'warning', message: f.message, subject, source: 'unknown', evidence: f.evidence, status: 'unknown' });
+    const subject = subjectOf(f, syscalls);
+    add({ id: subject, ruleId: `unknown-${f.reason}`, severity: severityOfUnknown(f), message: f.message, subject, source: 'unknown', evidence: f.evidence, status: 'unknown' });
   }
-  return sortProblems([...out.values()]);
+  return sortProblems([...bySubject.values()].map(fold));
 }

@@ -1,4 +1,4 @@
-import type { Arch, SymbolRole, SyscallClass, UnknownReason } from './vocab.js';
+import type { Arch, ModuleOrigin, PackageSource, SymbolRole, SyscallClass, UnknownReason } from './vocab.js';
 import type { Evidence } from './evidence.js';
 
 interface FactBase {
@@ -73,6 +73,46 @@ export interface ModuleFact extends FactBase {
   inPort?: boolean;
   /** Kconfig options the port needs on to build `extension` in. */
   portKconfig?: string[];
+  /** Standard library (Node built-in), a third-party package, or the app's own module; absent for compiled modules. */
+  origin?: ModuleOrigin;
+  /** Third-party: the package (distribution) that provides it, when known (`Pillow` for `PIL`). */
+  package?: string;
+}
+
+/** A compiled module of an installed package: a Python extension module or a Node addon, and what it links. */
+export interface PackageExtension {
+  /** Import name (`PIL._imaging`) or the addon's path inside the package (`build/Release/bcrypt_lib.node`). */
+  module: string;
+  path: string;
+  /** DT_NEEDED sonames of the module. */
+  needed: string[];
+}
+
+/** A third-party package (Python distribution, npm package) the app declares, pins, installs or imports. */
+export interface PackageFact extends FactBase {
+  kind: 'package';
+  ecosystem: 'python' | 'node';
+  /** Name as the package index knows it (`Pillow`, `@img/sharp-linux-x64`). */
+  name: string;
+  /** Installed or locked version. */
+  version?: string;
+  /** Version constraints as declared (`>=10,<11`, `^0.33.0`), one per declaring manifest line. */
+  specs?: string[];
+  sources: PackageSource[];
+  /** Declared by the app itself (not only pulled in by another package). */
+  direct?: boolean;
+  /** Module names it provides (Python top-level packages; for npm, its own name). */
+  provides?: string[];
+  /** Has compiled code (true), has none (false); absent when nothing tells. */
+  native?: boolean;
+  /** What shows it is native: `binding.gyp`, `gypfile`, `dependency node-gyp-build`, `hasInstallScript`, `extension module`. */
+  nativeEvidence?: string[];
+  /** Compiled modules found installed. */
+  extensions?: PackageExtension[];
+  /** Installed: where, and its files' total size. */
+  installed?: { path: string; bytes: number; files: number };
+  /** Extras asked for (`boto3[crt]`). */
+  extras?: string[];
 }
 
 /** Something the analysis could not resolve. Shown in every format and counted by the gate. */
@@ -83,4 +123,4 @@ export interface UnknownFact extends FactBase {
 }
 
 /** A fact about the application, with its evidence. */
-export type Fact = SyscallFact | SymbolFact | HeaderFact | LibraryFact | StringFact | ModuleFact | UnknownFact;
+export type Fact = SyscallFact | SymbolFact | HeaderFact | LibraryFact | StringFact | ModuleFact | PackageFact | UnknownFact;

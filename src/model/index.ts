@@ -8,3 +8,6 @@ export type * from './finding.js';
 export type * from './plan.js';
 export type * from './report.js';
 export type * from './system-scan.js';
+export type * from './gate.js';
+export type * from './interpreted.js';
+export * from './verification.js';

@@ -1,4 +1,5 @@
 import type { Arch, Libc, Mode, NeedStatus, Severity } from './vocab.js';
+import type { PlannedRuntime } from './interpreted.js';
 
 /** Why a library is in the plan: it serves needs, is required by another planned library, is the libc, or ports a shared library. */
 export type PlannedRole = 'needs' | 'dependency' | 'libc' | 'port';
@@ -164,4 +165,6 @@ export interface Plan {
   image?: PlannedImage;
   /** Kconfig rules the configuration breaks; empty when it resolves as planned on every target. */
   kconfigProblems?: PlanKconfigProblem[];
+  /** Binary-compat interpreted app: the runtime image and rootfs Dockerfile, the way the catalog runs one. */
+  runtime?: PlannedRuntime;
 }

@@ -1,7 +1,7 @@
-import type { NeedStatus } from './vocab.js';
+import type { NeedStatus, Verdict } from './vocab.js';
 
-/** Verdict of one binary against one Unikraft release: `not-analysed` when it could not be read or analysed. */
-export type BinaryVerdict = 'covered' | 'needs-work' | 'blocked' | 'not-analysed';
+/** Verdict of one binary against one Unikraft release (the VERDICTS scale), or `not-analysed` when it could not be read or analysed. */
+export type BinaryVerdict = Verdict | 'not-analysed';
 
 /** One row of a whole-system scan: what one binary needs and how the chosen release serves it. */
 export interface BinarySummary {
@@ -41,4 +41,13 @@ export interface SystemScan {
   seconds: number;
   binaries: BinarySummary[];
   blockers: SyscallBlocker[];
+}
+
+/** A report that covers one shard of a split scan (`ukport scan --shard I/N`); `ukport merge` joins all N. */
+export interface ShardInfo {
+  /** 1..count */
+  index: number;
+  count: number;
+  /** Inputs of the whole, unsplit walk (every shard walks all paths and keeps its part). */
+  inputs: number;
 }

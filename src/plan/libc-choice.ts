@@ -103,13 +103,13 @@ export function chooseLibc(needs: Needs, libcs: LibcTable[], options: { forced?:
   const uncovered: UncoveredNeed[] = [];
   if (options.mode === 'native') {
     const g = libc === 'musl' ? muslGaps : newlibGaps;
-    for (const h of g.headers) uncovered.push({ kind: 'header', name: h, status: 'missing-required', severity: 'error', reason: `<${h}> is not in ${libc}; the sources will not compile` });
-    for (const f of g.functions) uncovered.push({ kind: 'function', name: f, status: 'missing-required', severity: 'error', reason: `${f}() is not in ${libc}; link fails unless the app or a library provides it` });
+    for (const h of g.headers) uncovered.push({ kind: 'header', name: h, status: 'missing-required', severity: 'warning', reason: `<${h}> is not in ${libc}; the sources will not compile` });
+    for (const f of g.functions) uncovered.push({ kind: 'function', name: f, status: 'missing-required', severity: 'warning', reason: `${f}() is not in ${libc}; link fails unless the app or a library provides it` });
     if (libc === 'newlib') {
       for (const item of [...linuxOnly, ...threads, ...locale, ...wide]) {
         if (uncovered.some((u) => item.includes(u.name))) continue;
         const name = item.replace(/^<|>$|\(\)$/g, '');
-        uncovered.push({ kind: item.startsWith('<') ? 'header' : 'function', name, status: 'missing-required', severity: 'error', reason: `${item} is not supported by newlib's port (musl provides it)` });
+        uncovered.push({ kind: item.startsWith('<') ? 'header' : 'function', name, status: 'missing-required', severity: 'warning', reason: `${item} is not supported by newlib's port (musl provides it)` });
       }
     }
   }

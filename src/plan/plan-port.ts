@@ -3,7 +3,7 @@ import { collectNeeds, type Needs } from './needs.js';
 import { chooseLibc } from './libc-choice.js';
 import { buildLibraryGraph, closeLibraries, optionLibraries } from './library-graph.js';
 import { compareReleases, pickRelease, providersOf } from './releases.js';
-import { classifyMissingSyscall, describeReleaseStub } from './classify-syscall.js';
+import { classifyByPrior, judgeStatus, judgeSyscall, type SyscallJudgement } from '../match/judge.js';
 import { matchPorts } from './external-ports.js';
 import { rootfsConfig } from './rootfs.js';
 import { isApplicationLibrary, kconfigWorld, type KconfigWorld } from './kconfig-world.js';
@@ -74,6 +74,13 @@ function isHard(config: ResolvedConfig, sym: string, world: KconfigWorld): boole
     s = b.by;
   }
   return true;
+}
+
+/** A syscall the judge found not simply covered, as the plan lists it. */
+function uncoveredSyscall(name: string, v: SyscallJudgement, tables: Tables): UncoveredNeed {
+  // the argument count comes from the newest release that declares the syscall (`name-N` in some Makefile.uk)
+  const nargs = v.coverage?.nargs ?? [...tables.unikraft].sort((a, b) => compareReleases(b.release, a.release)).find((t) => t.syscalls[name]?.nargs !== undefined)?.syscalls[name]?.nargs;
+  return { kind: 'syscall', name, status: v.status, severity: v.severity, reason: v.reason, ...(nargs !== undefined ? { nargs } : {}) };
 }
 
 type Seed = { role: PlannedRole; because: string[]; version?: string; kconfig?: string; repo?: string };
@@ -172,26 +179,21 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   if (loader) { present.add(loader); hard.add(loader); }
   const excl = (a: string, b: string) => { const x = switchOf.get(a); const y = switchOf.get(b); return !!x && !!y && excludes(world, x, y); };
 
-  // syscalls: needed ones with providers are served; the others are classified with the Loupe priors
+  // syscalls: needed ones with providers are served; the judge classifies the others (src/match/judge.ts)
+  const target = { tables, table, mode, arch };
   const wanted: [string, string[]][] = [];
-  for (const [name, cls] of [...needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const { coverage, providers } = providersOf(table, name, arch, { apps: compat });
-    if (providers.length) { wanted.push([name, providers]); continue; }
-    const onlyApps = coverage?.library && [coverage.library, ...(coverage.alternatives ?? []).map((a) => a.library)].every((l) => l.startsWith('app-'));
-    const why = !coverage ? `${table.release} does not know ${name}` : coverage.status === 'missing' || !coverage.library
-      ? `no library of ${table.release} provides ${name}` : onlyApps && !compat
-        ? `only ${coverage.library} provides ${name} in ${table.release} (for binary compatibility, not native builds)` : `${name} does not exist on ${arch} in ${table.release}`;
-    const v = classifyMissingSyscall(name, tables.priors[name], cls === 'startup', why);
-    // the argument count comes from the newest release that declares the syscall (`name-N` in some Makefile.uk)
-    const nargs = coverage?.nargs ?? [...tables.unikraft].sort((a, b) => compareReleases(b.release, a.release)).find((t) => t.syscalls[name]?.nargs !== undefined)?.syscalls[name]?.nargs;
-    uncovered.push({ kind: 'syscall', name, ...v, ...(nargs !== undefined ? { nargs } : {}) });
+  for (const [name] of [...needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const v = judgeSyscall(target, name);
+    if (v.providers.length) { wanted.push([name, v.providers]); continue; }
+    uncovered.push(uncoveredSyscall(name, v, tables));
   }
   const seeds = [...seedReasons.keys()];
   const { chosen, blocked } = chooseProviders(g, seeds, wanted, { present, hard, excludes: excl });
   // a need whose every provider excludes a library the image must have is uncovered (mremap: only ukmmap, which cannot be on with posix-mmap)
   for (const [name, why] of blocked) {
     const cov = table.syscalls[name];
-    uncovered.push({ kind: 'syscall', name, ...classifyMissingSyscall(name, tables.priors[name], needs.syscalls.get(name) === 'startup', `${why} (Kconfig: depends on !…)`), ...(cov?.nargs !== undefined ? { nargs: cov.nargs } : {}) });
+    const c = classifyByPrior(name, tables.priors[name], `${why}: Kconfig never has both (\`depends on !\`)`);
+    uncovered.push({ kind: 'syscall', name, status: c.status, severity: judgeStatus(c.status).severity, reason: c.reason, ...(cov?.nargs !== undefined ? { nargs: cov.nargs } : {}) });
   }
   wanted.splice(0, wanted.length, ...wanted.filter(([n]) => !blocked.has(n)));
   let final = closeLibraries(g, [...seeds, ...chosen]);
@@ -216,8 +218,8 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
       m.set(other, [...(m.get(other) ?? []), name]);
       alternatives.set(lib, m);
     }
-    const cov = table.syscalls[name]!;
-    if (cov.status === 'stub') uncovered.push({ kind: 'syscall', name, ...describeReleaseStub(name, cov, lib), ...(cov.nargs !== undefined ? { nargs: cov.nargs } : {}) });
+    const v = judgeSyscall(target, name);
+    if (v.status !== 'covered') uncovered.push(uncoveredSyscall(name, v, tables));
   }
   const planned: PlannedLibrary[] = [...final].map(([name, by]) => {
     const s = seedReasons.get(name);
@@ -245,6 +247,8 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   const build = resolvePlanBuild(table, ports, { world, base: loader ? kconfigWorld(table, ports, { externalLibs: tables.externalLibs }) : world }, specs, kconfig, new Set([...final.keys()]));
   libraries.push(...build.extras.filter((e) => !libraries.some((l) => l.name === e.name)));
   libraries.sort((a, b) => ROLE_ORDER[a.role!] - ROLE_ORDER[b.role!] || a.name.localeCompare(b.name));
+  // one severity per class, the judge's (libc, port and dlopen gaps are decided here, their severity there)
+  for (const u of uncovered) if (u.status !== 'covered') u.severity = judgeStatus(u.status).severity;
   uncovered.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   // options an external library's own Config.uk declares go with it (the Kraftfile's libraries.<name>.kconfig)
   for (const line of kconfig) {

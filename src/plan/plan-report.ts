@@ -3,6 +3,7 @@ import { planPort } from './plan-port.js';
 import { withPythonPort } from './python-port.js';
 import { planImage } from './image.js';
 import { collectNeeds } from './needs.js';
+import { plannedRuntime } from './interpreted-runtime.js';
 
 /** Planner settings a command passes through the pipeline. */
 export interface PlanRequest {
@@ -28,15 +29,20 @@ export function archOfReport(report: Report): Arch {
 
 /** Plans the port of everything the report found, in the report's mode; a binary-compat plan gets its image. */
 export function planReport(report: Report, tables: Tables, request: PlanRequest): Plan {
-  const mode = request.mode ?? (report.binaries.length === 0 ? 'native' : report.mode);
+  // an interpreted app is planned in the form ukport recommends for it unless a mode is asked for
+  const mode = request.mode ?? report.interpreted?.recommended ?? (report.binaries.length === 0 ? 'native' : report.mode);
   const plan = withPythonPort(planPort(report.facts, tables, {
     arch: request.arch ?? archOfReport(report),
     mode,
     ...(request.release ? { release: request.release } : {}),
     ...(request.libc ?? report.libc ? { libc: request.libc ?? report.libc } : {}),
     programs: [...report.binaries.map((b) => b.path), ...(request.paths ?? [])],
-  }), report.facts);
-  if (mode === 'binary-compat' && report.binaries.some((b) => b.type === 'EXEC' || b.type === 'PIE')) {
+  }), report.facts, report.interpreted, tables.externalLibs);
+  if (plan.mode === 'binary-compat' && report.interpreted) {
+    const runtime = plannedRuntime(report.inputs, report.facts, report.interpreted);
+    if (runtime) plan.runtime = runtime;
+  }
+  if (mode === 'binary-compat' && !plan.runtime && report.binaries.some((b) => b.type === 'EXEC' || b.type === 'PIE')) {
     plan.image = planImage(report, report.facts, collectNeeds(report.facts, mode).paths, request.sysroot);
   }
   return plan;

@@ -5,11 +5,14 @@ import { Worker } from 'node:worker_threads';
 import type { Artifact, BinaryInfo, Fact, LibraryEdge, SystemScan } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import { mergeFacts } from '../extract/merge-facts.js';
+import { canonicalEvidenceOrder } from './canonical.js';
 import { withLimits } from '../extract/limits.js';
 import { loadTables } from '../data/tables.js';
 import { pickRelease } from '../plan/releases.js';
 import { analyseBinary, newBinaryState, type BinaryResult, type BinarySettings } from './analyse-binary.js';
-import { rankBlockers, summariseBinary, type VerdictContext } from './verdicts.js';
+import { rankBlockers, summariseBinary, verdictContext, type VerdictContext } from './verdicts.js';
+import { loadRules } from '../data/rules.js';
+import { compileRules } from '../match/compile.js';
 
 /** How a system scan runs: per-binary settings, parallelism, and the release verdicts are given for. */
 export interface SystemScanOptions extends BinarySettings {
@@ -42,10 +45,11 @@ export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
-function verdictContext(options: SystemScanOptions): VerdictContext | undefined {
+/** The release, tables and rules the per-binary verdicts and the blocker ranking are judged with. */
+export function scanVerdictContext(options: Pick<SystemScanOptions, 'tablesDir' | 'release' | 'mode'>): VerdictContext | undefined {
   const tables = loadTables(options.tablesDir);
   if (tables.unikraft.length === 0) return undefined;
-  return { table: pickRelease(tables.unikraft, options.release), tables, mode: options.mode, memo: new Map() };
+  return verdictContext(pickRelease(tables.unikraft, options.release), tables, options.mode, compileRules(loadRules()));
 }
 
 /** A synthetic result for a binary the worker could not finish (time budget, heap bound, internal error). */
@@ -65,7 +69,7 @@ function failed(a: Artifact, reason: 'limit-exceeded' | 'bad-file', message: str
 export async function scanBinaries(elfs: Artifact[], options: SystemScanOptions): Promise<SystemScanResult> {
   const t0 = Date.now();
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), elfs.length || 1));
-  const ctx = verdictContext(options);
+  const ctx = scanVerdictContext(options);
   const settings: BinarySettings = { sysroot: options.sysroot, mode: options.mode, libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits };
   const out: SystemScanResult = { binaries: [], edges: [], facts: [], bytes: 0, indirectCalls: 0, addressTakenFunctions: 0, scan: { release: ctx?.table.release ?? '', jobs, seconds: 0, binaries: [], blockers: [] } };
   const edgeKeys = new Set<string>();
@@ -85,7 +89,7 @@ export async function scanBinaries(elfs: Artifact[], options: SystemScanOptions)
     out.indirectCalls += r.indirectCalls;
     out.addressTakenFunctions += r.addressTakenFunctions;
     out.scan.binaries.push(summariseBinary(r, ctx));
-    if (pending.length > 0 && out.scan.binaries.length % MERGE_EVERY === 0) { out.facts = mergeFacts([...out.facts, ...pending]); pending = []; }
+    if (pending.length > 0 && out.scan.binaries.length % MERGE_EVERY === 0) { out.facts = mergeFacts([...out.facts, ...pending], canonicalEvidenceOrder); pending = []; }
   };
   const accept = (i: number, r: BinaryResult): void => {
     ready.set(i, r);
@@ -101,7 +105,9 @@ export async function scanBinaries(elfs: Artifact[], options: SystemScanOptions)
   } else {
     await runWorkers(elfs, jobs, settings, accept);
   }
-  out.facts = mergeFacts([...out.facts, ...pending]);
+  out.facts = mergeFacts([...out.facts, ...pending], canonicalEvidenceOrder);
+  // rows by path, so the examples of each blocker do not depend on scheduling or on a split into shards
+  out.scan.binaries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   out.scan.blockers = rankBlockers(out.scan.binaries, ctx);
   out.scan.seconds = Math.round((Date.now() - t0) / 100) / 10;
   return out;

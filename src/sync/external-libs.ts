@@ -60,6 +60,22 @@ const CATALOG: Record<string, SonameRule[]> = {
     { stem: 'libicudata', compatible: (v) => [String(v[0])] },
   ],
   'lib-libelf': [{ stem: 'libelf', compatible: fixed('1') }],
+  // Pillow's libraries (lib-python-pillow builds against them): freetype 2.x is libfreetype.so.6, lcms2 liblcms2.so.2,
+  // libwebp 1.x libwebp.so.7 with libwebpmux.so.3 / libwebpdemux.so.2 (LIBWEBP_MUX builds both), raqm 0.x libraqm.so.0
+  'lib-freetype': [{ stem: 'libfreetype', compatible: (v) => (v[0] === 2 ? ['6'] : []) }],
+  'lib-littlecms': [{ stem: 'liblcms2', compatible: (v) => (v[0] === 2 ? ['2'] : []) }],
+  'lib-libwebp': [
+    { stem: 'libwebp', compatible: (v) => (v[0] === 1 ? ['7'] : []) },
+    { stem: 'libwebpmux', kconfig: 'LIBWEBP_MUX', compatible: (v) => (v[0] === 1 ? ['3'] : []) },
+    { stem: 'libwebpdemux', kconfig: 'LIBWEBP_MUX', compatible: (v) => (v[0] === 1 ? ['2'] : []) },
+  ],
+  'lib-raqm': [{ stem: 'libraqm', compatible: (v) => (v[0] === 0 ? ['0'] : []) }],
+  // libtiff's and raqm's own libraries: libdeflate.so.0, libzstd.so.1, liblzma.so.5 (xz 5.x), libharfbuzz.so.0, libfribidi.so.0
+  'lib-libdeflate': [{ stem: 'libdeflate', compatible: (v) => (v[0] === 1 ? ['0'] : []) }],
+  'lib-zstd': [{ stem: 'libzstd', compatible: (v) => (v[0] === 1 ? ['1'] : []) }],
+  'lib-xz': [{ stem: 'liblzma', compatible: (v) => (v[0] === 5 ? ['5'] : []) }],
+  'lib-harfbuzz': [{ stem: 'libharfbuzz', compatible: (v) => (v[0]! >= 1 ? ['0'] : []) }],
+  'lib-fribidi': [{ stem: 'libfribidi', compatible: (v) => (v[0] === 1 ? ['0'] : []) }],
 };
 
 /** Expands `$(VAR)` references with the Makefile's own simple assignments. */
@@ -85,6 +101,17 @@ export function readPortVersion(makefile: string): string | undefined {
 
 function numbers(v: string): number[] {
   return (v.match(/\d+/g) ?? []).map(Number);
+}
+
+/**
+ * Merges a sync of some port repos into an existing table: entries of the synced repos are replaced, the others
+ * kept (so one port can be added without checking out all of them again).
+ */
+export function mergeExternalLibs(existing: ExternalLibsFile | undefined, fresh: ExternalLibsFile, syncedRepos: string[]): ExternalLibsFile {
+  const synced = new Set(syncedRepos);
+  const ports = [...(existing?.ports ?? []).filter((p) => !synced.has(p.port)), ...fresh.ports].sort((a, b) => a.port.localeCompare(b.port));
+  const placeholders = [...(existing?.placeholders ?? []).filter((p) => !synced.has(p.port)), ...(fresh.placeholders ?? [])].sort((a, b) => a.port.localeCompare(b.port));
+  return { ports, ...(placeholders.length ? { placeholders } : {}) };
 }
 
 /** Reads Unikraft library port repos into soname → port entries (ports without a Makefile.uk are placeholders). */

@@ -43,6 +43,33 @@ export function parseInittab(source: string): InittabEntry[] {
   return out;
 }
 
+/**
+ * Which libraries each extension option of Config.uk needs: an option inside `if LIBSQLITE … endif` exists only
+ * when that library is selected (`LIBPYTHON3_EXTENSION_SQLITE` → `LIBSQLITE`), plus its own `depends on`.
+ */
+export function parseExtensionRequires(configUk: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const guards: string[] = [];
+  let current: string | undefined;
+  for (const raw of configUk.split('\n')) {
+    const line = raw.trim();
+    const ifm = /^if\s+([A-Z0-9_]+)\s*$/.exec(line);
+    if (ifm) { guards.push(ifm[1]!); current = undefined; continue; }
+    if (/^endif\b/.test(line)) { guards.pop(); current = undefined; continue; }
+    const cfg = /^(?:menu)?config\s+(LIBPYTHON3_EXTENSION_[A-Z0-9_]+)\s*$/.exec(line);
+    if (cfg) {
+      current = cfg[1]!;
+      const need = guards.filter((g) => g !== 'LIBPYTHON3' && g !== 'LIBPYTHON3_EXTENSIONS');
+      out[`CONFIG_${current}`] = need;
+      continue;
+    }
+    if (/^(?:menu)?config\s/.test(line) || /^(?:menu|endmenu|choice|endchoice|comment)\b/.test(line)) { current = undefined; continue; }
+    const dep = current ? /^depends\s+on\s+([A-Z0-9_]+)\s*$/.exec(line) : null;
+    if (dep && current) out[`CONFIG_${current}`]!.push(dep[1]!);
+  }
+  return out;
+}
+
 /** Python version the port builds (`LIBPYTHON3_VERSION` + `LIBPYTHON3_REVISION` of Makefile.uk). */
 export function parsePortVersion(makefile: string): string | undefined {
   const v = /^LIBPYTHON3_VERSION\s*=\s*(\S+)/m.exec(makefile)?.[1];
@@ -72,11 +99,14 @@ export function readPortRelease(dir: string, ref: string): PythonPortRelease | u
     builtin[e.name] = e.kconfig.length > 0 ? { kconfig: e.kconfig } : {};
   }
   for (const name of Object.keys(builtin)) disabled.delete(name);
+  let requires: Record<string, string[]> = {};
+  try { requires = parseExtensionRequires(git(dir, ['show', `${ref}:Config.uk`])); } catch { /* no Config.uk */ }
   let patches: string[] = [];
   try { patches = git(dir, ['ls-tree', '--name-only', `${ref}:patches`]).split('\n').filter((p) => p.endsWith('.patch')); } catch { /* no patches dir */ }
   return {
     ref, commit: git(dir, ['rev-parse', `${ref}^{commit}`]).trim(), date: git(dir, ['log', '-1', '--format=%cs', ref]).trim(),
     python, builtin: Object.fromEntries(Object.entries(builtin).sort(([a], [b]) => a.localeCompare(b))), disabled: [...disabled].sort(), patches,
+    ...(Object.keys(requires).length ? { extensionRequires: requires } : {}),
   };
 }
 

@@ -2,9 +2,10 @@ import { syncLinuxSyscalls } from './linux-syscalls.js';
 import { syncUnikraft } from './unikraft.js';
 import { syncLibc } from './libc.js';
 import { syncLoupe } from './loupe.js';
-import { syncExternalLibs } from './external-libs.js';
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mergeExternalLibs, syncExternalLibs } from './external-libs.js';
+import type { ExternalLibsFile } from '../data/tables.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { DEFAULT_TABLES_DIR } from '../data/validate.js';
 import { loadTables } from '../data/tables.js';
@@ -74,7 +75,10 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, outDi
     files.set(`libc/${target}-${t.version}.json`, toJson(t));
   }
   if (o.extPorts.length > 0) {
-    const t = syncExternalLibs(o.extPorts);
+    // merged into the table already in OUT: the repos synced now replace their own entries only
+    const prevPath = join(outDir, 'external-libs.json');
+    const prev = existsSync(prevPath) ? (JSON.parse(readFileSync(prevPath, 'utf8')) as ExternalLibsFile) : undefined;
+    const t = mergeExternalLibs(prev, syncExternalLibs(o.extPorts), o.extPorts.map((d) => basename(d.replace(/\/+$/, ''))));
     files.set('external-libs.json', toJson(t));
     log(`external libs: ${t.ports.length} sonames from ${new Set(t.ports.map((p) => p.port)).size} ports, ${t.placeholders?.length ?? 0} placeholders`);
   }

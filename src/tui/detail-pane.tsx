@@ -95,6 +95,36 @@ export function detailLines(entry: Entry, report: Report, rules?: ReadonlyMap<st
   return [{ text: entry.name }];
 }
 
+/**
+ * Wraps each line to WIDTH columns at spaces (a word longer than the line is cut), continuation lines indented
+ * like the line they continue, so evidence, call chains and remedies are read whole instead of cut.
+ */
+export function wrapDetail(lines: readonly DetailLine[], width: number): DetailLine[] {
+  const out: DetailLine[] = [];
+  for (const l of lines) {
+    const chars = [...l.text];
+    if (chars.length <= width) { out.push(l); continue; }
+    const indent = /^\s*/.exec(l.text)![0];
+    const hang = indent.length + 2 < width / 2 ? `${indent}  ` : '';
+    let rest = chars;
+    let first = true;
+    while (rest.length > 0) {
+      const room = width - (first ? 0 : hang.length);
+      let cut = rest.length;
+      if (rest.length > room) {
+        const space = rest.lastIndexOf(' ', room);
+        cut = space > (first ? indent.length : 0) ? space : room;
+      }
+      const text = (first ? '' : hang) + rest.slice(0, cut).join('').trimEnd();
+      out.push({ ...l, text });
+      rest = rest.slice(cut);
+      while (rest[0] === ' ') rest = rest.slice(1);
+      first = false;
+    }
+  }
+  return out;
+}
+
 /** Props of the detail pane. */
 export interface DetailPaneProps {
   lines: readonly DetailLine[];

@@ -5,10 +5,10 @@ import { verdictOf } from '../match/need-status.js';
 import type { RuleDoc } from '../match/problems.js';
 import { Header } from './header.js';
 import { NeedList } from './need-list.js';
-import { DetailPane, detailLines } from './detail-pane.js';
+import { DetailPane, detailLines, wrapDetail } from './detail-pane.js';
 import { reportLists, type SourceSnippets } from './view-model.js';
 import { fit } from './fit.js';
-import { initialUi, reduceKey, view, type UiEnv } from './ui-state.js';
+import { initialUi, reduceInput, view, type UiEnv } from './ui-state.js';
 
 /** Props of the interactive report: the Report and what the CLI read for it. */
 export interface ReportAppProps {
@@ -35,11 +35,11 @@ export function ReportApp({ report, rules, sources, rows, columns }: ReportAppPr
   const [ui, setUi] = useState(() => initialUi(lists));
   const v = view(ui, { lists, body: height - HEADER_ROWS - FOOTER_ROWS, detailLineCount: 0 });
   const current = v.items[v.sel];
-  const lines = useMemo(() => (ui.detail && current ? detailLines(current, report, rules, sources) : []), [ui.detail, current, report, rules, sources]);
+  const lines = useMemo(() => (ui.detail && current ? wrapDetail(detailLines(current, report, rules, sources), width - 2) : []), [ui.detail, current, report, rules, sources, width]);
   // key presses may reach a handler from an earlier render: they read the screen budget from a ref and the state from the updater
   const env = useRef<UiEnv>({ lists, body: 0, detailLineCount: 0 });
   env.current = { lists, body: height - HEADER_ROWS - FOOTER_ROWS, detailLineCount: lines.length };
-  useInput((input, key) => setUi((s) => reduceKey(s, input, key, env.current)));
+  useInput((input, key) => setUi((s) => reduceInput(s, input, key, env.current)));
   useEffect(() => { if (ui.quit) exit(); }, [ui.quit, exit]);
 
   const position = v.items.length ? `${v.sel + 1}/${v.items.length}` : '0/0';

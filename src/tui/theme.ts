@@ -1,5 +1,4 @@
-import type { NeedStatus, Severity } from '../model/index.js';
-import type { Verdict } from '../match/need-status.js';
+import type { NeedStatus, Severity, Verdict } from '../model/index.js';
 
 /** Colour of each need status in the lists. */
 export const STATUS_COLOR: Record<NeedStatus, string> = {
@@ -10,4 +9,4 @@ export const STATUS_COLOR: Record<NeedStatus, string> = {
 export const SEVERITY_COLOR: Record<Severity, string> = { error: 'red', warning: 'yellow', note: 'cyan' };
 
 /** Colour of each verdict in the header. */
-export const VERDICT_COLOR: Record<Verdict, string> = { 'covered': 'green', 'needs-work': 'yellow', 'blocked': 'red' };
+export const VERDICT_COLOR: Record<Verdict, string> = { 'ready': 'green', 'runs-with-gaps': 'green', 'needs-work': 'yellow', 'blocked': 'red' };

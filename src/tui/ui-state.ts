@@ -42,6 +42,19 @@ export function view(s: UiState, env: UiEnv) {
   return { items, rows, rowOf, sel, top, listHeight, detailHeight };
 }
 
+/** Control characters that can arrive inside a chunk of typed text, as the key ink would report alone. */
+const CHUNK_KEYS: Record<string, Partial<Key>> = { '\r': { return: true }, '\n': { return: true }, '\t': { tab: true }, '\u007f': { backspace: true }, '\b': { backspace: true } };
+
+/**
+ * Applies what one read from the terminal delivered. Keys typed fast, pasted, or sent by a terminal multiplexer
+ * arrive as one chunk (`jjj`): each character is its own key press. Escape sequences (arrows) come alone.
+ */
+export function reduceInput(s: UiState, input: string, key: Partial<Key>, env: UiEnv): UiState {
+  const chars = [...input];
+  if (chars.length <= 1 || key.ctrl || key.meta || key.escape || input.includes('\u001b')) return reduceKey(s, input, key, env);
+  return chars.reduce((state, ch) => (CHUNK_KEYS[ch] ? reduceKey(state, '', CHUNK_KEYS[ch]!, env) : reduceKey(state, ch, {}, env)), s);
+}
+
 /** Applies one key press; pure, so key handling never sees stale state. */
 export function reduceKey(s: UiState, input: string, key: Partial<Key>, env: UiEnv): UiState {
   if (s.filtering) {

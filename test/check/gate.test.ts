@@ -15,7 +15,7 @@ describe('gate', () => {
   test('errors fail by default, in a fixed order, one line each', () => {
     const g = evaluateGate(kvserverReport(), {}, { failOn: 'error' });
     expect(g.ok).toBe(false);
-    expect(ids(g.failing)).toEqual(['dlopen-plugins|function:dlopen', 'uncovered-syscall|syscall:clone3']);
+    expect(ids(g.failing)).toEqual(['function:dlopen', 'syscall:clone3']);
     expect(g.failing.map(formatViolation)).toEqual([
       'error dlopen-plugins function:dlopen: dlopen loads plugins at run time; a Unikraft image is one static binary (fixtures/example/kvserver.c:55)',
       'error uncovered-syscall syscall:clone3: syscall clone3 is missing-required: no library of 0.18.0 provides it (threads via pthread_create) (fixtures/build/example/kvserver@__clone3)',
@@ -27,16 +27,16 @@ describe('gate', () => {
     const g = evaluateGate(kvserverReport(), policy, { failOn: 'error' });
     expect(g.ok).toBe(true);
     expect(g.allowed.map((a) => [a.problem.id, a.reason])).toEqual([
-      ['dlopen-plugins|function:dlopen', 'rule ignored by policy: plugin is linked statically in the unikernel build'],
-      ['uncovered-syscall|syscall:clone3', 'policy allows stubbing clone3'],
+      ['function:dlopen', 'rule ignored by policy: plugin is linked statically in the unikernel build'],
+      ['syscall:clone3', 'policy allows stubbing clone3'],
     ]);
   });
   test('fail-on lowers the threshold; unknowns count as warnings unless the policy says otherwise', () => {
     const policy = { allow: { stub: ['clone3', 'sendfile'] }, ignore: [{ rule: 'dlopen-plugins', reason: 'linked statically' }, { rule: 'config-file-at-boot', reason: 'initrd' }] };
-    expect(ids(evaluateGate(kvserverReport(), policy, { failOn: 'warning' }).failing)).toEqual(['unknown-dlopen|dlopen:fixtures/example/kvserver.c@load_plugin']);
+    expect(ids(evaluateGate(kvserverReport(), policy, { failOn: 'warning' }).failing)).toEqual(['dlopen:fixtures/example/kvserver.c@load_plugin']);
     expect(evaluateGate(kvserverReport(), { ...policy, unknowns: { severity: 'note' } }, { failOn: 'warning' }).ok).toBe(true);
     expect(ids(evaluateGate(kvserverReport(), { ...policy, unknowns: { severity: 'note' } }, { failOn: 'note' }).failing)).toEqual([
-      'nondeterminism-getrandom|syscall:getrandom', 'uncovered-syscall|syscall:rseq', 'unknown-dlopen|dlopen:fixtures/example/kvserver.c@load_plugin',
+      'dlopen:fixtures/example/kvserver.c@load_plugin', 'syscall:getrandom', 'syscall:rseq',
     ]);
   });
   test('a baseline suppresses the old problems only: a new unsupported syscall still fails', () => {
@@ -78,9 +78,28 @@ describe('problem identity', () => {
     ];
     const g = evaluateGate(r, {}, { failOn: 'warning' });
     expect(g.failing.map((p) => [p.id, p.evidence.length])).toEqual([
-      ['unknown-indirect-syscall|indirect-syscall:/usr/lib/libc.so.6', 2],
-      ['unknown-indirect-syscall|indirect-syscall:/usr/lib/libc.so.6@syscall', 1],
+      ['indirect-syscall:/usr/lib/libc.so.6', 2],
+      ['indirect-syscall:/usr/lib/libc.so.6@syscall', 1],
     ]);
+  });
+});
+
+describe('one problem once', () => {
+  test('a syscall a rule flags and the plan leaves uncovered, seen in the program and in libc, is one problem with all its evidence', () => {
+    const r = kvserverReport();
+    const prog = { artifact: 'bin/app', extractor: 'elf.dynsym' };
+    const libc = { artifact: '/usr/lib/libc.so.6', extractor: 'x86_64.syscall-site', function: 'shmget', address: '0x10' };
+    const imp = { kind: 'symbol' as const, name: 'shmget', role: 'import' as const, evidence: [prog] };
+    const sc = { kind: 'syscall' as const, name: 'shmget', nr: 29, arch: 'x86_64' as const, class: 'program' as const, evidence: [libc] };
+    r.facts.push(imp, sc);
+    r.findings.push({ ruleId: 'sysv-ipc', severity: 'error', message: 'shmget at bin/app uses System V IPC', facts: [imp, sc], remedy: {} });
+    r.plan!.uncovered.push({ kind: 'syscall', name: 'shmget', status: 'missing-required', severity: 'error', reason: 'no library of 0.18.0 provides it' });
+    const g = evaluateGate(r, {}, { failOn: 'error' });
+    const shm = g.failing.filter((p) => p.subject === 'syscall:shmget');
+    expect(shm).toHaveLength(1);
+    expect(shm[0]!.ruleIds).toEqual(['sysv-ipc', 'uncovered-syscall']);
+    expect(shm[0]!.evidence).toEqual([prog, libc]);
+    expect(formatViolation(shm[0]!)).toBe('error sysv-ipc+uncovered-syscall syscall:shmget: shmget at bin/app uses System V IPC (bin/app)');
   });
 });
 

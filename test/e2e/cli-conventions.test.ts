@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { ensureBuilt, runCli } from '../helpers/tools.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureBuilt, ROOT, runCli } from '../helpers/tools.js';
 
 beforeAll(() => ensureBuilt());
 
@@ -34,5 +37,12 @@ describe('arguments', () => {
   });
   test('an option before the command is a usage error, not a crash', () => {
     expect(runCli(['--bogus'])).toMatchObject({ status: 2, stdout: '', stderr: "ukport: expected a command before '--bogus' (see 'ukport --help')\n" });
+  });
+});
+
+describe('running the installed command', () => {
+  test('`npx ukport` in the checkout runs the package\'s bin, as the README says', () => {
+    const r = spawnSync('npx', ['--no-install', 'ukport', '--version'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect([r.status, r.stdout]).toEqual([0, `ukport ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`]);
   });
 });

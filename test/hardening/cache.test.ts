@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { GRAPH_VERSION, scannerFor, type ModuleGraph } from '../../src/extract/elf/call-graph.js';
 import { encodeEntry, forgetModuleGraphs, loadModuleGraph, parseEntry } from '../../src/extract/libc/graph-cache.js';
 import { PackedLists } from '../../src/extract/elf/packed-lists.js';
+import { cacheKey, entryDigest } from '../../src/extract/libc/cache-key.js';
 import { loadElf, type LoadedElf } from '../../src/extract/elf/resolve-libraries.js';
 import { buildFixtures, ensureBuilt, ROOT } from '../helpers/tools.js';
 
@@ -20,7 +21,7 @@ const entryDir = (cache: string) => join(cache, 'ukport', `graphs-v${GRAPH_VERSI
 const entryFile = (cache: string) => join(entryDir(cache), `x86_64-${mod.decoded.info.sha256}.graph`);
 /** The envelope line of an entry: format and the digest it claims for its body. */
 const envelope = (bytes: Buffer) => JSON.parse(bytes.toString('utf8', 0, bytes.indexOf(10))) as { format: string; digest: string };
-const bodyDigest = (bytes: Buffer) => createHash('sha256').update(bytes.subarray(bytes.indexOf(10) + 1)).digest('hex');
+const bodyDigest = (bytes: Buffer) => entryDigest(cacheKey()!, bytes.subarray(bytes.indexOf(10) + 1));
 
 beforeAll(() => {
   ensureBuilt();
@@ -95,14 +96,14 @@ describe('module graph cache', () => {
     for (const [what, edit, redigest] of forged) {
       const x = parseEntry(good);
       edit(x);
-      writeFileSync(file, encodeEntry(x, redigest ? undefined : env.digest));
+      writeFileSync(file, encodeEntry(x, undefined, redigest ? undefined : env.digest));
       expect([what, JSON.stringify(viaCache(cache))]).toEqual([what, fresh]);
       // the bad entry was replaced by a good one
       expect([what, envelope(readFileSync(file)).digest]).toEqual([what, env.digest]);
     }
     // a body cut short under a recomputed digest: the columns do not add up
     const body = good.subarray(good.indexOf(10) + 1, good.length - 8);
-    const head = JSON.stringify({ format: env.format, digest: createHash('sha256').update(body).digest('hex') });
+    const head = JSON.stringify({ format: env.format, digest: entryDigest(cacheKey()!, body) });
     writeFileSync(file, Buffer.concat([Buffer.from(head + '\n'), body]));
     expect(JSON.stringify(viaCache(cache))).toBe(fresh);
     writeFileSync(file, 'not json at all');

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { buildFixtures, ensureBuilt, runCli } from '../helpers/tools.js';
 import { makeTar } from './tar-writer.js';
 
@@ -16,7 +17,7 @@ describe('ukport scan IMAGE (built CLI)', () => {
       const path = join(tmp, 'img.tar');
       writeFileSync(path, makeTar([
         { name: 'manifest.json', data: JSON.stringify([{ Config: 'c.json', RepoTags: ['static:1'], Layers: ['l/layer.tar'] }]) },
-        { name: 'c.json', data: JSON.stringify({ config: { Cmd: ['/app/static'] } }) },
+        { name: 'c.json', data: JSON.stringify({ config: { Cmd: ['/app/static'] }, rootfs: { type: 'layers', diff_ids: ['sha256:' + createHash('sha256').update(layer).digest('hex')] } }) },
         { name: 'l/layer.tar', data: layer },
       ]));
       const r = runCli(['scan', '-q', '-f', 'json', path], {}, 120_000);

@@ -54,7 +54,7 @@ describe('a Python service in a docker save archive, through the pipeline', () =
       expect(byPath.get('/srv/db.py')).toMatchObject({ role: 'app', kind: 'python', layer: sha(app) });
       expect(report.libraryGraph).toContainEqual({ from: '/srv/zlibext.so', soname: 'libz.so.1', resolved: '/usr/lib/x86_64-linux-gnu/libz.so.1', via: 'default' });
       const mods = report.facts.filter((f): f is ModuleFact => f.kind === 'module');
-      expect(mods.map((m) => m.name).sort()).toEqual(['os', 'select', 'signal', 'sqlite3', 'ssl', 'subprocess', 'zlibext']);
+      expect(mods.map((m) => m.name).sort()).toEqual(['importlib', 'os', 'select', 'signal', 'sqlite3', 'ssl', 'subprocess', 'sys', 'zlibext']);
       const sub = mods.find((m) => m.name === 'subprocess')!;
       expect(sub.evidence[0]).toMatchObject({ artifact: '/srv/service.py', location: { line: 4 }, layer: sha(app) });
       expect(mods.find((m) => m.name === 'zlibext')!.evidence[0]).toMatchObject({ artifact: '/srv/zlibext.so', layer: sha(app) });

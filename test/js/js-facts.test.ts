@@ -17,10 +17,11 @@ describe('Node.js / TypeScript project', () => {
     const report = await runPipeline({ paths: [APP] });
     expect(modules(report.facts)).toEqual([
       { name: 'child_process', members: ['fork', 'execSync'], features: ['process-spawn', 'ipc-channel', 'shell'], at: ['server.js:3', 'server.js:3', 'server.js:3', 'server.js:11', 'server.js:13'] },
-      { name: 'fs', members: ['watch'], features: ['file-watch'], at: ['server.js:12'] },
-      { name: 'fs/promises', members: ['watch'], features: ['file-watch'], at: ['pool.ts:13', 'pool.ts:14'] },
+      // the require lines themselves (server.js:4, :5) are evidence too now that every import is a fact
+      { name: 'fs', members: ['watch'], features: ['file-watch'], at: ['server.js:12', 'server.js:4'] },
+      { name: 'fs/promises', members: ['watch'], features: ['file-watch'], at: ['pool.ts:13', 'pool.ts:14', 'pool.ts:13'] },
       { name: 'net', members: ['createServer'], features: ['sockets'], at: ['pool.ts:2', 'pool.ts:7'] },
-      { name: 'os', members: ['cpus'], features: ['procfs'], at: ['server.js:13'] },
+      { name: 'os', members: ['cpus'], features: ['procfs'], at: ['server.js:13', 'server.js:5'] },
       { name: 'worker_threads', members: ['Worker', 'isMainThread'], features: ['threads'], at: ['pool.ts:1', 'pool.ts:1', 'pool.ts:1', 'pool.ts:9'] },
     ]);
     const needs = (name: string) => (report.facts.find((f) => f.kind === 'syscall' && f.name === name) as SyscallFact | undefined)

@@ -6,7 +6,7 @@ import { Ajv } from 'ajv';
 import { ROOT, hasTool } from '../helpers/tools.js';
 import { emitManifest } from '../../src/emit/manifest.js';
 import { selectableSymbols } from '../../src/emit/config-uk.js';
-import { appNames, compatSyscalls, type KraftfileSpec, type ManifestApp } from '../../src/emit/manifest-app.js';
+import { appNames, compatLibcWrappers, compatSyscalls, hasCompatLib, type KraftfileSpec, type ManifestApp } from '../../src/emit/manifest-app.js';
 import { parseKconfig } from '../../src/data/kconfig.js';
 import { parseMakefileUk } from '../../src/sync/makefile-uk.js';
 import { goldenApp, variantApps } from './golden-app.js';
@@ -63,10 +63,10 @@ describe('Kraftfile against the real KraftKit schemas (syscall-tables/kraftfile-
       expect(all[k]).toBe(v);
     }
     expect(Object.keys(uk.kconfig).length + Object.values(libs).reduce((n, l) => n + Object.keys(l.kconfig).length, 0))
-      .toBe(app.plan.kconfig.length + (compatSyscalls(app.plan).length ? 1 : 0));
+      .toBe(app.plan.kconfig.length + (hasCompatLib(app.plan) ? 1 : 0));
     if (app.plan.mode === 'binary-compat') expect(doc.template).toEqual({ source: 'https://github.com/unikraft/app-elfloader.git', version: 'stable' });
     else expect('rootfs' in doc).toBe(!!app.plan.rootfs);
-    if (compatSyscalls(app.plan).length) expect(libs[`${appNames(app.name).name}-compat`]).toBeDefined();
+    if (hasCompatLib(app.plan)) expect(libs[`${appNames(app.name).name}-compat`]).toBeDefined();
     for (const l of app.plan.libraries.filter((x) => x.role === 'port' || x.role === 'libc')) expect(libs[l.name.replace(/^lib-/, '')]?.version).toBeDefined();
   });
 
@@ -99,13 +99,13 @@ describe('Config.uk and Makefile.uk read back with the project readers', () => {
     const sym = conf.symbols[0]!;
     expect(sym.type).toBe('bool');
     expect(sym.defaults).toEqual([{ value: 'y' }]);
-    const stubs = compatSyscalls(app.plan);
-    expect(sym.select.map((r) => r.symbol)).toEqual([...selectableSymbols(app.plan.kconfig), ...(stubs.length ? [n.compatSymbol] : [])]);
+    expect(sym.select.map((r) => r.symbol)).toEqual([...selectableSymbols(app.plan.kconfig), ...(hasCompatLib(app.plan) ? [n.compatSymbol] : [])]);
     for (const l of app.plan.libraries.filter((x) => x.kconfig)) expect(sym.select.map((r) => r.symbol)).toContain(l.kconfig);
     const mk = parseMakefileUk(files.get('Makefile.uk')!);
     // binary compatibility: app-elfloader is the application, this directory only selects (catalog-core elfloader-net)
     expect(mk.libs).toEqual(app.plan.mode === 'binary-compat' ? [] : [{ name: n.appLib }]);
-    if (!stubs.length) { expect(files.has(`${n.compatDir}/Config.uk`)).toBe(false); return; }
+    const stubs = compatSyscalls(app.plan);
+    if (!hasCompatLib(app.plan)) { expect(files.has(`${n.compatDir}/Config.uk`)).toBe(false); return; }
     const cconf = parseKconfig(files.get(`${n.compatDir}/Config.uk`)!);
     expect(cconf.symbols.map((s) => [s.name, s.select.map((r) => r.symbol)])).toEqual([[n.compatSymbol, ['LIBSYSCALL_SHIM']]]);
     const cmk = parseMakefileUk(files.get(`${n.compatDir}/Makefile.uk`)!);
@@ -130,7 +130,7 @@ const STUB_SYSCALL_H = `#ifndef UK_SYSCALL_H
 #define _UK_P6(t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6
 #define _UK_CAT(a, b) a##b
 #define _UK_XCAT(a, b) _UK_CAT(a, b)
-#define UK_SYSCALL_R_DEFINE(rtype, name, ...) \\
+#define UK_LLSYSCALL_R_DEFINE(rtype, name, ...) \\
 	long uk_syscall_r_##name(_UK_XCAT(_UK_P, _UK_NARGS(__VA_ARGS__))(__VA_ARGS__)); \\
 	long uk_syscall_r_##name(_UK_XCAT(_UK_P, _UK_NARGS(__VA_ARGS__))(__VA_ARGS__))
 #endif
@@ -150,14 +150,16 @@ describe('compat library C', () => {
       writeFileSync(file, c);
       execFileSync('gcc', ['-std=gnu11', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-I', join(dir, 'include'), file], { stdio: 'pipe' });
       compiled++;
-      for (const u of compatSyscalls(app.plan)) expect(c).toMatch(new RegExp(`^UK_SYSCALL_R_DEFINE\\(long, ${u.name}[,)]`, 'm'));
+      for (const u of compatSyscalls(app.plan)) expect(c).toMatch(new RegExp(`^UK_LLSYSCALL_R_DEFINE\\(long, ${u.name}[,)]`, 'm'));
+      // native musl on >= v0.17.0: lib-musl <= 0.16.3 lacks the getrandom() wrapper (found by ukport verify)
+      if (compatLibcWrappers(app.plan).includes('getrandom')) expect(c).toMatch(/^__attribute__\(\(weak\)\) ssize_t getrandom\(void \*buf, size_t buflen, unsigned int flags\)$/m);
     }
     expect(compiled).toBeGreaterThanOrEqual(3);
   });
 
   test('each stub returns what its classification says', () => {
     const c = emitManifest(goldenApp()).get('lib-epoll-echo-compat/compat.c')!;
-    const body = (name: string) => new RegExp(`UK_SYSCALL_R_DEFINE\\(long, ${name}[^]*?return ([^;]+);`).exec(c)?.[1];
+    const body = (name: string) => new RegExp(`UK_LLSYSCALL_R_DEFINE\\(long, ${name}[^]*?return ([^;]+);`).exec(c)?.[1];
     expect(body('epoll_ctl')).toBe('0');
     expect(body('epoll_create1')).toBe('-ENOSYS');
     expect(body('epoll_pwait')).toBe('-ENOSYS');

@@ -12,14 +12,17 @@ describe('plan and Kraftfile of a Python app', () => {
     const plan = report.plan!;
     expect(plan.libraries.find((l) => l.name === 'lib-python3')).toEqual({
       name: 'lib-python3', kconfig: 'LIBPYTHON3', role: 'port', repo: 'https://github.com/unikraft/lib-python3',
-      because: ['module:python:os', 'module:python:select', 'module:python:signal', 'module:python:sqlite3', 'module:python:ssl', 'module:python:subprocess', 'module:python:zlibext'],
+      because: ['module:python:os', 'module:python:select', 'module:python:signal', 'module:python:sqlite3', 'module:python:ssl', 'module:python:subprocess', 'module:python:zlibext'], version: '3.10.11',
     });
     // sqlite3 and ssl are built in behind these options in the newest lib-python3; select/_signal/_posixsubprocess unconditionally
     expect(plan.kconfig.filter((k) => k.startsWith('CONFIG_LIBPYTHON3')).sort()).toEqual([
       'CONFIG_LIBPYTHON3=y', 'CONFIG_LIBPYTHON3_EXTENSIONS=y', 'CONFIG_LIBPYTHON3_EXTENSION_SQLITE=y', 'CONFIG_LIBPYTHON3_EXTENSION_SSL=y',
     ]);
+    // lib-python3's Config.uk offers EXTENSION_SQLITE only `if LIBSQLITE`, EXTENSION_SSL only `if LIBSSL`: their ports come along
+    expect(plan.libraries.find((l) => l.name === 'lib-sqlite')).toMatchObject({ kconfig: 'LIBSQLITE', role: 'port', because: ['kconfig:CONFIG_LIBPYTHON3_EXTENSION_SQLITE'] });
+    expect(plan.libraries.find((l) => l.name === 'lib-openssl')).toMatchObject({ kconfig: 'LIBSSL', role: 'port', because: ['kconfig:CONFIG_LIBPYTHON3_EXTENSION_SSL'] });
     expect(plan.uncovered.filter((u) => u.name.startsWith('python:'))).toEqual([
-      { kind: 'library', name: 'python:zlibext', status: 'missing-required', severity: 'error', reason: `compiled extension module zlibext (${join(app, 'zlibext.so')}) is not built into lib-python3` },
+      { kind: 'library', name: 'python:zlibext', status: 'missing-required', severity: 'warning', reason: `compiled extension module zlibext (${join(app, 'zlibext.so')}) is not built into lib-python3` },
     ]);
     const kraftfile = emitKraftfile({ name: 'pyapp', plan, generator: 'ukport test' });
     expect(kraftfile).toMatch(/^libraries:\n(?:.*\n)*?  python3:\n    version: /m);

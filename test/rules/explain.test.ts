@@ -15,7 +15,7 @@ describe('ukport explain', () => {
     const rule = loadRules().find((r) => r.id === 'socketpair-not-available')!;
     const { code, out } = await explain(rule.id);
     expect(code).toBe(0);
-    expect(out.split('\n').slice(0, 2)).toEqual(['socketpair-not-available (error)', rule.summary]);
+    expect(out.split('\n').slice(0, 2)).toEqual(['socketpair-not-available (warning)', rule.summary]);
     expect(out.replace(/\s+/g, ' ')).toContain(rule.why.replace(/\s+/g, ' '));
     expect(out).toContain('Matches:\n  (libc call socketpair or syscall socketpair) and socketpair is missing|stub in the release\n');
     expect(out).toContain('  patch:     socketpair-to-pipe (Use a pipe instead of socketpair() for {name} in {file})');

@@ -68,21 +68,24 @@ export const RULE_CASES: Record<string, RuleCases> = {
   },
   'signal-return-trampoline': {
     valid: [
-      { name: 'no signal frames', facts: [sym('sigaction')] },
-      { name: 'rt_sigreturn implemented by the release', facts: [sys('rt_sigreturn')], ctx: { tables: withSyscall('rt_sigreturn', 'implemented') } },
+      { name: 'no alternate stack; rt_sigreturn alone is the judge\'s tolerated gap', facts: [sym('sigaction'), sys('rt_sigreturn')] },
+      { name: 'sigaltstack implemented by the release', facts: [sys('sigaltstack')], ctx: { tables: withSyscall('sigaltstack', 'implemented') } },
     ],
-    invalid: [{ name: 'rt_sigreturn missing', facts: [sys('rt_sigreturn')], findings: [{ message: "rt_sigreturn at bin/app depends on Linux signal-frame machinery that Unikraft's uksignal does not reproduce", facts: [0] }] }],
+    invalid: [{ name: 'sigaltstack missing', facts: [sys('sigaltstack')], findings: [{ message: 'sigaltstack at bin/app relies on alternate signal stacks or user contexts, which Unikraft does not reproduce fully', facts: [0] }] }],
   },
-  'syscall-missing': {
+  'fork-without-exec': {
     valid: [
-      { name: 'implemented, covered by a specific rule, or start-up only', facts: [sys('clone', { 0: [0x3d0f00] }), sys('fork'), sys('memfd_create', undefined, 'startup')] },
-      { name: 'no tables: status unknown, not missing', facts: [sys('memfd_create')], ctx: { tables: undefined } },
+      { name: 'fork then exec (spawns another program)', facts: [imp('fork', 'GLIBC_2.2.5'), imp('execve', 'GLIBC_2.2.5')] },
+      { name: 'fork reached only inside libc', facts: [sys('fork')] },
     ],
-    invalid: [{ name: 'memfd_create', facts: [sys('memfd_create')], findings: [{ message: 'memfd_create (at bin/app) is not provided by any micro-library in Unikraft v0.17.0', facts: [0] }] }],
+    invalid: [{ name: 'forks its own code', facts: [sym('fork', 12), sym('waitpid', 13)], findings: [{ message: 'fork at src/app.c:12 starts a second copy of the program, and nothing in it executes another program: its design needs a second process', facts: [0] }] }],
   },
-  'syscall-stubbed': {
-    valid: [{ name: 'implemented', facts: [sys('clone', { 0: [0x3d0f00] })] }],
-    invalid: [{ name: 'mlock stub', facts: [sys('mlock')], findings: [{ message: 'mlock (at bin/app) is only a stub in posix-mmap in Unikraft v0.17.0', facts: [0], remedyText: 'Check that the app does not rely on the effect of mlock.' }] }],
+  'sysv-shared-memory': {
+    valid: [
+      { name: 'message queues only', facts: [sym('msgget', 8)] },
+      { name: 'shmget reached only inside libc', facts: [sys('shmget')] },
+    ],
+    invalid: [{ name: 'the program attaches a segment', facts: [imp('shmget', 'GLIBC_2.2.5'), imp('shmat', 'GLIBC_2.2.5')], findings: [{ message: 'shmat at bin/app attaches System V shared memory, which Unikraft does not provide', facts: [1] }, { message: 'shmget at bin/app attaches System V shared memory, which Unikraft does not provide', facts: [0] }] }],
   },
   'linux-only-header-newlib': {
     valid: [
@@ -190,10 +193,8 @@ export const RULE_CASES: Record<string, RuleCases> = {
     valid: [{ name: 'internet sockets', facts: [sym('socket', 45, { 0: 'AF_INET', 1: 'SOCK_STREAM' }), sys('socket', { 0: [2, 10] })] }],
     invalid: [{
       name: 'netlink in C and in the binary', facts: [sym('socket', 46, { 0: 'AF_NETLINK', 1: 'SOCK_RAW', 2: 'NETLINK_ROUTE' }), sys('socket', { 0: [2, 16] })],
-      findings: [
-        { message: 'socket(AF_NETLINK) at bin/app: netlink does not exist on Unikraft', facts: [1] },
-        { message: 'socket(AF_NETLINK) at src/app.c:46: netlink does not exist on Unikraft', facts: [0] },
-      ],
+      // one subject (the socket syscall and the call of its wrapper): one finding with the evidence of both
+      findings: [{ message: 'socket(AF_NETLINK) at src/app.c:46: netlink does not exist on Unikraft', facts: [0, 1] }],
     }],
   },
   'packet-socket': {
@@ -204,10 +205,7 @@ export const RULE_CASES: Record<string, RuleCases> = {
     valid: [{ name: 'unix and netlink sockets', facts: [sym('socket', 45, { 0: 'AF_UNIX', 1: 'SOCK_STREAM' }), sys('socket', { 0: [16] })] }],
     invalid: [{
       name: 'AF_INET6 in C, AF_INET in the binary', facts: [sym('socket', 45, { 0: 'AF_INET6', 1: 'SOCK_DGRAM' }), sys('socket', { 0: [2] })],
-      findings: [
-        { message: 'socket at bin/app opens an internet socket: select lwip and the network driver of the target platform', facts: [1] },
-        { message: 'socket at src/app.c:45 opens an internet socket: select lwip and the network driver of the target platform', facts: [0] },
-      ],
+      findings: [{ message: 'socket at src/app.c:45 opens an internet socket: select lwip and the network driver of the target platform', facts: [0, 1] }],
     }],
   },
   'inotify-watches': {

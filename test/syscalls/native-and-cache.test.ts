@@ -111,7 +111,7 @@ describe('module graph cache', () => {
       const g = graphCache.parseEntry(bytes);
       const fn = g.sites.findIndex((s: number[]) => s.length > 0);
       g.sites[fn][0] = 999;
-      writeFileSync(file, graphCache.encodeEntry(g, env.digest));
+      writeFileSync(file, graphCache.encodeEntry(g, undefined, env.digest));
       forget();
       expect(loadModuleGraph(mod, x86Scanner, { cacheDir: dir })).toEqual(g1);
       writeFileSync(file, '{ not json');

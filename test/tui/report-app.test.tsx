@@ -139,6 +139,30 @@ describe('interactive report', () => {
     await eventually(() => expect(lastFrame()!).not.toContain('Evidence ('));
   });
 
+  test('keys arriving in one chunk (typed fast, a terminal multiplexer) are each handled', async () => {
+    const { lastFrame, stdin } = render(<ReportApp report={kvserverReport()} rows={24} columns={100} />);
+    await press(stdin, 'jjj');
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('accept4'));
+    await press(stdin, 'kk');
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('rseq'));
+    // a filter typed in one chunk, Enter in the same chunk
+    await press(stdin, '/sendf\r');
+    await eventually(() => expect(lastFrame()).toContain('filter "sendf"'));
+    await eventually(() => expect(selectedLine(lastFrame()!)).toContain('sendfile'));
+  });
+
+  test('the detail pane wraps long lines to its width instead of cutting them', async () => {
+    const { lastFrame, stdin } = render(<ReportApp report={kvserverReport()} rules={KV_RULE_DOCS} sources={kvSources()} rows={60} columns={60} />);
+    await press(stdin, '/', 's', 'e', 'n', 'd', KEY.enter, KEY.enter);
+    await eventually(() => expect(lastFrame()).toContain('sendfile — stubbable'));
+    const frame = lastFrame()!;
+    // the plan reason (93 columns) is longer than the 58-column pane: both halves are there, nothing is cut with '…'
+    const text = frame.split('\n').map((l) => l.replace(/^│|│$/g, '').trim()).join(' ');
+    expect(text).toContain('plan: only used for snapshots; a stub returning -ENOSYS makes the caller fall back (warning)');
+    expect(frame.split('\n').filter((l) => l.startsWith('│')).every((l) => !l.includes('…'))).toBe(true);
+    expect(frame.split('\n').every((l) => [...l].length <= 60)).toBe(true);
+  });
+
   test('an empty report renders without a plan and with empty lists', async () => {
     const empty: Report = { ...kvserverReport(), facts: [], findings: [], plan: undefined, libraryGraph: [], inputs: [] };
     const { lastFrame, stdin } = render(<ReportApp report={empty} rows={12} columns={100} />);

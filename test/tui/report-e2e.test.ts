@@ -40,7 +40,7 @@ describe('ukport report in a terminal', () => {
     tmux('new-session', '-d', '-s', 'report', '-x', '110', '-y', '30', cmd);
     let s = await waitFor((x) => x.includes('ukport report ·'), 'the view', 150_000); // the first frame waits for the whole analysis (cold libc summaries on a loaded CI machine)
     const lines = s.split('\n');
-    expect(lines[0]).toMatch(/^ukport report · (COVERED|NEEDS WORK|BLOCKED) · Unikraft \S+ x86_64 · libc (musl|newlib) · mode binary-compat/);
+    expect(lines[0]).toMatch(/^ukport report · (READY|RUNS WITH GAPS|NEEDS WORK|BLOCKED) · Unikraft \S+ x86_64 · libc (musl|newlib) · mode binary-compat/);
     expect(lines[1]).toMatch(/^libraries \(\d+\): /);
     expect(lines[2]).toMatch(/Syscalls \d+ +Functions \d+ +Headers \d+ +Libraries \d+ +Unresolved \d+/);
     expect(s).toMatch(/^› ● \S+/m);
@@ -70,10 +70,11 @@ describe('ukport report in a terminal', () => {
     expect(s).not.toContain('ukport report ·');
   }, 240_000);
 
-  test('without a terminal it prints the text format', () => {
+  test('without a terminal it prints the report as text: verdict and plan', () => {
     const r = runCli(['report', app]);
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(app);
+    expect(r.stdout.split('\n')[0]).toMatch(/^Verdict: (ready|runs with gaps|needs work|blocked) on Unikraft /);
+    expect(r.stdout).toMatch(/^Porting plan: Unikraft /m);
     expect(r.stdout).not.toContain('\u001b[?1049h');
     const md = runCli(['report', '--format', 'markdown', app]);
     expect(md.stdout).toMatch(/^# ukport porting report/);

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Fact, Report } from '../../src/model/index.js';
 import { reportLists } from '../../src/tui/view-model.js';
-import { initialUi, reduceKey, view, type UiEnv } from '../../src/tui/ui-state.js';
+import { initialUi, reduceInput, reduceKey, view, type UiEnv } from '../../src/tui/ui-state.js';
+import { wrapDetail } from '../../src/tui/detail-pane.js';
 import { kvserverReport } from '../emit/kvserver-report.js';
 
 function bigEnv(n: number): UiEnv {
@@ -46,5 +47,27 @@ describe('key handling', () => {
     expect(s).toMatchObject({ filter: 'qj', filtering: true, quit: false });
     s = reduceKey(reduceKey(s, '', { return: true }, env), 'q', {}, env);
     expect(s.quit).toBe(true);
+  });
+});
+
+describe('chunked input and wrapping', () => {
+  test('a chunk of keys is the same as the keys one by one', () => {
+    const env = bigEnv(100);
+    const one = ['j', 'j', 'j', '/', '0', '0', '4'].reduce((st, k) => reduceKey(st, k, {}, env), initialUi(env.lists));
+    expect(reduceInput(initialUi(env.lists), 'jjj/004', {}, env)).toEqual(one);
+    expect(view(reduceInput(initialUi(env.lists), 'jjjjj', {}, env), env).sel).toBe(5);
+    // Enter and Tab inside a chunk are keys too
+    const enter = reduceInput(initialUi(env.lists), 'jj\r', {}, env);
+    expect(enter.detail).toBe(true);
+    expect(reduceInput(initialUi(env.lists), 'q', {}, env).quit).toBe(true);
+  });
+  test('detail lines wrap at spaces with a hanging indent; no text is lost', () => {
+    const long = '    call chain: main → serve → handle_client → read_request → parse_header → sendfile';
+    const wrapped = wrapDetail([{ text: long, dim: true }], 30);
+    expect(wrapped.length).toBeGreaterThan(2);
+    expect(wrapped.every((l) => [...l.text].length <= 30 && l.dim)).toBe(true);
+    expect(wrapped.slice(1).every((l) => l.text.startsWith('      '))).toBe(true);
+    expect(wrapped.map((l) => l.text.trim()).join(' ')).toBe(long.trim());
+    expect(wrapDetail([{ text: 'x'.repeat(70) }], 30).map((l) => l.text.trim()).join('')).toBe('x'.repeat(70));
   });
 });

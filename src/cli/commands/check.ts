@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Command, CommandIo, OptionValues } from '../command.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../command.js';
-import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions } from '../report-options.js';
+import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, readPlanOptions } from './plan.js';
 import type { PipelineOptions } from '../../pipeline.js';
 import { runPipeline } from '../analyse.js';
 import { emitterFor, type EmitContext } from '../../emit/registry.js';
@@ -10,6 +10,9 @@ import { isOneOf, SEVERITIES, type Report, type Severity } from '../../model/ind
 import { loadPolicy, type Policy } from '../../data/policy.js';
 import { evaluateGate, formatViolation, makeBaseline, type Baseline, type GateResult } from '../../match/gate.js';
 import { emitContextFor } from '../emit-context.js';
+import { plural } from '../../emit/units.js';
+import { gateOutcome } from '../gate-outcome.js';
+import { checkPolicyReferences } from '../policy-checks.js';
 
 function readBaseline(file: string): Baseline {
   let data: unknown;
@@ -61,16 +64,23 @@ export interface CheckSettings {
   failOn: Severity;
   baseline?: Baseline;
   writeBaseline?: string;
+  /** The files as given, for the report's gate section. */
+  policyFile?: string;
+  baselineFile?: string;
 }
 
 /** Reads --policy, --baseline, --fail-on; every problem is a usage or input error (exit 2). */
 export function readCheckSettings(values: OptionValues): CheckSettings {
   const policyFile = values.policy as string | undefined;
   const policy = policyFile ? loadPolicy(policyFile) : {};
+  if (policyFile) checkPolicyReferences(policy, policyFile, values.tables as string | undefined);
   const failOn = (values['fail-on'] as string | undefined) ?? policy.failOn ?? 'error';
   if (!isOneOf(SEVERITIES, failOn)) throw new UkportError('usage', `--fail-on must be one of ${SEVERITIES.join(', ')}, got '${failOn}'`);
   const baselineFile = values.baseline as string | undefined;
-  return { policy, failOn, baseline: baselineFile ? readBaseline(baselineFile) : undefined, writeBaseline: values['write-baseline'] as string | undefined };
+  return {
+    policy, failOn, baseline: baselineFile ? readBaseline(baselineFile) : undefined, writeBaseline: values['write-baseline'] as string | undefined,
+    ...(policyFile ? { policyFile } : {}), ...(baselineFile ? { baselineFile } : {}),
+  };
 }
 
 /** Gates one report: prints the report format (non-text) and the gate lines, writes a baseline if asked; returns the exit code. */
@@ -79,10 +89,11 @@ export function checkReport(report: Report, settings: CheckSettings, format: str
   if (settings.writeBaseline) {
     const baseline = makeBaseline(result);
     writeAtomically(settings.writeBaseline, JSON.stringify(baseline, null, 2) + '\n');
-    io.stderr(`ukport check: wrote ${settings.writeBaseline} with ${baseline.problems.length} problems\n`);
+    io.stderr(`ukport check: wrote ${settings.writeBaseline} with ${plural(baseline.problems.length, 'problem')}\n`);
     return EXIT_OK;
   }
   const gate = formatGate(result, ctx.verbose);
+  report.gate = gateOutcome(result, { policy: settings.policyFile, baseline: settings.baselineFile }, gate.trimEnd().split('\n').pop()!);
   if (format === 'text') io.stdout(gate);
   else {
     const emit = emitterFor(format as 'json');
@@ -113,18 +124,22 @@ Options:
       --write-baseline FILE  write the current problems as a baseline and exit 0
       --fail-on SEVERITY     error (default), warning or note
                              (with --verbose the problems that did not fail are listed too)
-${REPORT_OPTIONS_HELP}
+${PLAN_OPTIONS_HELP}
+--unikraft and --arch override the policy's target. With --format json the report has a \`gate\` section
+(result, failing problems, what the baseline and the policy let pass); SARIF carries it as the invocation.
 `,
-    options: { ...REPORT_OPTIONS, policy: { type: 'string' }, baseline: { type: 'string' }, 'write-baseline': { type: 'string' }, 'fail-on': { type: 'string' } },
+    options: { ...PLAN_OPTIONS, policy: { type: 'string' }, baseline: { type: 'string' }, 'write-baseline': { type: 'string' }, 'fail-on': { type: 'string' } },
     positionals: true,
     async run(values, paths, io) {
-      const settings = readReportOptions(values, paths, io);
+      const settings = readPlanOptions(values, paths, io);
       const check = readCheckSettings(values);
-      const target = check.policy.target ?? {};
-      // the policy's target is the default; --libc/--mode on the command line win
+      const asked = settings.pipeline.plan ?? {};
+      // the policy's target is the default; --unikraft/--arch/--libc/--mode on the command line win (for the gate too)
+      const target = { ...check.policy.target, ...(asked.release ? { release: asked.release } : {}), ...(asked.arch ? { arch: asked.arch } : {}) };
+      check.policy = { ...check.policy, target };
       const libc = settings.pipeline.libc ?? target.libc;
       const mode = (values.mode ? settings.pipeline.mode : target.mode) ?? (libc ? 'native' : 'binary-compat');
-      const pipeline: PipelineOptions = { ...settings.pipeline, libc, mode, plan: { release: target.release, arch: target.arch, libc } };
+      const pipeline: PipelineOptions = { ...settings.pipeline, libc, mode, plan: { ...asked, release: target.release, arch: target.arch, libc } };
       const report = await analyse(pipeline);
       return checkReport(report, check, settings.format, emitContextFor(io, settings.verbose), io);
     },

@@ -16,5 +16,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'check', summary: 'gate for CI: fail (exit 1) when the app needs what the target cannot serve', load: async () => (await import('./check.js')).checkCommand },
   { name: 'report', summary: 'interactive report on a terminal: verdict, plan, needs by status, evidence (text otherwise)', load: async () => (await import('./report.js')).reportCommand },
   { name: 'patch', summary: 'write a git patch series fixing porting problems in C sources', load: async () => (await import('./patch.js')).patchCommand },
+  { name: 'verify', summary: "build the port with Unikraft's own make, boot it under qemu, and check what ran against the prediction", load: async () => (await import('./verify.js')).verifyCommand },
+  { name: 'merge', summary: 'join the JSON reports of a scan split with --shard into the report of one run', load: async () => (await import('./merge.js')).mergeCommand },
   { name: 'explain', summary: 'explain a porting rule, or where Unikraft provides a syscall', load: async () => (await import('./explain.js')).explainCommand },
 ];

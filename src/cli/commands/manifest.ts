@@ -4,11 +4,13 @@ import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, readPlanOptions } from './plan.js';
 import { runPipeline } from '../analyse.js';
 import { emitManifestWithCopies } from '../../emit/manifest.js';
 import { KRAFTFILE_SPECS, type KraftfileSpec } from '../../emit/manifest-app.js';
+import { isMakeSafePath } from '../../emit/makefile-uk.js';
 import { readBounded } from '../../inputs/read-file.js';
 import { isOneOf } from '../../model/index.js';
 import { writeFilesConfined } from '../write-files.js';
 import { UkportError } from '../../errors.js';
 import { TOOL_VERSION } from '../../version.js';
+import { plural } from '../../emit/units.js';
 
 // What a binary-compat image may copy from the scanned system in one run.
 const MAX_IMAGE_BYTES = 1024 * 1024 * 1024;
@@ -29,7 +31,7 @@ Plans the port like \`ukport plan\` and writes, under DIR only:
   Config.uk, Makefile.uk    the app as a Unikraft application, selecting every planned library
   Makefile                  make-based build as catalog-core writes it (A= the app or app-elfloader, L= libraries)
   defconfig, defconfigs/    fragments for \`make defconfig\`: the first target, and one per target (qemu, fc)
-  lib-<app>-compat/         stubs (UK_SYSCALL_R_DEFINE) for syscalls the release does not provide
+  lib-<app>-compat/         stubs (UK_LLSYSCALL_R_DEFINE) for syscalls the release does not provide
 Files are written atomically. A file that differs from what ukport last wrote there is never replaced
 without --force; the command names those files and writes nothing.
 
@@ -56,6 +58,9 @@ ${PLAN_OPTIONS_HELP}
     const name = (values.name as string | undefined) ?? basename(paths[0]!.replace(/\/+$/, ''), extname(paths[0]!));
     const cmd = values.cmd !== undefined ? (values.cmd as string).split(/\s+/).filter(Boolean) : undefined;
     const sources = report.inputs.filter((a) => a.kind === 'c-source').map((a) => relative(outAbs, resolve(io.cwd, a.path)));
+    for (const s of sources.filter((x) => !isMakeSafePath(x))) {
+      io.stderr(`ukport: warning: ${JSON.stringify(s)} is not in Makefile.uk: make would expand or split its name ($, #, spaces, newlines, quotes…); rename it and add it by hand\n`);
+    }
     const { files, copies } = emitManifestWithCopies({
       name, plan: report.plan!, generator: `ukport ${TOOL_VERSION}`, ...(cmd ? { cmd } : {}), sources, spec: spec as KraftfileSpec, template: Boolean(values.template),
     }, { legacy: Boolean(values.legacy) });
@@ -72,7 +77,8 @@ ${PLAN_OPTIONS_HELP}
     for (const f of result.unchanged) io.stdout(`unchanged ${relative(io.cwd, resolve(outAbs, f)) || f}\n`);
     const plan = report.plan!;
     const errors = plan.uncovered.filter((u) => u.severity === 'error').length;
-    io.stderr(`plan: Unikraft ${plan.release} ${plan.arch}, ${plan.mode === 'binary-compat' ? 'app-elfloader' : `libc ${plan.libc}`}, ${plan.libraries.length} libraries, ${plan.uncovered.length} uncovered (${errors} errors)\n`);
+    io.stderr(`plan: Unikraft ${plan.release} ${plan.arch}, ${plan.mode === 'binary-compat' ? 'app-elfloader' : `libc ${plan.libc}`}, ${plural(plan.libraries.length, 'library', 'libraries')}, ${plan.uncovered.length} uncovered (${plural(errors, 'error')})
+`);
     return 0;
   },
 };

@@ -66,7 +66,7 @@ ${PLAN_OPTIONS_HELP}
     const settings = readPlanOptions(values, paths, io);
     const report = await runPipeline(settings.pipeline);
     if (settings.format === 'text') {
-      io.stdout(emitPlanText(report.plan!, { color: io.color, verbose: settings.verbose }));
+      io.stdout(emitPlanText(report.plan!, { color: io.color, verbose: settings.verbose, ...(report.verdict ? { verdict: report.verdict } : {}) }));
       const findings = emitFindingsText(report.findings, { color: io.color, verbose: settings.verbose });
       if (findings) io.stdout('\n' + findings);
       return 0;

@@ -1,7 +1,8 @@
 import type { Command } from '../command.js';
-import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions } from '../report-options.js';
+import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, readPlanOptions } from './plan.js';
 import { runPipeline } from '../analyse.js';
 import { emitterFor } from '../../emit/registry.js';
+import { emitReportText } from '../../emit/report-text.js';
 import { UkportError } from '../../errors.js';
 import { emitContextFor } from '../emit-context.js';
 import { readSnippets } from '../source-snippets.js';
@@ -21,19 +22,21 @@ facts grouped by status (missing-required, unknown, stubbable, fakeable, covered
 (rule findings, uncovered needs, unresolved facts) by severity.
 Keys: ↑/↓ or j/k move, PgUp/PgDn, g/G first/last, Enter opens the evidence (J/K scroll it), / filters,
 Tab or ←/→ switch lists, Esc closes or clears, q quits.
-When stdout or stdin is not a terminal, or with --format, it prints that format (text by default) instead.
+When stdout or stdin is not a terminal, or with --format, it prints the report instead: as text the verdict,
+the plan and every problem by severity (what the view shows); or json, sarif, markdown.
 
 Options:
-${REPORT_OPTIONS_HELP}
+${PLAN_OPTIONS_HELP}
 `,
-  options: REPORT_OPTIONS,
+  options: PLAN_OPTIONS,
   positionals: true,
   async run(values, paths, io) {
-    const settings = readReportOptions(values, paths, io);
-    const report = await runPipeline({ ...settings.pipeline, plan: { libc: settings.pipeline.libc } });
+    const settings = readPlanOptions(values, paths, io);
+    const report = await runPipeline(settings.pipeline);
     const ctx = emitContextFor(io, settings.verbose);
     const interactive = io.isTTY && process.stdin.isTTY === true && values.format === undefined;
     if (!interactive) {
+      if (settings.format === 'text') { io.stdout(emitReportText(report, ctx)); return 0; }
       const emit = emitterFor(settings.format);
       if (!emit) throw new UkportError('usage', `--format ${settings.format} is not available`);
       io.stdout(emit(report, ctx));

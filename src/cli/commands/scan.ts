@@ -3,6 +3,7 @@ import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions } from '../repor
 import { runPipeline } from '../analyse.js';
 import { emitterFor } from '../../emit/registry.js';
 import { UkportError } from '../../errors.js';
+import { parseShard } from '../../scale/shard.js';
 
 export const scanCommand: Command = {
   name: 'scan',
@@ -20,12 +21,16 @@ missing syscalls that block the most binaries.
 Options:
 ${REPORT_OPTIONS_HELP}
       --unikraft TAG      release the per-binary verdicts are given for (default: the newest shipped table)
+      --shard I/N         analyse only part I of N (binaries and images split by a hash of their path, other
+                          inputs in part 1), on as many machines; \`ukport merge\` joins the JSON reports
+                          (docs/sharding.md)
 `,
-  options: { ...REPORT_OPTIONS, unikraft: { type: 'string' } },
+  options: { ...REPORT_OPTIONS, unikraft: { type: 'string' }, shard: { type: 'string' } },
   positionals: true,
   async run(values, paths, io) {
     const settings = readReportOptions(values, paths, io);
     if (values.unikraft) settings.pipeline.release = values.unikraft as string;
+    if (values.shard !== undefined) settings.pipeline.shard = parseShard(values.shard as string);
     const report = await runPipeline(settings.pipeline);
     const emit = emitterFor(settings.format);
     if (!emit) throw new UkportError('usage', `--format ${settings.format} is not available for scan yet`);

@@ -9,7 +9,8 @@ import { formatShow, formatTableList, showJson } from '../tables-format.js';
 
 const HELP = `Usage:
   ukport tables list [--tables DIR]
-  ukport tables show SYSCALL|LIB|KCONFIG|SONAME... [--json] [--tables DIR]
+  ukport tables show SYSCALL|LIB|KCONFIG|SONAME... [--format text|json] [--tables DIR]
+                          (KCONFIG with or without CONFIG_; --json is short for --format json)
   ukport tables sync [--out DIR] SOURCES...
 
 Sources for sync (each writes its tables under --out, default the shipped syscall-tables/):
@@ -121,6 +122,7 @@ export const tablesCommand: Command = {
     'kraftfile-schema': { type: 'string', multiple: true },
     loupedb: { type: 'string' },
     'lib-python3': { type: 'string' },
+    format: { type: 'string', short: 'f' },
     json: { type: 'boolean' },
   },
   positionals: true,
@@ -134,8 +136,10 @@ export const tablesCommand: Command = {
     }
     if (sub === 'show') {
       if (rest.length === 0) throw new UkportError('usage', 'tables show: name a syscall, micro-library or soname');
+      const format = values['json'] ? 'json' : (str(values['format']) ?? 'text');
+      if (format !== 'text' && format !== 'json') throw new UkportError('usage', `tables show: --format must be text or json, got '${format}'`);
       const tables = loadTables(dir);
-      for (const q of rest) io.stdout(values['json'] ? showJson(tables, q, dir) : formatShow(tables, q, dir));
+      for (const q of rest) io.stdout(format === 'json' ? showJson(tables, q, dir) : formatShow(tables, q, dir));
       return EXIT_OK;
     }
     throw new UkportError('usage', `tables: expected list, show or sync${sub ? `, not '${sub}'` : ''}`);

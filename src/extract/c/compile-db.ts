@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UkportError } from '../../errors.js';
+import { readBounded } from '../../inputs/read-file.js';
+
+/** Largest compilation database read (a whole-distribution database is tens of MB). */
+const COMPILE_DB_MAX_BYTES = 256 * 1024 * 1024;
 
 /** One C file to scan, with the flags that decide how it is preprocessed. */
 export interface CSourceInput {
@@ -80,9 +83,10 @@ function isCompileCommand(v: unknown): v is CompileCommand {
 export function readCompileDb(path: string): CSourceInput[] {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    // a regular file only, opened non-blocking and bounded: a FIFO named compile_commands.json must not hang the scan
+    data = JSON.parse(readBounded(path, COMPILE_DB_MAX_BYTES).toString('utf8'));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UkportError('not-found', 'no such file', path);
+    if (e instanceof UkportError) throw e;
     if (e instanceof SyntaxError) throw new UkportError('bad-json', `compilation database is not JSON (${e.message})`, path);
     throw new UkportError('unreadable', String((e as Error).message), path);
   }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Arch, Fact } from '../../model/index.js';
 import { loadCParser, parseBounded, type CParser } from './c-parser.js';
@@ -8,6 +8,7 @@ import { FactBag } from './fact-bag.js';
 import { withCommandLineMacros, type MacroDef } from './macros.js';
 import { resolveFileFacts, type SyscallNames } from './resolve-c-facts.js';
 import { scanCTree, type FileScan, type NameFilter } from './scan-c-file.js';
+import { isStackOverflow, tooDeepFact } from '../limits.js';
 
 /** Options of `extractCSources`. Only `libcFunctions` is required. */
 export interface CExtractOptions {
@@ -47,11 +48,14 @@ type Loaded = { text: string; truncatedFrom?: number } | { skip: string; reason:
 function readSource(path: string, max: number, bounded: number): Loaded {
   let fd: number | undefined;
   try {
-    const size = statSync(path).size;
+    // non-blocking, and only a regular file: a FIFO named by a compile database would block the read forever
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { skip: 'skipped: not a regular file', reason: 'bad-file' };
+    const size = st.size;
     if (size > max) return { skip: `skipped: ${size} bytes is over the ${max}-byte limit for C sources`, reason: 'skipped-file' };
     const want = Math.min(size, bounded);
     const buf = Buffer.allocUnsafe(want);
-    fd = openSync(path, 'r');
     const got = readSync(fd, buf, 0, want, 0);
     // C source is text: a NUL byte in the first 8 KiB means a binary with a .c/.h name
     if (buf.subarray(0, Math.min(got, 8192)).includes(0)) return { skip: 'skipped: binary content in a .c/.h file', reason: 'skipped-file' };
@@ -102,7 +106,7 @@ export async function extractCSources(files: readonly (string | CSourceInput)[],
       keep: (n) => isHeader || options.libcFunctions.has(n) || macroNames.has(n) || defines.defines.has(n) || SPECIAL_CALLS.has(n),
       libc: (n) => options.libcFunctions.has(n),
     };
-    const scan = scanFile(c, input, defines, keep, options, bag);
+    const scan = guardDepth(input.path, bag, () => scanFile(c, input, defines, keep, options, bag));
     if (!scan) continue;
     scans.push({ file: input.path, scan, defines: defines.defines });
     for (const m of scan.macros) macroNames.add(m.def.name);
@@ -126,8 +130,19 @@ export async function extractCSources(files: readonly (string | CSourceInput)[],
     for (const fn of scan.functions) defined.add(fn);
   }
   const rc = { libcFunctions: options.libcFunctions, macros, defined, arch: options.arch ?? 'x86_64', syscalls: options.syscalls };
-  for (const { file, scan, defines } of scans) resolveFileFacts(file, scan, { ...rc, macros: withCommandLineMacros(macros, defines) }, bag);
+  for (const { file, scan, defines } of scans) guardDepth(file, bag, () => resolveFileFacts(file, scan, { ...rc, macros: withCommandLineMacros(macros, defines) }, bag));
   return { facts: bag.facts() };
+}
+
+/** Runs one file's step; a stack overflow on a hostile nesting becomes an unknown for that file, and the scan goes on. */
+function guardDepth<T>(file: string, bag: FactBag, step: () => T): T | null {
+  try {
+    return step();
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    bag.add(tooDeepFact(file, 'c.source'));
+    return null;
+  }
 }
 
 /** The file's own flags first, then the command line's, later flags winning as in the compiler. */

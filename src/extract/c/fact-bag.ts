@@ -29,6 +29,7 @@ function factKey(f: Fact): string {
     case 'unknown': return `unknown\0${f.reason}\0${f.message}\0${f.reason === 'macro' ? '' : locKey(f.evidence[0])}`;
     case 'library': return `library\0${f.soname}`;
     case 'module': return `module\0${f.language}\0${f.name}`;
+    case 'package': return `package\0${f.ecosystem}\0${f.name}`;
   }
 }
 

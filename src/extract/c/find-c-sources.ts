@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UkportError } from '../../errors.js';
 import { readCompileDb, type CSourceInput } from './compile-db.js';
@@ -44,7 +44,8 @@ export function findCSources(paths: readonly string[]): CSourceSet {
       const db = join(p, 'compile_commands.json');
       const found: string[] = [];
       walk(p, found);
-      if (existsSync(db)) {
+      // a compile_commands.json that is not a regular file (a FIFO, a device) is not read
+      if (statSync(db, { throwIfNoEntry: false })?.isFile()) {
         compileDb ??= db;
         for (const f of readCompileDb(db)) add(f);
         for (const f of found) if (f.endsWith('.h')) add({ path: resolve(f) });

@@ -179,6 +179,8 @@ function expandUncached(table: MacroTable, name: string, args: readonly string[]
 }
 
 const mayCallMemo = new WeakMap<MacroTable, Map<string, boolean>>();
+/** Chains deeper than this count as "may call" (a hostile 5,000-deep #define chain would overflow the stack). */
+const MAY_CALL_DEPTH = 256;
 
 /**
  * Whether expanding NAME can reach a call worth reporting: an identifier `isTarget` accepts, a
@@ -188,16 +190,17 @@ const mayCallMemo = new WeakMap<MacroTable, Map<string, boolean>>();
 export function macroMayCall(table: MacroTable, name: string, isTarget: (n: string) => boolean): boolean {
   let memo = mayCallMemo.get(table);
   if (!memo) { memo = new Map(); mayCallMemo.set(table, memo); }
-  const visit = (n: string): boolean => {
+  const visit = (n: string, depth = 0): boolean => {
     const hit = memo.get(n);
     if (hit !== undefined) return hit;
+    if (depth > MAY_CALL_DEPTH) return true;
     memo.set(n, false); // cycles contribute nothing new
     let yes = false;
     for (const def of table.get(n) ?? []) {
       if (!def.plain) { yes = true; break; }
       const toks = tokensOf(def);
       const params = new Set(def.params ?? []);
-      yes = toks.some((t, i) => IDENT.test(t) && (isTarget(t) || (params.has(t) && toks[i + 1] === '(') || (t !== n && table.has(t) && visit(t))));
+      yes = toks.some((t, i) => IDENT.test(t) && (isTarget(t) || (params.has(t) && toks[i + 1] === '(') || (t !== n && table.has(t) && visit(t, depth + 1))));
       if (yes) break;
     }
     memo.set(n, yes);

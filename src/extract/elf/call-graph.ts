@@ -1,3 +1,4 @@
+import { UkportError } from '../../errors.js';
 import type { Arch } from '../../model/index.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import { EM_AARCH64 } from './reader.js';
@@ -79,7 +80,7 @@ export function scannerFor(machine: number, elfClass: number): CodeScanner | und
 }
 
 /** Builds the call graph of one ELF: functions, edges, imports, syscall sites and wrappers (`replay: false` decodes the final functions again instead of replaying the first sweep: the reference the tests compare against). */
-export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: { replay?: boolean; debugFile?: string } = {}): ModuleGraph {
+export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: { replay?: boolean; debugFile?: string; maxFunctions?: number } = {}): ModuleGraph {
   const { elf, decoded } = mod;
   const ranges = findExecRanges(elf);
   const relocs = readRelocations(elf, decoded.dynsym, decoded.versions);
@@ -93,8 +94,13 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   // sweep is recorded; the graph's sweep replays every function whose bounds the new starts did not change.
   let log: ScanLog | undefined = ScanLog.record(elf.buf, ranges, fns, scanner);
   const extra = findExtraStarts(log, ranges, fns, relocs);
+  if (options.maxFunctions !== undefined && fns.starts.length + extra.length > options.maxFunctions) {
+    throw new UkportError('limit-exceeded', `${fns.starts.length + extra.length} functions exceed the limit of ${options.maxFunctions}`, mod.path);
+  }
   if (extra.length > 0) fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs, ...extra]);
   const n = fns.starts.length;
+  // checked before the per-function tables exist: 6 million call targets in stripped code would exhaust the heap
+  if (options.maxFunctions !== undefined && n > options.maxFunctions) throw new UkportError('limit-exceeded', `${n} functions exceed the limit of ${options.maxFunctions}`, mod.path);
   const startIndex = new Map<number, number>(fns.starts.map((a, i) => [a, i]));
   const g: ModuleGraph = {
     version: GRAPH_VERSION, arch: scanner.arch, sha256: decoded.info.sha256, names: fns.names, starts: fns.starts,

@@ -41,8 +41,8 @@ export function closureFacts(closure: LibraryClosure, facts: Fact[]): Fact[] {
  * Opens the image at PATH read-only, picks the program it runs (Entrypoint/Cmd, PATH, WorkingDir, `#!`) and
  * resolves every library that program needs inside the image. Evidence names the layer of each file.
  */
-export function scanImage(path: string, limits: ImageLimits = {}): ImageScan {
-  const image = openImage(path, limits);
+export async function scanImage(path: string, limits: ImageLimits = {}): Promise<ImageScan> {
+  const image = await openImage(path, limits);
   const fs = image.root;
   const entrypoint = resolveEntrypoint(fs, image.config);
   const layerOf = (p: string): string | undefined => fs.lstat(p)?.layer;
@@ -72,7 +72,11 @@ export function scanImage(path: string, limits: ImageLimits = {}): ImageScan {
   const interpreted = entrypoint.chain.some((s) => s.kind === 'script') || /python|node/.test(posix.basename(entrypoint.main ?? ''));
   if (interpreted && image.config.workingDir !== '/') {
     const known = new Set(artifacts.map((a) => a.path));
-    for (const f of walkImageDir(fs, image.config.workingDir)) {
+    const walked = walkImageDir(fs, image.config.workingDir);
+    if (walked.stoppedAfter !== undefined) {
+      facts.push({ kind: 'unknown', reason: 'limit-exceeded', message: `image ${image.name}: the walk of WorkingDir ${image.config.workingDir} stopped after ${walked.stoppedAfter} entries; files after them are not analysed`, evidence: [{ artifact: path, extractor: 'image.app', detail: 'walk-entries' }] });
+    }
+    for (const f of walked.files) {
       if (known.has(f.path)) continue;
       artifacts.push(artifact(f.path, 'app', f.kind));
       if (f.kind !== 'elf') continue;

@@ -1,7 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readBounded } from '../../inputs/read-file.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheKey, entryDigest, type CacheKey } from './cache-key.js';
 import { GRAPH_VERSION, buildModuleGraph, type ModuleGraph } from '../elf/call-graph.js';
 import type { CodeScanner } from '../elf/scan-types.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
@@ -18,6 +20,8 @@ export interface CacheOptions {
   memo?: boolean;
   /** Use a stripped module's separate debug file when one is installed (default true). */
   debugSymbols?: boolean;
+  /** Functions allowed in one module: over it, building stops with a limit-exceeded error before the graph grows. */
+  maxFunctions?: number;
 }
 
 const FORMAT = 'ukport-module-graph';
@@ -33,11 +37,11 @@ export function setBuildGate(g: BuildGate | undefined): void {
   gate = g;
 }
 
-function build(mod: LoadedElf, scanner: CodeScanner, debugFile: string | undefined): ModuleGraph {
+function build(mod: LoadedElf, scanner: CodeScanner, debugFile: string | undefined, maxFunctions?: number): ModuleGraph {
   const large = gate !== undefined && codeBytes(mod.elf) > LARGE_MODULE_CODE_BYTES;
-  if (!large) return buildModuleGraph(mod, scanner, { debugFile });
+  if (!large) return buildModuleGraph(mod, scanner, { debugFile, maxFunctions });
   gate!.enter();
-  try { return buildModuleGraph(mod, scanner, { debugFile }); } finally { gate!.leave(); }
+  try { return buildModuleGraph(mod, scanner, { debugFile, maxFunctions }); } finally { gate!.leave(); }
 }
 /** In-memory graphs of this thread by arch and content hash, least recently used first; bounded by total function count. */
 const memo = new Map<string, ModuleGraph>();
@@ -84,26 +88,82 @@ export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: Cach
   const known = memo.get(key);
   if (known) { memo.delete(key); memo.set(key, known); return known; } // most recently used last
   if (opts.noCache) {
-    const g = shareEmptyLists(build(mod, scanner, debugFile));
+    const g = shareEmptyLists(build(mod, scanner, debugFile, opts.maxFunctions));
     if (opts.memo) remember(key, g);
     return g;
   }
-  const dir = join(opts.cacheDir ?? defaultCacheDir(), `graphs-v${GRAPH_VERSION}`);
+  const root = opts.cacheDir ?? defaultCacheDir();
+  const dir = join(root, `graphs-v${GRAPH_VERSION}`);
+  const secret = usableCache(root, dir) ? cacheKey() : undefined;
+  if (!secret) {
+    // a cache directory that is a symbolic link (or not a directory) is not followed; without a key, no cache
+    const g = shareEmptyLists(build(mod, scanner, debugFile, opts.maxFunctions));
+    if (opts.memo) remember(key, g);
+    return g;
+  }
   const file = join(dir, `${key}.graph`);
-  const hit = readEntry(file, mod.decoded.info.sha256);
+  const hit = readEntry(file, mod.decoded.info.sha256, secret);
   if (hit) { if (opts.memo) remember(key, hit); return hit; }
-  const g = build(mod, scanner, debugFile);
-  writeEntry(dir, file, g);
+  const g = build(mod, scanner, debugFile, opts.maxFunctions);
+  writeEntry(dir, file, g, secret);
   shareEmptyLists(g);
   if (opts.memo) remember(key, g);
   return g;
 }
 
-function readEntry(file: string, sha: string): ModuleGraph | undefined {
-  let bytes: Buffer;
-  try { bytes = readFileSync(file); } catch { return undefined; }
+/** Largest cache entry read: a graph of the largest real library is a few MB. */
+export const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
+const checkedDirs = new Map<string, boolean>();
+
+/**
+ * Whether the cache directories can be used: each is a real directory (made 0700 when missing), never a symbolic link
+ * that would send entries elsewhere. On first use a run also removes temporary files that a killed run left behind.
+ */
+function usableCache(root: string, dir: string): boolean {
+  const known = checkedDirs.get(dir);
+  if (known !== undefined) return known;
+  let ok = true;
+  for (const d of [root, dir]) {
+    try { mkdirSync(d, { recursive: true, mode: 0o700 }); } catch { /* read-only: checked below */ }
+    try { ok = lstatSync(d).isDirectory(); } catch { ok = false; }
+    if (!ok) break; // nothing is made through a link
+  }
+  if (ok) removeStaleTemps(dir);
+  checkedDirs.set(dir, ok);
+  return ok;
+}
+
+/** Removes `*.tmp` files of runs that are gone (their pid is dead) or older than a day (another host, another pid namespace). */
+function removeStaleTemps(dir: string): void {
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return; }
+  for (const name of names) {
+    const m = /\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+    if (!m) continue;
+    const path = join(dir, name);
+    try {
+      const st = lstatSync(path);
+      if (alive(Number(m[1])) && Date.now() - st.mtimeMs < 24 * 3600 * 1000) continue;
+      rmSync(path, { force: true });
+    } catch { /* another run removed it */ }
+  }
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/** An entry's bytes: only a regular file (never through a link, never a FIFO or a device), at most MAX_ENTRY_BYTES. */
+function readEntryBytes(file: string): Buffer | undefined {
+  try { return readBounded(file, MAX_ENTRY_BYTES, undefined, { noFollow: true }); } catch { return undefined; }
+}
+
+function readEntry(file: string, sha: string, secret: CacheKey): ModuleGraph | undefined {
+  const bytes = readEntryBytes(file);
+  if (!bytes) { try { if (!lstatSync(file).isFile()) rmSync(file, { force: true }); } catch { /* absent */ } return undefined; }
   try {
-    const g = parseEntry(bytes);
+    const g = parseEntry(bytes, secret);
     if (!isGraph(g) || g.sha256 !== sha || g.version !== GRAPH_VERSION) throw new Error('shape');
     return g;
   } catch {
@@ -112,25 +172,23 @@ function readEntry(file: string, sha: string): ModuleGraph | undefined {
   }
 }
 
-const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
-
 /**
- * A cache entry: one JSON line `{"format", "digest"}` (sha256 of the body), then the binary body (graph-codec).
- * DIGEST replaces the body's real digest (tests forge entries with it).
+ * A cache entry: one JSON line `{"format", "digest"}` (HMAC-SHA256 of the body under the cache key, which is kept
+ * outside the cache directory), then the binary body (graph-codec). DIGEST replaces the real one (tests forge entries).
  */
-export function encodeEntry(g: ModuleGraph, digestOverride?: string): Buffer {
+export function encodeEntry(g: ModuleGraph, secret: CacheKey = cacheKey()!, digestOverride?: string): Buffer {
   const body = encodeGraph(g);
-  const head = JSON.stringify({ format: FORMAT, digest: digestOverride ?? sha256Hex(body) });
+  const head = JSON.stringify({ format: FORMAT, digest: digestOverride ?? entryDigest(secret, body) });
   return Buffer.concat([Buffer.from(head + '\n'), body]);
 }
 
-/** The graph of an entry, after checking its envelope and the digest of its body; throws when either is wrong. */
-export function parseEntry(bytes: Buffer): ModuleGraph {
+/** The graph of an entry, after checking its envelope and its body's HMAC; throws when either is wrong. */
+export function parseEntry(bytes: Buffer, secret: CacheKey = cacheKey()!): ModuleGraph {
   const nl = bytes.indexOf(10);
   if (nl < 0 || nl > 4096) throw new Error('envelope');
   const head = JSON.parse(bytes.toString('utf8', 0, nl)) as { format?: unknown; digest?: unknown };
   const body = bytes.subarray(nl + 1);
-  if (head.format !== FORMAT || head.digest !== sha256Hex(body)) throw new Error('envelope');
+  if (head.format !== FORMAT || head.digest !== entryDigest(secret, body)) throw new Error('envelope');
   return decodeGraph(body);
 }
 
@@ -163,11 +221,12 @@ function isGraph(g: ModuleGraph): boolean {
   return [g.dataRoots, g.initRoots].every((l) => Array.isArray(l) && l.every(inRange)) && (g.entry === -1 || inRange(g.entry));
 }
 
-function writeEntry(dir: string, file: string, g: ModuleGraph): void {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+function writeEntry(dir: string, file: string, g: ModuleGraph, secret: CacheKey): void {
+  // pid in the name: a later run removes the file if this one is killed mid-write
+  const tmp = `${file}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, encodeEntry(g), { mode: 0o644 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, encodeEntry(g, secret), { flag: 'wx', mode: 0o600 });
     renameSync(tmp, file);
   } catch {
     // a read-only or full cache directory only costs speed

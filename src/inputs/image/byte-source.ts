@@ -1,4 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+/** Non-blocking: a FIFO in place of an archive or a blob must not block the read. */
+const READ_NONBLOCK = constants.O_RDONLY | constants.O_NONBLOCK;
 import { UkportError } from '../../errors.js';
 
 /** Random-access bytes: a host file, a slice of one, or a buffer in memory. */
@@ -24,9 +27,14 @@ export function bufferSource(buf: Buffer, label: string): ByteSource {
 export function fileSource(path: string): ByteSource {
   let size: number;
   try {
-    const fd = openSync(path, 'r');
-    try { size = fstatSync(fd).size; } finally { closeSync(fd); }
+    const fd = openSync(path, READ_NONBLOCK);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new UkportError('unsupported-input', 'not a regular file', path);
+      size = st.size;
+    } finally { closeSync(fd); }
   } catch (e) {
+    if (e instanceof UkportError) throw e;
     throw new UkportError('unreadable', (e as NodeJS.ErrnoException).code ?? String(e), path);
   }
   return {
@@ -34,7 +42,7 @@ export function fileSource(path: string): ByteSource {
     read(offset, length) {
       if (offset < 0 || length < 0 || offset + length > size) throw new UkportError('bad-image', `read of ${length} bytes at ${offset} past the end (${size})`, path);
       const buf = Buffer.alloc(length);
-      const fd = openSync(path, 'r');
+      const fd = openSync(path, READ_NONBLOCK);
       try {
         let got = 0;
         while (got < length) {
@@ -58,4 +66,27 @@ export function sliceSource(src: ByteSource, offset: number, length: number, lab
       return src.read(offset + o, n);
     },
   };
+}
+
+/** An open file descriptor of SIZE bytes as a ByteSource (a decompressed layer in an unlinked temporary file). */
+export function fdSource(fd: number, size: number, label: string): ByteSource {
+  return {
+    label, size,
+    read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > size) throw new UkportError('bad-image', `read of ${length} bytes at ${offset} past the end (${size})`, label);
+      const buf = Buffer.alloc(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, buf, got, length - got, offset + got);
+        if (n === 0) throw new UkportError('bad-image', 'temporary layer file shrank while reading', label);
+        got += n;
+      }
+      return buf;
+    },
+  };
+}
+
+/** SRC in chunks of at most CHUNK bytes, in order (hashing, streaming into a decompressor). */
+export function* chunksOf(src: ByteSource, chunk = 1024 * 1024): Generator<Buffer> {
+  for (let at = 0; at < src.size; at += chunk) yield src.read(at, Math.min(chunk, src.size - at));
 }

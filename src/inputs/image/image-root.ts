@@ -42,23 +42,31 @@ export function buildImageRoot(layers: ImageLayer[], label: string): ImageRootFs
   const children = new Map<string, Set<string>>([['/', new Set()]]);
   const rejected: string[] = [];
 
+  // iterative: a member path 20,000 directories deep must not overflow the stack
   const remove = (path: string): void => {
-    const node = nodes.get(path);
-    if (!node) return;
-    for (const c of children.get(path) ?? []) remove(posix.join(path, c));
-    children.delete(path);
-    nodes.delete(path);
+    if (!nodes.has(path)) return;
     children.get(posix.dirname(path))?.delete(posix.basename(path));
+    const pending = [path];
+    while (pending.length) {
+      const p = pending.pop()!;
+      for (const c of children.get(p) ?? []) pending.push(posix.join(p, c));
+      children.delete(p);
+      nodes.delete(p);
+    }
   };
   const ensureDir = (path: string, layer: string): void => {
-    const n = nodes.get(path);
-    if (n?.type === 'dir') return;
-    if (n) remove(path);
-    const parent = posix.dirname(path);
-    if (path !== '/') ensureDir(parent, layer);
-    nodes.set(path, { type: 'dir', size: 0, mode: 0o755, layer });
-    children.set(path, new Set());
-    children.get(parent)?.add(posix.basename(path));
+    const missing: string[] = [];
+    for (let p = path; ; p = posix.dirname(p)) {
+      if (nodes.get(p)?.type === 'dir') break;
+      missing.push(p);
+      if (p === '/') break;
+    }
+    for (const p of missing.reverse()) {
+      if (nodes.has(p)) remove(p);
+      nodes.set(p, { type: 'dir', size: 0, mode: 0o755, layer });
+      children.set(p, new Set());
+      if (p !== '/') children.get(posix.dirname(p))?.add(posix.basename(p));
+    }
   };
   const put = (path: string, node: Node): void => {
     const prev = nodes.get(path);

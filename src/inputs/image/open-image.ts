@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { UkportError } from '../../errors.js';
 import { resolveInRoot } from '../rooted-path.js';
-import { bufferSource, fileSource, sliceSource, type ByteSource } from './byte-source.js';
+import { fileSource, sliceSource, type ByteSource } from './byte-source.js';
+import { inflateLayer, type InflateBudget, type InflatedLayer } from './inflate-layer.js';
 import { buildImageRoot, type ImageLayer, type ImageRootFs } from './image-root.js';
 import { memberPath, readTar, type TarEntry } from './tar.js';
 
@@ -32,10 +32,16 @@ export interface ContainerImage {
 
 /** Bounds for hostile images. */
 export interface ImageLimits {
-  /** Largest decompressed layer held in memory. */
-  maxLayerBytes?: number;
+  /** Bytes decompressed in all, across the archive and every layer (`--max-image-size`). */
+  maxImageBytes?: number;
+  /** Layer references in the manifest (`--max-layers`). */
+  maxLayers?: number;
   maxEntries?: number;
 }
+
+/** Default bounds: the largest real images have a few GiB in well under 128 layers (overlayfs stacks at most 128). */
+export const DEFAULT_MAX_IMAGE_BYTES = 4 * 1024 * 1024 * 1024;
+export const DEFAULT_MAX_LAYERS = 256;
 
 interface BlobStore {
   label: string;
@@ -60,9 +66,9 @@ function dirStore(dir: string): BlobStore {
   };
 }
 
-function tarStore(path: string, limits: ImageLimits): BlobStore {
-  // `docker save | gzip > image.tar.gz`: the whole archive is gzip, inflated in memory within the layer limit
-  const outer = layerSource(fileSource(path), limits);
+async function tarStore(path: string, limits: ImageLimits, budget: InflateBudget): Promise<BlobStore> {
+  // `docker save | gzip > image.tar.gz`: the whole archive is gzip, inflated into a temporary file within the budget
+  const outer = (await inflateLayer(fileSource(path), budget)).source;
   const members = new Map<string, TarEntry>();
   for (const e of readTar(outer, { maxEntries: limits.maxEntries })) {
     const p = memberPath(e.name);
@@ -107,23 +113,6 @@ function blobPath(digest: unknown, label: string): string {
   return `blobs/${alg}/${hex}`;
 }
 
-/** Decompresses a layer when it is gzip, refusing zstd and output past the limit. */
-function layerSource(src: ByteSource, limits: ImageLimits): ByteSource {
-  const max = limits.maxLayerBytes ?? 1024 * 1024 * 1024;
-  const head = src.read(0, Math.min(4, src.size));
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    if (src.size > max) throw new UkportError('limit-exceeded', `compressed layer of ${src.size} bytes`, src.label);
-    try {
-      return bufferSource(gunzipSync(src.read(0, src.size), { maxOutputLength: max }), src.label);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw new UkportError('limit-exceeded', `layer decompresses to more than ${max} bytes`, src.label);
-      throw new UkportError('bad-image', `gzip layer: ${(e as Error).message}`, src.label);
-    }
-  }
-  if (head.readUInt32BE(0) === 0x28b52ffd) throw new UkportError('bad-image', 'zstd-compressed layers are not supported', src.label);
-  return src;
-}
-
 function configOf(raw: unknown): ImageConfig {
   const top = obj(raw);
   const c = obj(top.config);
@@ -156,41 +145,60 @@ function ociManifest(store: BlobStore, index: Json, depth = 0): { manifest: Json
  * Opens a `docker save` archive or an OCI image layout (directory or tar) without extracting anything:
  * layers are indexed in order into a read-only virtual root.
  */
-export function openImage(path: string, limits: ImageLimits = {}): ContainerImage {
+export async function openImage(path: string, limits: ImageLimits = {}): Promise<ContainerImage> {
   let isDir: boolean;
   try { isDir = statSync(path).isDirectory(); } catch { throw new UkportError('not-found', '', path); }
-  const store = isDir ? dirStore(path) : tarStore(path, limits);
+  const budget: InflateBudget = { max: limits.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES, used: 0 };
+  const store = isDir ? dirStore(path) : await tarStore(path, limits, budget);
+  let diffIds: string[] = [];
   let format: ContainerImage['format'];
   let name = basename(path);
   let config: ImageConfig;
-  const layerRefs: { blob: string; digest: string }[] = [];
+  const layerRefs: { blob: string; blobDigest?: string }[] = [];
   if (store.has('manifest.json')) {
     format = 'docker-archive';
     const list = readJson(store, 'manifest.json');
     const m = Array.isArray(list) ? obj(list[0]) : {};
     if (typeof m.Config !== 'string') throw new UkportError('bad-image', 'manifest.json names no Config', path);
+    checkLayerCount(strs(m.Layers).length, limits, path);
     const rawConfig = readJson(store, m.Config);
     config = configOf(rawConfig);
-    const diffIds = strs(obj(obj(rawConfig).rootfs).diff_ids);
-    const layers = strs(m.Layers);
-    layers.forEach((l, i) => layerRefs.push({ blob: l, digest: layers.length === diffIds.length ? diffIds[i]! : l }));
+    diffIds = strs(obj(obj(rawConfig).rootfs).diff_ids);
+    for (const l of strs(m.Layers)) layerRefs.push({ blob: l });
     name = strs(m.RepoTags)[0] ?? name;
   } else if (store.has('index.json') && store.has('oci-layout')) {
     format = 'oci-layout';
     const { manifest, name: ref } = ociManifest(store, obj(readJson(store, 'index.json')));
-    config = configOf(readJson(store, blobPath(obj(manifest.config).digest, path)));
+    checkLayerCount(Array.isArray(manifest.layers) ? manifest.layers.length : 0, limits, path);
+    const rawConfig = readJson(store, blobPath(obj(manifest.config).digest, path));
+    config = configOf(rawConfig);
+    diffIds = strs(obj(obj(rawConfig).rootfs).diff_ids);
     for (const l of Array.isArray(manifest.layers) ? manifest.layers.map(obj) : []) {
-      layerRefs.push({ blob: blobPath(l.digest, path), digest: String(l.digest) });
+      layerRefs.push({ blob: blobPath(l.digest, path), blobDigest: String(l.digest) });
     }
     if (ref) name = ref;
   } else {
     throw new UkportError('bad-image', 'neither a docker save archive (manifest.json) nor an OCI image layout (oci-layout, index.json)', path);
   }
-  const layers: ImageLayer[] = layerRefs.map(({ blob, digest }) => {
-    const source = layerSource(store.get(blob), limits);
-    return { digest, source, entries: readTar(source, { maxEntries: limits.maxEntries }) };
-  });
+  // the config pins the image's content: every layer's tar stream must hash to its diff_id, in order
+  if (layerRefs.length !== diffIds.length) throw new UkportError('bad-image', `the manifest lists ${layerRefs.length} layers but the config's rootfs.diff_ids has ${diffIds.length}`, path);
+  const read = new Map<string, InflatedLayer>(); // a blob listed twice is read once
+  const layers: ImageLayer[] = [];
+  for (const [i, ref] of layerRefs.entries()) {
+    let got = read.get(ref.blob);
+    if (!got) { got = await inflateLayer(store.get(ref.blob), budget); read.set(ref.blob, got); }
+    if (ref.blobDigest !== undefined && ref.blobDigest !== got.blobDigest) throw new UkportError('bad-image', `layer ${i + 1}: blob hashes to ${got.blobDigest}, the manifest says ${ref.blobDigest}`, path);
+    if (got.diffId !== diffIds[i]) throw new UkportError('bad-image', `layer ${i + 1}: its tar stream hashes to ${got.diffId}, the config's diff_id is ${diffIds[i]}`, path);
+    const entries = layers.find((l) => l.source === got.source)?.entries ?? readTar(got.source, { maxEntries: limits.maxEntries });
+    layers.push({ digest: ref.blobDigest ?? got.diffId, source: got.source, entries });
+  }
   return { path, name, format, layers: layers.map((l) => l.digest), config, root: buildImageRoot(layers, path) };
+}
+
+/** Layer references are bounded before anything else of the manifest is read (400,000 references fit in 2 MB). */
+function checkLayerCount(count: number, limits: ImageLimits, path: string): void {
+  const max = limits.maxLayers ?? DEFAULT_MAX_LAYERS;
+  if (count > max) throw new UkportError('limit-exceeded', `the manifest lists ${count} layers, more than ${max} (--max-layers)`, path);
 }
 
 /** Whether DIR looks like an OCI image layout (the walker hands it over whole). */

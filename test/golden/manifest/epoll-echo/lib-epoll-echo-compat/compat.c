@@ -9,11 +9,37 @@
 #include <uk/syscall.h>
 
 /*
- * epoll_pwait [missing-required]: no library of v0.15.0 provides epoll_pwait; Loupe: stub worked
- * for 1/6 apps, fake for 1/6: apps need a real implementation.
+ * epoll_create1 [unknown]: no library of v0.15.0 provides epoll_create1; no Loupe data on whether
+ * epoll_create1 can fail with ENOSYS: implement it, or check that the app survives ENOSYS (the
+ * shim's answer).
+ * Returns -ENOSYS: TODO: unknown whether the app tolerates failure here; -ENOSYS until tested.
+ */
+UK_LLSYSCALL_R_DEFINE(long, epoll_create1, long, arg0)
+{
+	(void)arg0;
+	return -ENOSYS;
+}
+
+/*
+ * epoll_ctl [fakeable]: no library of v0.15.0 provides epoll_ctl; Loupe: ENOSYS worked for 0/5
+ * apps, a fake success for 4/5: fake a benign success in a compat library.
+ * Returns 0: benign success: apps were seen to work when this call pretends to succeed.
+ */
+UK_LLSYSCALL_R_DEFINE(long, epoll_ctl, long, arg0, long, arg1, long, arg2, long, arg3)
+{
+	(void)arg0;
+	(void)arg1;
+	(void)arg2;
+	(void)arg3;
+	return 0;
+}
+
+/*
+ * epoll_pwait [missing-required]: no library of v0.15.0 provides epoll_pwait; Loupe: ENOSYS worked
+ * for 1/6 apps, a fake success for 1/6: apps need a real implementation.
  * Returns -ENOSYS: TODO: the app needs a real implementation; -ENOSYS only lets it build.
  */
-UK_SYSCALL_R_DEFINE(long, epoll_pwait, long, arg0, long, arg1, long, arg2, long, arg3, long, arg4, long, arg5)
+UK_LLSYSCALL_R_DEFINE(long, epoll_pwait, long, arg0, long, arg1, long, arg2, long, arg3, long, arg4, long, arg5)
 {
 	(void)arg0;
 	(void)arg1;
@@ -22,29 +48,4 @@ UK_SYSCALL_R_DEFINE(long, epoll_pwait, long, arg0, long, arg1, long, arg2, long,
 	(void)arg4;
 	(void)arg5;
 	return -ENOSYS;
-}
-
-/*
- * epoll_create1 [unknown]: no library of v0.15.0 provides epoll_create1; no Loupe data on whether
- * epoll_create1 can be stubbed: implement or stub it in the compat library and test.
- * Returns -ENOSYS: TODO: unknown whether the app tolerates failure here; -ENOSYS until tested.
- */
-UK_SYSCALL_R_DEFINE(long, epoll_create1, long, arg0)
-{
-	(void)arg0;
-	return -ENOSYS;
-}
-
-/*
- * epoll_ctl [fakeable]: no library of v0.15.0 provides epoll_ctl; Loupe: stub worked for 0/5 apps,
- * fake for 4/5: return a benign success.
- * Returns 0: benign success: apps were seen to work when this call pretends to succeed.
- */
-UK_SYSCALL_R_DEFINE(long, epoll_ctl, long, arg0, long, arg1, long, arg2, long, arg3)
-{
-	(void)arg0;
-	(void)arg1;
-	(void)arg2;
-	(void)arg3;
-	return 0;
 }

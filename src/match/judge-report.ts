@@ -1,0 +1,21 @@
+import type { Report } from '../model/index.js';
+import type { CompiledRule } from './compile.js';
+import type { JudgeTarget } from './judge.js';
+import { applySeverities, judgeApp } from './verdict.js';
+import { sortFindings } from './match-findings.js';
+
+/** Rules whose notes are gaps the app survives (`"gap": true`), not information. */
+export function gapRuleIds(rules: readonly CompiledRule[]): Set<string> {
+  return new Set(rules.filter((r) => r.rule.gap).map((r) => r.rule.id));
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, note: 2 };
+
+/** The pipeline's last step: the report's verdict, and one severity per need in the plan and the findings. */
+export function judgeReport(report: Report, target: JudgeTarget | undefined, rules: readonly CompiledRule[]): void {
+  const { verdict, severityOf } = judgeApp({ facts: report.facts, findings: report.findings, plan: report.plan, target, mode: report.plan?.mode ?? report.mode }, gapRuleIds(rules));
+  applySeverities(report.plan, report.findings, report.facts, severityOf);
+  report.plan?.uncovered.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  report.findings = sortFindings(report.findings);
+  report.verdict = verdict;
+}

@@ -1,0 +1,109 @@
+import type { Fact, Finding, Mode, NeedStatus, Plan, Severity, UnknownFact, Verdict, VerdictItem, VerdictResult } from '../model/index.js';
+import { VERDICTS, VERDICT_SEVERITY } from '../model/index.js';
+import { judgeSyscall, STATUS_EFFECT, type JudgeTarget } from './judge.js';
+import { subjectOf, syscallNames } from './subjects.js';
+
+/** What one app is judged on: its facts, the rule findings, the plan (when planned) and the release. */
+export interface JudgeInput {
+  facts: readonly Fact[];
+  findings: readonly Finding[];
+  plan?: Plan;
+  /** The release, mode and architecture (absent without coverage tables). */
+  target?: JudgeTarget;
+  mode: Mode;
+}
+
+/** The verdict and the one severity of every subject (need or rule subject) it rests on. */
+export interface Judgement {
+  verdict: VerdictResult;
+  /** Subject → its severity, the same in every format. */
+  severityOf: Map<string, Severity>;
+}
+
+const rank = (v: Verdict) => VERDICTS.indexOf(v);
+const worse = (a: Verdict, b: Verdict): Verdict => (rank(a) >= rank(b) ? a : b);
+
+/** What a rule finding does to the verdict: error blocks, warning needs work, a note is a gap when the rule says so, else information. */
+export function findingEffect(severity: Severity, gap: boolean): Verdict {
+  return severity === 'error' ? 'blocked' : severity === 'warning' ? 'needs-work' : gap ? 'runs-with-gaps' : 'ready';
+}
+
+/**
+ * An unresolved fact needs a person to check it, unless it sits in the loader's or libc's start-up code that every
+ * dynamic glibc program runs (app-elfloader runs such programs: unikraft/catalog's base runtime).
+ */
+export function unknownEffect(f: UnknownFact): Verdict {
+  return f.reason === 'indirect-syscall' && f.message.endsWith('(start-up code)') ? 'runs-with-gaps' : 'needs-work';
+}
+
+interface Entry { effect: Verdict; status?: NeedStatus; reasons: string[]; rules: Set<string> }
+
+/** Decides the app's verdict and each subject's severity from needs, plan, unknowns and findings (see docs/verdicts.md). */
+export function judgeApp(input: JudgeInput, gapRules: ReadonlySet<string> = new Set()): Judgement {
+  const entries = new Map<string, Entry>();
+  const at = (subject: string): Entry => {
+    let e = entries.get(subject);
+    if (!e) { e = { effect: 'ready', reasons: [], rules: new Set() }; entries.set(subject, e); }
+    return e;
+  };
+  const need = (subject: string, status: NeedStatus, reason: string, effect: Verdict = STATUS_EFFECT[status]) => {
+    const e = at(subject);
+    e.status ??= status;
+    e.effect = worse(e.effect, effect);
+    if (reason) e.reasons.push(reason);
+  };
+  const syscalls = syscallNames(input.facts);
+  if (input.plan) {
+    for (const u of input.plan.uncovered) if (u.status !== 'covered') need(`${u.kind}:${u.name}`, u.status, u.reason);
+  } else if (!input.target) {
+    need('coverage:tables', 'unknown', 'no plan and no coverage tables: nothing is known to be covered');
+  } else {
+    for (const f of input.facts) {
+      // native builds replace glibc's loader and start-up by Unikraft's boot (plan/needs.ts)
+      if (f.kind !== 'syscall' || (input.mode === 'native' && f.class === 'startup')) continue;
+      const v = judgeSyscall(input.target, f.name);
+      if (v.status !== 'covered') need(`syscall:${f.name}`, v.status, v.reason);
+    }
+  }
+  for (const f of input.facts) if (f.kind === 'unknown') need(subjectOf(f, syscalls), 'unknown', f.message, unknownEffect(f));
+  for (const finding of input.findings) {
+    const subjects = new Set(finding.facts.map((f) => subjectOf(f, syscalls)));
+    if (subjects.size === 0) subjects.add(`rule:${finding.ruleId}`);
+    const effect = findingEffect(finding.severity, gapRules.has(finding.ruleId));
+    for (const s of subjects) {
+      const e = at(s);
+      e.rules.add(finding.ruleId);
+      if (rank(effect) > rank(e.effect) || e.reasons.length === 0) e.reasons.unshift(finding.message);
+      e.effect = worse(e.effect, effect);
+    }
+  }
+  const severityOf = new Map<string, Severity>();
+  const items: VerdictItem[] = [];
+  let verdict: Verdict = 'ready';
+  for (const [subject, e] of entries) {
+    severityOf.set(subject, VERDICT_SEVERITY[e.effect]);
+    if (e.effect === 'ready') continue;
+    verdict = worse(verdict, e.effect);
+    items.push({ subject, effect: e.effect, ...(e.status ? { status: e.status } : {}), reason: e.reasons[0] ?? '', ...(e.rules.size ? { rules: [...e.rules].sort() } : {}) });
+  }
+  items.sort((a, b) => rank(b.effect) - rank(a.effect) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
+  return { verdict: { verdict, ...(input.target ? { release: input.target.table.release } : {}), mode: input.mode, items }, severityOf };
+}
+
+/** Gives each plan entry and finding the one severity of its subject (a finding on several subjects: the worst). */
+export function applySeverities(plan: Plan | undefined, findings: Finding[], facts: readonly Fact[], severityOf: ReadonlyMap<string, Severity>): void {
+  const order: Severity[] = ['note', 'warning', 'error'];
+  for (const u of plan?.uncovered ?? []) {
+    const s = severityOf.get(`${u.kind}:${u.name}`);
+    if (s && u.status !== 'covered') u.severity = s;
+  }
+  const syscalls = syscallNames(facts);
+  for (const f of findings) {
+    let worst: Severity | undefined;
+    for (const fact of f.facts) {
+      const s = severityOf.get(subjectOf(fact, syscalls));
+      if (s && (!worst || order.indexOf(s) > order.indexOf(worst))) worst = s;
+    }
+    if (worst) f.severity = worst;
+  }
+}
