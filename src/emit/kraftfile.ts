@@ -50,8 +50,7 @@ function notes(plan: Plan): string[] {
   const out: string[] = [];
   for (const p of plan.pins ?? []) if (p.note) out.push(`${p.name} ${p.version}: ${p.note}.`);
   if (plan.network) out.push(`network (${plan.network.stack}): ${plan.network.notes.join('; ')}.`);
-  const errors = plan.uncovered.filter((u) => u.severity === 'error').length;
-  if (plan.uncovered.length) out.push(`${plan.uncovered.length} needs stay uncovered (${errors} errors): see \`ukport plan\`.`);
+  if (plan.uncovered.length) out.push(`${plan.uncovered.length} need${plan.uncovered.length === 1 ? '' : 's'} the release does not cover: see \`ukport plan\`.`);
   return out;
 }
 
