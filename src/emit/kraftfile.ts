@@ -50,6 +50,7 @@ function notes(plan: Plan): string[] {
   const out: string[] = [];
   for (const p of plan.pins ?? []) if (p.note) out.push(`${p.name} ${p.version}: ${p.note}.`);
   if (plan.network) out.push(`network (${plan.network.stack}): ${plan.network.notes.join('; ')}.`);
+  if (plan.filesystem?.kernelArgs?.length) out.push(`file system (${plan.filesystem.stack}): the root file system is mounted from the kernel command line: ${plan.filesystem.kernelArgs.join(' ')}.`);
   if (plan.uncovered.length) out.push(`${plan.uncovered.length} need${plan.uncovered.length === 1 ? '' : 's'} the release does not cover: see \`ukport plan\`.`);
   return out;
 }

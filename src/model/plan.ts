@@ -1,4 +1,4 @@
-import type { Arch, Libc, Mode, NeedStatus, Severity } from './vocab.js';
+import type { Arch, FilesystemStack, Libc, Mode, NeedStatus, Severity } from './vocab.js';
 import type { PlannedRuntime } from './interpreted.js';
 
 /** Why a library is in the plan: it serves needs, is required by another planned library, is the libc, or ports a shared library. */
@@ -77,8 +77,10 @@ export interface PlannedNetwork {
 
 /** The file system stack of the image. */
 export interface PlannedFilesystem {
-  stack: 'vfscore' | 'posix-vfs';
+  stack: FilesystemStack;
   because: string[];
+  /** Kernel command-line parameters that mount the root file system (posix-vfs-fstab's vfs.fstab=). */
+  kernelArgs?: string[];
 }
 
 /** A repository ref for the manifests: a release tag when the repo has one for the release, else a channel. */

@@ -1,11 +1,11 @@
-import type { Arch, Fact, Libc, Mode, Plan, PlannedLibrary, PlannedRole, Tables, UncoveredNeed, UnikraftTable } from '../model/index.js';
+import type { Arch, Fact, FilesystemStack, Libc, Mode, Plan, PlannedLibrary, PlannedRole, Tables, UncoveredNeed, UnikraftTable } from '../model/index.js';
 import { collectNeeds, type Needs } from './needs.js';
 import { chooseLibc } from './libc-choice.js';
 import { buildLibraryGraph, closeLibraries, optionLibraries } from './library-graph.js';
 import { compareReleases, pickRelease, providersOf } from './releases.js';
 import { classifyByPrior, judgeStatus, judgeSyscall, type SyscallJudgement } from '../match/judge.js';
 import { matchPorts } from './external-ports.js';
-import { rootfsConfig } from './rootfs.js';
+import { chooseStack, filesystemConfig } from './filesystem.js';
 import { isApplicationLibrary, kconfigWorld, type KconfigWorld } from './kconfig-world.js';
 import { targetsFor } from './targets.js';
 import { netdevDriver, networkConfig, socketUse } from './network.js';
@@ -28,6 +28,8 @@ export interface PlanOptions {
   mode?: Mode;
   /** Names of the analysed programs (binary base names, source directories): native mode uses their lib-<app> port. */
   programs?: string[];
+  /** File-system stack for v0.20+ (default posix-vfs; vfscore when asked, or when the app or app-elfloader needs it). */
+  filesystem?: FilesystemStack;
 }
 
 export { TIE_BREAK };
@@ -160,15 +162,26 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   }
   if (sockets.unix && libOfSymbol.has('LIBPOSIX_UNIXSOCKET')) seed(libOfSymbol.get('LIBPOSIX_UNIXSOCKET')!, 'needs', `socket:${sockets.evidence.find((e) => e.includes('AF_UNIX')) ?? 'socketpair'}`);
 
+  // app-elfloader loads the ELF from the root file system, its program name from the command line (catalog's base)
+  if (loader) for (const o of ['APPELFLOADER_VFSEXEC', 'APPELFLOADER_CUSTOMAPPNAME']) if (world.entries.has(o)) option(o, 'y', `application:${o}`);
   const rootfs: string[] = needs.paths.map((p) => `opens ${p}`);
   if (compat && needs.dynamic) rootfs.push(`the dynamic loader and shared libraries (${[...needs.sonames.keys()].sort().join(', ')})`);
-  const rootfsKconfig: string[] = [];
-  if (rootfs.length) {
-    const r = rootfsConfig(table, g, known);
-    rootfsKconfig.push(...r.kconfig);
-    for (const lib of r.libraries) seed(lib, 'needs', 'rootfs');
-  }
   if (loader && !rootfs.length) rootfs.push('the Linux ELF itself (app-elfloader loads it from the root file system)');
+  // the file-system stack is decided before providers: the other stack's providers are then out of the running
+  const target = { tables, table, mode, arch };
+  const fsChoice = chooseStack(table, {
+    ...(options.filesystem ? { wanted: options.filesystem } : {}),
+    onlyVfscore: [...needs.syscalls.keys()].filter((n) => { const p = judgeSyscall(target, n).providers; return p.length === 1 && p[0] === 'vfscore'; }),
+    ...(loader && world.entries.get('APPELFLOADER_VFSEXEC')?.select.some((x) => x.split(' ')[0] === 'LIBVFSCORE')
+      ? { applicationNeedsVfscore: `app-elfloader (${world.origin.get('APPELFLOADER_VFSEXEC')}) loads the ELF with APPELFLOADER_VFSEXEC, which selects LIBVFSCORE` } : {}),
+  });
+  const otherStack = fsChoice.stack === 'vfscore' ? 'posix-vfs' : 'vfscore';
+  const rootfsKconfig: string[] = [];
+  const fs = rootfs.length ? filesystemConfig(table, world, g, known, fsChoice) : undefined;
+  if (fs) {
+    rootfsKconfig.push(...fs.kconfig);
+    for (const lib of fs.libraries) seed(lib, 'needs', 'rootfs');
+  }
 
   // what the application, libc, platform and the seeds turn on anyway: providers there win, excluded ones never do
   const seedSymbols = [...seedReasons].map(([lib, s]) => s.kconfig ?? switchOf.get(lib)).filter((x): x is string => !!x);
@@ -180,11 +193,11 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   const excl = (a: string, b: string) => { const x = switchOf.get(a); const y = switchOf.get(b); return !!x && !!y && excludes(world, x, y); };
 
   // syscalls: needed ones with providers are served; the judge classifies the others (src/match/judge.ts)
-  const target = { tables, table, mode, arch };
   const wanted: [string, string[]][] = [];
   for (const [name] of [...needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
     const v = judgeSyscall(target, name);
-    if (v.providers.length) { wanted.push([name, v.providers]); continue; }
+    const providers = v.providers.filter((p) => p !== otherStack);
+    if (providers.length) { wanted.push([name, providers]); continue; }
     uncovered.push(uncoveredSyscall(name, v, tables));
   }
   const seeds = [...seedReasons.keys()];
@@ -273,7 +286,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   }
   if (build.targets.length) plan.targets = build.targets;
   if (net) plan.network = { stack: 'lwip', because: sockets.evidence.length ? sockets.evidence : ['socket() with a family the analysis could not resolve'], kernelArgs: net.kernelArgs, notes: net.notes };
-  if (libraries.some((l) => l.name === 'vfscore')) plan.filesystem = { stack: 'vfscore', because: libraries.find((l) => l.name === 'vfscore')!.because };
+  if (fs || libraries.some((l) => l.name === fsChoice.stack)) plan.filesystem = { ...fsChoice, ...(fs?.kernelArgs.length ? { kernelArgs: fs.kernelArgs } : {}) };
   const external = [...(loader ? [loader] : []), ...libraries.filter((l) => l.repo).map((l) => l.repo!.replace(/^.*\//, ''))];
   plan.pins = planPins(table, ports, external, table === pickRelease(tables.unikraft));
   plan.kconfigProblems = build.problems;

@@ -1,4 +1,4 @@
-import type { Arch, Libc, Mode, Plan, Report, Tables } from '../model/index.js';
+import type { Arch, FilesystemStack, Libc, Mode, Plan, Report, Tables } from '../model/index.js';
 import { planPort } from './plan-port.js';
 import { withPythonPort } from './python-port.js';
 import { planImage } from './image.js';
@@ -15,6 +15,8 @@ export interface PlanRequest {
   mode?: Mode;
   /** The root the binaries were resolved in (--sysroot): the image's files are read from it. */
   sysroot?: string;
+  /** File-system stack on v0.20+ (--fs). */
+  filesystem?: FilesystemStack;
   /** The paths the user named (a source directory `nginx-1.22.1/` names its program). */
   paths?: string[];
 }
@@ -37,6 +39,7 @@ export function planReport(report: Report, tables: Tables, request: PlanRequest)
     ...(request.release ? { release: request.release } : {}),
     ...(request.libc ?? report.libc ? { libc: request.libc ?? report.libc } : {}),
     programs: [...report.binaries.map((b) => b.path), ...(request.paths ?? [])],
+    ...(request.filesystem ? { filesystem: request.filesystem } : {}),
   }), report.facts, report.interpreted, tables.externalLibs);
   if (plan.mode === 'binary-compat' && report.interpreted) {
     const runtime = plannedRuntime(report.inputs, report.facts, report.interpreted);
