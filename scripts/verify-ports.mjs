@@ -32,8 +32,10 @@ const APPS = [
   { name: 'redis-server', form: 'Debian redis-server, app-elfloader', needs: '/usr/bin/redis-server',
     args: ['--memory', '1024', "--cmd=/usr/bin/redis-server --port 6379 --protected-mode no --save '' --appendonly no", '--probe', 'tcp:6379:PING\\r\\n:+PONG', '/usr/bin/redis-server'] },
   { name: 'nginx', form: 'Debian nginx, app-elfloader', needs: '/usr/sbin/nginx',
-    args: ['--memory', '1024', '--rootfs-add', '/etc/nginx,/var/www/html,/var/log/nginx,/var/lib/nginx,/usr/share/nginx,/usr/lib/nginx',
-      "--cmd=/usr/sbin/nginx -g 'daemon off; master_process off;'", '--probe', 'tcp:80:GET / HTTP/1.0\\r\\n\\r\\n:HTTP/1.1 200', '/usr/sbin/nginx'] },
+    // Debian's nginx.conf turns on tcp_nopush, whose setsockopt Unikraft answers ENOPROTOOPT (nginx then drops the
+    // request): fixtures/verify/apps/nginx.conf is a one-process configuration without it, put in the rootfs
+    args: ['--memory', '1024', '--rootfs-add', `/etc/nginx,/var/www/html,/var/log/nginx,/var/lib/nginx,${apps}`,
+      `--cmd=/usr/sbin/nginx -c ${join(apps, 'nginx.conf')} -g 'daemon off; master_process off;'`, '--probe', 'tcp:80:GET / HTTP/1.0\\r\\n\\r\\n:HTTP/1.1 200', '/usr/sbin/nginx'] },
 ];
 
 const rows = [];

@@ -6,6 +6,7 @@ import { loadElf, resolveDlopen, resolveLibraries, type LoadedElf } from './extr
 import { elfFacts } from './extract/elf/facts.js';
 import { mergeFacts } from './extract/merge-facts.js';
 import { loadTables } from './data/tables.js';
+import { partialUse } from './data/table-lookup.js';
 import { loadLinuxSyscalls } from './data/linux-syscalls.js';
 import { extractSyscalls } from './extract/syscalls.js';
 import { archOfReport, type PlanRequest } from './plan/plan-report.js';
@@ -14,6 +15,7 @@ import { compileRules, type CompiledRule } from './match/compile.js';
 import { matchFindings } from './match/match-findings.js';
 import { releaseTable } from './match/match-context.js';
 import { judgeReport } from './match/judge-report.js';
+import { libcCallSyscalls } from './extract/c/libc-call-syscalls.js';
 
 let rulesCache: CompiledRule[] | undefined;
 /** The shipped rules, loaded and compiled once per process. */
@@ -25,12 +27,14 @@ import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipe
 import { inShard, shardInfo, shardOfPath, type Shard } from './scale/shard.js';
 import type { ImageLimits } from './inputs/image/open-image.js';
 import { scriptFacts } from './extract/script-facts.js';
-import { readNsswitch, type NssService } from './inputs/nsswitch.js';
+import { readNsswitch, readNsswitchFile, type NssService } from './inputs/nsswitch.js';
 
 /** What one run analyses and how. */
 export interface PipelineOptions {
   paths: string[];
   sysroot?: string;
+  /** The image's nsswitch.conf (--nsswitch); default: the scanned root's (or each container image's own). */
+  nsswitch?: string;
   mode?: Mode;
   libc?: Libc;
   noCache?: boolean;
@@ -63,8 +67,11 @@ function badFileFact(path: string, error: UkportError): Fact {
 
 const C_KINDS = new Set(['c-source', 'c-header', 'compile-db']);
 
-/** Facts from the C sources among the inputs, libc calls recognised against every shipped libc's function list. */
-async function sourceFacts(options: PipelineOptions, inputs: Artifact[]): Promise<Fact[]> {
+/**
+ * Facts from the C sources among the inputs, libc calls recognised against every shipped libc's function list; in
+ * native mode also the syscalls those calls make under the chosen libc (default musl), as the planner counts them.
+ */
+async function sourceFacts(options: PipelineOptions, inputs: Artifact[], mode: Mode): Promise<Fact[]> {
   const roots = [...new Set(inputs.filter((a) => C_KINDS.has(a.kind)).map((a) => a.root ?? a.path))];
   if (roots.length === 0) return [];
   const tables = loadTables(options.plan?.tablesDir);
@@ -78,11 +85,24 @@ async function sourceFacts(options: PipelineOptions, inputs: Artifact[]): Promis
     syscalls: { x86_64: loadLinuxSyscalls('x86_64'), aarch64: loadLinuxSyscalls('aarch64') },
     maxFileBytes: options.maxFileBytes,
   });
-  return result.facts;
+  if (mode !== 'native') return result.facts;
+  const libc = options.plan?.libc ?? options.libc ?? 'musl';
+  const arch = options.plan?.arch ?? 'x86_64';
+  const summary = tables.libcSummaries.find((s) => s.libc === libc && s.arch === arch);
+  return [...result.facts, ...libcCallSyscalls(result.facts, libc, arch, summary, loadLinuxSyscalls(arch))];
+}
+
+/** The report's mode: the one asked for, else native for sources alone (they are rebuilt), else binary-compat. */
+function reportMode(options: PipelineOptions, inputs: Artifact[]): Mode {
+  if (options.mode) return options.mode;
+  const binaries = inputs.some((a) => a.kind === 'elf' || a.kind === 'container-image');
+  return !binaries && inputs.some((a) => C_KINDS.has(a.kind)) ? 'native' : 'binary-compat';
 }
 
 /** Runs inputs → extract → merge and returns the Report (matching, planning and emitting come after). */
 export async function runPipeline(options: PipelineOptions): Promise<Report> {
+  // an nsswitch.conf named on the command line is read before anything is analysed: a bad one is an input error (exit 2)
+  const named = options.nsswitch ? readNsswitchFile(options.nsswitch) : undefined;
   const walked = walkPaths(options.paths, { maxFileBytes: options.maxFileBytes });
   const stats: ScanStats = { filesSeen: walked.seen, filesSkipped: walked.skipped, bytesRead: 0, indirectCalls: 0, addressTakenFunctions: 0 };
   const shard = options.shard;
@@ -110,6 +130,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   const loadedLibraries = new Map<string, LoadedElf | null>(); // shared with the dlopen resolutions below
   const closure = resolveLibraries(mains, { sysroot: options.sysroot, loaded: loadedLibraries });
   let nssServices: NssService[] | undefined; // the root's /etc/nsswitch.conf, read once when a program needs it
+  if (named) nssServices = named;
   const nss = (): NssService[] => (nssServices ??= readNsswitch(options.sysroot ?? '/'));
   const libraryFacts = new Map<string, Fact>();
   for (const f of facts) if (f.kind === 'library') libraryFacts.set(`${f.neededBy[0]}\0${f.soname}`, f);
@@ -123,7 +144,8 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
   const heldBack = new Map<string, HeldBack[]>(); // per program: what the glibc models held back
   // how every program is analysed, on the host or in an image
-  const analysis = { mode: options.mode ?? 'binary-compat', libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits } as const;
+  const mode = reportMode(options, inputs);
+  const analysis = { mode, libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits } as const;
   for (const [i, m] of mains.entries()) {
     options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
     const found = extractSyscalls(m, closure, { ...analysis,
@@ -149,7 +171,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
       let imageNss: NssService[] | undefined; // the image's /etc/nsswitch.conf, read once
       for (const m of img.mains) {
         const found = extractSyscalls(m, img.closure, { ...analysis,
-          resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }), nssServices: () => (imageNss ??= readNsswitch(img.image.root)) });
+          resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }), nssServices: () => (imageNss ??= options.nsswitch ? nss() : readNsswitch(img.image.root)) });
         img.facts.push(...found.facts);
         closure.edges.push(...found.dlopenEdges);
         if (found.libcModels.length) heldBack.set(m.path, found.libcModels);
@@ -161,10 +183,10 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
       facts.push(badFileFact(a.path, e));
     }
   }
-  facts.push(...(await sourceFacts(options, inputs)));
+  facts.push(...(await sourceFacts(options, inputs, options.plan?.mode ?? mode)));
   const report: Report = {
     tool: { name: 'ukport', version: TOOL_VERSION },
-    mode: options.mode ?? 'binary-compat',
+    mode,
     ...(options.libc ? { libc: options.libc } : {}),
     inputs,
     binaries: mains.map((m) => (heldBack.has(m.path) ? { ...m.decoded.info, libcModels: heldBack.get(m.path) } : m.decoded.info)),
@@ -197,11 +219,21 @@ export async function concludeReport(report: Report, options: ConcludeOptions): 
   // scan --unikraft names the release of a many-binary scan's verdicts: the findings are judged on it too
   const release = report.plan?.release ?? options.plan?.release ?? options.release;
   report.findings = matchFindings(report.facts, {
-    tables, rules: compiledRules(), libc: report.plan?.libc ?? options.libc, arch: report.plan?.arch ?? archOfReport(report), mode: report.mode,
+    tables, rules: compiledRules(), libc: report.plan?.libc ?? options.libc, arch: report.plan?.arch ?? archOfReport(report), mode: report.plan?.mode ?? report.mode,
     ...(release ? { release } : {}),
   });
   const target = releaseTable({ tables, ...(release ? { release } : {}) });
   report.tables = [...(target ? [target.provenance] : []), ...tables.libc.map((t) => t.provenance)];
+  // a partial release table: say what of the app rests on it (every format prints it)
+  // the syscalls the plan rests on (served or uncovered; native plans map libc calls to syscalls), else the facts'
+  const planned = report.plan ? [...report.plan.libraries.flatMap((l) => l.because), ...report.plan.uncovered.map((u) => (u.kind === 'syscall' ? `syscall:${u.name}` : ''))]
+    .flatMap((b) => (b.startsWith('syscall:') ? [b.slice(8)] : [])) : [];
+  const needed = planned.length ? planned : report.facts.flatMap((f) => (f.kind === 'syscall' ? [f.name] : []));
+  const partial = target ? partialUse(target, needed) : undefined;
+  if (partial) {
+    report.partialTable = partial;
+    if (report.plan?.release === partial.release) report.plan.partial = partial;
+  }
   judgeReport(report, target ? { tables, table: target, mode: report.plan?.mode ?? report.mode, arch: report.plan?.arch ?? archOfReport(report) } : undefined, compiledRules());
   return report;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Regenerates the shipped Unikraft tables, one per release, from a unikraft checkout and the
 # external repos merged into them (see README.md). Usage: regenerate.sh UPSTREAM_DIR
-# UPSTREAM_DIR holds git clones: unikraft app-elfloader lib-lwip. Needs `npm run build` first.
+# UPSTREAM_DIR holds git clones: unikraft app-elfloader lib-lwip, and for v0.18.0 unikraft-mpp-opsy (a fork of
+# unikraft/unikraft holding its v0.18.0 release commit) and docs (unikraft/docs). Needs `npm run build` first.
 set -eu
 UP=${1:?usage: regenerate.sh UPSTREAM_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -28,3 +29,12 @@ for TAG in $(git -C "$UP/unikraft" tag -l 'RELEASE-*' --sort=v:refname); do
   # shellcheck disable=SC2086
   $CLI tables sync --out "$HERE" --unikraft "$UP/unikraft" $EXTRA
 done
+# v0.18.0: the unikraft snapshot stops before RELEASE-0.18.0; the release commit unikraft/docs names
+# (content/releases/v0.18.0.mdx) is in the fork mpp-opsy/unikraft. --release-notes checks HEAD is that commit.
+if [ -d "$UP/unikraft-mpp-opsy" ] && [ -d "$UP/docs" ]; then
+  git -C "$UP/unikraft-mpp-opsy" checkout -q 424eb3d920bfbe9ca0dc269750fba4a989ead184
+  EXTRA="$(extra_at app-elfloader RELEASE-0.18.0 old) $(extra_at lib-lwip RELEASE-0.18.0 old)"
+  # shellcheck disable=SC2086
+  $CLI tables sync --out "$HERE" --unikraft "$UP/unikraft-mpp-opsy" --repo https://github.com/mpp-opsy/unikraft \
+    --release-notes "$UP/docs" $EXTRA
+fi

@@ -8,6 +8,7 @@ import type { PipelineOptions } from '../pipeline.js';
 export const REPORT_OPTIONS: OptionSpec = {
   format: { type: 'string', short: 'f' },
   sysroot: { type: 'string' },
+  nsswitch: { type: 'string' },
   mode: { type: 'string' },
   libc: { type: 'string' },
   'no-cache': { type: 'boolean' },
@@ -27,6 +28,8 @@ export const REPORT_OPTIONS: OptionSpec = {
 
 export const REPORT_OPTIONS_HELP = `  -f, --format FMT        text (default), json, sarif or markdown
       --sysroot DIR       resolve shared libraries inside DIR (a root filesystem), never outside it
+      --nsswitch FILE     the image's nsswitch.conf: which NSS modules glibc loads for user, group and host lookups
+                          (default: the scanned root's /etc/nsswitch.conf)
       --mode MODE         binary-compat (default: what app-elfloader must serve) or native (rebuilt on Unikraft's libc)
       --libc LIBC         musl or newlib (native mode; also forces the plan's libc)
       --no-cache          do not read or write the library summary cache ($XDG_CACHE_HOME/ukport)
@@ -115,7 +118,9 @@ export function readReportOptions(values: OptionValues, paths: string[], io: Com
     pipeline: {
       paths,
       sysroot: values.sysroot as string | undefined,
-      mode: (mode as Mode | undefined) ?? (libc ? 'native' : 'binary-compat'),
+      ...(values.nsswitch ? { nsswitch: values.nsswitch as string } : {}),
+      // unset: the pipeline decides (binary-compat for binaries, native for sources alone)
+      ...(mode || libc ? { mode: (mode as Mode | undefined) ?? 'native' } : {}),
       libc: libc as Libc | undefined,
       noCache: Boolean(values['no-cache']),
       debugSymbols: !values['no-debug-symbols'],

@@ -1,6 +1,6 @@
 import type { Provenance, Tables } from '../model/coverage.js';
 import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
-import { isSonameCompatible, lookupLibrary, lookupSoname, lookupSyscall, type LibraryAnswer, type SyscallAnswer } from '../data/table-lookup.js';
+import { isSonameCompatible, lookupLibrary, lookupSoname, lookupSyscall, partialSourceText, type LibraryAnswer, type SyscallAnswer } from '../data/table-lookup.js';
 import { UkportError } from '../errors.js';
 
 function prov(p: Provenance): string {
@@ -18,7 +18,7 @@ export function formatTableList(tables: Tables, dir: string): string {
   for (const t of tables.unikraft) {
     const c = { implemented: 0, stub: 0, missing: 0 };
     for (const s of Object.values(t.syscalls)) c[s.status]++;
-    out.push(`unikraft/${t.release.padEnd(10)} ${String(c.implemented).padStart(4)} implemented, ${String(c.stub).padStart(2)} stub, ${String(c.missing).padStart(3)} missing, ${Object.keys(t.libraries).length} libraries   ${prov(t.provenance)}`);
+    out.push(`unikraft/${t.release.padEnd(10)} ${String(c.implemented).padStart(4)} implemented, ${String(c.stub).padStart(2)} stub, ${String(c.missing).padStart(3)} missing, ${Object.keys(t.libraries).length} libraries   ${t.partial ? `PARTIAL (from ${t.partial.basis} + release notes, ${t.partial.indexedFiles.length} indexed files, ${t.partial.trees.length} trees) ` : ''}${prov(t.provenance)}`);
   }
   for (const t of tables.libc) {
     out.push(`libc/${t.target}-${t.version}   ${t.functions.length} functions, ${t.headers.length} headers   ${prov(t.provenance)}`);
@@ -36,17 +36,20 @@ export function formatTableList(tables: Tables, dir: string): string {
 function formatSyscall(a: SyscallAnswer): string {
   const nrs = Object.entries(a.linux).map(([k, v]) => `${k} ${v}`).join(', ');
   const out = [nrs ? `syscall ${a.name} (Linux: ${nrs})` : `function ${a.name} (not a Linux syscall)`];
-  for (const { release, coverage: c, fn } of a.rows) {
+  for (const row of a.rows) {
+    const { release, coverage: c, fn } = row;
+    const partial = partialSourceText(row);
+    const mark = partial ? `  [partial: ${partial}]` : '';
     const native = fn ? `; ${fn.stub ? `stub (${fn.stub}) ` : ''}function ${a.name}() in ${fn.library}${fn.kconfig ? ` (CONFIG_${fn.kconfig})` : ''}, native builds only` : '';
     if (!c) {
-      out.push(`  ${release.padEnd(9)} ${nrs ? `unknown to the syscall shim${native}` : native ? native.slice(2) : 'absent'}`);
+      out.push(`  ${release.padEnd(9)} ${nrs ? `unknown to the syscall shim${native}` : native ? native.slice(2) : 'absent'}${mark}`);
       continue;
     }
     const arches = [c.nr.x86_64 !== undefined ? 'x86_64' : '', c.nr.arm64 !== undefined ? 'arm64' : ''].filter(Boolean).join('+') || 'no shim number';
-    if (c.status === 'missing') out.push(`  ${release.padEnd(9)} missing (${arches})${native}`);
+    if (c.status === 'missing') out.push(`  ${release.padEnd(9)} missing (${arches})${native}${mark}`);
     else {
       const alt = c.alternatives?.length ? `; also ${c.alternatives.map((x) => `${x.library} (CONFIG_${x.kconfig})`).join(', ')}` : '';
-      out.push(`  ${release.padEnd(9)} ${c.status === 'stub' ? `stub: ${c.stub}` : 'implemented'} by ${c.library}, CONFIG_${c.kconfig}, ${c.nargs} args (${arches})${alt}`);
+      out.push(`  ${release.padEnd(9)} ${c.status === 'stub' ? `stub: ${c.stub}` : 'implemented'} by ${c.library}, CONFIG_${c.kconfig}, ${c.nargs} args (${arches})${alt}${mark}`);
     }
   }
   if (nrs) out.push(a.since ? `  since ${a.since} (every later shipped release covers it)` : '  no shipped release provides the syscall up to the newest');

@@ -37,6 +37,8 @@ export type When =
   | { libc: Names }
   | { mode: Mode }
   | { coverage: { syscall: string; status: StatusQuery[] } }
+  /** The chosen Unikraft release has this micro-library (posix-netlink from v0.21.0) or Kconfig option. */
+  | { unikraft: { library?: string; kconfig?: string } }
   | { module: { language?: 'python' | 'javascript'; name?: Names; member?: Names; feature?: Names; native?: boolean; inPort?: boolean } };
 
 /** What a rule suggests; string fields may use the message placeholders. */
@@ -75,7 +77,7 @@ const LEAF_BINDINGS: Record<string, readonly string[]> = {
   library: ['name', 'soname', 'libversion', 'port', 'portversion'],
   unknown: ['reason', 'detail'],
   string: ['string'],
-  libc: [], mode: [], coverage: [],
+  libc: [], mode: [], coverage: [], unikraft: [],
   module: ['name', 'module', 'language', 'members', 'features', 'extension', 'kconfig'],
 };
 

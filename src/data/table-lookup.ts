@@ -1,4 +1,5 @@
-import type { ExternalLibPort, KconfigEntry, MicroLibrary, SyscallCoverage, SyscallPrior, Tables } from '../model/coverage.js';
+import type { ExternalLibPort, KconfigEntry, MicroLibrary, SyscallCoverage, SyscallPrior, Tables, UnikraftTable } from '../model/coverage.js';
+import type { PartialUse } from '../model/report.js';
 import type { Libc } from '../model/vocab.js';
 import { loadLinuxSyscalls } from './linux-syscalls.js';
 
@@ -8,6 +9,8 @@ export interface SyscallRow {
   coverage: SyscallCoverage | undefined;
   /** A plain C function of that name (native builds only) when the shim lacks the syscall. */
   fn?: { library: string; kconfig: string; file: string; stub?: string };
+  /** The release's table is partial (built from release notes and indexed files): the basis it starts from. */
+  partialBasis?: string;
 }
 
 /** Everything the tables say about one syscall name. */
@@ -23,6 +26,39 @@ export interface SyscallAnswer {
   /** libc ports that declare a function of the same name. */
   libc: { target: Libc; version: string; built: boolean }[];
   prior?: SyscallPrior;
+}
+
+/** How a partial table's entry is known, in one line: `release note content/releases/v0.19.0.mdx:41`,
+ *  `lib/posix-vfs/Makefile.uk@385b6d826789`, or `carried over from v0.18.0`; undefined for an exact table. */
+export function partialSourceText(row: { coverage?: SyscallCoverage; partialBasis?: string }): string | undefined {
+  if (!row.partialBasis) return undefined;
+  const sources = row.coverage?.sources ?? [];
+  const shown = sources.filter((s) => s.kind !== 'basis').map((s) =>
+    s.kind === 'release-note' ? `${s.path}:${s.line}` : s.kind === 'indexed-file' ? `${s.repo === 'unikraft/unikraft' ? '' : `${s.repo}:`}${s.path}@${s.commit.slice(0, 12)}` : `${s.ref} tree ${s.repo.replace('https://github.com/', '')}@${s.commit.slice(0, 12)} (${s.date})`);
+  return shown.length ? shown.join('; ') : `carried over from ${row.partialBasis}`;
+}
+
+/** Which of SYSCALLS rest on a partial table's evidenced entries (and how many are carried over); undefined for
+ *  an exact table. */
+export function partialUse(table: UnikraftTable, syscalls: Iterable<string>): PartialUse | undefined {
+  const partial = table.partial;
+  if (!partial) return undefined;
+  const evidenced: PartialUse['evidenced'] = [];
+  let carriedOver = 0;
+  for (const name of [...new Set(syscalls)].sort()) {
+    const coverage = table.syscalls[name];
+    if (!coverage?.sources?.some((s) => s.kind !== 'basis')) carriedOver++;
+    else evidenced.push({ name, status: coverage.status, source: partialSourceText({ coverage, partialBasis: partial.basis })! });
+  }
+  return { release: table.release, basis: partial.basis, evidenced, carriedOver };
+}
+
+/** One line saying a report rests on a partial table (every output format prints it). */
+export function partialUseText(p: PartialUse): string {
+  const ev = p.evidenced.map((e) => e.name);
+  return `Unikraft ${p.release} is a partial table (not read from its release tree; built from ${p.basis} and release notes / indexed files): `
+    + `${ev.length} of the app's syscalls rest on such entries${ev.length ? ` (${ev.slice(0, 8).join(', ')}${ev.length > 8 ? `, … ${ev.length - 8} more` : ''})` : ''}, `
+    + `${p.carriedOver} on entries carried over from ${p.basis}`;
 }
 
 /** Everything the tables say about one micro-library or Kconfig symbol. */
@@ -48,7 +84,7 @@ export function sinceRelease<T>(rows: { release: string }[], covered: (row: T) =
 export function lookupSyscall(tables: Tables, name: string, linuxDir?: string): SyscallAnswer | undefined {
   const rows: SyscallRow[] = tables.unikraft.map((t) => {
     const fn = t.functions?.[name];
-    return { release: t.release, coverage: t.syscalls[name], ...(fn ? { fn } : {}) };
+    return { release: t.release, coverage: t.syscalls[name], ...(fn ? { fn } : {}), ...(t.partial ? { partialBasis: t.partial.basis } : {}) };
   });
   const linux: SyscallAnswer['linux'] = {};
   for (const arch of ['x86_64', 'aarch64'] as const) {

@@ -68,7 +68,7 @@ export function loadTables(dir: string = DEFAULT_TABLES_DIR): Tables {
     .map((f) => (shipped ? lazyReleaseTable : loadTableFile<UnikraftTable>)(schema('unikraft'), join(dir, 'unikraft', f)))
     .sort((a, b) => compareReleases(a.release, b.release));
   const libc = jsonFiles(join(dir, 'libc')).map((f) => loadTableFile<LibcTable>(schema('libc'), join(dir, 'libc', f)));
-  const libcSummaries = jsonFiles(join(dir, 'libc-summaries')).map((f) =>
+  const readSummaries = (): LibcSummaryTable[] => jsonFiles(join(dir, 'libc-summaries')).map((f) =>
     loadTableFile<LibcSummaryTable>(schema('libc-summary'), join(dir, 'libc-summaries', f)));
   const ext = join(dir, 'external-libs.json');
   const externalLibs = existsSync(ext) ? loadTableFile<ExternalLibsFile>(schema('external-libs'), ext).ports : [];
@@ -76,7 +76,10 @@ export function loadTables(dir: string = DEFAULT_TABLES_DIR): Tables {
   const priors = existsSync(pri) ? loadTableFile<LoupePriorsFile>(schema('loupe-priors'), pri).priors : {};
   const portsFile = join(dir, 'unikraft-ports.json');
   const ports = existsSync(portsFile) ? loadTableFile<UnikraftPortsTable>(schema('unikraft-ports'), portsFile).ports : undefined;
-  const tables: Tables = { unikraft, libc, externalLibs, libcSummaries, priors, ...(ports ? { ports } : {}) };
+  const tables = { unikraft, libc, externalLibs, priors, ...(ports ? { ports } : {}) } as Omit<Tables, 'libcSummaries'> as Tables;
+  // the libc function summaries serve native mode only: shipped ones are read when first asked for
+  let summaries: LibcSummaryTable[] | undefined = shipped ? undefined : readSummaries();
+  Object.defineProperty(tables, 'libcSummaries', { enumerable: true, get: () => (summaries ??= readSummaries()) });
   cache.set(dir, tables);
   return tables;
 }

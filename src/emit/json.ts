@@ -5,7 +5,7 @@ import { verdictResultOf } from '../match/need-status.js';
 /** Flattened evidence as published in report.schema.json. */
 export interface EvidenceDto {
   artifact: string; extractor: string; file?: string; line?: number; column?: number; function?: string;
-  address?: string; chain?: string[]; condition?: string; detail?: string; layer?: string;
+  address?: string; chain?: string[]; condition?: string; offLinux?: string; detail?: string; layer?: string;
 }
 
 /** Evidence as the JSON report writes it. */
@@ -16,6 +16,7 @@ export function evidenceDto(e: Evidence): EvidenceDto {
   if (e.address) d.address = e.address;
   if (e.chain) d.chain = e.chain;
   if (e.condition) d.condition = e.condition;
+  if (e.offLinux !== undefined) d.offLinux = e.offLinux;
   if (e.detail) d.detail = e.detail;
   if (e.layer) d.layer = e.layer;
   return d;
@@ -66,6 +67,7 @@ export function toReportDto(r: Report) {
     tables: r.tables,
     stats: r.stats,
     ...(r.scan ? { scan: r.scan } : {}),
+    ...(r.partialTable ? { partialTable: r.partialTable } : {}),
     ...(r.shard ? { shard: r.shard } : {}),
     ...(r.gate ? { gate: r.gate } : {}),
     ...(r.interpreted ? { interpreted: r.interpreted } : {}),

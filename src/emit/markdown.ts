@@ -2,8 +2,10 @@ import type { Evidence, Report, Severity } from '../model/index.js';
 import { countByStatus, needItems, STATUS_ORDER, verdictOf, VERDICT_LABELS, type NeedList } from '../match/need-status.js';
 import { collectProblems, ruleDocFor, type Problem } from '../match/problems.js';
 import type { EmitContext } from './registry.js';
+import { partialUseText } from '../data/table-lookup.js';
 import { withEscapedStrings } from './terminal-safe.js';
 import { plural } from './units.js';
+import { interpretedMarkdown } from './interpreted-markdown.js';
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', note: 'Notes' };
 const LIST_LABELS: Record<Exclude<NeedList, 'unknowns'>, string> = { syscalls: 'Syscalls', symbols: 'Functions', headers: 'Headers', libraries: 'Shared libraries' };
@@ -90,6 +92,7 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
     `Application: ${names}`, '',
     '## Summary', '', ...summary(r), '',
     '## Plan', '', ...plan(r), '',
+    ...(r.interpreted ? interpretedMarkdown(r.interpreted, md) : []),
     '## Findings', '',
   ];
   if (!problems.length) out.push('Nothing to report.', '');
@@ -102,6 +105,7 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
     if (shown.length < ps.length) out.push(`- … ${ps.length - shown.length} more (use --verbose)`);
     out.push('');
   }
+  if (r.partialTable) out.push(`> **Partial table:** ${md(partialUseText(r.partialTable))}`, '');
   const tables = r.tables.map((t) => `${md(t.repo)} ${md(t.tag)} (${t.commit.slice(0, 12)})`).join(', ');
   out.push('---', `<sub>ukport ${md(r.tool.version)} · ${plural(r.inputs.length, 'file')} analysed, ${r.stats.filesSkipped} skipped${tables ? ` · tables: ${tables}` : ''}</sub>`, '');
   return out.join('\n');

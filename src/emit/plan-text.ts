@@ -1,5 +1,6 @@
 import type { Plan, VerdictResult } from '../model/index.js';
 import { makeStyle } from './style.js';
+import { partialUseText } from '../data/table-lookup.js';
 import { withEscapedStrings } from './terminal-safe.js';
 import { plural } from './units.js';
 import { verdictLines } from './verdict-text.js';
@@ -44,6 +45,7 @@ export function emitPlanText(input: Plan, options: { color: boolean; verbose?: b
   const out: string[] = [];
   const runs = plan.mode === 'binary-compat' && plan.application ? `${plan.application.name} (no libc port; the app brings its glibc)` : `libc ${plan.libc}`;
   out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, ${runs}`));
+  if (plan.partial) out.push(s.yellow(`  partial: ${partialUseText(plan.partial)}`));
   if (options.verdict) out.push(...verdictLines(withEscapedStrings(options.verdict), s, Boolean(options.verbose)));
   for (const r of plan.libcReasons) out.push(`  libc: ${r}`);
   if (plan.libcCandidates) out.push(s.dim(`  libcs that cover the app: ${plan.libcCandidates.join(', ') || 'none'}`));
@@ -57,6 +59,11 @@ export function emitPlanText(input: Plan, options: { color: boolean; verbose?: b
   out.push(...buildSections(plan, s, cut));
   out.push('', s.bold(`Kconfig: ${plan.kconfig.length}`), ...plan.kconfig.map((k) => `  ${k}`));
   if (plan.rootfs) out.push('', s.bold('Root filesystem needed'), ...plan.rootfs.map((r) => `  ${r}`));
+  if (plan.runtime) {
+    out.push('', s.bold(`Runtime (${plan.runtime.language}, as the catalog runs it): Kraftfile runtime ${plan.runtime.kraftRuntime}, rootfs ./Dockerfile`));
+    out.push(`  build stage ${plan.runtime.buildImage}: ${plan.runtime.install.join('; ') || 'nothing to install'}`);
+    out.push(...plan.runtime.copies.map((c) => `  copies ${c.from ? `${c.from}:` : ''}${c.src} → ${c.dest}`), `  cmd ${plan.runtime.cmd.join(' ')}`, s.dim(`  follows ${plan.runtime.follows}`));
+  }
   const color = { error: s.red, warning: s.yellow, note: s.cyan };
   const counts = ['error', 'warning', 'note'].map((sev) => plural(plan.uncovered.filter((u) => u.severity === sev).length, sev)).join(', ');
   out.push('', s.bold(`Uncovered: ${plan.uncovered.length}`) + ` (${counts})`);

@@ -4,6 +4,7 @@ import type { Evidence, Report, Severity } from '../model/index.js';
 import { collectProblems, ruleDocFor, type Problem, type RuleDoc } from '../match/problems.js';
 import { verdictOf } from '../match/need-status.js';
 import type { EmitContext } from './registry.js';
+import { partialUseText } from '../data/table-lookup.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFORMATION_URI = 'https://github.com/unikraft/ukport';
@@ -112,6 +113,7 @@ export function emitSarif(r: Report, ctx: EmitContext): string {
         verdict: verdictOf(r), mode: r.mode,
         ...(r.plan ? { target: { release: r.plan.release, arch: r.plan.arch, libc: r.plan.libc } } : {}),
         tables: r.tables.map((t) => ({ repo: t.repo, tag: t.tag, commit: t.commit })),
+        ...(r.partialTable ? { partialTable: { ...r.partialTable, note: partialUseText(r.partialTable) } } : {}),
       },
     }],
   };

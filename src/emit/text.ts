@@ -1,6 +1,7 @@
 import type { Fact, Finding, Report } from '../model/index.js';
 import { makeStyle, type Style } from './style.js';
 import { systemScanText } from './system-scan-text.js';
+import { partialUseText } from '../data/table-lookup.js';
 import { withEscapedStrings } from './terminal-safe.js';
 import { formatBytes, plural } from './units.js';
 import { verdictLines } from './verdict-text.js';
@@ -27,7 +28,9 @@ function where(f: Fact): string {
   const e = f.evidence[0];
   if (!e) return '';
   const layer = e.layer ? ` [layer ${e.layer.slice(0, 19)}]` : '';
-  if (e.location) return `${e.location.file}:${e.location.line}:${e.location.column}${e.location.function ? ` in ${e.location.function}` : ''}${layer}`;
+  // a site no Linux build compiles is listed with the condition that keeps it out
+  const off = f.evidence.every((x) => x.offLinux !== undefined) ? ` (not on Linux: #if ${e.offLinux})` : '';
+  if (e.location) return `${e.location.file}:${e.location.line}:${e.location.column}${e.location.function ? ` in ${e.location.function}` : ''}${layer}${off}`;
   const at = [e.function, e.address].filter(Boolean).join(' @ ');
   return (at ? `${e.artifact} ${at}` : e.artifact) + layer;
 }
@@ -68,13 +71,17 @@ export function emitText(report: Report, options: TextOptions): string {
     out.push('', s.bold('Shared libraries'));
     out.push(...list(r.libraryGraph.map((e) => `${e.from} → ${e.soname} ${e.resolved ? s.dim(`${e.resolved} (${e.via})`) : s.red('NOT FOUND')}`), options.verbose ? undefined : 30, s));
   }
-  const syscalls = ofKind(facts, 'syscall');
-  if (syscalls.length) {
+  const offLinux = (f: Fact) => f.evidence.length > 0 && f.evidence.every((e) => e.offLinux !== undefined);
+  const notOnLinux = ofKind(facts, 'syscall').filter(offLinux);
+  const syscalls = ofKind(facts, 'syscall').filter((f) => !offLinux(f));
+  if (syscalls.length || notOnLinux.length) {
     const program = syscalls.filter((f) => f.class === 'program').sort((a, b) => a.name.localeCompare(b.name));
     const startup = syscalls.filter((f) => f.class === 'startup').sort((a, b) => a.name.localeCompare(b.name));
     out.push('', s.bold(`Syscalls: ${syscalls.length}`) + ` (${program.length} program, ${startup.length} startup)`);
     out.push(`  program: ${program.map((f) => f.name).join(' ')}`);
     if (startup.length) out.push(s.dim(`  startup: ${startup.map((f) => f.name).join(' ')}`));
+    // numbers in branches no Linux build compiles (an i386 block) are not the app's syscalls on Unikraft
+    if (notOnLinux.length) out.push(s.dim(`  not on Linux: ${notOnLinux.map((f) => `${f.name} (#if ${f.evidence[0]!.offLinux})`).join(' ')}`));
     const held = [...new Set(r.binaries.flatMap((b) => (b.libcModels ?? []).map((h) => (h.syscalls.length ? `${h.model} (${h.syscalls.join(' ')})` : h.model))))].sort();
     if (held.length) out.push(s.dim(`  held back by glibc models (--no-libc-models counts them): ${held.join(', ')}`));
   }
@@ -92,6 +99,7 @@ export function emitText(report: Report, options: TextOptions): string {
   out.push('', s.bold(`Unknowns: ${unknowns.length}`));
   out.push(...list(unknowns.map((u) => `${s.yellow(u.reason)}: ${u.message} ${s.dim(where(u))}`), limit, s));
   if (r.findings.length) out.push('', ...findingLines(r.findings, options, s));
+  if (r.partialTable) out.push('', s.yellow(`partial: ${partialUseText(r.partialTable)}`));
   // a whole-system scan has a verdict per binary (the table above), not one for everything together
   if (r.verdict && !r.scan) out.push('', ...verdictLines(r.verdict, s, Boolean(options.verbose)));
   out.push('', s.dim(`${plural(r.stats.filesSeen, 'file')} seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped${r.stats.bytesRead ? `, ${formatBytes(r.stats.bytesRead)} read` : ''}`));

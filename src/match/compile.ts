@@ -3,6 +3,7 @@ import { LIBCS, MODES, UNKNOWN_REASONS } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import type { ArgCond, Names, Rule, When } from '../data/rules.js';
 import { constantValue } from './linux-constants.js';
+import { isCompilerHeader } from './compiler-headers.js';
 import { libcSetsOf, libcTable, portCompatible, releaseTable, portFor, syscallStatus, versionRange, type MatchContext } from './match-context.js';
 
 /** Facts grouped by kind, built once per run. */
@@ -15,6 +16,10 @@ export interface FactIndex {
   unknown: UnknownFact[];
   module: ModuleFact[];
   package: PackageFact[];
+  /** Syscall, symbol and header facts by `kind:name`, each list in fact order (leaves that name their facts look up). */
+  byName: Map<string, Fact[]>;
+  /** Position of each fact in the input (to keep fact order when facts are looked up by name). */
+  order: Map<Fact, number>;
 }
 
 /** One way a rule's `when` holds: the facts it rests on and the placeholder values they bind. */
@@ -37,8 +42,16 @@ export interface CompiledRule {
 
 /** Groups facts by kind for the leaf matchers. */
 export function indexFacts(facts: readonly Fact[]): FactIndex {
-  const ix: FactIndex = { syscall: [], symbol: [], header: [], library: [], string: [], unknown: [], module: [], package: [] };
-  for (const f of facts) (ix[f.kind] as Fact[]).push(f);
+  const ix: FactIndex = { syscall: [], symbol: [], header: [], library: [], string: [], unknown: [], module: [], package: [], byName: new Map(), order: new Map() };
+  for (const [i, f] of facts.entries()) {
+    (ix[f.kind] as Fact[]).push(f);
+    ix.order.set(f, i);
+    if (f.kind === 'syscall' || f.kind === 'symbol' || f.kind === 'header') {
+      const k = `${f.kind}:${f.name}`;
+      const list = ix.byName.get(k);
+      if (list) list.push(f); else ix.byName.set(k, [f]);
+    }
+  }
   return ix;
 }
 
@@ -110,6 +123,17 @@ function leaf<F extends Fact>(pick: (ix: FactIndex) => F[], test: (f: F, ctx: Ma
   };
 }
 
+/** The facts of KIND named NAMES (in fact order), or all facts of KIND when the leaf names none. */
+function pick<K extends 'syscall' | 'symbol' | 'header'>(kind: K, names: string[] | undefined): (ix: FactIndex) => FactIndex[K] {
+  if (!names) return (ix) => ix[kind];
+  return (ix) => {
+    const hits: Fact[] = [];
+    for (const n of names) hits.push(...(ix.byName.get(`${kind}:${n}`) ?? []));
+    if (names.length > 1) hits.sort((a, b) => ix.order.get(a)! - ix.order.get(b)!);
+    return hits as FactIndex[K];
+  };
+}
+
 function predicate(test: (ctx: MatchContext) => boolean): Node {
   return { producesFacts: false, run: (_ix, ctx) => (test(ctx) ? HOLDS : []) };
 }
@@ -167,7 +191,7 @@ export function compileWhen(when: When, where: string, file: string): Node {
     const names = list(c.name);
     const except = exceptList(c.except);
     const args = compileArgs(c.args, `${where}.syscall`, file);
-    return leaf((ix) => ix.syscall, (f, ctx) => {
+    return leaf(pick('syscall', names), (f, ctx) => {
       if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
       if (c.class && f.class !== c.class) return null;
       if (c.args && !args(undefined, f.constArgs)) return null;
@@ -181,7 +205,7 @@ export function compileWhen(when: When, where: string, file: string): Node {
     const names = list(c.name);
     const except = exceptList(c.except);
     const args = compileArgs(c.args, `${where}.symbol`, file);
-    return leaf((ix) => ix.symbol, (f, ctx) => {
+    return leaf(pick('symbol', names), (f, ctx) => {
       if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
       if (c.role && !c.role.includes(f.role)) return null;
       if (c.args && !args(f.args ?? {}, undefined)) return null;
@@ -196,6 +220,8 @@ export function compileWhen(when: When, where: string, file: string): Node {
         if (st === 'implemented' || st === 'stub') return null;
         // micro-libraries define some libc functions themselves (posix-process' execvp, posix-environ's getenv)
         if (releaseTable(ctx)?.functions?.[f.name]) return null;
+        // syscall() comes from lib/syscall_shim whatever the libc (lib-musl leaves its own out), as the planner counts it
+        if (f.name === 'syscall') return null;
       }
       const argText = Object.entries(f.args ?? {}).map(([i, a]) => `${i}=${a}`).join(', ');
       return { name: f.name, symbol: f.name, args: argText || 'no constant arguments' };
@@ -205,11 +231,12 @@ export function compileWhen(when: When, where: string, file: string): Node {
     const c = when.header;
     const names = list(c.name);
     const except = exceptList(c.except);
-    return leaf((ix) => ix.header, (f, ctx) => {
+    return leaf(pick('header', names), (f, ctx) => {
       if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
       if (c.prefix && !f.name.startsWith(c.prefix)) return null;
       if (c.system !== undefined && f.system !== c.system) return null;
       if (c.absentIn) {
+        if (isCompilerHeader(f.name)) return null;
         const t = libcTable(ctx);
         if (!t || libcSetsOf(t).headers.has(f.name)) return null;
       }
@@ -268,6 +295,13 @@ export function compileWhen(when: When, where: string, file: string): Node {
       const feats = (f.features ?? []).filter((x) => !features || features.includes(x));
       return { name: f.name, module: f.name, language: f.language, members: used.join(', ') || 'the module',
         features: feats.join(', ') || 'none', extension: f.extension ?? f.name, kconfig: (f.portKconfig ?? []).join(' ') || 'none' };
+    });
+  }
+  if ('unikraft' in when) {
+    const { library, kconfig } = when.unikraft;
+    return predicate((ctx) => {
+      const t = releaseTable(ctx);
+      return (library === undefined || t?.libraries[library] !== undefined) && (kconfig === undefined || t?.kconfig?.[kconfig] !== undefined);
     });
   }
   const cov = when.coverage;

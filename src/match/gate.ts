@@ -87,7 +87,7 @@ export function makeBaseline(result: GateResult): Baseline {
   return { ukportBaseline: 1, problems: all.map((p) => ({ id: p.id, ruleId: p.ruleId, severity: p.severity, message: p.message })) };
 }
 
-/** One line per problem: `error sysv-shared-memory+uncovered-syscall syscall:shmget: <message> (where)`. */
+/** One line per problem: `error ptrace-debugging+uncovered-syscall syscall:ptrace: <message> (where)`. */
 export function formatViolation(p: Problem): string {
   const where = evidenceAnchor(p.evidence[0]);
   const rules = (p.ruleIds ?? [p.ruleId]).join('+');

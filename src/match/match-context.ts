@@ -66,13 +66,24 @@ export function libcSetsOf(t: LibcTable): { functions: Set<string>; headers: Set
 }
 
 /** A soname glob from external-libs (`libssl.so*`, `libc++.so*`): only `*` is special. */
+const sonameRegexes = new Map<string, RegExp>();
 function sonameRegex(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  let re = sonameRegexes.get(pattern);
+  if (!re) { re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`); sonameRegexes.set(pattern, re); }
+  return re;
 }
+
+// asked per library fact and rule: remembered per table list and soname
+const ports = new WeakMap<readonly ExternalLibPort[], Map<string, ExternalLibPort | undefined>>();
 
 /** The Unikraft port of a Linux shared library, by soname. */
 export function portFor(ctx: MatchContext, soname: string): ExternalLibPort | undefined {
-  return (ctx.tables?.externalLibs ?? []).find((p) => sonameRegex(p.sonamePattern).test(soname));
+  const libs = ctx.tables?.externalLibs;
+  if (!libs) return undefined;
+  let m = ports.get(libs);
+  if (!m) { m = new Map(); ports.set(libs, m); }
+  if (!m.has(soname)) m.set(soname, libs.find((p) => sonameRegex(p.sonamePattern).test(soname)));
+  return m.get(soname);
 }
 
 /** The port is ABI-compatible with the soname's version (`1.1` matches `1.1` and `1.1.1`). */

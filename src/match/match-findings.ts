@@ -3,7 +3,8 @@ import { SEVERITIES } from '../model/index.js';
 import type { RuleRemedy } from '../data/rules.js';
 import { indexFacts, type CompiledRule, type Match } from './compile.js';
 import { releaseTable, type MatchContext } from './match-context.js';
-import { subjectOf, syscallNames } from './subjects.js';
+import { isOffLinux, subjectOf, syscallNames } from './subjects.js';
+import { describeNss, nssVia } from './nss.js';
 
 /** The context plus the compiled rules to run. */
 export interface RuleMatchContext extends MatchContext {
@@ -19,6 +20,13 @@ function firstEvidence(facts: readonly Fact[]): Evidence | undefined {
   return undefined;
 }
 
+/** `file:line`, or the binary; a site reached through an NSS module names the module and the nsswitch.conf line that loads it. */
+function whereOf(e: Evidence | undefined, file: string, line: string): string {
+  if (e?.location) return `${file}:${line}`;
+  const nss = nssVia(e);
+  return nss ? `${file} through ${describeNss(nss)}` : file;
+}
+
 /** Values of the context placeholders for one match. */
 function contextBindings(m: Match, ctx: MatchContext): Record<string, string> {
   const e = firstEvidence(m.facts);
@@ -31,7 +39,7 @@ function contextBindings(m: Match, ctx: MatchContext): Record<string, string> {
     mode: ctx.mode ?? 'binary-compat',
     file,
     line,
-    where: e?.location ? `${file}:${line}` : file,
+    where: whereOf(e, file, line),
   };
 }
 
@@ -61,7 +69,9 @@ function sortKey(f: Finding): string {
  * Runs every compiled rule that applies in the context's mode over the facts: one finding per rule and subject
  * (a syscall and the import of its wrapper are one subject), with the evidence of every match, in a stable order.
  */
-export function matchFindings(facts: Fact[], ctx: RuleMatchContext): Finding[] {
+export function matchFindings(all: Fact[], ctx: RuleMatchContext): Finding[] {
+  // what no Linux build compiles is reported under its condition, not matched as a need
+  const facts = all.some(isOffLinux) ? all.filter((f) => !isOffLinux(f)) : all;
   const ix = indexFacts(facts);
   const syscalls = syscallNames(facts);
   const mode = ctx.mode ?? 'binary-compat';
@@ -72,18 +82,20 @@ export function matchFindings(facts: Fact[], ctx: RuleMatchContext): Finding[] {
     const byKey = new Map<string, Finding>();
     for (const m of match(ix, ctx)) {
       if (m.facts.length === 0) continue;
-      const values = { ...contextBindings(m, ctx), ...m.bindings };
-      const message = fillPlaceholders(rule.message, values);
-      const subject = `subject:${[...new Set(m.facts.map((f) => subjectOf(f, syscalls)))].sort().join(',')}`;
-      const have = byKey.get(message) ?? byKey.get(subject);
-      if (have) {
-        for (const f of m.facts) if (!have.facts.includes(f)) have.facts.push(f);
-      } else {
-        byKey.set(message, { ruleId: rule.id, severity: rule.severity, message, facts: [...m.facts], remedy: renderRemedy(rule.remedy, values) });
+      const subject = `subject:${m.facts.length === 1 ? subjectOf(m.facts[0]!, syscalls) : [...new Set(m.facts.map((f) => subjectOf(f, syscalls)))].sort().join(',')}`;
+      let have = byKey.get(subject);
+      if (!have) {
+        // the message is rendered only for a subject not seen yet (the costly part of matching)
+        const values = { ...contextBindings(m, ctx), ...m.bindings };
+        const message = fillPlaceholders(rule.message, values);
+        have = byKey.get(message);
+        if (!have) {
+          have = { ruleId: rule.id, severity: rule.severity, message, facts: [], remedy: renderRemedy(rule.remedy, values) };
+          byKey.set(message, have);
+        }
+        byKey.set(subject, have);
       }
-      const f = byKey.get(message) ?? have!;
-      byKey.set(message, f);
-      byKey.set(subject, f);
+      for (const f of m.facts) if (!have.facts.includes(f)) have.facts.push(f);
     }
     out.push(...new Set(byKey.values()));
   }

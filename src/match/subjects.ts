@@ -51,3 +51,8 @@ export function syscallNames(facts: readonly Fact[]): Set<string> {
   for (const f of facts) if (f.kind === 'syscall') s.add(f.name);
   return s;
 }
+
+/** A fact seen only in branches no Linux build compiles (Evidence.offLinux): reported under its condition, never a need. */
+export function isOffLinux(f: Fact): boolean {
+  return f.evidence.length > 0 && f.evidence.every((e) => e.offLinux !== undefined);
+}

@@ -1,7 +1,7 @@
 import type { Fact, Finding, Mode, NeedStatus, Plan, Severity, UnknownFact, Verdict, VerdictItem, VerdictResult } from '../model/index.js';
 import { VERDICTS, VERDICT_SEVERITY } from '../model/index.js';
 import { judgeSyscall, STATUS_EFFECT, type JudgeTarget } from './judge.js';
-import { subjectOf, syscallNames } from './subjects.js';
+import { isOffLinux, subjectOf, syscallNames } from './subjects.js';
 
 /** What one app is judged on: its facts, the rule findings, the plan (when planned) and the release. */
 export interface JudgeInput {
@@ -52,20 +52,21 @@ export function judgeApp(input: JudgeInput, gapRules: ReadonlySet<string> = new 
     e.effect = worse(e.effect, effect);
     if (reason) e.reasons.push(reason);
   };
-  const syscalls = syscallNames(input.facts);
+  const facts = input.facts.filter((f) => !isOffLinux(f));
+  const syscalls = syscallNames(facts);
   if (input.plan) {
     for (const u of input.plan.uncovered) if (u.status !== 'covered') need(`${u.kind}:${u.name}`, u.status, u.reason);
   } else if (!input.target) {
     need('coverage:tables', 'unknown', 'no plan and no coverage tables: nothing is known to be covered');
   } else {
-    for (const f of input.facts) {
+    for (const f of facts) {
       // native builds replace glibc's loader and start-up by Unikraft's boot (plan/needs.ts)
       if (f.kind !== 'syscall' || (input.mode === 'native' && f.class === 'startup')) continue;
       const v = judgeSyscall(input.target, f.name);
       if (v.status !== 'covered') need(`syscall:${f.name}`, v.status, v.reason);
     }
   }
-  for (const f of input.facts) if (f.kind === 'unknown') need(subjectOf(f, syscalls), 'unknown', f.message, unknownEffect(f));
+  for (const f of facts) if (f.kind === 'unknown') need(subjectOf(f, syscalls), 'unknown', f.message, unknownEffect(f));
   for (const finding of input.findings) {
     const subjects = new Set(finding.facts.map((f) => subjectOf(f, syscalls)));
     if (subjects.size === 0) subjects.add(`rule:${finding.ruleId}`);

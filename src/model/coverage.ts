@@ -9,6 +9,52 @@ export interface Provenance {
   date: string;
   /** Extra source repos (external libs, apps) merged into the table. */
   extra?: { repo: string; tag?: string; commit: string }[];
+  /** The repository whose release this is, when the tree was read from another one (a fork holding the release commit). */
+  upstream?: string;
+  /** The release document that names `commit` as the release commit (unikraft/docs content/releases/vX.mdx). */
+  releaseNote?: { repo: string; path: string; commit: string };
+}
+
+/** Where one entry of a partial table comes from (exact tables carry none: their provenance is the tree). */
+export type EntrySource =
+  /** Carried over unchanged from the exact table of `release`: no later evidence changed it. */
+  | { kind: 'basis'; release: string }
+  /** A line of a release document (unikraft/docs release notes or a blog post about the release). */
+  | { kind: 'release-note'; release: string; path: string; line: number; text: string }
+  /** A file of the search index's copy of a repository, at a commit (no full tree at that commit was read). */
+  | { kind: 'indexed-file'; repo: string; path: string; commit: string }
+  /** A full tree at a dated commit between releases (upstream staging, or a pull request's branch). */
+  | { kind: 'tree'; repo: string; commit: string; date: string; ref: 'staging' | 'branch' };
+
+/** Kinds of EntrySource, for counting. */
+export type EntrySourceKind = EntrySource['kind'];
+
+/** A Kconfig option a release renamed or deprecated (from its release notes), for migrating old configurations. */
+export interface KconfigChange {
+  release: string;
+  kind: 'renamed' | 'deprecated' | 'removed';
+  /** Old symbols (without CONFIG_). */
+  from: string[];
+  /** The symbol that replaces them, when one does. */
+  to?: string;
+  source: EntrySource;
+}
+
+/** What a partial table is built from and how its entries were placed in the release. */
+export interface PartialTableInfo {
+  /** The exact table every entry starts from. */
+  basis: string;
+  /** How the release an entry belongs to was decided. */
+  method: string;
+  /** Release document naming this release (its commit is in provenance; no tree at it was read). */
+  releaseNote: { repo: string; commit: string; path: string; date: string };
+  /** Inputs besides the release documents. */
+  trees: { repo: string; commit: string; date: string; ref: 'staging' | 'branch' }[];
+  indexedFiles: { repo: string; path: string; commit: string }[];
+  /** Entries by the kind of their newest source. */
+  counts: Partial<Record<EntrySourceKind, number>>;
+  /** Seen in an input, but no release document places it in this or an earlier release: left out of the table. */
+  unplaced?: { what: string; library: string; source: EntrySource }[];
 }
 
 /** One syscall in a Unikraft release. */
@@ -26,6 +72,8 @@ export interface SyscallCoverage {
   impl?: string;
   /** Other libraries that also provide this syscall (first one wins in `library`). */
   alternatives?: { library: string; kconfig: string }[];
+  /** Partial tables: where this entry comes from, newest first. */
+  sources?: EntrySource[];
 }
 
 /** One Kconfig symbol of a release (every Config.uk entry), owned by a library or global. */
@@ -41,6 +89,8 @@ export interface KconfigEntry {
   defaults?: string[];
   /** The `choice` block (its prompt) the symbol belongs to: at most one member of a choice is y. */
   choice?: string;
+  /** Partial tables: where this symbol comes from, newest first. */
+  sources?: EntrySource[];
 }
 
 /** Where the Makefile.uk declarations and the C implementations disagree. */
@@ -66,6 +116,10 @@ export interface MicroLibrary {
   path?: string;
   /** Other Kconfig symbols declared in the library's Config.uk (sub-options). */
   options?: string[];
+  /** The release that marked the library deprecated, and the note that says so. */
+  deprecated?: { since: string; source: EntrySource };
+  /** Partial tables: where this library's record comes from, newest first. */
+  sources?: EntrySource[];
 }
 
 /** What one Unikraft release provides. */
@@ -81,6 +135,10 @@ export interface UnikraftTable {
    *  function the libc ports declare but do not build (posix-environ's getenv): native builds only. */
   functions?: Record<string, { library: string; kconfig: string; file: string; stub?: string }>;
   disagreements?: TableDisagreement[];
+  /** Set when the table is not read from the release's own tree (see PartialTableInfo). */
+  partial?: PartialTableInfo;
+  /** Kconfig options this release renamed or deprecated (release notes). */
+  kconfigChanges?: KconfigChange[];
 }
 
 /** What a libc port provides: public functions and headers. */

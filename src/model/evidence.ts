@@ -22,6 +22,9 @@ export interface Evidence {
   chain?: string[];
   /** Preprocessor condition under which a source fact holds, e.g. `defined(__linux__)`. */
   condition?: string;
+  /** The site sits in a branch no Linux build (x86_64, aarch64) compiles, under this condition (`BSD >= 199103`,
+   *  `defined(__i386__)`): it is reported, but it is not a need. */
+  offLinux?: string;
   detail?: string;
   /** Container image layer digest the artifact came from. */
   layer?: string;

@@ -167,6 +167,8 @@ export interface Plan {
   image?: PlannedImage;
   /** Kconfig rules the configuration breaks; empty when it resolves as planned on every target. */
   kconfigProblems?: PlanKconfigProblem[];
+  /** Set when the release's table is partial (the same object as Report.partialTable). */
+  partial?: import('./report.js').PartialUse;
   /** Binary-compat interpreted app: the runtime image and rootfs Dockerfile, the way the catalog runs one. */
   runtime?: PlannedRuntime;
 }

@@ -19,6 +19,17 @@ export interface ScanStats {
   addressTakenFunctions: number;
 }
 
+/** The release table a report rests on is partial (not read from its release tree): what of the app that touches. */
+export interface PartialUse {
+  release: string;
+  /** The exact table the partial one starts from. */
+  basis: string;
+  /** The app's syscalls whose entry comes from a release note, an indexed file or a dated tree, with that source. */
+  evidenced: { name: string; status: string; source: string }[];
+  /** How many of the app's syscalls have an entry carried over unchanged from the basis. */
+  carriedOver: number;
+}
+
 /** One thing that keeps the app from `ready`: a need the target does not serve, or a rule that fired. */
 export interface VerdictItem {
   /** What it is about: `syscall:rseq`, `function:qsort_r`, `library:libssl.so.3`, a rule id for report-wide findings. */
@@ -60,6 +71,8 @@ export interface Report {
   stats: ScanStats;
   /** Whole-system scans (many binaries, `--jobs`): per-binary verdicts and the missing syscalls that block most. */
   scan?: SystemScan;
+  /** Set when the target release's table is partial: the verdict and plan rest on these entries. */
+  partialTable?: PartialUse;
   /** `ukport scan --shard I/N`: which part of a split scan this report covers. */
   shard?: ShardInfo;
   /** `ukport check` only: the gate's outcome (in JSON as `gate`, in SARIF as the invocation). */

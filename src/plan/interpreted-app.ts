@@ -4,6 +4,7 @@ import type {
 import { DEFAULT_PACKAGE_TABLES, loadKnownPackages, type KnownPackages } from '../data/known-packages.js';
 import { loadPythonPort, newestPortRelease, type PythonPortRelease } from '../data/python-port.js';
 import { isLibcSoname, matchPorts } from './external-ports.js';
+import { packageKey } from '../extract/merge-facts.js';
 
 const CATALOG_NODE = 'unikraft/catalog library/node/* (667ac92e): Node runs only under binary compatibility';
 
@@ -39,9 +40,8 @@ function libraryClosure(path: string, edges: LibraryEdge[], ports: ExternalLibPo
   return [...out.values()];
 }
 
-function knownFor(known: KnownPackages, p: PackageFact) {
-  const key = (n: string) => (p.ecosystem === 'python' ? n.toLowerCase().replace(/[-_.]+/g, '-') : n);
-  return Object.entries(known.packages).find(([n]) => key(n) === key(p.name))?.[1];
+function knownFor(known: KnownPackages, p: { ecosystem: 'python' | 'node'; name: string }) {
+  return Object.entries(known.packages).find(([n]) => packageKey(p.ecosystem, n) === packageKey(p.ecosystem, p.name))?.[1];
 }
 
 /** Each package with its compiled modules, their libraries and what Unikraft offers for them. */
@@ -79,7 +79,7 @@ function assessNativePython(views: PackagePortView[], modules: ModuleFact[], py:
     blockers.push(`${m.name}: its C extension ${m.extension} is not built into lib-python3 ${py?.ref ?? ''}`.trim());
   }
   for (const v of views.filter((x) => x.ecosystem === 'python')) {
-    const k = Object.entries(known.packages).find(([n]) => n.toLowerCase() === v.name.toLowerCase())?.[1];
+    const k = knownFor(known, v);
     if (v.kind === 'unknown') blockers.push(`${v.name}: whether it has compiled code is not known (not installed in the scanned tree, not in ukport's package table)`);
     if (v.kind !== 'native') continue;
     if (!v.port) {
@@ -94,7 +94,7 @@ function assessNativePython(views: PackagePortView[], modules: ModuleFact[], py:
     for (const e of v.extensions.filter((x) => x.libPython3 && !x.libPython3.builtin)) blockers.push(`${e.module} (${v.name}) is not registered by lib-python3 ${py?.ref ?? ''}`.trim());
   }
   const missing = new Map<string, { status: string; users: Set<string> }>();
-  for (const v of views.filter((x) => x.ecosystem === 'python' && !(x.kind === 'native' && !x.port && Object.entries(known.packages).find(([n]) => n.toLowerCase() === x.name.toLowerCase())?.[1].pureFallback))) {
+  for (const v of views.filter((x) => x.ecosystem === 'python' && !(x.kind === 'native' && !x.port && knownFor(known, x)?.pureFallback))) {
     for (const { e, l } of unportedOf(v)) {
       const m = missing.get(l.soname) ?? { status: l.status, users: new Set<string>() };
       m.users.add(`${e.module}${l.via ? ` via ${l.via}` : ''}`);

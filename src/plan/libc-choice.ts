@@ -1,5 +1,13 @@
 import type { Libc, LibcTable, Mode, UncoveredNeed } from '../model/index.js';
 import type { Needs } from './needs.js';
+import { isCompilerHeader } from '../match/compiler-headers.js';
+
+/**
+ * lib-newlib is legacy: its newest commit is from 2023-10-20 (727d5eab, tags RELEASE-0.15.0/0.16.0 of the
+ * unikraft/lib-newlib snapshot ukport's newlib table is read from), unikraft/docs release notes cite it last in
+ * v0.15.0 (lib-musl through v0.19.0), and it builds newlib-snapshot-20170922; lib-musl pins musl 1.2.3.
+ */
+export const NEWLIB_LEGACY = 'newlib is legacy: unikraft/lib-newlib has not changed since 2023-10 (the release notes cite it last in v0.15.0) and builds a 2017 newlib snapshot; musl (lib-musl, musl 1.2.3) is the maintained libc';
 
 /** The libc decision with its reasons and what the chosen libc leaves uncovered. */
 export interface LibcChoice {
@@ -8,7 +16,12 @@ export interface LibcChoice {
   /** Libcs whose port covers every header and function the app needs. */
   candidates: Libc[];
   uncovered: UncoveredNeed[];
+  /** Native mode: core micro-libraries that define functions the app calls, with those functions (posix-environ: getenv). */
+  coreLibraries: Map<string, string[]>;
 }
+
+/** A libc function a core micro-library defines (the release table's `functions`). */
+export interface CoreFunction { library: string; kconfig: string }
 
 // Fallback when syscall-tables/ has no newlib table: headers of Linux-only APIs newlib does not ship.
 const LINUX_ONLY_HEADERS = new Set([
@@ -33,14 +46,16 @@ function hasLinuxOnly(needs: Needs, newlib: LibcTable | undefined): string[] {
  * are not libc needs). Syscall wrappers the release provides (read, socket, epoll_create1) are not gaps: with
  * newlib, Unikraft's libraries define them (UK_SYSCALL_DEFINE with UK_LIBC_SYSCALLS).
  */
-function gaps(needs: Needs, table: LibcTable | undefined, other: LibcTable | undefined, wrapped: ReadonlySet<string>): { headers: string[]; functions: string[] } {
+function gaps(needs: Needs, table: LibcTable | undefined, other: LibcTable | undefined, wrapped: ReadonlySet<string>, core: ReadonlyMap<string, unknown>): { headers: string[]; functions: string[] } {
   if (!table) return { headers: [], functions: [] };
-  const headers = new Set(table.headers);
-  const functions = new Set(table.functions);
+  const headers = new Set([...table.headers, ...(table.portHeaders ?? [])]);
+  const functions = new Set([...table.functions, ...(table.glue ?? [])]);
   const otherFunctions = new Set(other?.functions ?? []);
   return {
-    headers: [...needs.headers].filter((h) => !headers.has(h) && (other ? other.headers.includes(h) : false)).sort(),
-    functions: [...needs.functions].filter((f) => !f.startsWith('_') && !functions.has(f) && !wrapped.has(f) && !isLfsAlias(f, functions)
+    // the compiler's own headers (stdatomic.h, stdarg.h) come with the compiler, not the libc
+    headers: [...needs.headers].filter((h) => !headers.has(h) && !isCompilerHeader(h) && (other ? other.headers.includes(h) : false)).sort(),
+    // a function a core micro-library defines (posix-environ's getenv, vfscore's opendir) is the plan's, not a gap
+    functions: [...needs.functions].filter((f) => !f.startsWith('_') && !functions.has(f) && !wrapped.has(f) && !core.has(f) && !isLfsAlias(f, functions)
       && (otherFunctions.has(f) || needs.glibcImports.has(f))).sort(),
   };
 }
@@ -59,12 +74,13 @@ function listOf(items: string[], max = 6): string {
  * points to musl; with no such use both are candidates and musl wins when the release ships it (the maintained libc
  * since lib-musl replaced newlib as the default), else newlib.
  */
-export function chooseLibc(needs: Needs, libcs: LibcTable[], options: { forced?: Libc; muslAvailable: boolean; mode: Mode; wrappedSyscalls: ReadonlySet<string> }): LibcChoice {
+export function chooseLibc(needs: Needs, libcs: LibcTable[], options: { forced?: Libc; muslAvailable: boolean; mode: Mode; wrappedSyscalls: ReadonlySet<string>; coreFunctions?: ReadonlyMap<string, CoreFunction> }): LibcChoice {
+  const core = options.coreFunctions ?? new Map<string, CoreFunction>();
   const musl = libcs.find((t) => t.target === 'musl');
   const newlib = libcs.find((t) => t.target === 'newlib');
   const musts: string[] = [];
-  const newlibGaps = gaps(needs, newlib, musl, options.wrappedSyscalls);
-  const muslGaps = gaps(needs, musl, newlib, options.wrappedSyscalls);
+  const newlibGaps = gaps(needs, newlib, musl, options.wrappedSyscalls, core);
+  const muslGaps = gaps(needs, musl, newlib, options.wrappedSyscalls, core);
   if (newlibGaps.headers.length) musts.push(`uses headers newlib lacks: ${listOf(newlibGaps.headers.map((h) => `<${h}>`))}`);
   if (newlibGaps.functions.length) musts.push(`calls functions newlib lacks: ${listOf(newlibGaps.functions.map((f) => `${f}()`))}`);
   const linuxOnly = hasLinuxOnly(needs, newlib);
@@ -91,13 +107,14 @@ export function chooseLibc(needs: Needs, libcs: LibcTable[], options: { forced?:
     reasons.push(...musts);
   } else if (options.muslAvailable) {
     libc = 'musl';
-    reasons.push('nothing the app uses rules out newlib; musl is preferred because it is the maintained default libc of this release (newlib would also do)');
+    reasons.push('nothing the app uses rules out newlib; musl is preferred because it is the maintained default libc of this release (newlib would also do, but is legacy)');
   } else {
     libc = 'newlib';
     reasons.push('nothing the app uses needs musl, and this release has no musl port');
   }
   if (options.forced === 'newlib' && musts.length) reasons.push(...musts.map((m) => `but the app ${m.replace(/^uses/, 'uses').replace(/^calls/, 'calls')}`));
   if (!musl || !newlib) reasons.push(`no ${[musl ? '' : 'musl', newlib ? '' : 'newlib'].filter(Boolean).join(' or ')} function table: decided from built-in lists of Linux-only APIs`);
+  if (libc === 'newlib') reasons.push(NEWLIB_LEGACY);
   if (options.mode === 'binary-compat') reasons.push('binary-compat mode: the app runs with its own glibc; the libc above matters only for a native port');
 
   const uncovered: UncoveredNeed[] = [];
@@ -113,5 +130,13 @@ export function chooseLibc(needs: Needs, libcs: LibcTable[], options: { forced?:
       }
     }
   }
-  return { libc, reasons, candidates, uncovered };
+  // native: the core micro-libraries that define functions the app calls join the plan
+  const coreLibraries = new Map<string, string[]>();
+  if (options.mode === 'native') {
+    for (const f of [...needs.functions].sort()) {
+      const c = core.get(f);
+      if (c) coreLibraries.set(c.library, [...(coreLibraries.get(c.library) ?? []), f]);
+    }
+  }
+  return { libc, reasons, candidates, uncovered, coreLibraries };
 }

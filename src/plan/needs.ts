@@ -1,4 +1,5 @@
 import type { Fact, Mode } from '../model/index.js';
+import { isOffLinux } from '../match/subjects.js';
 
 /** What the app needs, keyed by name, with the fact ids (`kind:name`) that show it. */
 export interface Needs {
@@ -28,6 +29,8 @@ export function collectNeeds(facts: Fact[], mode: Mode): Needs {
   const dlopenSymbols: string[] = [];
   const needs: Needs = { syscalls: new Map(), functions: new Set(), glibcImports: new Set(), headers: new Set(), sonames: new Map(), dynamicLoading: [], paths: [], dynamic: false };
   for (const f of facts) {
+    // a site only a non-Linux build compiles (`#if BSD >= 199103`, `#ifdef __i386__`) is not a need of the port
+    if (isOffLinux(f)) continue;
     switch (f.kind) {
       case 'syscall':
         // native: glibc's loader and start-up code are replaced by Unikraft's boot, so only program syscalls count

@@ -78,6 +78,11 @@ function isHard(config: ResolvedConfig, sym: string, world: KconfigWorld): boole
   return true;
 }
 
+/** Libc functions the release's core micro-libraries define (posix-environ's getenv; posix-process' execvp as an ENOSYS stub, which links), for native builds. */
+function coreFunctions(table: UnikraftTable): Map<string, { library: string; kconfig: string }> {
+  return new Map(Object.entries(table.functions ?? {}).map(([n, f]) => [n, { library: f.library, kconfig: f.kconfig }]));
+}
+
 /** A syscall the judge found not simply covered, as the plan lists it. */
 function uncoveredSyscall(name: string, v: SyscallJudgement, tables: Tables): UncoveredNeed {
   // the argument count comes from the newest release that declares the syscall (`name-N` in some Makefile.uk)
@@ -98,7 +103,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   const wrappedSyscalls = new Set(Object.entries(table.syscalls).filter(([, c]) => c.library && c.status !== 'missing').map(([n]) => n));
   // syscall() itself comes from lib/syscall_shim whatever the libc (lib-musl leaves its own out)
   wrappedSyscalls.add('syscall');
-  const choice = chooseLibc(needs, tables.libc, { forced: options.libc, muslAvailable: !!libcLibrary(table, 'musl') || !libcLibrary(table, 'newlib'), mode, wrappedSyscalls });
+  const choice = chooseLibc(needs, tables.libc, { forced: options.libc, muslAvailable: !!libcLibrary(table, 'musl') || !libcLibrary(table, 'newlib'), mode, wrappedSyscalls, coreFunctions: coreFunctions(table) });
   if (!compat) addLibcSyscalls(needs, tables, table, choice.libc, arch);
   // binary compatibility always runs on app-elfloader; its Config.uk joins the world when the tables have it
   const loader = compat ? LOADER : undefined;
@@ -143,6 +148,8 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
     const shared = [...needs.sonames.keys()].filter((n) => !extPorts.matches.some((m) => m.soname === n) && !extPorts.uncovered.some((u) => u.name === n)).sort();
     if (needs.dynamic) uncovered.push({ kind: 'dynamic-linking', name: 'shared libraries', status: 'covered', severity: 'note', reason: `the Linux build is dynamically linked; a native Unikraft image links everything statically (ports above, unported libraries below${shared.length ? `; ${shared.join(', ')} come with the libc` : ''})` });
   }
+  // functions a core micro-library defines instead of the libc port (posix-environ's getenv, vfscore's opendir)
+  for (const [lib, fns] of choice.coreLibraries) if (table.libraries[lib]) for (const f of fns) seed(lib, 'needs', `function:${f}`);
   if (compat && needs.dynamicLoading.length) {
     uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'unknown', severity: 'warning', reason: `the app loads plugins at run time (${needs.dynamicLoading.join('; ')}): put them in the rootfs; their syscalls are not in this analysis` });
   }

@@ -4,11 +4,13 @@ import { loadElf, releaseContents, resolveDlopen, resolveLibraries, type DlopenR
 import { elfFacts } from '../extract/elf/facts.js';
 import { extractSyscalls } from '../extract/syscalls.js';
 import { limitFact, withLimits, type AnalysisLimits } from '../extract/limits.js';
-import { readNsswitch, type NssService } from '../inputs/nsswitch.js';
+import { readNsswitch, readNsswitchFile, type NssService } from '../inputs/nsswitch.js';
 
 /** Settings of one binary's analysis; plain data so it can cross to a worker thread. */
 export interface BinarySettings {
   sysroot?: string;
+  /** The image's nsswitch.conf (--nsswitch), instead of the root's. */
+  nsswitch?: string;
   mode: Mode;
   libc?: Libc;
   noCache?: boolean;
@@ -138,7 +140,7 @@ export function analyseBinary(a: Artifact, settings: BinarySettings, state: Bina
           }
           return res;
         },
-        nssServices: () => (state.nss ??= readNsswitch(settings.sysroot ?? '/')),
+        nssServices: () => (state.nss ??= settings.nsswitch ? readNsswitchFile(settings.nsswitch) : readNsswitch(settings.sysroot ?? '/')),
       });
       out.facts.push(...found.facts);
       if (found.libcModels.length) out.info = { ...main.decoded.info, libcModels: found.libcModels };

@@ -7,6 +7,7 @@ import type { SystemScanOptions, SystemScanResult } from './system-scan.js';
 /** The pipeline options a system scan reads (a structural slice of PipelineOptions). */
 export interface SystemScanRequest {
   sysroot?: string;
+  nsswitch?: string;
   mode?: Mode;
   libc?: Libc;
   noCache?: boolean;
@@ -33,7 +34,7 @@ export function useSystemScan(request: SystemScanRequest, elfCount: number): boo
 /** Pipeline options → system scan options. */
 export function systemScanOptions(request: SystemScanRequest): SystemScanOptions {
   return {
-    sysroot: request.sysroot, mode: request.mode ?? 'binary-compat', libc: request.libc, noCache: request.noCache, cacheDir: request.cacheDir, debugSymbols: request.debugSymbols, libcModels: request.libcModels,
+    sysroot: request.sysroot, ...(request.nsswitch ? { nsswitch: request.nsswitch } : {}), mode: request.mode ?? 'binary-compat', libc: request.libc, noCache: request.noCache, cacheDir: request.cacheDir, debugSymbols: request.debugSymbols, libcModels: request.libcModels,
     limits: request.limits, jobs: request.jobs, release: request.release ?? request.plan?.release, tablesDir: request.plan?.tablesDir,
     onProgress: request.onProgress,
   };

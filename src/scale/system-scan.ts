@@ -70,7 +70,7 @@ export async function scanBinaries(elfs: Artifact[], options: SystemScanOptions)
   const t0 = Date.now();
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), elfs.length || 1));
   const ctx = scanVerdictContext(options);
-  const settings: BinarySettings = { sysroot: options.sysroot, mode: options.mode, libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits };
+  const settings: BinarySettings = { sysroot: options.sysroot, ...(options.nsswitch ? { nsswitch: options.nsswitch } : {}), mode: options.mode, libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits };
   const out: SystemScanResult = { binaries: [], edges: [], facts: [], bytes: 0, indirectCalls: 0, addressTakenFunctions: 0, scan: { release: ctx?.table.release ?? '', jobs, seconds: 0, binaries: [], blockers: [] } };
   const edgeKeys = new Set<string>();
   let pending: Fact[] = [];

@@ -19,7 +19,9 @@ export interface VerdictContext {
 
 /** A verdict context for the rules given. */
 export function verdictContext(table: UnikraftTable, tables: Tables, mode: Mode, rules: readonly CompiledRule[]): VerdictContext {
-  return { table, tables, mode, rules, gapRules: gapRuleIds(rules) };
+  // information notes cannot move a verdict (findingEffect: ready): a row needs only the rules that can
+  const judging = rules.filter((r) => r.rule.severity !== 'note' || r.rule.gap);
+  return { table, tables, mode, rules: judging, gapRules: gapRuleIds(judging) };
 }
 
 const list = (names: string[]) => `${names.slice(0, 4).join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}`;

@@ -130,6 +130,9 @@ export async function findDefinitions(text: string, asm: boolean): Promise<Set<s
   } finally {
     tree.delete();
   }
+  // the return type on its own line, the name at column 0 (musl's regcomp): found by text too, since a macro earlier in
+  // the file (tre's declare_popf) can derail the parser's recovery so that the definition never parses as one
+  for (const m of text.matchAll(/^(?!static\b|#|typedef\b|return\b)[A-Za-z_][\w \t*]*\n([A-Za-z_]\w*)\s*\([^;{}()]*(?:\([^;{}()]*\)[^;{}()]*)*\)\s*\{/gm)) out.add(m[1]!);
   for (const m of text.matchAll(/\b(\w+)\s*\(\s*(\w+)\s*,\s*(\w+)\s*\)\s*;/g)) if (ALIAS_MACROS.has(m[1]!)) out.add(m[3]!);
   for (const m of text.matchAll(/^_DEFUN(?:_VOID)?\s*\(\s*([A-Za-z_]\w*)/gm)) out.add(m[1]!);
   return out;

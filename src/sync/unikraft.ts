@@ -17,7 +17,13 @@ export interface UnikraftSyncOptions {
   isSyscallName?: (name: string) => boolean;
   /** Overrides for provenance (fixtures have no git). */
   provenance?: { tag?: string; commit?: string; date?: string };
+  /** Repository the tree was read from, when not unikraft/unikraft itself (a fork holding the release commit). */
+  repo?: string;
+  /** The release document naming the tree's commit as a release commit: sets the release and tag. */
+  releaseNote?: { release: string; repo: string; path: string; commit: string };
 }
+
+const UPSTREAM = 'https://github.com/unikraft/unikraft';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', 'build', 'test', 'tests', 'patches', 'doc', 'docs', 'scripts']);
 const SHIM_ARCHES = { x86_64: 'x86_64', arm64: 'arm64' } as const;
@@ -120,7 +126,8 @@ function toLibrary(s: LibScan): MicroLibrary {
   return lib;
 }
 
-function toEntry(sym: KconfigSymbol, library?: string): KconfigEntry {
+/** The table's record of one Kconfig symbol (conditional selects kept as `X if COND`). */
+export function toEntry(sym: KconfigSymbol, library?: string): KconfigEntry {
   const e: KconfigEntry = {
     select: sym.select.map((r) => (r.cond ? `${r.symbol} if ${r.cond}` : r.symbol)),
     imply: sym.imply.map((r) => (r.cond ? `${r.symbol} if ${r.cond}` : r.symbol)),
@@ -149,7 +156,12 @@ function globalSymbols(root: string): KconfigSymbol[] {
 export async function syncUnikraft(root: string, opts: UnikraftSyncOptions = {}): Promise<UnikraftTable> {
   const shim = join(root, 'lib/syscall_shim');
   if (!existsSync(shim)) throw new UkportError('unsupported-input', 'no lib/syscall_shim: not a Unikraft tree this sync can read (needs RELEASE-0.4 or later)', root);
-  const provenance: Provenance = makeProvenance(root, 'https://github.com/unikraft/unikraft', opts.provenance ?? {}, 'tables sync --unikraft');
+  const note = opts.releaseNote;
+  // a release named by its release note: upstream's tag name (RELEASE-0.18.0), even when a fork without the tag holds it
+  const over = { ...(note ? { tag: `RELEASE-${note.release.slice(1)}` } : {}), ...opts.provenance };
+  const provenance: Provenance = makeProvenance(root, opts.repo ?? UPSTREAM, over, 'tables sync --unikraft');
+  if (opts.repo && opts.repo !== UPSTREAM) provenance.upstream = UPSTREAM;
+  if (note) provenance.releaseNote = { repo: note.repo, path: note.path, commit: note.commit };
   const sources = findTreeLibs(root);
   const extraProv: NonNullable<Provenance['extra']> = [];
   for (const dir of opts.extras ?? []) {
@@ -223,7 +235,7 @@ export async function syncUnikraft(root: string, opts: UnikraftSyncOptions = {})
   const sorted = <T>(r: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
   return {
     target: 'unikraft',
-    release: opts.release ?? releaseOf(provenance.tag),
+    release: opts.release ?? note?.release ?? releaseOf(provenance.tag),
     provenance,
     syscalls: sorted(syscalls),
     libraries: sorted(libraries),

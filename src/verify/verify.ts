@@ -107,6 +107,12 @@ export async function verifyPort(req: VerifyRequest): Promise<Verification> {
   buildProblems.push(...parseBuildLog(readFileSync(configLog, 'utf8'), lookup), ...unmetKconfig(defconfig, dotConfig, req.plan, (sym) =>
     // what verify itself left out for the test VM, and the manifest's own app symbol when a template app is built instead
     adjustments.some((a) => a.kconfig.includes(`# CONFIG_${sym} is not set`)) || (!!template && /^APP[A-Z0-9_]+$/.test(sym) && !sym.startsWith('APPELFLOADER'))));
+  // app-elfloader loads the ELF from the root file system: without an initrd mount it stops at boot
+  // ("/etc: Not a directory" from its conffile), whatever else the plan got right
+  if (req.rootfs && !/^CONFIG_LIBVFSCORE_(?:AUTOMOUNT_CI_INITRD|ROOTFS_INITRD)=y$/m.test(dotConfig)) {
+    buildProblems.push({ kind: 'kconfig-unmet', symbol: 'LIBVFSCORE_AUTOMOUNT_CI_INITRD', planEntry: 'rootfs',
+      message: 'the configuration mounts no initrd as the root file system (LIBVFSCORE_AUTOMOUNT_CI_INITRD, or LIBVFSCORE_ROOTFS_INITRD before v0.16): app-elfloader cannot load the program' });
+  }
   stages.push(stage('configure', conf.ok, conf.seconds, configLog, out, conf.detail));
   if (!conf.ok) return finish({ outcome: 'config-failed' });
 

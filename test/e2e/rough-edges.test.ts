@@ -105,7 +105,8 @@ describe('patch', () => {
     const app = join(work, 'forms');
     cpSync(forms, app, { recursive: true });
     const out = join(work, 'forms-series');
-    const r = runCli(['patch', app, '--out', out]);
+    // v0.18.0: the last release without multiprocess support, where exec/spawn/vfork calls get guards
+    const r = runCli(['patch', app, '--out', out, '--unikraft', 'v0.18.0']);
     expect(r.status).toBe(0);
     const series = readdirSync(out).sort();
     expect(series.length).toBeGreaterThanOrEqual(8);

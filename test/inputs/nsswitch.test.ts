@@ -14,13 +14,16 @@ test('nsswitch.conf: services in order of first use, with the databases naming t
     'bogus line without colon',
     '',
   ].join('\n');
+  const line = (n: number, t: string) => ({ file: '/etc/nsswitch.conf', line: n, text: t });
+  const passwd = line(2, 'passwd: files systemd'), group = line(3, 'group: files [SUCCESS=merge] systemd');
+  const hosts = line(4, 'hosts: files mdns4_minimal [NOTFOUND=return] dns myhostname');
   expect(parseNsswitch(text)).toEqual([
-    { name: 'files', databases: ['passwd', 'group', 'hosts'] },
-    { name: 'systemd', databases: ['passwd', 'group'] },
-    { name: 'mdns4_minimal', databases: ['hosts'] },
-    { name: 'dns', databases: ['hosts'] },
-    { name: 'myhostname', databases: ['hosts'] },
-    { name: 'nis', databases: ['netgroup'] },
+    { name: 'files', databases: ['passwd', 'group', 'hosts'], lines: [passwd, group, hosts] },
+    { name: 'systemd', databases: ['passwd', 'group'], lines: [passwd, group] },
+    { name: 'mdns4_minimal', databases: ['hosts'], lines: [hosts] },
+    { name: 'dns', databases: ['hosts'], lines: [hosts] },
+    { name: 'myhostname', databases: ['hosts'], lines: [hosts] },
+    { name: 'nis', databases: ['netgroup'], lines: [line(5, 'netgroup: nis')] },
   ]);
 });
 

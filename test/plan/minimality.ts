@@ -29,11 +29,17 @@ export function droppableLibraries(plan: Plan, table: UnikraftTable, neededSysca
       const providers = [c.library, ...(c.alternatives ?? []).map((a) => a.library)];
       return providers.includes(l.name) && !providers.some((p) => rest.has(p));
     });
-    const otherReason = l.because.some((b) => /^(libc|soname|rootfs|network|socket|program)/.test(b));
+    const otherReason = l.because.some((b) => /^(libc|soname|rootfs|network|socket|program|function|application)/.test(b));
+    // a Kconfig option the plan sets (a library's sub-option: LIBUKRANDOM_GETRANDOM, LIBPOSIX_VFS_SYSCALLS) depends on it or selects it
+    const byOption = plan.kconfig.some((k) => {
+      const e = table.kconfig?.[k.replace(/^CONFIG_/, '').replace(/=.*$/, '')];
+      return e !== undefined && e.library !== l.name && (e.dependsOn.some((d) => d === sym) || e.select.some((x) => x.split(' ')[0] === sym));
+    });
     const required = [...rest].some((m) => {
       const e = entryOf(table, ports, kconfigOf(m) ?? '');
       if (!e) return false;
-      const sel = [...e.select, ...e.imply].some((s) => syms.includes(s.split(' ')[0]!) && !/if !HAVE_LIBC/.test(s));
+      // selecting (or implying) the library's symbol, or one of its sub-options (LIBPOSIX_FDTAB_LEGACY_SHIM of posix-fdtab), needs it
+      const sel = [...e.select, ...e.imply].some((s) => (syms.includes(s.split(' ')[0]!) || table.kconfig?.[s.split(' ')[0]!]?.library === l.name) && !/if !HAVE_LIBC/.test(s));
       const dep = e.dependsOn.some((d) => d.split(/\s*\|\|\s*/).some((x) => syms.includes(x)) && !d.includes('||'));
       return sel || dep;
     });
@@ -43,7 +49,7 @@ export function droppableLibraries(plan: Plan, table: UnikraftTable, neededSysca
       const e = m ? entryOf(table, ports, m[1]!) : undefined;
       return !!e && [...names(e.select), ...names(e.imply), ...e.dependsOn.flatMap((d) => d.split(/\s*(?:&&|\|\|)\s*/)).map((x) => x.replace(/[()!\s]/g, ''))].includes(sym);
     });
-    if (!uncovers && !otherReason && !required && !bySymbol) out.push(l.name);
+    if (!uncovers && !otherReason && !required && !byOption && !bySymbol) out.push(l.name);
   }
   return out;
 }

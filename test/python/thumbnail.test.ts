@@ -9,6 +9,8 @@ import { planReport } from '../../src/plan/plan-report.js';
 import { loadTables } from '../../src/data/tables.js';
 import { toReportDto } from '../../src/emit/json.js';
 import { emitManifest } from '../../src/emit/manifest.js';
+import { emitMarkdown } from '../../src/emit/markdown.js';
+import { emitText } from '../../src/emit/text.js';
 import { ROOT, buildFixtures, run } from '../helpers/tools.js';
 
 const FIX = buildFixtures('thumbnail');
@@ -150,6 +152,16 @@ describe('the thumbnail function (Pillow + boto3) in three input forms', () => {
       'RUN pip3 install -r requirements.txt --no-cache-dir', 'FROM scratch',
       'COPY --from=base /usr/local/lib/python3.12 /usr/local/lib/python3.12', 'COPY handler.py /app/handler.py', 'COPY sizes.py /app/sizes.py',
     ]);
+  });
+
+  test('text and markdown name Pillow\'s modules, their libraries\' ports and the recommendation', () => {
+    const text = emitText(installed, { color: false });
+    expect(text).toMatch(/^ {2}python Pillow [\d.]+: native, installed [\d.]+ MB, Unikraft port lib-python-pillow 10\.0\.0/m);
+    expect(text).toMatch(/^ {4}PIL\._imaging \[lib-python3: CONFIG_LIBPYTHON3_EXTENSION_PILLOW\]: libjpeg\.so\.62 unported, .*libtiff\.so\.6 → lib-libtiff 4\.5\.1/m);
+    expect(text).toMatch(/^Interpreted app \(python\): recommended binary-compat$/m);
+    const markdown = emitMarkdown(installed, { color: false });
+    expect(markdown).toMatch(/^\| python Pillow \| [\d.]+ \| native \| PIL\._imaging, .* \| libjpeg\.so\.62, .* \| lib-python-pillow 10\.0\.0 \|$/m);
+    expect(markdown).toContain('**Recommended form: binary-compat.**');
   });
 
   test('the JSON reports validate against the published schema', () => {

@@ -36,6 +36,17 @@ describe('ukport explain', () => {
     expect(out).toContain('  unix-sockets-need-posix-unixsocket: ');
   });
 
+  test('a syscall\'s history runs through v0.21.0 and marks the partial releases with their sources', async () => {
+    const { code, out } = await explain('tgkill');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Unikraft: provided since v0\.19\.0 by posix-process; v0\.21\.0: implemented in posix-process/m);
+    expect(out).toContain('  v0.4 – v0.18.0       missing\n');
+    expect(out).toMatch(/  v0\.19\.0 – v0\.21\.0    implemented in posix-process \(CONFIG_LIBPOSIX_PROCESS\)  \[partial: lib\/posix-process\/Makefile\.uk@[0-9a-f]{12}; content\/blog\/2025-05-15-multiprocess\.mdx:\d+/);
+    expect(out).toContain('Partial: v0.19.0, v0.19.1, v0.20.0, v0.21.0 are not read from their release trees');
+    // an entry no input changed is carried over from the exact basis, and says so
+    expect((await explain('poll')).out).toContain('v0.19.0 – v0.21.0    implemented in posix-poll (CONFIG_LIBPOSIX_POLL)  [partial: carried over from v0.18.0]');
+  });
+
   test('neither a rule nor a syscall is a usage error', async () => {
     await expect(explain('no-such-thing')).rejects.toMatchObject({ code: 'usage' });
   });

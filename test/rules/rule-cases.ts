@@ -12,6 +12,21 @@ function withSyscall(name: string, status: 'implemented' | 'stub'): Tables {
   return { ...TEST_TABLES, unikraft: [{ ...head!, syscalls: { ...head!.syscalls, [name]: { status, library: 'uksignal', nr: {} } } }, ...rest] };
 }
 
+/** TEST_TABLES plus a v0.21.0 table with the posix-netlink library (as the shipped v0.21.0 has). */
+function withNetlink(): Tables {
+  const [head] = TEST_TABLES.unikraft;
+  const v21 = { ...head!, release: 'v0.21.0', libraries: { 'posix-netlink': { name: 'posix-netlink', kconfig: 'LIBPOSIX_NETLINK', select: [], dependsOn: [], imply: [] } } };
+  return { ...TEST_TABLES, unikraft: [...TEST_TABLES.unikraft, v21] };
+}
+
+/** TEST_TABLES plus a v0.21.0 table with posix-process's LIBPOSIX_PROCESS_MULTIPROCESS (from v0.19.0). */
+function withMultiprocess(): Tables {
+  const [head] = TEST_TABLES.unikraft;
+  const v21 = { ...head!, release: 'v0.21.0', kconfig: { LIBPOSIX_PROCESS_MULTIPROCESS: { library: 'posix-process', select: [], imply: [], dependsOn: [] } } };
+  return { ...TEST_TABLES, unikraft: [...TEST_TABLES.unikraft, v21] };
+}
+const MULTIPROCESS = { tables: withMultiprocess(), release: 'v0.21.0' };
+
 /** TEST_TABLES whose newlib also has HEADER. */
 function withNewlibHeader(header: string): Tables {
   return { ...TEST_TABLES, libc: TEST_TABLES.libc.map((t) => (t.target === 'newlib' ? { ...t, headers: [...t.headers, header] } : t)) };
@@ -20,8 +35,12 @@ function withNewlibHeader(header: string): Tables {
 /** Every shipped rule's cases; the catalog test fails when a rule has none. */
 export const RULE_CASES: Record<string, RuleCases> = {
   'fork-single-address-space': {
-    valid: [{ name: 'threads only', facts: [sym('pthread_create'), sys('clone', { 0: [0x3d0f00] })] }],
+    valid: [
+      { name: 'threads only', facts: [sym('pthread_create'), sys('clone', { 0: [0x3d0f00] })] },
+      { name: 'vfork on a release with multiprocess support', facts: [sym('vfork', 12)], ctx: MULTIPROCESS },
+    ],
     invalid: [
+      { name: 'fork even with multiprocess support', facts: [sym('fork', 12)], ctx: MULTIPROCESS, findings: [{ message: 'fork at src/app.c:12 creates a second process, which a single-address-space unikernel cannot do', facts: [0] }] },
       { name: 'fork call in C', facts: [sym('fork', 12)], findings: [{ message: 'fork at src/app.c:12 creates a second process, which a single-address-space unikernel cannot do', facts: [0] }] },
       { name: 'vfork syscall in a binary', facts: [sys('vfork')], findings: [{ message: 'vfork at bin/app creates a second process, which a single-address-space unikernel cannot do', facts: [0] }] },
     ],
@@ -41,18 +60,40 @@ export const RULE_CASES: Record<string, RuleCases> = {
     invalid: [{ name: 'pthread_create', facts: [sym('pthread_create', 50)], findings: [{ message: 'pthread_create at src/app.c:50 creates threads: enable clone support in posix-process', facts: [0] }] }],
   },
   'exec-replaces-image': {
-    valid: [{ name: 'execve only from program start-up', facts: [sys('execve', undefined, 'startup')] }],
+    valid: [
+      { name: 'execve only from program start-up', facts: [sys('execve', undefined, 'startup')] },
+      { name: 'execvp on a release with multiprocess support', facts: [sym('execvp', 60)], ctx: MULTIPROCESS },
+    ],
     invalid: [
       { name: 'execvp call', facts: [sym('execvp', 60)], findings: [{ message: 'execvp at src/app.c:60 replaces the process image with another program, which Unikraft cannot load', facts: [0] }] },
       { name: 'execve by the program', facts: [sys('execve')], findings: [{ message: 'execve at bin/app replaces the process image with another program, which Unikraft cannot load', facts: [0] }] },
     ],
   },
   'spawn-child-process': {
-    valid: [{ name: 'only spawn attributes', facts: [sym('posix_spawnattr_init')] }],
+    valid: [
+      { name: 'only spawn attributes', facts: [sym('posix_spawnattr_init')] },
+      { name: 'popen on a release with multiprocess support', facts: [sym('popen', 70)], ctx: MULTIPROCESS },
+    ],
     invalid: [{ name: 'popen', facts: [sym('popen', 70)], findings: [{ message: 'popen at src/app.c:70 starts a child process (fork + exec), which Unikraft cannot do', facts: [0] }] }],
   },
+  'multiprocess-support': {
+    valid: [
+      { name: 'exec before multiprocess support is the other rules\'', facts: [sym('execvp', 60)] },
+      { name: 'fork alone', facts: [sym('fork', 12)], ctx: MULTIPROCESS },
+    ],
+    invalid: [{
+      name: 'posix_spawn and waitpid on v0.21.0', facts: [sym('posix_spawn', 70), sym('waitpid', 80)], ctx: MULTIPROCESS,
+      findings: [
+        { message: 'posix_spawn at src/app.c:70 needs multiprocess support: enable CONFIG_LIBPOSIX_PROCESS_MULTIPROCESS on Unikraft v0.21.0', facts: [0] },
+        { message: 'waitpid at src/app.c:80 needs multiprocess support: enable CONFIG_LIBPOSIX_PROCESS_MULTIPROCESS on Unikraft v0.21.0', facts: [1] },
+      ],
+    }],
+  },
   'wait-for-children': {
-    valid: [{ name: 'thread join', facts: [sym('pthread_join')] }],
+    valid: [
+      { name: 'thread join', facts: [sym('pthread_join')] },
+      { name: 'waitpid on a release with multiprocess support', facts: [sym('waitpid', 80)], ctx: MULTIPROCESS },
+    ],
     invalid: [{ name: 'waitpid', facts: [sym('waitpid', 80)], findings: [{ message: 'waitpid at src/app.c:80 waits for child processes; on Unikraft there are none', facts: [0] }] }],
   },
   'signal-handler-semantics': {
@@ -72,20 +113,6 @@ export const RULE_CASES: Record<string, RuleCases> = {
       { name: 'sigaltstack implemented by the release', facts: [sys('sigaltstack')], ctx: { tables: withSyscall('sigaltstack', 'implemented') } },
     ],
     invalid: [{ name: 'sigaltstack missing', facts: [sys('sigaltstack')], findings: [{ message: 'sigaltstack at bin/app relies on alternate signal stacks or user contexts, which Unikraft does not reproduce fully', facts: [0] }] }],
-  },
-  'fork-without-exec': {
-    valid: [
-      { name: 'fork then exec (spawns another program)', facts: [imp('fork', 'GLIBC_2.2.5'), imp('execve', 'GLIBC_2.2.5')] },
-      { name: 'fork reached only inside libc', facts: [sys('fork')] },
-    ],
-    invalid: [{ name: 'forks its own code', facts: [sym('fork', 12), sym('waitpid', 13)], findings: [{ message: 'fork at src/app.c:12 starts a second copy of the program, and nothing in it executes another program: its design needs a second process', facts: [0] }] }],
-  },
-  'sysv-shared-memory': {
-    valid: [
-      { name: 'message queues only', facts: [sym('msgget', 8)] },
-      { name: 'shmget reached only inside libc', facts: [sys('shmget')] },
-    ],
-    invalid: [{ name: 'the program attaches a segment', facts: [imp('shmget', 'GLIBC_2.2.5'), imp('shmat', 'GLIBC_2.2.5')], findings: [{ message: 'shmat at bin/app attaches System V shared memory, which Unikraft does not provide', facts: [1] }, { message: 'shmget at bin/app attaches System V shared memory, which Unikraft does not provide', facts: [0] }] }],
   },
   'linux-only-header-newlib': {
     valid: [
@@ -118,6 +145,7 @@ export const RULE_CASES: Record<string, RuleCases> = {
       { name: 'musl has qsort_r', facts: [sym('qsort_r', 90)] },
       { name: 'no tables', facts: [sym('qsort_r', 90)], ctx: { tables: undefined, libc: 'newlib' } },
       { name: 'glue function, and a wrapper defined by the syscall shim', facts: [sym('tcgetattr', 91), sym('close', 92)], ctx: { libc: 'newlib' } },
+      { name: 'syscall() comes from the syscall shim', facts: [sym('syscall', 93)], ctx: { libc: 'newlib' } },
       { name: 'binary-compat runs the app on its own glibc', facts: [sym('qsort_r', 90)], ctx: { libc: 'newlib', mode: 'binary-compat' } },
       { name: 'glibc-internal imports, imports of other libraries, unversioned imports', facts: [imp('__libc_start_main', 'GLIBC_2.34', 'libc.so.6'), imp('_IO_putc', 'GLIBC_2.2.5', 'libc.so.6'), imp('EVP_sha256', 'OPENSSL_3.0.0', 'libcrypto.so.3'), imp('qsort_r')], ctx: { libc: 'newlib' } },
     ],
@@ -190,11 +218,21 @@ export const RULE_CASES: Record<string, RuleCases> = {
     invalid: [{ name: 'AF_UNIX pair', facts: [sym('socketpair', 44, { 0: 'AF_UNIX', 1: 'SOCK_STREAM' })], findings: [{ message: 'socketpair at src/app.c:44 uses AF_UNIX: select posix-unixsocket', facts: [0] }] }],
   },
   'netlink-socket': {
-    valid: [{ name: 'internet sockets', facts: [sym('socket', 45, { 0: 'AF_INET', 1: 'SOCK_STREAM' }), sys('socket', { 0: [2, 10] })] }],
+    valid: [
+      { name: 'internet sockets', facts: [sym('socket', 45, { 0: 'AF_INET', 1: 'SOCK_STREAM' }), sys('socket', { 0: [2, 10] })] },
+      { name: 'netlink on a release with posix-netlink', facts: [sys('socket', { 0: [16] })], ctx: { tables: withNetlink(), release: 'v0.21.0' } },
+    ],
     invalid: [{
       name: 'netlink in C and in the binary', facts: [sym('socket', 46, { 0: 'AF_NETLINK', 1: 'SOCK_RAW', 2: 'NETLINK_ROUTE' }), sys('socket', { 0: [2, 16] })],
       // one subject (the socket syscall and the call of its wrapper): one finding with the evidence of both
-      findings: [{ message: 'socket(AF_NETLINK) at src/app.c:46: netlink does not exist on Unikraft', facts: [0, 1] }],
+      findings: [{ message: 'socket(AF_NETLINK) at src/app.c:46: Unikraft v0.17.0 has no netlink sockets (posix-netlink arrives in v0.21.0)', facts: [0, 1] }],
+    }],
+  },
+  'netlink-socket-basic': {
+    valid: [{ name: 'netlink before posix-netlink is the other rule\'s', facts: [sys('socket', { 0: [16] })] }],
+    invalid: [{
+      name: 'netlink on v0.21.0', facts: [sym('socket', 46, { 0: 'AF_NETLINK', 1: 'SOCK_RAW', 2: 'NETLINK_ROUTE' })], ctx: { tables: withNetlink(), release: 'v0.21.0' },
+      findings: [{ message: 'socket(AF_NETLINK) at src/app.c:46: Unikraft v0.21.0 serves basic netlink (route and link discovery) through posix-netlink', facts: [0] }],
     }],
   },
   'packet-socket': {

@@ -101,7 +101,7 @@ describe('a JSON report reads back into the same facts', () => {
     const dto = JSON.parse(JSON.stringify(toReportDto(report))) as ReportDto;
     const kinds = new Set(report.facts.map((f) => f.kind));
     for (const k of ['syscall', 'symbol', 'header', 'library', 'module', 'unknown']) expect([k, kinds.has(k as never)]).toEqual([k, true]);
-    const again = toReportDto({ ...reportFromDto(dto), findings: report.findings, plan: report.plan, tables: report.tables, verdict: report.verdict, ...(report.interpreted ? { interpreted: report.interpreted } : {}) });
+    const again = toReportDto({ ...reportFromDto(dto), findings: report.findings, plan: report.plan, tables: report.tables, verdict: report.verdict, ...(report.interpreted ? { interpreted: report.interpreted } : {}), ...(report.partialTable ? { partialTable: report.partialTable } : {}) });
     expect(JSON.parse(JSON.stringify(again))).toEqual(dto);
   }, 300_000);
 });

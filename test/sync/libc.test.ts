@@ -24,6 +24,13 @@ describe('syncLibc on a fixture newlib port', () => {
   test('definitions: aliases and assembly globals; declarations skip reserved names', async () => {
     expect([...await findDefinitions('int __x(void) { return 0; }\nweak_alias(__x, x);\nstatic int y(void) { return 1; }\n', false)].sort()).toEqual(['__x', 'x']);
     expect([...await findDefinitions('.global memcpy\n.type memcpy,@function\nmemcpy:\n', true)]).toEqual(['memcpy']);
+    // the return type on the line before the name, after a macro that derails the parser (as in musl's regcomp.c)
+    const derailed = [
+      '#define declare_pop(tag, type) \\', '  static type pop_ ## tag(struct stack *s) \\', '  { return s->v[--s->n].tag; }',
+      'declare_pop(voidptr, void *)', 'static int', 'helper(int x)', '{', '\treturn x;', '}', 'int', 'compile_it(struct re *restrict r, const char *restrict text, int flags)', '{', '\treturn helper(flags);', '}', '',
+    ].join('\n');
+    expect([...await findDefinitions(derailed, false)]).toContain('compile_it');
+    expect([...await findDefinitions(derailed, false)]).not.toContain('helper');
     expect([...await findDeclarations('void *memcpy (void *__restrict, const void *__restrict, size_t);\nint __internal(void);\nint (*signal_handler)(int);\n')]).toEqual(['memcpy']);
   });
 });

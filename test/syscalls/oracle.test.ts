@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPipeline } from '../../src/pipeline.js';
 import { loadElf, resolveDlopen, type LoadedElf } from '../../src/extract/elf/resolve-libraries.js';
+import { parseNsswitch } from '../../src/inputs/nsswitch.js';
 import { FIXTURES, ensureFixtures, missing, observe, predict, serveOnce, tempCache } from './helpers.js';
 
 // Soundness oracle: static prediction (binary-compat) ⊇ what strace sees with a bounded workload.
@@ -117,7 +118,10 @@ test.each(['dyn', 'static'])('NSS (%s build): the modules of the configured serv
   const atFixtures = nssModuleAtFixtures(main);
   const withNss = predict(bin, cache, { nssServices: () => [{ name: 'ukportfix', databases: ['passwd'] }], resolveDlopen: atFixtures });
   expect(missing(withNss.syscalls, observed)).toEqual([]);
-  expect(withNss.syscalls.get('timerfd_create')!.evidence[0].chain).toContain('(NSS service "ukportfix", /etc/nsswitch.conf) _nss_ukportfix_getpwnam_r');
+  // the chain names the module and, when the services came from a file, its line (src/match/nss.ts reads it)
+  expect(withNss.syscalls.get('timerfd_create')!.evidence[0].chain).toContain('(NSS service "ukportfix", libnss_ukportfix.so.2, /etc/nsswitch.conf) _nss_ukportfix_getpwnam_r');
+  const fromFile = predict(bin, cache, { nssServices: () => parseNsswitch('hosts: files\npasswd: files ukportfix\n', '/img/nsswitch.conf'), resolveDlopen: atFixtures });
+  expect(fromFile.syscalls.get('timerfd_create')!.evidence[0].chain).toContain('(NSS service "ukportfix", libnss_ukportfix.so.2, /img/nsswitch.conf:2 "passwd: files ukportfix") _nss_ukportfix_getpwnam_r');
   // without the service configured, nothing leads there
   expect(predict(bin, cache, { nssServices: () => [], resolveDlopen: atFixtures }).syscalls.has('timerfd_create')).toBe(false);
   // a program that makes no lookup: the module is never loaded, and its data (pointers, TLS) counts for nothing

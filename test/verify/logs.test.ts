@@ -99,3 +99,24 @@ describe('a stub that clashes with a library function', () => {
     expect(problems).toEqual([expect.objectContaining({ kind: 'link-error', symbol: 'sendfile', planEntry: 'syscall:sendfile', planStatus: 'stubbable', provider: 'also defined by lwip' })]);
   });
 });
+
+describe('Debian redis-server 7.0.15 on app-elfloader v0.16.3 (TCG), probed with PING', () => {
+  const log = parseBootLog(fixture('boot-logs/redis-elfloader-v0.16.3-tcg.log'), { mode: 'binary-compat' });
+  test('the syscalls Unikraft does not provide are the ones the issue\'s trial saw', () => {
+    expect([...log.notAvailable.keys()].sort()).toEqual(['clone3', 'rseq', 'set_robust_list']);
+  });
+  test('the request is in the trace and redis\'s own lines are the output', () => {
+    for (const s of ['epoll_wait', 'accept4', 'read', 'write', 'prctl', 'setitimer', 'clone']) expect(log.traced.has(s)).toBe(true);
+    expect(log.output.some((l) => /Redis is starting/.test(l))).toBe(true);
+    expect(log.crash).toBeUndefined();
+  });
+});
+
+describe('Debian nginx 1.22.1 on app-elfloader v0.16.3 (TCG), probed with GET /', () => {
+  const log = parseBootLog(fixture('boot-logs/nginx-elfloader-v0.16.3-tcg.log'), { mode: 'binary-compat' });
+  test('-ENOSYS answers in the trace are the syscalls not available; the request path is traced', () => {
+    expect([...log.notAvailable.keys()].sort()).toEqual(['rseq', 'set_robust_list']);
+    for (const s of ['epoll_wait', 'accept4', 'recvfrom', 'openat', 'writev', 'eventfd2', 'chown']) expect(log.traced.has(s)).toBe(true);
+    expect(log.output.some((l) => /nginx\/1\.22\.1/.test(l))).toBe(true);
+  });
+});

@@ -10,6 +10,7 @@ import { isOneOf, SEVERITIES, type Report, type Severity } from '../../model/ind
 import { loadPolicy, type Policy } from '../../data/policy.js';
 import { evaluateGate, formatViolation, makeBaseline, type Baseline, type GateResult } from '../../match/gate.js';
 import { emitContextFor } from '../emit-context.js';
+import { allConfigFiles, checkConfigs } from './check-config.js';
 import { plural } from '../../emit/units.js';
 import { gateOutcome } from '../gate-outcome.js';
 import { checkPolicyReferences } from '../policy-checks.js';
@@ -117,11 +118,17 @@ above --fail-on fails it, unless the policy allows it or the baseline already li
 per failing problem (stdout for text, stderr with other formats) in a fixed order.
 Exit codes: 0 the gate holds, 1 it fails, 2 usage or input error (bad policy, unreadable input).
 
+Given only Unikraft configurations (Kraftfile, kraft.yaml, defconfig, .config), it checks them against
+the target release instead: every option that release renamed (with its replacement), removed or
+deprecated, each with the release note or source that says so (errors: renamed options, whose old
+name Kconfig ignores; warnings: removed or deprecated options and libraries).
+
 Options:
       --policy FILE          policy JSON (schema/policy.schema.json): target release/arch/libc, syscalls allowed
                              to be stubbed or faked, rules to ignore with a reason
       --baseline FILE        only problems not in this baseline fail
       --write-baseline FILE  write the current problems as a baseline and exit 0
+      --unikraft TAG         target release (default: the policy's, else the newest shipped table)
       --fail-on SEVERITY     error (default), warning or note
                              (with --verbose the problems that did not fail are listed too)
 ${PLAN_OPTIONS_HELP}
@@ -137,9 +144,10 @@ ${PLAN_OPTIONS_HELP}
       // the policy's target is the default; --unikraft/--arch/--libc/--mode on the command line win (for the gate too)
       const target = { ...check.policy.target, ...(asked.release ? { release: asked.release } : {}), ...(asked.arch ? { arch: asked.arch } : {}) };
       check.policy = { ...check.policy, target };
+      if (allConfigFiles(paths)) return checkConfigs(paths, target.release, check.failOn, settings.format, io, values.tables as string | undefined);
       const libc = settings.pipeline.libc ?? target.libc;
-      const mode = (values.mode ? settings.pipeline.mode : target.mode) ?? (libc ? 'native' : 'binary-compat');
-      const pipeline: PipelineOptions = { ...settings.pipeline, libc, mode, plan: { ...asked, release: target.release, arch: target.arch, libc } };
+      const mode = (values.mode ? settings.pipeline.mode : target.mode) ?? (libc ? 'native' : undefined);
+      const pipeline: PipelineOptions = { ...settings.pipeline, libc, ...(mode ? { mode } : {}), plan: { ...asked, release: target.release, arch: target.arch, libc } };
       const report = await analyse(pipeline);
       return checkReport(report, check, settings.format, emitContextFor(io, settings.verbose), io);
     },

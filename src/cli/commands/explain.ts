@@ -4,7 +4,7 @@ import type { Tables } from '../../model/index.js';
 import { loadRules, type ArgCond, type Names, type Rule, type When } from '../../data/rules.js';
 import { loadPatches } from '../../data/patches.js';
 import { loadTables } from '../../data/tables.js';
-import { lookupSyscall, type SyscallRow } from '../../data/table-lookup.js';
+import { lookupSyscall, partialSourceText, type SyscallRow } from '../../data/table-lookup.js';
 
 const HELP = `Usage: ukport explain RULE-ID|SYSCALL [--tables DIR]
 
@@ -42,6 +42,7 @@ export function describeWhen(w: When): string {
   if ('libc' in w) return `libc ${names(w.libc)}`;
   if ('mode' in w) return `${w.mode} mode`;
   if ('module' in w) return `${w.module.language ?? ''} module ${names(w.module.name)}${w.module.member ? `.${names(w.module.member)}` : ''}${w.module.feature ? ` needing ${names(w.module.feature)}` : ''}${w.module.inPort === false ? ' not built into the port' : ''}`.trim();
+  if ('unikraft' in w) return `the release has ${[w.unikraft.library, w.unikraft.kconfig && `CONFIG_${w.unikraft.kconfig}`].filter(Boolean).join(' and ')}`;
   return `${w.coverage.syscall} is ${w.coverage.status.join('|')} in the release`;
 }
 
@@ -80,9 +81,12 @@ function explainRule(r: Rule): string {
 
 function rowText(r: SyscallRow): string {
   const c = r.coverage;
-  if (!c || c.status === 'missing') return 'missing';
+  const partial = partialSourceText(r);
+  const mark = partial ? `  [partial: ${partial}]` : '';
+  if (!c || c.status === 'missing') return `missing${mark}`;
   const where = c.library ? ` in ${c.library}${c.kconfig ? ` (CONFIG_${c.kconfig.replace(/^CONFIG_/, '')})` : ''}` : '';
-  return `${c.status}${where}${c.status === 'stub' && c.stub ? `: ${c.stub}` : ''}`;
+  const alt = c.alternatives?.length ? `; also ${c.alternatives.map((x) => x.library).join(', ')}` : '';
+  return `${c.status}${where}${c.status === 'stub' && c.stub ? `: ${c.stub}` : ''}${alt}${mark}`;
 }
 
 function explainSyscall(name: string, tables: Tables, rules: Rule[]): string | undefined {
@@ -103,6 +107,11 @@ function explainSyscall(name: string, tables: Tables, rules: Rule[]): string | u
     const span = i === j ? a.rows[i]!.release : `${a.rows[i]!.release} – ${a.rows[j]!.release}`;
     lines.push(`  ${span.padEnd(20)} ${rowText(a.rows[i]!)}`);
     i = j + 1;
+  }
+  const partial = a.rows.filter((r) => r.partialBasis);
+  if (partial.length) {
+    lines.push('', `Partial: ${partial.map((r) => r.release).join(', ')} are not read from their release trees (none is reachable here): each`,
+      `entry comes from a release note line, an indexed file at a commit, or is carried over from ${partial[0]!.partialBasis} (syscall-tables/README.md).`);
   }
   if (a.libc.length) lines.push('', `libc: ${a.libc.map((l) => `${l.target} ${l.version}${l.built ? '' : ' (declared, not built)'}`).join(', ')}`);
   if (a.prior) lines.push(`Loupe: ${a.prior.apps} apps, stubbing worked for ${a.prior.stubOk}, faking for ${a.prior.fakeOk}`);

@@ -16,8 +16,8 @@ export const reportCommand: Command = {
   summary: 'interactive report on a terminal: verdict, plan, needs by status, evidence (text otherwise)',
   help: `Usage: ukport report [options] PATH...
 
-Scans like \`ukport scan\`, plans the port and opens a full-screen view: the verdict (covered / needs work /
-blocked), the plan's libc and libraries, and the syscalls, functions, headers, libraries and unresolved
+Scans like \`ukport scan\`, plans the port and opens a full-screen view: the verdict (ready / runs with gaps /
+needs work / blocked, docs/verdicts.md), the plan's libc and libraries, and the syscalls, functions, headers, libraries and unresolved
 facts grouped by status (missing-required, unknown, stubbable, fakeable, covered, startup), and every problem
 (rule findings, uncovered needs, unresolved facts) by severity.
 Keys: ↑/↓ or j/k move, PgUp/PgDn, g/G first/last, Enter opens the evidence (J/K scroll it), / filters,

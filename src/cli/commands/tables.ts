@@ -17,6 +17,14 @@ Sources for sync (each writes its tables under --out, default the shipped syscal
   --strace DIR            strace checkout → linux/x86_64.json, linux/aarch64.json
   --unikraft DIR          unikraft checkout → unikraft/<tag>.json
   --tag TAG               release name for --unikraft (default: git describe)
+  --repo URL              repository the --unikraft checkout came from, when a fork (default unikraft/unikraft)
+  --release-notes DIR     unikraft/docs checkout: with --unikraft, HEAD must be a release commit its notes name
+                          (sets the release and records the note); without --unikraft, writes PARTIAL tables for
+                          every release the notes name after the newest exact table, from the inputs below
+  --snapshot DIR          a Unikraft checkout at a dated commit between releases (upstream staging, or a pull
+                          request's branch), with --snapshot-repo URL (one per --snapshot, in order)
+  --indexed DIR           files copied from the search index: DIR/index.json ({files: [{repo, path, commit}]})
+                          and DIR/files/<repo>/<commit>/<path> (Makefile.uk, Config.uk)
   --extra DIR             external library or app repo merged into the unikraft table (repeatable)
   --lib-musl DIR --musl DIR          lib-musl port + pinned musl sources → libc/musl-<ver>.json
   --lib-newlib DIR --newlib DIR      lib-newlib port + pinned newlib sources → libc/newlib-<ver>.json
@@ -72,6 +80,11 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     strace: str(values['strace']),
     unikraft: str(values['unikraft']),
     tag: str(values['tag']),
+    repo: str(values['repo']),
+    releaseNotes: str(values['release-notes']),
+    snapshots: strs(values['snapshot']),
+    snapshotRepos: strs(values['snapshot-repo']),
+    indexed: str(values['indexed']),
     extra: strs(values['extra']),
     libMusl: str(values['lib-musl']),
     musl: str(values['musl']),
@@ -110,6 +123,11 @@ export const tablesCommand: Command = {
     strace: { type: 'string' },
     unikraft: { type: 'string' },
     tag: { type: 'string' },
+    repo: { type: 'string' },
+    'release-notes': { type: 'string' },
+    snapshot: { type: 'string', multiple: true },
+    'snapshot-repo': { type: 'string', multiple: true },
+    indexed: { type: 'string' },
     extra: { type: 'string', multiple: true },
     'lib-musl': { type: 'string' },
     musl: { type: 'string' },

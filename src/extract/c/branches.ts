@@ -17,7 +17,7 @@ export function branchRegions(node: Node, env: MacroEnv): BranchRegion[] {
     const alt: Node | null = cur.childForFieldName('alternative');
     const end = alt ? alt.startIndex : cur.endIndex;
     let cond: BranchCondition;
-    if (cur.type === 'preproc_else') cond = prior ? negateCondition(prior) : { text: '1', value: true, onNonLinux: true };
+    if (cur.type === 'preproc_else') cond = prior ? negateCondition(prior) : { text: '1', value: true, onNonLinux: true, onLinux: true };
     else {
       const own = directiveCondition(cur, env);
       cond = prior ? andConditions(negateCondition(prior), own) : own;
@@ -41,7 +41,7 @@ function isIncludeGuard(node: Node): boolean {
 function orConditions(a: BranchCondition, b: BranchCondition): BranchCondition {
   const or = (x: boolean | undefined, y: boolean | undefined): boolean | undefined =>
     x === true || y === true ? true : x === false && y === false ? false : undefined;
-  return { text: `${a.text} || ${b.text}`, value: or(a.value, b.value), onNonLinux: or(a.onNonLinux, b.onNonLinux) };
+  return { text: `${a.text} || ${b.text}`, value: or(a.value, b.value), onNonLinux: or(a.onNonLinux, b.onNonLinux), onLinux: or(a.onLinux, b.onLinux) };
 }
 
 /** Walks source positions in increasing order and reports the (properly nested) spans enclosing each one. */

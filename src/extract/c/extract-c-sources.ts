@@ -115,14 +115,16 @@ export async function extractCSources(files: readonly (string | CSourceInput)[],
     for (const inc of scan.includes) {
       const resolved = resolver.resolve(inc.name, inc.system ? system : [...quoted, ...(input.systemIncludePaths ?? []), ...(options.systemIncludePaths ?? [])]);
       const ev = { artifact: input.path, extractor: 'c.include', location: { file: input.path, line: inc.ctx.line, column: inc.ctx.column, ...(inc.ctx.function ? { function: inc.ctx.function } : {}) },
-        ...(inc.ctx.condition ? { condition: inc.ctx.condition } : {}), ...(inc.ctx.linuxOnly ? { detail: 'linux-only' } : {}) };
+        ...(inc.ctx.condition ? { condition: inc.ctx.condition } : {}), ...(inc.ctx.linuxOnly ? { detail: 'linux-only' } : {}),
+        ...(inc.ctx.offLinux !== undefined ? { offLinux: inc.ctx.offLinux } : {}) };
       bag.add({ kind: 'header', name: inc.name, system: inc.system, ...(resolved ? { resolved } : {}), evidence: [ev] });
     }
   }
   const macros = new Map<string, MacroDef[]>();
   const defined = new Set<string>();
   for (const { scan } of scans) {
-    for (const { def } of scan.macros) {
+    // a definition no Linux build compiles (`#elif defined(__i386__)` → `#define __NR_x 374`) does not name a syscall there
+    for (const { def } of scan.macros.filter((m) => m.ctx.offLinux === undefined)) {
       const list = macros.get(def.name) ?? [];
       if (!list.some((d) => d.body === def.body && d.params?.join() === def.params?.join())) list.push(def);
       macros.set(def.name, list);

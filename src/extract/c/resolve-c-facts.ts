@@ -44,6 +44,7 @@ function evidence(file: string, extractor: string, ctx: SiteContext, chain?: str
   if (ctx.function) ev.location!.function = ctx.function;
   if (ctx.condition) ev.condition = ctx.condition;
   if (ctx.linuxOnly) ev.detail = 'linux-only';
+  if (ctx.offLinux !== undefined) ev.offLinux = ctx.offLinux;
   if (chain && chain.length > 1) ev.chain = chain;
   return ev;
 }

@@ -13,6 +13,8 @@ export interface SiteContext {
   condition?: string;
   /** True when the site is compiled only if a Linux macro (`__linux__`, …) is defined. */
   linuxOnly: boolean;
+  /** The branch condition no Linux build (x86_64, aarch64) compiles, when the site sits under one: not a need. */
+  offLinux?: string;
 }
 
 /**
@@ -150,16 +152,19 @@ export function scanCTree(c: CParser, tree: Tree, text: string, env: MacroEnv, k
     const p = node.startIndex;
     const open = sweep.at(p);
     let linuxOnly = false;
+    let offLinux: string | undefined;
     const conds: string[] = [];
     for (const r of open) {
       if (r.value === false) return null;
       if (r.value === undefined) conds.push(r.text);
       if (r.onNonLinux === false) linuxOnly = true;
+      if (r.onLinux === false) offLinux ??= r.text;
     }
     const inFns = fnSweep.at(p);
     const fn = inFns.length ? inFns[inFns.length - 1].name : undefined;
     const ctx: SiteContext = { line: node.startPosition.row + 1, column: node.startPosition.column + 1, linuxOnly };
     if (fn) ctx.function = fn;
+    if (offLinux !== undefined) ctx.offLinux = offLinux;
     if (conds.length) ctx.condition = conds.length === 1 ? conds[0] : conds.map((t) => (/\|\|/.test(t) ? `(${t})` : t)).join(' && ');
     return ctx;
   };

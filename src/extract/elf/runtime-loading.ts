@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { LibraryEdge, UnknownFact } from '../../model/index.js';
 import type { NssService } from '../../inputs/nsswitch.js';
 import type { DlopenResolution, LoadedElf } from './resolve-libraries.js';
@@ -60,6 +61,9 @@ export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], 
           if (m.nssService !== undefined && (dependency || !m.nssDependency)) return false;
           m.nssService = svc.name;
           m.nssDependency = dependency;
+          // the module and the nsswitch.conf line that loads it: what a finding reached through it must name
+          const line = svc.lines?.[0];
+          m.nssOrigin = `${basename(res.lib!.path)}, ${line ? `${line.file}:${line.line} "${line.text}"` : '/etc/nsswitch.conf'}`;
           return true;
         });
       }

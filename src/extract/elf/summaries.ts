@@ -20,6 +20,8 @@ export interface ProgramModule {
   nssService?: string;
   /** A library the NSS module needs (loaded with it; glibc calls only the module's own functions). */
   nssDependency?: boolean;
+  /** Where the NSS module comes from, for evidence: `libnss_systemd.so.2, /etc/nsswitch.conf:2 "passwd: files systemd"`. */
+  nssOrigin?: string;
 }
 
 /** A reachable dlopen / dlmopen call: the library name when it is a constant string. */
@@ -274,7 +276,7 @@ export function reachProgram(mods: ProgramModule[], scanner: CodeScanner, overri
       if (m.nssService === undefined) return;
       const g = m.graph, base = offset[mi];
       activate(mi, id);
-      const why = (name: string) => `(NSS service "${m.nssService}", /etc/nsswitch.conf) ${name}`;
+      const why = (name: string) => `(NSS service "${m.nssService}", ${m.nssOrigin ?? '/etc/nsswitch.conf'}) ${name}`;
       for (const c of g.initRoots) visit(base + c, id, why(g.names[c]));
       if (!m.nssDependency) for (const [key, e] of Object.entries(g.exports)) if (!key.includes('@')) visit(base + e, id, why(key));
     });

@@ -58,7 +58,8 @@ export function pythonAppFacts(input: PythonAppInput): Fact[] {
     const uses = scanPythonImports(text);
     const ctx = input.context();
     const needs = moduleUseFacts(a.path, uses, ctx.map, ctx.options);
-    if (sitePackagesRoot(a.path)) { facts.push(...needs); continue; }
+    // installed packages' own files: only the standard-library modules that need something (the map holds only those)
+    if (sitePackagesRoot(a.path)) { for (const f of needs) if (f.kind === 'module') f.origin ??= 'stdlib'; facts.push(...needs); continue; }
     const imports = pythonImportFacts(a.path, uses, resolver);
     facts.push(...foldImportFacts(needs, imports));
     for (const f of imports) {

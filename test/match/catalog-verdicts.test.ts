@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import type { Mode, Report } from '../../src/model/index.js';
+import { runPipeline } from '../../src/pipeline.js';
+import { loadTables } from '../../src/data/tables.js';
+import { pickRelease } from '../../src/plan/releases.js';
+import { buildFixtures, ensureBuilt, ROOT, runCli } from '../helpers/tools.js';
+
+// Calibration on Unikraft's own ports: every catalog entry whose program Debian packages or that is built here must
+// not be judged blocked at the release the entry uses (docs/verdicts.md).
+const DIR = join(ROOT, 'fixtures', 'unikraft-catalog');
+const read = (f: string) => JSON.parse(readFileSync(join(DIR, f), 'utf8'));
+
+interface Entry { repo: string; path: string; commit: string; form: string; unikraft: string | null; runtime?: string; runtimeEntry?: string | null; relies: Record<string, string[]> }
+interface Catalog { sources: { repo: string; commit: string }[]; entries: Entry[] }
+interface Programs { programs: Record<string, { debian?: string; path?: string; build?: string }>; entries: Record<string, string> }
+
+const catalog = read('catalog.json') as Catalog;
+const programs = read('programs.json') as Programs;
+const key = (e: Entry) => `${e.repo}:${e.path}`;
+
+/** `staging` and `stable` follow the newest release: the newest shipped table; a tag names its own table. */
+function releaseOf(e: Entry): string {
+  const byPath = new Map(catalog.entries.filter((x) => x.repo === 'unikraft/catalog').map((x) => [x.path, x]));
+  const version = e.form === 'runtime' && e.runtimeEntry ? byPath.get(e.runtimeEntry)?.unikraft : e.unikraft;
+  const tables = loadTables().unikraft;
+  return pickRelease(tables, version && /^v?\d/.test(version) ? version : undefined).release;
+}
+
+describe('the catalog fixture', () => {
+  test('validates against its schema; every entry names a recorded source commit', () => {
+    const validate = new Ajv({ allErrors: true }).compile(read('catalog.schema.json'));
+    expect(validate(catalog) ? [] : validate.errors).toEqual([]);
+    const commits = new Map(catalog.sources.map((s) => [s.repo, s.commit]));
+    for (const e of catalog.entries) expect([key(e), e.commit]).toEqual([key(e), commits.get(e.repo)]);
+    // the forms the catalog uses today, and the programs its servers rely on
+    const forms = new Set(catalog.entries.map((e) => e.form));
+    expect([...forms].sort()).toEqual(['binary-compat-template', 'native', 'runtime']);
+    const nginx = catalog.entries.find((e) => e.path === 'library/nginx/1.25/Kraftfile')!;
+    expect(nginx.relies.network).toContain('lwip');
+    expect(nginx.relies.loader).toEqual(['app-elfloader', 'libelf'].concat(nginx.relies.loader!.filter((x) => x.startsWith('CONFIG_'))).sort());
+  });
+  test('every mapped entry exists, and every Debian program is installed by scripts/apt-packages.txt', () => {
+    const keys = new Set(catalog.entries.map(key));
+    expect(Object.keys(programs.entries).filter((k) => !keys.has(k))).toEqual([]);
+    expect(Object.values(programs.entries).filter((p) => !programs.programs[p])).toEqual([]);
+    const apt = new Set(readFileSync(join(ROOT, 'scripts', 'apt-packages.txt'), 'utf8').split('\n').map((l) => l.trim()));
+    const base = new Set(['perl-base']); // essential: on every Debian system
+    const debian = Object.values(programs.programs).flatMap((p) => (p.debian ? [p.debian] : []));
+    expect(debian.filter((d) => !apt.has(d) && !base.has(d))).toEqual([]);
+  });
+});
+
+describe('verdicts of the catalog\'s programs', () => {
+  let cache: string;
+  const reports = new Map<string, Report>();
+  beforeAll(() => { cache = mkdtempSync(join(tmpdir(), 'ukport-catalog-')); });
+  afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+  const built = buildFixtures('catalog-programs');
+  const runs = new Map<string, { path: string; mode: Mode; release: string; entries: string[] }>();
+  for (const e of catalog.entries) {
+    const p = programs.entries[key(e)];
+    if (!p) continue;
+    const prog = programs.programs[p]!;
+    const path = prog.path ?? join(built, prog.build!);
+    const mode: Mode = e.form === 'native' ? 'native' : 'binary-compat';
+    const release = releaseOf(e);
+    const k = `${path}|${mode}|${release}`;
+    const run = runs.get(k) ?? { path, mode, release, entries: [] };
+    run.entries.push(key(e));
+    runs.set(k, run);
+  }
+
+  test('the mapping covers servers, hello worlds and network tools in both forms', () => {
+    const modes = [...runs.values()].map((r) => `${r.path.split('/').pop()} ${r.mode}`);
+    for (const m of ['nginx binary-compat', 'nginx native', 'redis-server binary-compat', 'redis-server native', 'sqlite3 native', 'hello.pie binary-compat', 'hello.pie native', 'http_server.pie binary-compat']) {
+      expect(modes).toContain(m);
+    }
+  });
+
+  test.each([...runs.values()].map((r) => [`${r.path.split('/').pop()} (${r.mode}, ${r.release})`, r] as const))('%s is not blocked', async (_n, r) => {
+    const report = await runPipeline({ paths: [r.path], mode: r.mode, cacheDir: cache, plan: { release: r.release, mode: r.mode } });
+    reports.set(`${r.path}|${r.mode}`, report);
+    const v = report.verdict!;
+    expect(v.release).toBe(r.release);
+    const blockers = v.items.filter((i) => i.effect === 'blocked').map((i) => `${i.subject} (${(i.rules ?? []).join(', ')}): ${i.reason}`);
+    expect([r.entries, blockers]).toEqual([r.entries, []]);
+    expect(v.verdict).not.toBe('blocked');
+  }, 600_000);
+
+  test('measured on app-elfloader: nginx and redis run with only glibc start-up syscalls missing; those are tolerated gaps', () => {
+    for (const bin of ['/usr/sbin/nginx', '/usr/bin/redis-server']) {
+      const v = reports.get(`${bin}|binary-compat`)?.verdict;
+      expect(v).toBeDefined();
+      const gap = (s: string) => v!.items.find((i) => i.subject === `syscall:${s}`);
+      // set_robust_list, rseq (and clone3 where glibc makes it) were the only syscalls Unikraft 0.16.3 reported missing
+      for (const s of ['set_robust_list', 'rseq']) expect([bin, s, gap(s)?.effect]).toEqual([bin, s, 'runs-with-gaps']);
+      expect([bin, gap('rt_sigreturn')?.effect ?? 'covered']).not.toEqual([bin, 'needs-work']);
+    }
+  });
+
+  test('a gcc hello world: `ukport check` without a policy exits 0 in binary-compat mode', () => {
+    ensureBuilt();
+    const r = runCli(['check', join(built, 'hello.pie')], { XDG_CACHE_HOME: cache }, 300_000);
+    expect([r.status, r.stdout]).toEqual([0, expect.stringMatching(/^ukport check: passed: 0 failing/m)]);
+    const json = JSON.parse(runCli(['scan', '--format', 'json', join(built, 'hello.pie')], { XDG_CACHE_HOME: cache }, 300_000).stdout);
+    expect(json.verdict.verdict).toBe('runs-with-gaps');
+    expect(json.verdict.items.every((i: { effect: string }) => i.effect === 'runs-with-gaps')).toBe(true);
+  }, 600_000);
+});
