@@ -19,7 +19,7 @@ function buildSections(plan: Plan, s: Style, cut: (items: string[]) => string): 
     out.push('', s.bold(`Network: ${plan.network.stack}`) + `  because ${cut(plan.network.because)}`);
     for (const n of plan.network.notes) out.push(s.dim(`  ${n}`));
   }
-  if (plan.filesystem) out.push('', s.bold(`File system: ${plan.filesystem.stack}`));
+  if (plan.filesystem) out.push('', s.bold(`File system: ${plan.filesystem.stack}`) + `  because ${cut(plan.filesystem.because)}`, ...(plan.filesystem.kernelArgs ?? []).map((a) => s.dim(`  kernel command line: ${a}`)));
   if (plan.image) {
     const count = (role: string) => plan.image!.files.filter((f) => f.role === role).length;
     out.push('', s.bold(`Image (Dockerfile): ${plan.image.files.length} files`) + `  program ${plan.image.entry}, ${count('library')} libraries, ${count('loaded-library')} loaded at run time, ${count('config')} configuration files, ${plan.image.generated.length} generated`);

@@ -1,6 +1,6 @@
 import type { UnikraftPort, UnikraftTable } from '../model/index.js';
 import { conjunctsOf } from './kconfig-expr.js';
-import { checkKconfig, resolveKconfig, type Because, type KconfigProblem, type ResolvedConfig } from './kconfig-resolve.js';
+import { checkKconfig, failingDepends, resolveKconfig, type Because, type KconfigProblem, type ResolvedConfig } from './kconfig-resolve.js';
 import type { KconfigWorld } from './kconfig-world.js';
 import type { TargetSpec } from './targets.js';
 
@@ -67,4 +67,35 @@ export function buildTargets(world: KconfigWorld, baseWorld: KconfigWorld, switc
 export function becauseText(b: Because | undefined): string {
   if (!b || b.how === 'requested') return 'requested';
   return b.how === 'default' ? 'kconfig:default' : `kconfig:${b.how} by ${b.by}`;
+}
+
+/**
+ * Symbols a fragment must add so that none of its y symbols is dropped for a missing positive dependency
+ * (LIBPOSIX_PROCESS_BRK `depends on LIBPOSIX_PROCESS_MULTITHREADING`): for each failing conjunct with no alternative
+ * on, its first positive alternative the world defines. Negated dependencies are left to the check. Returns each
+ * added symbol with the symbol that needs it.
+ */
+export function completeDepends(world: KconfigWorld, requested: Map<string, string>): Map<string, string> {
+  const added = new Map<string, string>();
+  const req = new Map(requested);
+  for (let round = 0; round < 8; round++) {
+    const { values } = resolveKconfig(world, req);
+    let changed = false;
+    for (const [sym, want] of req) {
+      if (want !== 'y' || values.get(sym) === 'y' || !world.entries.has(sym)) continue;
+      for (const expr of failingDepends(world, sym, values)) {
+        for (const alts of conjunctsOf(expr)) {
+          const clean = alts.map((a) => a.replace(/[()\s]/g, ''));
+          if (clean.some((a) => (a.startsWith('!') ? values.get(a.slice(1)) !== 'y' : values.get(a) === 'y'))) continue;
+          const pick = clean.find((a) => !a.startsWith('!') && /^[A-Z0-9_]+$/.test(a) && world.entries.has(a) && !req.has(a));
+          if (!pick) continue;
+          req.set(pick, 'y');
+          added.set(pick, sym);
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return added;
 }

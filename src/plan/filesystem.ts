@@ -15,7 +15,7 @@ export interface FilesystemChoice {
   wanted?: FilesystemStack;
   /** Needed syscalls whose only file-system provider is vfscore in this release. */
   onlyVfscore: string[];
-  /** Why the application needs vfscore (app-elfloader's VFSEXEC selects LIBVFSCORE), when it does. */
+  /** Why vfscore is on whatever the plan asks (app-elfloader's VFSEXEC or the libc port selects LIBVFSCORE), when it is. */
   applicationNeedsVfscore?: string;
 }
 
@@ -28,9 +28,12 @@ export function chooseStack(table: UnikraftTable, c: FilesystemChoice): PlannedF
   const hasPosixVfs = Object.values(table.libraries).some((l) => l.kconfig === 'LIBPOSIX_VFS');
   if (!hasPosixVfs) return { stack: 'vfscore', because: [`${table.release} has vfscore only (posix-vfs and ukfs came in v0.20.0)`] };
   if (c.wanted === 'vfscore') return { stack: 'vfscore', because: ['asked for with --fs vfscore (deprecated since v0.21.0, still built)'] };
+  if (c.wanted === 'posix-vfs') {
+    return { stack: 'posix-vfs', because: ['asked for with --fs posix-vfs', ...(c.applicationNeedsVfscore ? [`but ${c.applicationNeedsVfscore}: the posix-vfs syscalls (LIBPOSIX_VFS_SYSCALLS, depends on !LIBVFSCORE) stay off until that repository drops the select`] : [])] };
+  }
   if (c.applicationNeedsVfscore) return { stack: 'vfscore', because: [c.applicationNeedsVfscore] };
-  if (c.onlyVfscore.length && c.wanted !== 'posix-vfs') return { stack: 'vfscore', because: [`only vfscore provides ${c.onlyVfscore.join(', ')} in ${table.release}`] };
-  return { stack: 'posix-vfs', because: [c.wanted === 'posix-vfs' ? 'asked for with --fs posix-vfs' : `the file-system stack of ${table.release} (vfscore is deprecated since v0.21.0)`] };
+  if (c.onlyVfscore.length) return { stack: 'vfscore', because: [`only vfscore provides ${c.onlyVfscore.join(', ')} in ${table.release}`] };
+  return { stack: 'posix-vfs', because: [`the file-system stack of ${table.release} (vfscore is deprecated since v0.21.0)`] };
 }
 
 /**

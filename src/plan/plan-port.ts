@@ -9,7 +9,7 @@ import { chooseStack, filesystemConfig } from './filesystem.js';
 import { isApplicationLibrary, kconfigWorld, type KconfigWorld } from './kconfig-world.js';
 import { targetsFor } from './targets.js';
 import { netdevDriver, networkConfig, socketUse } from './network.js';
-import { excludes, librariesOn, librarySwitches, portLibraryName } from './build-config.js';
+import { completeDepends, excludes, librariesOn, librarySwitches, portLibraryName } from './build-config.js';
 import { resolveKconfig, type ResolvedConfig } from './kconfig-resolve.js';
 import { chooseProviders, TIE_BREAK } from './provider-choice.js';
 import { releaseCoverage } from './release-coverage.js';
@@ -176,11 +176,15 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   if (loader && !rootfs.length) rootfs.push('the Linux ELF itself (app-elfloader loads it from the root file system)');
   // the file-system stack is decided before providers: the other stack's providers are then out of the running
   const target = { tables, table, mode, arch };
+  // what already forces vfscore on: app-elfloader's VFSEXEC, or the libc port's own select (lib-musl's Config.uk)
+  const forced = resolveKconfig(world, new Map([...(specs[0]?.symbols ?? []).filter(([sym]) => world.entries.has(sym)),
+    ...[...seedReasons].map(([lib, sd]) => [sd.kconfig ?? switchOf.get(lib) ?? '', 'y'] as [string, string]).filter(([sym]) => sym), ...requestOf([...optionKconfig])]));
+  const vfsBy = forced.because.get('LIBVFSCORE');
+  const forcer = vfsBy && vfsBy.how === 'selected' && forced.values.get('LIBVFSCORE') === 'y' ? vfsBy.by : undefined;
   const fsChoice = chooseStack(table, {
     ...(options.filesystem ? { wanted: options.filesystem } : {}),
     onlyVfscore: [...needs.syscalls.keys()].filter((n) => { const p = judgeSyscall(target, n).providers; return p.length === 1 && p[0] === 'vfscore'; }),
-    ...(loader && world.entries.get('APPELFLOADER_VFSEXEC')?.select.some((x) => x.split(' ')[0] === 'LIBVFSCORE')
-      ? { applicationNeedsVfscore: `app-elfloader (${world.origin.get('APPELFLOADER_VFSEXEC')}) loads the ELF with APPELFLOADER_VFSEXEC, which selects LIBVFSCORE` } : {}),
+    ...(forcer ? { applicationNeedsVfscore: `${forcer} (${world.origin.get(forcer)}) selects LIBVFSCORE` } : {}),
   });
   const otherStack = fsChoice.stack === 'vfscore' ? 'posix-vfs' : 'vfscore';
   const rootfsKconfig: string[] = [];
@@ -261,7 +265,15 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   const releases = needs.syscalls.size > 0 ? releaseCoverage(tables.unikraft, needs, arch) : undefined;
   const oldest = releases?.find((r) => r.missing.length === 0)?.release;
   if (needs.syscalls.size === 0) uncovered.push({ kind: 'unknown', name: 'syscalls', status: 'unknown', severity: 'warning', reason: 'no syscall facts: the inputs gave no syscalls, so only the libc and library ports are planned' });
-  const kconfig = [...new Set([...libraries.filter((l) => l.kconfig).map((l) => `CONFIG_${l.kconfig}=y`), ...optionKconfig, ...rootfsKconfig])].sort();
+  const fragment = () => [...new Set([...libraries.filter((l) => l.kconfig).map((l) => `CONFIG_${l.kconfig}=y`), ...optionKconfig, ...rootfsKconfig])].sort();
+  // what a planned option needs besides (LIBPOSIX_PROCESS_BRK needs LIBPOSIX_PROCESS_MULTITHREADING) joins the fragment
+  const platform = (specs[0]?.symbols ?? []).filter(([sym]) => world.entries.has(sym));
+  for (const [sym, by] of completeDepends(world, new Map([...platform, ...requestOf(fragment())]))) {
+    const lib = libOfSymbol.get(sym);
+    if (lib && !libraries.some((l) => l.name === lib)) libraries.push({ name: lib, kconfig: sym, role: 'dependency', because: [`kconfig:${by}`], ...(table.libraries[lib]?.repo ? { repo: table.libraries[lib]!.repo! } : {}) });
+    else if (!lib) optionKconfig.add(`CONFIG_${sym}=y`);
+  }
+  const kconfig = fragment();
 
   // Kconfig completes the fragment on every target: what it adds is listed, what it breaks is a problem
   const build = resolvePlanBuild(table, ports, { world, base: loader ? kconfigWorld(table, ports, { externalLibs: tables.externalLibs }) : world }, specs, kconfig, new Set([...final.keys()]));
