@@ -5,6 +5,8 @@ export interface KconfigWorld {
   entries: Map<string, KconfigEntry>;
   /** Where each symbol was read: `unikraft v0.17.0`, `lib-musl RELEASE-0.16.3`. */
   origin: Map<string, string>;
+  /** The release table is partial (v0.19+ built from release notes and indexed files): some symbols are missing. */
+  partial?: boolean;
 }
 
 /** Libraries that are applications (app-elfloader): their Config.uk exists only when they are the application. */
@@ -49,5 +51,5 @@ export function kconfigWorld(table: UnikraftTable, ports: UnikraftPort[], option
     entries.set(p.kconfig, { library: p.port, type: 'bool', prompt: p.port, select: [], imply: [], dependsOn: [] });
     origin.set(p.kconfig, `${p.port} ${p.provenance?.tag ?? ''}`.trim());
   }
-  return { entries, origin };
+  return { entries, origin, ...(table.partial ? { partial: true } : {}) };
 }
