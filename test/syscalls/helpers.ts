@@ -7,13 +7,13 @@ import { expect } from '@jest/globals';
 import { loadElf, resolveDlopen, resolveLibraries } from '../../src/extract/elf/resolve-libraries.js';
 import { readNsswitch } from '../../src/inputs/nsswitch.js';
 import { extractSyscalls, type SyscallOptions } from '../../src/extract/syscalls.js';
-import type { SyscallFact } from '../../src/model/index.js';
+import type { SyscallFact, UnknownFact } from '../../src/model/index.js';
 
 export const FIXTURES = new URL('../../fixtures/build/syscalls/', import.meta.url).pathname;
 
 /** Builds the syscall fixtures when missing (cheap: a few seconds). */
 export function ensureFixtures(): void {
-  if (existsSync(join(FIXTURES, 'raw_syscalls.a64-dyn'))) return;
+  if (existsSync(join(FIXTURES, 'raw_syscalls.a64-dyn')) && existsSync(join(FIXTURES, 'multicall.a64-static-stripped')) && existsSync(join(FIXTURES, 'syscall_table.a64-static-stripped'))) return;
   const r = spawnSync('make', ['-s', '-C', new URL('../../fixtures/', import.meta.url).pathname, 'syscalls'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fixture build failed: ${r.stderr}`);
 }
@@ -24,7 +24,7 @@ export function tempCache(): string {
 }
 
 /** Runs the extractor on PATH and returns the syscall facts by name. */
-export function predict(path: string, cacheDir: string, opts: Partial<SyscallOptions> = {}, sysroot?: string): { syscalls: Map<string, SyscallFact>; unknowns: number } {
+export function predict(path: string, cacheDir: string, opts: Partial<SyscallOptions> = {}, sysroot?: string): { syscalls: Map<string, SyscallFact>; unknowns: number; unknownFacts: UnknownFact[] } {
   const main = loadElf(path);
   const closure = resolveLibraries([main], { sysroot });
   const r = extractSyscalls(main, closure, {
@@ -32,21 +32,34 @@ export function predict(path: string, cacheDir: string, opts: Partial<SyscallOpt
   });
   const syscalls = new Map<string, SyscallFact>();
   for (const f of r.facts) if (f.kind === 'syscall') syscalls.set(f.name, f);
-  return { syscalls, unknowns: r.facts.filter((f) => f.kind === 'unknown').length };
+  const unknownFacts = r.facts.filter((f): f is UnknownFact => f.kind === 'unknown');
+  return { syscalls, unknowns: unknownFacts.length, unknownFacts };
 }
 
-/** Syscall names in an `strace -f -o FILE` log. The launch execve (made before the program exists) is dropped. */
-export function parseStrace(text: string): Set<string> {
+/**
+ * Syscall names in an `strace -f -o FILE` log. The launch execve (made before the program exists) is dropped. With
+ * OWNPROGRAM, a process that execs another program stops counting once the exec succeeded, and so do the processes it
+ * starts afterwards (a pager or `stty` a program runs is not that program).
+ */
+export function parseStrace(text: string, ownProgram = false): Set<string> {
   const out = new Set<string>();
+  const foreign = new Set<string>();
   let first = true;
   for (const line of text.split('\n')) {
+    const pid = /^(?:\[pid\s+)?(\d+)\]?\s+/.exec(line)?.[1] ?? '';
     const body = line.replace(/^(\[pid\s+\d+\]\s+|\d+\s+)/, '');
     if (body.startsWith('+++') || body.startsWith('---') || body === '') continue;
     const m = /^<\.\.\. ([a-z_0-9]+) resumed>/.exec(body) ?? /^([a-z_0-9]+)\(/.exec(body);
     if (!m) continue;
     if (first && m[1] === 'execve') { first = false; continue; }
     first = false;
+    if (ownProgram && foreign.has(pid)) {
+      const child = /^(?:<\.\.\. )?(?:clone3?|vfork|fork)\b.*= (\d+)$/.exec(body);
+      if (child) foreign.add(child[1]);
+      continue;
+    }
     out.add(m[1]);
+    if (ownProgram && m[1] === 'execve' && / = 0$/.test(body)) foreign.add(pid);
   }
   return out;
 }
@@ -56,7 +69,7 @@ export function parseStrace(text: string): Set<string> {
  * to the child's environment; exit codes other than 0 and OKCODES fail.
  */
 export async function observe(cmd: string, args: string[], drive?: (stdout: NodeJS.ReadableStream) => Promise<void>, tracer: 'strace' | 'qemu' = 'strace',
-  run: { env?: Record<string, string>; okCodes?: number[] } = {}): Promise<Set<string>> {
+  run: { env?: Record<string, string>; okCodes?: number[]; ownProgram?: boolean } = {}): Promise<Set<string>> {
   const dir = mkdtempSync(join(tmpdir(), 'ukport-strace-'));
   const log = join(dir, 'trace');
   try {
@@ -69,7 +82,7 @@ export async function observe(cmd: string, args: string[], drive?: (stdout: Node
     const code = await done;
     clearTimeout(timer);
     if (code !== 0 && !run.okCodes?.includes(code)) throw new Error(`${cmd} exited with ${code}`);
-    return tracer === 'strace' ? parseStrace(readFileSync(log, 'utf8')) : parseQemuStrace(readFileSync(log, 'utf8'));
+    return tracer === 'strace' ? parseStrace(readFileSync(log, 'utf8'), run.ownProgram) : parseQemuStrace(readFileSync(log, 'utf8'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,77 +1,30 @@
 import { UkportError } from '../../errors.js';
-import type { Arch } from '../../model/index.js';
+import { GRAPH_VERSION, U_ABI32, type ModuleGraph } from './module-graph.js';
 import type { LoadedElf } from './resolve-libraries.js';
 import { EM_AARCH64 } from './reader.js';
-import { readSymbols } from './symbols.js';
+import { STT_FUNC, STT_GNU_IFUNC, readSymbols, type ElfSymbol } from './symbols.js';
 import { readDebugSymbols } from './debug-symbols.js';
-import { findExecRanges, findFunctions, functionOf, rangeOf, type ExecRange, type FunctionTable } from './functions.js';
+import { findExecRanges, functionOf, rangeOf, type ExecRange } from './functions.js';
 import { readRelocations, resolveSlot, type Relocations, type SlotTarget } from './plt.js';
 import { findDataPointers, findExports, findInitAddresses } from './module-roots.js';
+import { functionTable } from './function-starts.js';
+import { DecodeErrors } from './data-in-code.js';
 import { buildDataRegions, regionOf } from './data-regions.js';
 import { readPersonalities } from './eh-frame.js';
+import type { ElfFile } from './reader.js';
 import type { CodeScanner, ScanFunction, ScanSink } from './scan-types.js';
 import { ScanLog, forEachRange } from './scan-log.js';
 import { PackedLists } from './packed-lists.js';
-import { x86Scanner } from './syscalls-x86_64.js';
+import { x86GoScanner, x86Scanner } from './syscalls-x86_64.js';
 import { aarch64Scanner } from './syscalls-aarch64.js';
 import { BranchSites, resolveWrappers } from './wrappers.js';
+import { loadedNumbers, readOnlyData, type ReadOnlyData } from './readonly-values.js';
 
-/** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
-export const GRAPH_VERSION = 13;
+export { GRAPH_VERSION, U_ABI32, U_DECODE, U_NUMBER, type ModuleGraph } from './module-graph.js';
+
 const EMPTY_LISTS = new PackedLists(new Uint32Array(1), new Float64Array(0));
 /** Slot visits spent on code that addresses the whole GOT before a module falls back to counting every pointer. */
 const GOT_WHOLE_BUDGET = 1 << 20;
-/** Unknown site kinds stored in ModuleGraph.unknownSites. */
-export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
-
-/**
- * One module's call graph with syscall sites: the unit cached on disk by content hash. Functions are
- * indices into `names`/`starts`; per-function lists are flat number arrays to keep the cache small.
- */
-export interface ModuleGraph {
-  version: number;
-  arch: Arch;
-  sha256: string;
-  names: string[];
-  starts: number[];
-  /** Callees: direct calls and jumps, fall-through, local GOT slots, code that takes a function's address. */
-  calls: PackedLists;
-  /** Functions whose address the function's code takes (lea, adrp+add, absolute immediates): not calls. */
-  refs: PackedLists;
-  /** Import calls: flat pairs [importIndex, siteAddress]. */
-  imports: PackedLists;
-  importNames: string[];
-  importWeak: boolean[];
-  /** Syscall sites: flat triples [nr, siteAddress, wrapperFunction or -1]. */
-  sites: number[][];
-  /** Per site, six syscall arguments: a constant (>= 0), -(j+1) for the function's parameter j, or null. */
-  siteArgs: (number | null)[][];
-  /** Constant arguments this function passes to a local function that makes the syscall: flat [nr, argIndex, value]. */
-  argConsts: number[][];
-  /** Unresolved sites: flat pairs [siteAddress, U_*]. */
-  unknownSites: number[][];
-  /** Parameter index holding the syscall number when the function is a syscall wrapper, else -1. */
-  wrapperParam: number[];
-  /** Indirect calls (count) per function; indirect non-table jumps count as well. */
-  indirect: number[];
-  exports: Record<string, number>;
-  /** Functions reachable through data once any indirect call is: global-mode data pointers, ifunc resolvers. */
-  dataRoots: number[];
-  /** Data regions (see data-regions.ts): start addresses, and per region its pointers (value * 4 + P_*). */
-  regionStarts: number[];
-  regionPointers: number[][];
-  /** Regions whose marking marks the next one too (a cut at an address only code names). */
-  regionContinues: number[];
-  /** Regions read without a visible reference; in global mode (no object tracking) every region. */
-  rootRegions: number[];
-  /** Per function: the data regions its code references (object tracking only). */
-  dataRefs: PackedLists;
-  /** Exported data objects → regions; data objects imported from other modules. */
-  objectExports: Record<string, number[]>;
-  objectImports: string[];
-  initRoots: number[];
-  entry: number;
-}
 
 /** Scanner for a machine, or undefined when ukport cannot decode it. */
 export function scannerFor(machine: number, elfClass: number): CodeScanner | undefined {
@@ -89,15 +42,9 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const symbols = [...(symtab.length === 0 && options.debugFile ? readDebugSymbols(elf, decoded.buildId, options.debugFile) ?? [] : symtab), ...decoded.dynsym];
   const initAddrs = findInitAddresses(elf, relocs);
   const entryAddr = elf.entry <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(elf.entry) : 0;
-  let fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs]);
-  // Code without symbols or unwind tables (musl's libc.so): direct call targets start functions too. The first
-  // sweep is recorded; the graph's sweep replays every function whose bounds the new starts did not change.
-  let log: ScanLog | undefined = ScanLog.record(elf.buf, ranges, fns, scanner);
-  const extra = findExtraStarts(log, ranges, fns, relocs);
-  if (options.maxFunctions !== undefined && fns.starts.length + extra.length > options.maxFunctions) {
-    throw new UkportError('limit-exceeded', `${fns.starts.length + extra.length} functions exceed the limit of ${options.maxFunctions}`, mod.path);
-  }
-  if (extra.length > 0) fns = findFunctions(ranges, symbols, elf, [entryAddr, ...initAddrs, ...extra]);
+  const table = functionTable(elf, ranges, relocs, symbols, [entryAddr, ...initAddrs], scanner, options.maxFunctions, mod.path);
+  const { fns } = table;
+  let log: ScanLog | undefined = table.log;
   const n = fns.starts.length;
   // checked before the per-function tables exist: 6 million call targets in stripped code would exhaust the heap
   if (options.maxFunctions !== undefined && n > options.maxFunctions) throw new UkportError('limit-exceeded', `${n} functions exceed the limit of ${options.maxFunctions}`, mod.path);
@@ -119,6 +66,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   const writableNonGot = (a: number): boolean => writable.some(([lo, hi]) => a >= lo && a < hi);
   const plt = readPltMap(elf.buf, ranges, scanner);
   const rawSites = new Map<number, number[]>();
+  const decodeErrors = new DecodeErrors();
   const branchSites = new BranchSites();
 
   const importSlot = (name: string, weak: boolean): number => {
@@ -198,10 +146,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     dataRef: (fn, addr, target) => touchData(fn, addr, target),
     immediate: (fn, addr, value) => { if (startIndex.has(value) || plt.has(value)) codeTarget(fn, value, addr, false); },
     indirect: (fn) => { g.indirect[fn]++; },
-    decodeError: (fn, addr) => {
-      const u = g.unknownSites[fn];
-      if (u.length < 16) u.push(addr, U_DECODE);
-    },
+    decodeError: (fn, addr) => decodeErrors.add(fn, addr),
     end: (fn, fallsThrough) => {
       const next = fn + 1;
       if (fallsThrough && next < n && fns.starts[next] === fns.ends[fn]) addEdge(fn, next);
@@ -209,33 +154,23 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   };
   if (options.replay === false) forEachRange(elf.buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, sink));
   else log.sweep(elf.buf, ranges, fns, scanner, sink);
+  decodeErrors.list(g, fns, log, branchSites, table.described, new Set([entryAddr, ...initAddrs, ...(table.codeWords ?? []),
+    ...[...relocs.slots.values()].flatMap((t) => (t.kind === 'local' ? [t.addr] : [])), ...functionSymbolStarts(symbols)]));
   log = undefined; // the recorded sweep is the largest transient of a build: let it go before the data flow below
 
-  // A split-off cold part (foo.cold) can be entered through foo's jump tables, which are not followed: when
-  // symbols name it, foo reaches it.
-  const byName = new Map(fns.names.map((nm, i) => [nm, i]));
-  fns.names.forEach((nm, i) => {
-    const m = /^(.+)\.cold(\.\d+)?$/.exec(nm);
-    const hot = m ? byName.get(m[1]) : undefined;
-    if (hot !== undefined) addEdge(hot, i);
-  });
-  resolveWrappers(g, fns, ranges, elf.buf, scanner, rawSites, branchSites);
+  for (const [hot, cold] of coldParts(fns.names)) addEdge(hot, cold);
+  let ro: ReadOnlyData | undefined;
+  resolveWrappers(g, fns, ranges, elf.buf, numbersScanner(elf, scanner), rawSites, branchSites, (kind, anchor) => loadedNumbers(elf, (ro ??= readOnlyData(elf, symbols)), kind, anchor));
 
   for (const e of findExports(decoded.dynsym, decoded.versions)) {
     const i = startIndex.get(e.addr) ?? functionOf(fns, e.addr);
     if (i >= 0) g.exports[e.key] = i;
   }
-  const isStart = (a: number): boolean => startIndex.has(a);
   // Objects stay tracked unless hostile input exhausted a budget (too much code addressing the whole GOT, exported
   // objects too large to place): then, as in global mode, every region is a root and every stored pointer counts.
   const tracked = objectSensitive && !gotOverflow && !regions.overflow;
   g.rootRegions = tracked ? regions.roots : regions.starts.map((_a, i) => i);
-  // object tracking: ld.so runs ifunc resolvers of GOT slots at start-up; other pointers are in regions
-  const dataPointers = tracked
-    ? [...relocs.slots].filter(([where, t]) => t.kind === 'local' && t.ifunc && inGot(where) && isStart(t.addr)).map(([, t]) => (t as { addr: number }).addr)
-    : findDataPointers(elf, relocs, isStart);
-  for (const a of personalities.routines) if (isStart(a)) dataPointers.push(a);
-  g.dataRoots = [...new Set(dataPointers.map((a) => startIndex.get(a)!))];
+  g.dataRoots = dataRootsOf(elf, relocs, tracked, inGot, startIndex, personalities.routines);
   g.initRoots = [...new Set(initAddrs.map((a) => startIndex.get(a) ?? -1).filter((i) => i >= 0))];
   g.calls = PackedLists.pack(calls); g.refs = PackedLists.pack(refs); g.imports = PackedLists.pack(imports);
   g.dataRefs = PackedLists.pack(dataRefs.map((l) => (l.length > 1 ? [...new Set(l)] : l)));
@@ -243,24 +178,41 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
 }
 
 /**
- * Code addresses that start a function although no symbol or FDE says so, from a recorded sweep and the
- * relocations: direct call and tail-call targets, code whose address is taken outside it, code a pointer in data names.
+ * Functions reachable through data once any indirect call is: with object tracking, the ifunc resolvers ld.so runs for
+ * GOT slots at start-up (other pointers live in regions); without, every pointer stored in data. Personality routines too.
  */
-function findExtraStarts(log: ScanLog, ranges: ExecRange[], fns: FunctionTable, relocs: Relocations): number[] {
-  const starts = new Set(fns.starts);
-  const out = new Set<number>();
-  const add = (target: number): void => { if (!starts.has(target)) { const ri = rangeOf(ranges, target); if (ri >= 0 && !ranges[ri].plt) out.add(target); } };
-  for (let fn = 0; fn < fns.starts.length; fn++) {
-    log.forEachBranch(fn, (_addr, target, isCall) => {
-      // calls, and jumps that leave the function (tail calls into static functions without symbols)
-      if (isCall || target < fns.starts[fn] || target >= fns.ends[fn]) add(target);
-    });
-    // code whose address is taken outside it (glibc's sa_restorer __restore_rt has no symbol or FDE of its own)
-    log.forEachAddress(fn, (target) => { if (target < fns.starts[fn] || target >= fns.ends[fn]) add(target); });
-  }
-  // a static function stored in a table
-  for (const t of relocs.slots.values()) if (t.kind === 'local') add(t.addr);
-  return [...out];
+function dataRootsOf(elf: ElfFile, relocs: Relocations, tracked: boolean, inGot: (a: number) => boolean, startIndex: Map<number, number>, personalities: number[]): number[] {
+  const isStart = (a: number): boolean => startIndex.has(a);
+  const dataPointers = tracked
+    ? [...relocs.slots].filter(([where, t]) => t.kind === 'local' && t.ifunc && inGot(where) && isStart(t.addr)).map(([, t]) => (t as { addr: number }).addr)
+    : findDataPointers(elf, relocs, isStart);
+  for (const a of personalities) if (isStart(a)) dataPointers.push(a);
+  return [...new Set(dataPointers.map((a) => startIndex.get(a)!))];
+}
+
+/**
+ * A split-off cold part (foo.cold) can be entered through foo's jump tables, which are not followed: when symbols name
+ * it, foo reaches it. Returns (hot, cold) function pairs.
+ */
+function coldParts(names: string[]): [number, number][] {
+  const byName = new Map(names.map((nm, i) => [nm, i]));
+  const out: [number, number][] = [];
+  names.forEach((nm, i) => {
+    const m = /^(.+)\.cold(\.\d+)?$/.exec(nm);
+    const hot = m ? byName.get(m[1]) : undefined;
+    if (hot !== undefined) out.push([hot, i]);
+  });
+  return out;
+}
+
+/** The scanner whose calling conventions find syscall numbers: Go's for code a Go toolchain built (x86-64). */
+function numbersScanner(elf: ElfFile, scanner: CodeScanner): CodeScanner {
+  return scanner === x86Scanner && elf.sections.some((sec) => sec.name === '.gopclntab' || sec.name === '.go.buildinfo') ? x86GoScanner : scanner;
+}
+
+/** Addresses of function symbols (FUNC, IFUNC): code, whatever else takes their address. */
+function functionSymbolStarts(symbols: ElfSymbol[]): number[] {
+  return symbols.flatMap((s) => (s.shndx !== 0 && (s.type === STT_FUNC || s.type === STT_GNU_IFUNC) && s.value < 2n ** 52n ? [Number(s.value)] : []));
 }
 
 /** PLT entry address → GOT slot it jumps through, from the PLT sections' own code. */

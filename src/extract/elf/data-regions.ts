@@ -51,7 +51,7 @@ function regionSections(elf: ElfFile): { lo: number; hi: number; name: string }[
 }
 
 /** Index of the range of sorted, disjoint SECS that contains A, or -1. */
-function sectionOf(secs: { lo: number; hi: number }[], a: number): number {
+export function sectionOf(secs: { lo: number; hi: number }[], a: number): number {
   let lo = 0, hi = secs.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;

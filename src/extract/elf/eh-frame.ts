@@ -7,8 +7,13 @@ const MAX_RECORDS = 2_000_000;
  * these give function boundaries where no symbol does. Malformed records end the walk (never throw).
  */
 export function readFdeStarts(elf: ElfFile): number[] {
+  return readFdeRanges(elf).map((r) => r.start);
+}
+
+/** The code ranges [start, end) .eh_frame FDEs describe (end = start when the length cannot be read). */
+export function readFdeRanges(elf: ElfFile): { start: number; end: number }[] {
   const cieEnc = new Map<number, number>();
-  const starts: number[] = [];
+  const starts: { start: number; end: number }[] = [];
   forEachRecord(elf, (buf, p, body, next, { base, end, secAddr }) => {
     const id = buf.readUInt32LE(body);
     if (id === 0) {
@@ -20,7 +25,10 @@ export function readFdeStarts(elf: ElfFile): number[] {
     if (enc === undefined) return;
     const field = body + 4;
     const v = readEncoded(buf, field, next, enc, secAddr + (field - base));
-    if (v !== undefined && v > 0) starts.push(v);
+    if (v === undefined || v <= 0) return;
+    // the length has the pointer's format without its application (pc-relative etc.)
+    const len = readEncoded(buf, field + encodedSize(enc, buf, field, next), next, enc & 0x0f, 0);
+    starts.push({ start: v, end: len !== undefined && len > 0 ? v + len : v });
   });
   return starts;
 }

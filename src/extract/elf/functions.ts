@@ -71,7 +71,7 @@ export function rangeOf(ranges: ExecRange[], addr: number): number {
  * (entry point, init arrays). Each function runs to the next start, so absurd symbol sizes and overlapping
  * symbols cannot make any byte be decoded twice: total work is linear in the code size.
  */
-export function findFunctions(ranges: ExecRange[], symbols: ElfSymbol[], elf: ElfFile, extra: number[]): FunctionTable {
+export function findFunctions(ranges: ExecRange[], symbols: ElfSymbol[], elf: ElfFile, extra: number[], fdeStarts: number[] = readFdeStarts(elf)): FunctionTable {
   const named = new Map<number, { name: string; rank: number }>();
   const starts = new Set<number>();
   const add = (addr: number): boolean => {
@@ -89,7 +89,7 @@ export function findFunctions(ranges: ExecRange[], symbols: ElfSymbol[], elf: El
     const cur = named.get(addr);
     if (!cur || rank < cur.rank) named.set(addr, { name: s.name, rank });
   }
-  for (const a of readFdeStarts(elf)) add(a);
+  for (const a of fdeStarts) add(a);
   for (const a of extra) add(a);
   for (const r of ranges) if (!r.plt) starts.add(r.start);
   const sorted = [...starts].sort((a, b) => a - b);

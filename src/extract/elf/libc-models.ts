@@ -1,6 +1,6 @@
 import type { Arch } from '../../model/index.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
-import type { ModuleGraph } from './call-graph.js';
+import type { ModuleGraph } from './module-graph.js';
 
 /**
  * Facts about glibc's code that a call graph cannot see: calls and syscall sites that run only once some other

@@ -5,6 +5,7 @@ import { resolveSlot, type Relocations } from './plt.js';
 
 const INIT_SECTIONS = ['.init_array', '.fini_array', '.preinit_array', '.ctors', '.dtors'];
 const MAX_DATA_SCAN = 64 * 1024 * 1024;
+const ET_EXEC = 2;
 
 /** Addresses the loader or libc start-up calls: .init/.fini and the init/fini arrays. */
 export function findInitAddresses(elf: ElfFile, relocs: Relocations): number[] {
@@ -27,22 +28,45 @@ export function findInitAddresses(elf: ElfFile, relocs: Relocations): number[] {
  */
 export function findDataPointers(elf: ElfFile, relocs: Relocations, isStart: (a: number) => boolean): number[] {
   const out = relocs.dataTargets.filter(isStart);
-  if (elf.type !== 2) return out; // ET_EXEC only: PIC data pointers always carry relocations
+  if (elf.type !== ET_EXEC) return out; // PIC data pointers always carry relocations
+  forEachDataWord(elf, (v) => { if (isStart(v)) out.push(v); });
+  return out;
+}
+
+/**
+ * Every aligned 8-byte word of a position-dependent file's allocated non-code sections whose value lies inside
+ * one of RANGES: such a file has no relocations for its own pointers, so for a sound analysis each of these
+ * words is a code pointer (a table of entry functions in .rodata or .data.rel.ro, with no symbol or FDE for them).
+ */
+export function findCodeWords(elf: ElfFile, ranges: { start: number; end: number; plt: boolean }[]): number[] {
+  if (elf.type !== ET_EXEC || ranges.length === 0) return [];
+  const lo = ranges[0].start, hi = ranges[ranges.length - 1].end;
+  const out: number[] = [];
+  forEachDataWord(elf, (v) => {
+    if (v < lo || v >= hi) return;
+    const r = ranges.find((x) => v >= x.start && v < x.end);
+    if (r && !r.plt) out.push(v);
+  });
+  return out;
+}
+
+/** Calls EACH with every aligned 8-byte word below 2^32 of ELF's allocated non-code sections (or read-only segments), up to a budget. */
+function forEachDataWord(elf: ElfFile, each: (v: number) => void): void {
   let budget = MAX_DATA_SCAN;
+  const buf = elf.buf;
   const scan = (off: number, size: number): void => {
     const n = Math.min(Math.floor(size / 8), budget / 8);
     budget -= n * 8;
     for (let i = 0; i < n; i++) {
       const o = off + i * 8;
-      if (o + 8 > elf.buf.length) break;
-      const v = elf.buf.readUInt32LE(o + 4) === 0 ? elf.buf.readUInt32LE(o) : -1;
-      if (v > 0 && isStart(v)) out.push(v);
+      if (o + 8 > buf.length) break;
+      const v = buf.readUInt32LE(o + 4) === 0 ? buf.readUInt32LE(o) : -1;
+      if (v > 0) each(v);
     }
   };
   const alloc = elf.sections.filter((s) => (s.flags & 2n) !== 0n && (s.flags & SHF_EXECINSTR) === 0n && s.type !== SHT_NOBITS);
-  if (alloc.length > 0) for (const s of alloc) scan(s.offset, Math.min(s.size, elf.buf.length - s.offset));
-  else for (const p of elf.phdrs) if (p.type === PT_LOAD && (p.flags & 1) === 0) scan(p.offset, Math.min(p.filesz, elf.buf.length - p.offset));
-  return out;
+  if (alloc.length > 0) for (const s of alloc) scan(s.offset, Math.min(s.size, buf.length - s.offset));
+  else for (const p of elf.phdrs) if (p.type === PT_LOAD && (p.flags & 1) === 0) scan(p.offset, Math.min(p.filesz, buf.length - p.offset));
 }
 
 /** Exported function symbols: `name@version` for every version and plain `name` for the default one. */

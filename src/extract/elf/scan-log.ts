@@ -1,5 +1,5 @@
 import { functionOf, type ExecRange, type FunctionTable } from './functions.js';
-import { INSN_PAD, INSN_STOPS, type CodeScanner, type ScanFunction, type ScanSink } from './scan-types.js';
+import { INSN_FALLS, INSN_PAD, INSN_STOPS, type CodeScanner, type ScanFunction, type ScanSink } from './scan-types.js';
 
 /** Calls EACH with the bytes of every non-PLT range and the functions inside it. */
 export function forEachRange(buf: Buffer, ranges: ExecRange[], fns: FunctionTable,
@@ -73,14 +73,72 @@ export class ScanLog {
     return i < this.insns && this.insnWords.get(i) >>> 2 === addr - this.base;
   }
 
+  /** Whether the recorded sweep decoded an instruction at ADDR (true when it kept no instruction boundaries: aarch64, huge spans). */
+  isInstruction(addr: number): boolean {
+    return this.insns === 0 || this.isBoundary(addr);
+  }
+
+  /**
+   * Whether a function may start at ADDR as the recorded sweep saw the code: an instruction starts there, and the one
+   * before it is padding or ends the flow (a jump, a return, a call). Without instruction boundaries (aarch64, huge
+   * spans), whether ADDR is 4-byte aligned.
+   */
+  mayStartFunction(addr: number): boolean {
+    if (this.insns === 0) return addr % 4 === 0;
+    const i = this.insnIndex(addr);
+    if (i >= this.insns || this.insnWords.get(i) >>> 2 !== addr - this.base) return false;
+    return i === 0 || (this.insnWords.get(i - 1) & 3) !== INSN_FALLS;
+  }
+
   /** What a sweep of [start, end) reports at its end: whether its last non-padding instruction lets flow go on. */
   private fallsThrough(start: number, end: number): boolean {
     for (let i = this.insnIndex(end) - 1; i >= 0; i--) {
       const w = this.insnWords.get(i);
       if (w >>> 2 < start - this.base) break;
-      if ((w & 3) !== INSN_PAD) return (w & 3) !== INSN_STOPS;
+      if ((w & 3) !== INSN_PAD) return (w & 3) === INSN_FALLS;
     }
     return true;
+  }
+
+  /**
+   * The addresses of ERRORS (undecodable bytes of [start, end)) that control can reach from START: through fall-through,
+   * calls (which return) and direct branches inside the range. Bytes no flow reaches are data the linear sweep read as
+   * code (tables in .text, OpenSSL's perlasm). Undefined when that cannot be told: START is not an instruction of the
+   * sweep, a reachable branch lands inside one, or an indirect jump or call is reachable (a jump table, a computed
+   * address in the range).
+   */
+  reachableErrors(start: number, end: number, errors: number[]): number[] | undefined {
+    if (this.insns === 0) return undefined;
+    const i0 = this.insnIndex(start), i1 = this.insnIndex(end);
+    if (i0 >= i1 || this.insnWords.get(i0) >>> 2 !== start - this.base) return undefined;
+    const targets = new Map<number, number>();
+    const indirect = new Set<number>();
+    for (let fn = functionOf(this.fns, start); fn >= 0 && fn < this.fns.starts.length && this.fns.starts[fn] < end; fn++) {
+      for (let i = this.from[fn]; i >= 0 && i < this.to[fn]; i++) {
+        const k = this.kinds.get(i) & KIND_MASK, addr = this.addrs.get(i);
+        if (addr < start || addr >= end) continue;
+        if (k === BRANCH) targets.set(addr, this.args.get(i));
+        else if (k === INDIRECT || (k === SLOT && this.kinds.get(i) >>> KIND_BITS >= 2)) indirect.add(addr);
+      }
+    }
+    const reached = new Uint8Array(i1 - i0);
+    const todo = [i0];
+    while (todo.length > 0) {
+      const i = todo.pop()!;
+      if (i >= i1 || reached[i - i0]) continue;
+      reached[i - i0] = 1;
+      const w = this.insnWords.get(i), addr = this.base + (w >>> 2);
+      if (indirect.has(addr)) return undefined;
+      const t = targets.get(addr);
+      if (t !== undefined && t >= start && t < end) {
+        const j = this.insnIndex(t);
+        if (j >= i1 || this.insnWords.get(j) >>> 2 !== t - this.base) return undefined;
+        todo.push(j);
+      }
+      if ((w & 3) !== INSN_STOPS) todo.push(i + 1);
+    }
+    // an error the recorded sweep did not see as an instruction (the function was decoded afresh) is kept
+    return errors.filter((a) => { const i = this.insnIndex(a); return i >= i1 || this.insnWords.get(i) >>> 2 !== a - this.base || reached[i - i0] === 1; });
   }
 
   /** Sweeps every function of FNS once, recording. */
@@ -118,9 +176,14 @@ export class ScanLog {
     }
   }
 
-  /** Addresses old function FN computes (lea / adr of code or data). */
-  forEachAddress(fn: number, each: (target: number) => void): void {
-    for (let i = this.from[fn]; i >= 0 && i < this.to[fn]; i++) if ((this.kinds.get(i) & KIND_MASK) === ADDRESS) each(this.args.get(i));
+  /** Addresses old function FN computes (lea / adr of code or data): (target, site). */
+  forEachAddress(fn: number, each: (target: number, addr: number) => void): void {
+    for (let i = this.from[fn]; i >= 0 && i < this.to[fn]; i++) if ((this.kinds.get(i) & KIND_MASK) === ADDRESS) each(this.args.get(i), this.addrs.get(i));
+  }
+
+  /** Immediates of old function FN that may be absolute code addresses (non-PIE `mov $main, %rdi`). */
+  forEachImmediate(fn: number, each: (value: number) => void): void {
+    for (let i = this.from[fn]; i >= 0 && i < this.to[fn]; i++) if ((this.kinds.get(i) & KIND_MASK) === IMMEDIATE) each(this.args.get(i));
   }
 
   /** Every address an address computation or a memory operand of the recorded sweep names (lea, rip-relative operands, slots). */

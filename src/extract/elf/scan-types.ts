@@ -24,8 +24,11 @@ export interface ScanSink {
   instruction?(addr: number, kind: number): void;
 }
 
-/** Instruction classes for ScanSink.instruction: padding (nop, int3), flow goes on, flow stops (jmp, ret, call). */
-export const INSN_PAD = 0, INSN_FALLS = 1, INSN_STOPS = 2;
+/**
+ * Instruction classes for ScanSink.instruction: padding (nop, int3), flow goes on, flow stops (jmp, ret), a call (flow
+ * comes back, but a function whose last instruction is a call ends in a noreturn callee).
+ */
+export const INSN_PAD = 0, INSN_FALLS = 1, INSN_STOPS = 2, INSN_CALL = 3;
 
 /** An address whose register state pass 2 must report. */
 export interface FlowQuery { addr: number }
@@ -40,6 +43,10 @@ export interface CodeScanner {
   nrReg: number;
   /** Register indices of the first call arguments, in order. */
   argRegs: readonly number[];
+  /** The registers of a wrapper's syscall arguments when its number is parameter PARAM (default: the parameters after it). */
+  argsAfter?(param: number): readonly number[];
+  /** Argument PARAM at a call whose state is S (default: its register, argRegs[param]). */
+  argAt?(s: RegState, param: number): { kind: number; val: number };
   /** Register indices of the six syscall arguments (x86-64: rdi rsi rdx r10 r8 r9). */
   sysArgRegs: readonly number[];
   scan(bytes: Uint8Array, base: number, fns: ScanFunction[], sink: ScanSink): void;

@@ -1,5 +1,5 @@
 import type { CodeScanner, FlowQuery, ScanSink } from './scan-types.js';
-import { CONST, RegState, SLOT, runFlow } from './reg-state.js';
+import { ADDR, CONST, RegState, SLOT, isAddress, loadKind, runFlow } from './reg-state.js';
 
 /** aarch64 Linux: syscall number in x8/w8, arguments in x0..x7. */
 const NR = 8;
@@ -45,9 +45,22 @@ function transfer(w: number, ip: number, st: RegState): void {
   }
   if (((w & 0xff800000) >>> 0) === 0x91000000) { // ADD Xd, Xn, #imm
     const rn = (w >>> 5) & 31, imm = ((w >>> 10) & 0xfff) * ((w >>> 22) & 1 ? 4096 : 1);
-    if (rn !== 31 && st.kind[rn] === CONST) set(rd, st.val[rn] + imm); else clob(rd);
+    if (rn !== 31 && st.kind[rn] === CONST) set(rd, st.val[rn] + imm);
+    else if (rn !== 31 && rd !== 31 && st.kind[rn] === ADDR) st.setAddr(rd, st.val[rn]); else clob(rd);
     return;
   }
+  if (((w & 0xff800000) >>> 0) === 0xd1000000) { // SUB Xd, Xn, #imm: a pointer stepped back stays a pointer into its table
+    const rn = (w >>> 5) & 31;
+    if (rn !== 31 && rd !== 31 && isAddress(st.kind[rn])) st.setAddr(rd, st.val[rn]); else clob(rd);
+    return;
+  }
+  if (((w & 0xff200000) >>> 0) === 0x8b000000 || ((w & 0xffe00000) >>> 0) === 0x8b200000) { // ADD Xd, Xn, Xm{, shift/extend}: address + index
+    const rn = (w >>> 5) & 31, rm = (w >>> 16) & 31;
+    const a = rn !== 31 && isAddress(st.kind[rn]), b = rm !== 31 && isAddress(st.kind[rm]);
+    if (rd !== 31 && (a || b)) st.setAddr(rd, Math.max(a ? st.val[rn] : 0, b ? st.val[rm] : 0)); else clob(rd);
+    return;
+  }
+  if (loadFromTable(w, st)) return;
   if (((w & 0xffc00000) >>> 0) === 0xf9400000) { // LDR Xt, [Xn, #imm]
     const rn = (w >>> 5) & 31;
     if (rn !== 31 && st.kind[rn] === CONST && rd !== 31) st.setSlot(rd, st.val[rn] + ((w >>> 10) & 0xfff) * 8); else clob(rd);
@@ -92,6 +105,33 @@ function transfer(w: number, ip: number, st: RegState): void {
     return;
   }
   clob(rd);
+}
+
+/**
+ * Integer loads whose address is known (LDR/LDRB/LDRH/LDRSB/LDRSH/LDRSW by register offset, unsigned offset, unscaled
+ * offset, pre- and post-index): the register holds an element of the memory at that address, or of a table when the
+ * base is a pointer stepped over it or an index is added. Returns false for every other instruction.
+ */
+function loadFromTable(w: number, st: RegState): boolean {
+  const size = w >>> 30, opc = (w >>> 22) & 3, rn = (w >>> 5) & 31, rt = w & 31;
+  if ((w & 0x04000000) !== 0 || opc === 0 || (size === 3 && opc >= 2) || (size === 2 && opc === 3)) return false; // vector, store, prefetch
+  const width = 2 ** size, signed = opc >= 2;
+  const unsignedOffset = (w & 0x3b000000) === 0x39000000;
+  const registerOffset = ((w & 0x3b200c00) >>> 0) === 0x38200800;
+  const imm9 = (w & 0x3b200000) === 0x38000000 ? (w >>> 10) & 3 : -1; // 0 unscaled, 1 post-index, 3 pre-index
+  if (!unsignedOffset && !registerOffset && imm9 !== 0 && imm9 !== 1 && imm9 !== 3) return false;
+  // LDR Xt, [Xn, #imm] from a constant base stays a slot load (GOT entries, read by the scanner's pass)
+  if (unsignedOffset && size === 3 && st.kind[rn] !== ADDR) return false;
+  const known = rn !== 31 && isAddress(st.kind[rn]);
+  const base = st.val[rn];
+  if (rt !== 31) {
+    if (!known) st.clobber(rt);
+    else if (registerOffset || imm9 === 1 || imm9 === 3 || st.kind[rn] === ADDR) st.setLoad(rt, loadKind(width, signed, false), base);
+    else st.setLoad(rt, loadKind(width, signed, true), base + (unsignedOffset ? ((w >>> 10) & 0xfff) * width : sext((w >>> 12) & 0x1ff, 9)));
+  }
+  // write-back: the base moves through the table
+  if (imm9 === 1 || imm9 === 3) { if (known && rn !== rt) st.setAddr(rn, base); else if (rn !== 31) st.clobber(rn); }
+  return true;
 }
 
 function clobberCall(st: RegState): void {

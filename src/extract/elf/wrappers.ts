@@ -2,7 +2,7 @@ import { functionBytes, type ExecRange, type FunctionTable } from './functions.j
 import type { CodeScanner } from './scan-types.js';
 import { CONST, PARAM, type RegState } from './reg-state.js';
 import { loadLinuxSyscalls } from '../../data/linux-syscalls.js';
-import { U_ABI32, U_NUMBER, type ModuleGraph } from './call-graph.js';
+import { U_ABI32, U_NUMBER, type ModuleGraph } from './module-graph.js';
 
 const X32_BIT = 0x40000000;
 const MAX_NR = 4096;
@@ -29,8 +29,11 @@ export class BranchSites {
   }
 }
 
+/** The syscall numbers a register of abstract value (kind, anchor) holds when it is a load from read-only data (readonly-values.ts). */
+export type LoadedNumbers = (kind: number, anchor: number) => number[] | undefined;
+
 export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: ExecRange[], buf: Buffer, scanner: CodeScanner,
-  rawSites: Map<number, number[]>, branches: BranchSites): void {
+  rawSites: Map<number, number[]>, branches: BranchSites, loaded: LoadedNumbers = () => undefined): void {
   const flow = (fn: number, addrs: number[]): Map<number, RegState> => {
     const r = ranges[fns.range[fn]];
     return scanner.flow(functionBytes(buf, r, fns.starts[fn], fns.ends[fn]), Math.max(fns.starts[fn], r.start), fns.starts[fn], fns.ends[fn], addrs.map((addr) => ({ addr })));
@@ -42,7 +45,7 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
       const k = s?.kind[scanner.nrReg], v = s?.val[scanner.nrReg] ?? -1;
       if (k === CONST) addNumber(g, fn, v, a, -1, s && argValues(s, scanner.sysArgRegs));
       else if (k === PARAM) { if (g.wrapperParam[fn] < 0) g.wrapperParam[fn] = v; }
-      else g.unknownSites[fn].push(a, U_NUMBER);
+      else addNumbers(g, fn, k === undefined ? undefined : loaded(k, v), a, -1, s && argValues(s, scanner.sysArgRegs));
     }
   }
   const n = fns.starts.length;
@@ -78,11 +81,13 @@ export function resolveWrappers(g: ModuleGraph, fns: FunctionTable, ranges: Exec
       if (done.has(key)) continue;
       done.add(key);
       const s = flowOf(c.fn).get(c.addr);
-      const k = reg === undefined ? undefined : s?.kind[reg], v = reg === undefined ? -1 : s?.val[reg] ?? -1;
+      const arg = !s ? undefined : scanner.argAt ? scanner.argAt(s, param) : reg === undefined ? undefined : { kind: s.kind[reg], val: s.val[reg] };
+      const k = arg?.kind, v = arg?.val ?? -1;
       // syscall(nr, a, b, …): the syscall's arguments follow the number in the wrapper's parameters
-      if (k === CONST) addNumber(g, c.fn, v, c.addr, w, s && argValues(s, scanner.argRegs.slice(param + 1, param + 7)));
+      const args = s && argValues(s, scanner.argsAfter?.(param) ?? scanner.argRegs.slice(param + 1, param + 7));
+      if (k === CONST) addNumber(g, c.fn, v, c.addr, w, args);
       else if (k === PARAM) { if (g.wrapperParam[c.fn] < 0) { g.wrapperParam[c.fn] = v; work.push(c.fn); } }
-      else g.unknownSites[c.fn].push(c.addr, U_NUMBER);
+      else addNumbers(g, c.fn, k === undefined ? undefined : loaded(k, v), c.addr, w, args);
     }
   }
   localArgConsts(g, scanner, callers, flowOf);
@@ -115,6 +120,12 @@ function localArgConsts(g: ModuleGraph, scanner: CodeScanner, callers: (callee: 
       }
     }
   }
+}
+
+/** A site whose number is loaded from read-only data: one site per number the data holds; unknown when it holds none. */
+function addNumbers(g: ModuleGraph, fn: number, numbers: number[] | undefined, addr: number, via: number, args?: (number | null)[]): void {
+  if (!numbers) { g.unknownSites[fn].push(addr, U_NUMBER); return; }
+  for (const nr of numbers) addNumber(g, fn, nr, addr, via, args);
 }
 
 function addNumber(g: ModuleGraph, fn: number, v: number, addr: number, via: number, args?: (number | null)[]): void {

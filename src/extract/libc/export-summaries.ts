@@ -1,4 +1,4 @@
-import type { ModuleGraph } from '../elf/call-graph.js';
+import type { ModuleGraph } from '../elf/module-graph.js';
 import { P_FUNCTION } from '../elf/data-regions.js';
 
 const WORDS = 32; // 1024 syscall numbers

@@ -1,4 +1,4 @@
-import type { ModuleGraph } from '../elf/call-graph.js';
+import type { ModuleGraph } from '../elf/module-graph.js';
 import { PackedLists } from '../elf/packed-lists.js';
 
 /**

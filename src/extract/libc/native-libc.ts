@@ -5,7 +5,7 @@ import type { Arch, Libc } from '../../model/vocab.js';
 import { DEFAULT_TABLES_DIR, loadTableFile } from '../../data/validate.js';
 import { UkportError } from '../../errors.js';
 import type { LoadedElf } from '../elf/resolve-libraries.js';
-import type { ImportOverride } from '../elf/summaries.js';
+import type { ImportOverride } from '../elf/reach/types.js';
 
 /** Sonames of the Linux libc family that a native port replaces with Unikraft's libc. */
 const LIBC_FAMILY = /^(libc|libm|libpthread|libdl|librt|libutil|libresolv|libcrypt|ld-linux[-\w.]*|ld-musl[-\w.]*)\.so/;

@@ -1,9 +1,12 @@
 import { basename } from 'node:path';
-import type { LibraryEdge, UnknownFact } from '../../model/index.js';
-import type { NssService } from '../../inputs/nsswitch.js';
-import type { DlopenResolution, LoadedElf } from './resolve-libraries.js';
-import type { CodeScanner } from './scan-types.js';
-import { hasNssEntry, nodeName, reachProgram, type ImportOverride, type ProgramModule } from './summaries.js';
+import type { LibraryEdge, UnknownFact } from '../../../model/index.js';
+import type { NssService } from '../../../inputs/nsswitch.js';
+import type { DlopenResolution, LoadedElf } from '../resolve-libraries.js';
+import type { CodeScanner } from '../scan-types.js';
+import { nodeName } from './evidence.js';
+import { hasNssEntry } from './nss-entries.js';
+import { reachProgram } from './reach-program.js';
+import type { ImportOverride, ProgramModule, Reach } from './types.js';
 
 /** How the program's run-time loading is followed (both absent: not followed). */
 export interface RuntimeLoadingContext {
@@ -29,7 +32,7 @@ const MAX_DLOPEN_UNKNOWNS = 50;
  * reachability runs again). Returns the final reach, the library-graph edges of what was loaded and the
  * dlopen calls that could not be followed.
  */
-export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], scanner: CodeScanner, ctx: RuntimeLoadingContext): { reach: ReturnType<typeof reachProgram>; edges: LibraryEdge[]; unknowns: UnknownFact[] } {
+export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], scanner: CodeScanner, ctx: RuntimeLoadingContext): { reach: Reach; edges: LibraryEdge[]; unknowns: UnknownFact[] } {
   const { override, resolveDlopen } = ctx;
   let added = false;
   // MARK records why a module loaded at run time is there; a module of the start-up closure keeps its role
@@ -69,7 +72,7 @@ export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], 
       }
     }
   }
-  let reach = reachProgram(mods, scanner, override?.lookup, ctx.maxDepth, false, ctx.libcModels);
+  let reach = reachProgram(mods, scanner, { override: override?.lookup, maxDepth: ctx.maxDepth, libcModels: ctx.libcModels });
   const unknowns: UnknownFact[] = [];
   const tried = new Set<string>();
   const siteKey = (d: (typeof reach.dlopens)[number]): string => `${nodeName(reach, d.node).mod.loaded.path}\0${d.name ?? '\0' + d.addr}`;
@@ -109,7 +112,7 @@ export function reachWithRuntimeLoading(main: LoadedElf, mods: ProgramModule[], 
     const wantExportRoots = reach.dlsymUnknown && mods.some((m) => m.dlopenedAs !== undefined);
     if (!added && wantExportRoots === exportRoots) break;
     exportRoots = wantExportRoots;
-    reach = reachProgram(mods, scanner, override?.lookup, ctx.maxDepth, exportRoots, ctx.libcModels);
+    reach = reachProgram(mods, scanner, { override: override?.lookup, maxDepth: ctx.maxDepth, dlopenedExportsAreRoots: exportRoots, libcModels: ctx.libcModels });
   }
   if (round === MAX_DLOPEN_ROUNDS && reach.dlopens.some((d) => !tried.has(siteKey(d)))) {
     unknowns.push({ kind: 'unknown', reason: 'dlopen', message: `libraries loaded by dlopen from libraries loaded by dlopen, more than ${MAX_DLOPEN_ROUNDS} deep: the deeper ones are not analysed`, evidence: [{ artifact: main.path, extractor: `${scanner.arch}.syscalls` }] });
