@@ -6,6 +6,7 @@ import { partialUseText } from '../data/table-lookup.js';
 import { withEscapedStrings } from './terminal-safe.js';
 import { plural } from './units.js';
 import { interpretedMarkdown } from './interpreted-markdown.js';
+import { verificationMarkdown } from './verification-markdown.js';
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', note: 'Notes' };
 const LIST_LABELS: Record<Exclude<NeedList, 'unknowns'>, string> = { syscalls: 'Syscalls', symbols: 'Functions', headers: 'Headers', libraries: 'Shared libraries' };
@@ -95,6 +96,7 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
     '## Summary', '', ...summary(r), '',
     '## Plan', '', ...plan(r), '',
     ...(r.interpreted ? interpretedMarkdown(r.interpreted, md) : []),
+    ...(r.verification ? verificationMarkdown(r.verification, md) : []),
     '## Findings', '',
   ];
   if (!problems.length) out.push('Nothing to report.', '');

@@ -112,6 +112,9 @@ export function emitSarif(r: Report, ctx: EmitContext): string {
       }] } : {}),
       properties: {
         verdict: verdict.verdict, ...(verdict.verified ? { verified: verdict.verified } : {}), mode: r.mode,
+        // `ukport verify`: how the run ended and what it saw that the analysis did not predict (a soundness bug)
+        ...(r.verification ? { verification: { outcome: r.verification.outcome, summary: r.verification.summary, release: r.verification.release,
+          notAvailable: r.verification.syscalls?.observed.filter((o) => o.notAvailable).map((o) => o.name) ?? [], unpredicted: r.verification.syscalls?.unpredicted ?? [] } } : {}),
         ...(r.plan ? { target: { release: r.plan.release, arch: r.plan.arch, libc: r.plan.libc } } : {}),
         tables: r.tables.map((t) => ({ repo: t.repo, tag: t.tag, commit: t.commit })),
         ...(r.partialTable ? { partialTable: { ...r.partialTable, note: partialUseText(r.partialTable) } } : {}),

@@ -56,9 +56,14 @@ describe("the verdict carries verify's outcome in every format", () => {
     const md = emitterFor('markdown')!(report, ctx);
     // markdown escapes the probe's backslash
     expect(md).toMatch(/\*\*Verdict: [a-z ]+\*\*.*\n\n\*\*verified running on v0\.16\.3 with probe tcp:8080:ping\\\\n:pong\*\*\n/);
+    // and its Verification section: stages, the syscalls Unikraft did not provide
+    expect(md).toContain('## Verification');
+    expect(md).toMatch(/not available: `rseq` `set_robust_list` `set_tid_address`/);
+    expect(md).toContain('every syscall seen at run time was predicted');
     const log = JSON.parse(emitterFor('sarif')!(report, ctx));
     expect(sarif(log) ? [] : sarif.errors).toEqual([]);
     expect(log.runs[0].properties.verified).toBe(VERIFIED);
+    expect(log.runs[0].properties.verification).toMatchObject({ outcome: 'verified', unpredicted: [], notAvailable: ['rseq', 'set_robust_list', 'set_tid_address'] });
   }, 120_000);
 
   test('a probe that failed: no format says verified', async () => {
