@@ -68,10 +68,13 @@ export function noteLstat(path: string): void {
   if (open && !open.has(`l\0${path}`)) open.set(`l\0${path}`, lstamp(path));
 }
 
-/** Notes a file opened (or looked for) by PATH, links followed; ST is what fstat of the opened file gave. */
-export function noteStat(path: string, st?: Stats): void {
+/**
+ * Notes a file opened (or looked for) by PATH, links followed: ST is what fstat of the opened file gave, ERROR why it
+ * could not be opened (its own outcome, not a later look that could see a file created since); neither: looked at now.
+ */
+export function noteStat(path: string, st?: Stats, error?: unknown): void {
   if (!open || open.has(`s\0${path}`)) return;
-  open.set(`s\0${path}`, st ? stamp(st) : sstamp(path));
+  open.set(`s\0${path}`, st ? stamp(st) : error !== undefined ? errorStamp(error) : sstamp(path));
 }
 
 /** Notes a directory listed. */

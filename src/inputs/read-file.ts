@@ -24,7 +24,7 @@ export function readBounded(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES, ide
   try {
     fd = openSync(path, options.noFollow ? READ_NONBLOCK | constants.O_NOFOLLOW : READ_NONBLOCK);
   } catch (e) {
-    noteStat(path);
+    noteStat(path, undefined, e);
     if (codeOf(e) === 'ENOENT' || codeOf(e) === 'ENOTDIR') throw new UkportError('not-found', '', path);
     if (codeOf(e) === 'ELOOP') throw new UkportError('symlink-loop', options.noFollow ? 'a symbolic link' : 'too many levels of symbolic links', path);
     throw new UkportError('unreadable', codeOf(e) ?? String(e), path);
