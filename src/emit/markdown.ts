@@ -92,6 +92,7 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
     '# ukport porting report', '',
     `**Verdict: ${VERDICT_LABELS[verdictOf(r)]}** — ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} · mode ${code(r.mode)}${target}`, '',
     ...(verified ? [`**${md(verified)}**`, ''] : []),
+    ...(r.verdict?.measuredRun ? [`Measured: ${md(r.verdict.measuredRun)}`, ''] : []),
     `Application: ${names}`, '',
     '## Summary', '', ...summary(r), '',
     '## Plan', '', ...plan(r), '',

@@ -54,6 +54,8 @@ export interface VerdictResult {
   items: VerdictItem[];
   /** Set when `ukport verify` built, booted and probed the port: `verified running on v0.16.3 with probe tcp:8080:…`. */
   verified?: string;
+  /** A run of this program measured on Unikraft that the verdict rests on (src/match/measured-runs.ts). */
+  measuredRun?: string;
 }
 
 /** The whole result of one run: what every emitter consumes. */
