@@ -14,6 +14,14 @@ describe('a syscall declared inside a Makefile.uk conditional', () => {
     expect([e.library, e.kconfig, e.requires]).toEqual(['posix-futex', 'LIBPOSIX_FUTEX', ['LIBPOSIX_PROCESS_CLONE']]);
   });
 
+  test('v0.19.0 merged LIBPOSIX_PROCESS_CLONE into LIBPOSIX_PROCESS_MULTITHREADING: the partial tables follow the rename', () => {
+    for (const release of ['v0.19.0', 'v0.20.0', 'v0.21.0']) {
+      const t = pickRelease(loadTables().unikraft, release);
+      expect({ release, requires: t.syscalls.set_tid_address!.requires }).toEqual({ release, requires: ['LIBPOSIX_PROCESS_MULTITHREADING'] });
+      expect(t.kconfig?.LIBPOSIX_PROCESS_MULTITHREADING).toBeDefined();
+    }
+  });
+
   test('a dynamic glibc program (set_tid_address at start-up) is planned with LIBPOSIX_PROCESS_CLONE on', async () => {
     const report = await runPipeline({ paths: [join(buildFixtures('verify'), 'tcpd.dyn')], plan: { release: 'v0.16.3' } });
     expect(report.facts.some((f) => f.kind === 'syscall' && f.name === 'set_tid_address')).toBe(true);
