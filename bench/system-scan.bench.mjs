@@ -2,7 +2,8 @@
 // --jobs 1 and --jobs 2. Prints binaries/s, peak RSS (GNU time, the whole process with its worker threads)
 // and the ratio against `readelf -d --dyn-syms` over the same files in the same run. The baseline build (the commit in
 // bench/system-scan.baseline, or UKPORT_BENCH_BASE=REF; UKPORT_BENCH_BASE=none skips it) is built in a temporary
-// worktree and timed in the same run, cold and warm with --jobs 2, alternating with this build: the ratios are after/before.
+// worktree and timed in the same run, cold and warm with --jobs 2, alternating with this build: the ratios are after/before,
+// for time and for the mean number of syscalls per binary.
 // Targets (2-core machine): warm < 30 s, cold < 120 s, peak RSS < 1.5 GB.
 //   node bench/system-scan.bench.mjs [DIR...]      (after npm run build)
 import { spawnSync } from 'node:child_process';
@@ -42,16 +43,18 @@ console.log(`readelf -d --dyn-syms: ${readelfSeconds.toFixed(1)} s, ${(files.len
 /** One scan with CLI and the cache in CACHE: timing, memory and what it reported. */
 function scan(cliPath, jobs, cache) {
   const r = timed(process.execPath, [cliPath, 'scan', '--format', 'json', '--quiet', '--jobs', String(jobs), ...dirs], { XDG_CACHE_HOME: cache });
-  let analysed = NaN, verdicts = '', blockers = '';
+  let analysed = NaN, verdicts = '', blockers = '', meanSyscalls = NaN;
   try {
     const rep = JSON.parse(r.stdout);
     analysed = rep.scan?.binaries.length ?? rep.binaries.length;
     const c = {};
     for (const b of rep.scan?.binaries ?? []) c[b.verdict] = (c[b.verdict] ?? 0) + 1;
+    const counted = (rep.scan?.binaries ?? []).filter((b) => typeof b.syscalls === 'number');
+    meanSyscalls = counted.reduce((n, b) => n + b.syscalls, 0) / counted.length;
     verdicts = Object.entries(c).map(([k, v]) => `${v} ${k}`).join(', ');
     blockers = (rep.scan?.blockers ?? []).slice(0, 8).map((b) => `${b.name} (${b.binaries})`).join(', ');
   } catch { /* reported below */ }
-  return { ...r, analysed, verdicts, blockers };
+  return { ...r, analysed, verdicts, blockers, meanSyscalls };
 }
 const say = (label, jobs, state, r) => console.log(`${label} --jobs ${jobs} ${state}: ${r.seconds.toFixed(1)} s, ${(files.length / r.seconds).toFixed(1)} binaries/s, peak RSS ${r.rssMb.toFixed(0)} MB, ${(r.seconds / readelfSeconds).toFixed(1)}x readelf; ${r.analysed} rows (${r.verdicts}); exit ${r.status}${r.status ? ` ${r.stderr.split('\n')[0]}` : ''}`);
 
@@ -68,7 +71,7 @@ for (const jobs of [2, 1]) {
     if (before) say(`baseline ${base.commit} scan`, jobs, state, before);
     const r = scan(cli, jobs, cache);
     if (state === 'warm' && jobs === 2) console.log(`top blockers: ${r.blockers}`);
-    rows.push({ jobs, state, seconds: r.seconds, rssMb: r.rssMb, before: before?.seconds, beforeRss: before?.rssMb });
+    rows.push({ jobs, state, seconds: r.seconds, rssMb: r.rssMb, before: before?.seconds, beforeRss: before?.rssMb, mean: r.meanSyscalls, beforeMean: before?.meanSyscalls });
     say('ukport scan', jobs, state, r);
     if (before) console.log(`  after/before ${state}: time ${(r.seconds / before.seconds).toFixed(2)}x, peak RSS ${(r.rssMb / before.rssMb).toFixed(2)}x`);
   }
@@ -79,6 +82,9 @@ base?.cleanup?.();
 for (const r of rows.filter((x) => x.before !== undefined)) {
   console.log(`whole system ${r.state} (--jobs ${r.jobs}): before ${r.before.toFixed(1)} s, after ${r.seconds.toFixed(1)} s, ratio ${(r.seconds / r.before).toFixed(2)}`);
 }
+// precision of the whole system: the mean number of syscalls a binary is predicted to make (issue #20: at most +5 %)
+const last = rows.filter((x) => x.beforeMean !== undefined).pop();
+if (last) console.log(`mean syscalls per binary: before ${last.beforeMean.toFixed(2)}, after ${last.mean.toFixed(2)}, ratio ${(last.mean / last.beforeMean).toFixed(3)} (${last.mean / last.beforeMean <= 1.05 ? 'within' : 'ABOVE'} +5 %)`);
 const warm = Math.min(...rows.filter((r) => r.state === 'warm').map((r) => r.seconds));
 const cold = Math.min(...rows.filter((r) => r.state === 'cold').map((r) => r.seconds));
 const rss = Math.max(...rows.map((r) => r.rssMb));

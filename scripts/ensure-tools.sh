@@ -10,6 +10,12 @@ done < "$here/apt-packages.txt"
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "ensure-tools: installing ${missing[*]}" >&2
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+# a package of another architecture (musl-dev:arm64) needs that architecture known to dpkg before the update
+for pkg in "${missing[@]}"; do
+  case "$pkg" in *:*) arch=${pkg##*:}
+    dpkg --print-foreign-architectures | grep -qx "$arch" || [ "$arch" = "$(dpkg --print-architecture)" ] || $SUDO dpkg --add-architecture "$arch" ;;
+  esac
+done
 $SUDO apt-get update -qq >&2
 # servers installed for the tests (nginx, redis-server, memcached, haproxy) must not start: a policy-rc.d that
 # answers 101 makes invoke-rc.d / deb-systemd-invoke skip starting them (unless the machine already has one)

@@ -1,14 +1,11 @@
-import type { Artifact, Fact, HeldBack, Mode, Libc, Report, ScanStats } from './model/index.js';
+import type { Artifact, BinaryInfo, Fact, Mode, Libc, Report, ScanStats } from './model/index.js';
 import { UkportError } from './errors.js';
 import { TOOL_VERSION } from './version.js';
 import { walkPaths } from './inputs/walk.js';
-import { loadElf, resolveDlopen, resolveLibraries, type LoadedElf } from './extract/elf/resolve-libraries.js';
-import { elfFacts } from './extract/elf/facts.js';
 import { mergeFacts } from './extract/merge-facts.js';
 import { loadTables } from './data/tables.js';
 import { partialUse } from './data/table-lookup.js';
 import { loadLinuxSyscalls } from './data/linux-syscalls.js';
-import { extractSyscalls } from './extract/syscalls.js';
 import { archOfReport, type PlanRequest } from './plan/plan-report.js';
 import { loadRules } from './data/rules.js';
 import { compileRules, type CompiledRule } from './match/compile.js';
@@ -28,6 +25,9 @@ import { inShard, shardInfo, shardOfPath, type Shard } from './scale/shard.js';
 import type { ImageLimits } from './inputs/image/open-image.js';
 import { scriptFacts } from './extract/script-facts.js';
 import { readNsswitch, readNsswitchFile, type NssService } from './inputs/nsswitch.js';
+import { observeDuring } from './inputs/fs-observe.js';
+import type { LoadedElf } from './extract/elf/resolve-libraries.js';
+import type { ProgramSettings, ProgramsResult } from './extract/programs.js';
 
 /** What one run analyses and how. */
 export interface PipelineOptions {
@@ -99,6 +99,35 @@ function reportMode(options: PipelineOptions, inputs: Artifact[]): Mode {
   return !binaries && inputs.some((a) => C_KINDS.has(a.kind)) ? 'native' : 'binary-compat';
 }
 
+/**
+ * The host ELF programs of a run: from the programs cache (src/extract/programs-cache.ts) when nothing they were
+ * analysed from changed, else analysed (extract/programs.ts, loaded only then) and kept there.
+ */
+async function hostPrograms(elfs: Artifact[], settings: ProgramSettings, onProgress: PipelineOptions['onProgress']): Promise<ProgramsResult & { mains?: LoadedElf[] }> {
+  if (elfs.length === 0) {
+    onProgress?.(0, 0, 0, '');
+    return { facts: [], binaries: [], edges: [], bytesRead: 0, indirectCalls: 0, addressTakenFunctions: 0, scriptMains: [], mains: [] };
+  }
+  const cache = settings.noCache ? undefined : await import('./extract/programs-cache.js');
+  const key = cache?.programsKey(elfs, settings);
+  const hit = key === undefined ? undefined : cache!.readPrograms(key, settings.cacheDir);
+  if (hit) {
+    onProgress?.(elfs.length, elfs.length, hit.bytesRead, '');
+    return hit;
+  }
+  const { analysePrograms } = await import('./extract/programs.js');
+  const { value, observed } = observeDuring(() => analysePrograms(elfs, settings, badFileFact, onProgress));
+  if (key !== undefined) cache!.writePrograms(key, value, observed, settings.cacheDir);
+  return value;
+}
+
+/** Loads the programs at PATHS again (a cached result names the few the interpreted-language stage reads). */
+async function loadPrograms(paths: string[]): Promise<LoadedElf[]> {
+  if (paths.length === 0) return [];
+  const { loadElf } = await import('./extract/elf/resolve-libraries.js');
+  return paths.map((p) => loadElf(p));
+}
+
 /** Runs inputs → extract → merge and returns the Report (matching, planning and emitting come after). */
 export async function runPipeline(options: PipelineOptions): Promise<Report> {
   // an nsswitch.conf named on the command line is read before anything is analysed: a bad one is an input error (exit 2)
@@ -110,71 +139,44 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   const problems = shard ? walked.problems.filter((p) => shardOfPath(p.path, shard.count) === shard.index) : walked.problems;
   const facts: Fact[] = problems.map((p) => badFileFact(p.path, p.error));
   const inputs: Artifact[] = shard ? walked.artifacts.filter((a) => inShard(a, shard)) : walked.artifacts;
-  const mains: LoadedElf[] = [];
   const elfs = inputs.filter((a) => a.kind === 'elf');
   const system = useSystemScan(options, elfs.length) ? await (await import('./scale/system-scan.js')).scanBinaries(elfs, systemScanOptions(options)) : undefined;
-  for (const [i, a] of (system ? [] : elfs).entries()) {
-    options.onProgress?.(i, elfs.length, stats.bytesRead, a.path);
-    try {
-      const loaded = loadElf(a.path);
-      mains.push(loaded);
-      stats.bytesRead += a.size;
-    } catch (e) {
-      if (!(e instanceof UkportError)) throw e;
-      if (a.root === a.path) throw e;
-      facts.push(badFileFact(a.path, e));
-    }
-  }
-  options.onProgress?.(elfs.length, elfs.length, stats.bytesRead, '');
-  for (const m of mains) facts.push(...elfFacts(m));
-  const loadedLibraries = new Map<string, LoadedElf | null>(); // shared with the dlopen resolutions below
-  const closure = resolveLibraries(mains, { sysroot: options.sysroot, loaded: loadedLibraries });
-  let nssServices: NssService[] | undefined; // the root's /etc/nsswitch.conf, read once when a program needs it
-  if (named) nssServices = named;
-  const nss = (): NssService[] => (nssServices ??= readNsswitch(options.sysroot ?? '/'));
-  const libraryFacts = new Map<string, Fact>();
-  for (const f of facts) if (f.kind === 'library') libraryFacts.set(`${f.neededBy[0]}\0${f.soname}`, f);
-  for (const edge of closure.edges) {
-    const lib = libraryFacts.get(`${edge.from}\0${edge.soname}`);
-    if (lib && lib.kind === 'library' && edge.resolved) lib.resolvedPath = edge.resolved;
-  }
-  for (const u of closure.unresolved) {
-    facts.push({ kind: 'unknown', reason: 'unresolved-library', message: `${u.soname} not found (needed by ${u.from})`, evidence: [{ artifact: u.from, extractor: 'elf.resolve', detail: u.soname }] });
-  }
-  for (const p of closure.problems) facts.push(badFileFact(p.path ?? '', p));
-  const heldBack = new Map<string, HeldBack[]>(); // per program: what the glibc models held back
   // how every program is analysed, on the host or in an image
   const mode = reportMode(options, inputs);
+  const settings: ProgramSettings = { sysroot: options.sysroot, ...(named ? { nsswitch: named } : {}), mode, libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir,
+    debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits };
+  const programs = system ? undefined : await hostPrograms(elfs, settings, options.onProgress);
+  stats.bytesRead += programs?.bytesRead ?? 0;
+  stats.indirectCalls += programs?.indirectCalls ?? 0;
+  stats.addressTakenFunctions += programs?.addressTakenFunctions ?? 0;
+  facts.push(...(programs?.facts ?? []));
+  const binaries: BinaryInfo[] = [...(programs?.binaries ?? [])];
+  const edges = [...(programs?.edges ?? [])];
+  // the interpreted-language stage reads the programs that are Python extensions or Node addons
+  const mains = programs ? programs.mains ?? await loadPrograms(programs.scriptMains) : [];
+  let nssServices: NssService[] | undefined = named; // the root's /etc/nsswitch.conf, read once when an image needs it
+  const nss = (): NssService[] => (nssServices ??= readNsswitch(options.sysroot ?? '/'));
   const analysis = { mode, libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits } as const;
-  for (const [i, m] of mains.entries()) {
-    options.onProgress?.(i, mains.length, stats.bytesRead, m.path);
-    const found = extractSyscalls(m, closure, { ...analysis,
-      resolveDlopen: (name, from) => resolveDlopen(name, from, m, { sysroot: options.sysroot, loaded: loadedLibraries }), nssServices: nss });
-    facts.push(...found.facts);
-    closure.edges.push(...found.dlopenEdges);
-    if (found.libcModels.length) heldBack.set(m.path, found.libcModels);
-    stats.indirectCalls += found.stats.indirectCalls;
-    stats.addressTakenFunctions += found.stats.addressTakenFunctions;
-  }
   facts.push(...scriptFacts(inputs, mains, { maxFileBytes: options.maxFileBytes }));
   // Container images: each resolved in its own root, its libraries never mixed with the host's.
   const images = inputs.filter((x) => x.kind === 'container-image');
   const imageScanner = images.length ? await import('./extract/image/scan-image.js') : undefined;
+  const { extractSyscalls } = images.length ? await import('./extract/syscalls.js') : {} as Partial<typeof import('./extract/syscalls.js')>;
+  const { resolveDlopen } = images.length ? await import('./extract/elf/resolve-libraries.js') : {} as Partial<typeof import('./extract/elf/resolve-libraries.js')>;
   for (const a of images) {
     const { annotateLayers, scanImage } = imageScanner!;
     try {
       const img = await scanImage(a.path, options.imageLimits);
       a.image = img.image.name;
       inputs.push(...img.artifacts);
-      mains.push(...img.mains);
-      closure.edges.push(...img.closure.edges);
+      edges.push(...img.closure.edges);
       let imageNss: NssService[] | undefined; // the image's /etc/nsswitch.conf, read once
       for (const m of img.mains) {
-        const found = extractSyscalls(m, img.closure, { ...analysis,
-          resolveDlopen: (name, from) => resolveDlopen(name, from, m, { rootFs: img.image.root }), nssServices: () => (imageNss ??= options.nsswitch ? nss() : readNsswitch(img.image.root)) });
+        const found = extractSyscalls!(m, img.closure, { ...analysis,
+          resolveDlopen: (name, from) => resolveDlopen!(name, from, m, { rootFs: img.image.root }), nssServices: () => (imageNss ??= options.nsswitch ? nss() : readNsswitch(img.image.root)) });
         img.facts.push(...found.facts);
-        closure.edges.push(...found.dlopenEdges);
-        if (found.libcModels.length) heldBack.set(m.path, found.libcModels);
+        edges.push(...found.dlopenEdges);
+        binaries.push(found.libcModels.length ? { ...m.decoded.info, libcModels: found.libcModels } : m.decoded.info);
         stats.indirectCalls += found.stats.indirectCalls;
       }
       facts.push(...annotateLayers(img.facts, img));
@@ -189,8 +191,8 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
     mode,
     ...(options.libc ? { libc: options.libc } : {}),
     inputs,
-    binaries: mains.map((m) => (heldBack.has(m.path) ? { ...m.decoded.info, libcModels: heldBack.get(m.path) } : m.decoded.info)),
-    libraryGraph: closure.edges,
+    binaries,
+    libraryGraph: edges,
     facts: mergeFacts(facts),
     findings: [],
     tables: [],

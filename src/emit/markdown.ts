@@ -89,6 +89,7 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
   const out = [
     '# ukport porting report', '',
     `**Verdict: ${VERDICT_LABELS[verdictOf(r)]}** — ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} · mode ${code(r.mode)}${target}`, '',
+    ...(r.verdict?.measuredRun ? [`Measured: ${md(r.verdict.measuredRun)}`, ''] : []),
     `Application: ${names}`, '',
     '## Summary', '', ...summary(r), '',
     '## Plan', '', ...plan(r), '',

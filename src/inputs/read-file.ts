@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { UkportError } from '../errors.js';
+import { noteStat } from './fs-observe.js';
 
 /** Default maximum size of one scanned file (bytes). */
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
@@ -23,12 +24,14 @@ export function readBounded(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES, ide
   try {
     fd = openSync(path, options.noFollow ? READ_NONBLOCK | constants.O_NOFOLLOW : READ_NONBLOCK);
   } catch (e) {
+    noteStat(path, undefined, e);
     if (codeOf(e) === 'ENOENT' || codeOf(e) === 'ENOTDIR') throw new UkportError('not-found', '', path);
     if (codeOf(e) === 'ELOOP') throw new UkportError('symlink-loop', options.noFollow ? 'a symbolic link' : 'too many levels of symbolic links', path);
     throw new UkportError('unreadable', codeOf(e) ?? String(e), path);
   }
   try {
     const st = fstatSync(fd);
+    noteStat(path, st);
     if (st.isDirectory()) throw new UkportError('unsupported-input', 'is a directory', path);
     if (!st.isFile()) throw new UkportError('unsupported-input', 'not a regular file', path);
     if (st.size > maxBytes) throw new UkportError('too-large', `${st.size} bytes, limit ${maxBytes}`, path);

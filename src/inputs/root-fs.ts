@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import { readBounded, DEFAULT_MAX_FILE_BYTES } from './read-file.js';
+import { noteListing, noteLstat } from './fs-observe.js';
 
 /** Type of one entry of a root filesystem. */
 export type RootEntryType = 'file' | 'dir' | 'symlink' | 'other';
@@ -37,6 +38,7 @@ export function hostRootFs(root: string): RootFs {
   return {
     label: root,
     lstat(path) {
+      noteLstat(host(path));
       try {
         const st = lstatSync(host(path));
         const type: RootEntryType = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
@@ -44,10 +46,12 @@ export function hostRootFs(root: string): RootFs {
       } catch { return undefined; }
     },
     readlink(path) {
+      noteLstat(host(path));
       try { return readlinkSync(host(path)); } catch { return undefined; }
     },
     readFile: (path, maxBytes = DEFAULT_MAX_FILE_BYTES) => readBounded(host(path), maxBytes),
     readdir(path) {
+      noteListing(host(path));
       try { return readdirSync(host(path)).sort(); } catch { return undefined; }
     },
     hostPath: host,

@@ -27,7 +27,8 @@ function annotateNss(report: Report): void {
 /** The pipeline's last step: the report's verdict, and one severity per need in the plan and the findings. */
 export function judgeReport(report: Report, target: JudgeTarget | undefined, rules: readonly CompiledRule[]): void {
   annotateNss(report);
-  const { verdict, severityOf } = judgeApp({ facts: report.facts, findings: report.findings, plan: report.plan, target, mode: report.plan?.mode ?? report.mode }, gapRuleIds(rules));
+  const program = report.binaries.length === 1 ? report.binaries[0] : undefined;
+  const { verdict, severityOf } = judgeApp({ facts: report.facts, findings: report.findings, plan: report.plan, target, mode: report.plan?.mode ?? report.mode, ...(program ? { program } : {}) }, gapRuleIds(rules));
   applySeverities(report.plan, report.findings, report.facts, severityOf);
   report.plan?.uncovered.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   report.findings = sortFindings(report.findings);

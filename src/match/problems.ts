@@ -146,10 +146,13 @@ export function collectProblems(report: Report): Problem[] {
   const byKey = new Map<string, Fact>();
   for (const f of report.facts) { const k = needKey(f); if (k && !byKey.has(k)) byKey.set(k, f); }
   for (const u of report.plan?.uncovered ?? []) if (u.status !== 'covered') add(uncoveredProblem(u, byKey));
+  // the judge's effect for the subject, when it judged the report (a measured run may have lowered it)
+  const effectOf = new Map((report.verdict?.items ?? []).map((i) => [i.subject, i.effect]));
   for (const f of report.facts) {
     if (f.kind !== 'unknown') continue;
     const subject = subjectOf(f, syscalls);
-    add({ id: subject, ruleId: `unknown-${f.reason}`, severity: severityOfUnknown(f), message: f.message, subject, source: 'unknown', evidence: f.evidence, status: 'unknown' });
+    const effect = effectOf.get(subject);
+    add({ id: subject, ruleId: `unknown-${f.reason}`, severity: effect ? VERDICT_SEVERITY[effect] : severityOfUnknown(f), message: f.message, subject, source: 'unknown', evidence: f.evidence, status: 'unknown' });
   }
   return sortProblems([...bySubject.values()].map(fold));
 }

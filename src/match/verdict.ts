@@ -1,7 +1,8 @@
-import type { Fact, Finding, Mode, NeedStatus, Plan, Severity, UnknownFact, Verdict, VerdictItem, VerdictResult } from '../model/index.js';
+import type { BinaryInfo, Fact, Finding, Mode, NeedStatus, Plan, Severity, UnknownFact, Verdict, VerdictItem, VerdictResult } from '../model/index.js';
 import { VERDICTS, VERDICT_SEVERITY } from '../model/index.js';
 import { judgeSyscall, STATUS_EFFECT, type JudgeTarget } from './judge.js';
 import { isOffLinux, subjectOf, syscallNames } from './subjects.js';
+import { describeRun, measuredReason, measuredRunOf } from './measured-runs.js';
 
 /** What one app is judged on: its facts, the rule findings, the plan (when planned) and the release. */
 export interface JudgeInput {
@@ -11,6 +12,8 @@ export interface JudgeInput {
   /** The release, mode and architecture (absent without coverage tables). */
   target?: JudgeTarget;
   mode: Mode;
+  /** The program judged (one ELF): a program measured on Unikraft is judged with that run (measured-runs.ts). */
+  program?: Pick<BinaryInfo, 'path' | 'needed'>;
 }
 
 /** The verdict and the one severity of every subject (need or rule subject) it rests on. */
@@ -78,6 +81,16 @@ export function judgeApp(input: JudgeInput, gapRules: ReadonlySet<string> = new 
       e.effect = worse(e.effect, effect);
     }
   }
+  // a measured run of this program proves it boots and serves without what the run did not reach: gaps of its
+  // configuration (never a blocker: the rules that block name features no configuration turns off)
+  const run = measuredRunOf(input.program, input.mode, input.target?.table.release);
+  if (run) {
+    for (const e of entries.values()) {
+      if (e.effect !== 'needs-work') continue;
+      e.effect = 'runs-with-gaps';
+      e.reasons.push(measuredReason(run));
+    }
+  }
   const severityOf = new Map<string, Severity>();
   const items: VerdictItem[] = [];
   let verdict: Verdict = 'ready';
@@ -85,10 +98,11 @@ export function judgeApp(input: JudgeInput, gapRules: ReadonlySet<string> = new 
     severityOf.set(subject, VERDICT_SEVERITY[e.effect]);
     if (e.effect === 'ready') continue;
     verdict = worse(verdict, e.effect);
-    items.push({ subject, effect: e.effect, ...(e.status ? { status: e.status } : {}), reason: e.reasons[0] ?? '', ...(e.rules.size ? { rules: [...e.rules].sort() } : {}) });
+    const reason = run && e.reasons.length > 1 && e.reasons.at(-1) === measuredReason(run) ? `${e.reasons[0]}; ${e.reasons.at(-1)}` : e.reasons[0] ?? '';
+    items.push({ subject, effect: e.effect, ...(e.status ? { status: e.status } : {}), reason, ...(e.rules.size ? { rules: [...e.rules].sort() } : {}) });
   }
   items.sort((a, b) => rank(b.effect) - rank(a.effect) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
-  return { verdict: { verdict, ...(input.target ? { release: input.target.table.release } : {}), mode: input.mode, items }, severityOf };
+  return { verdict: { verdict, ...(input.target ? { release: input.target.table.release } : {}), mode: input.mode, items, ...(run ? { measuredRun: describeRun(run) } : {}) }, severityOf };
 }
 
 /** Gives each plan entry and finding the one severity of its subject (a finding on several subjects: the worst). */

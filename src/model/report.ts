@@ -52,6 +52,8 @@ export interface VerdictResult {
   mode: Mode;
   /** Every item below `ready`, worst first (ties by subject): blockers, then work, then tolerated gaps. */
   items: VerdictItem[];
+  /** A run of this program measured on Unikraft that the verdict rests on (src/match/measured-runs.ts). */
+  measuredRun?: string;
 }
 
 /** The whole result of one run: what every emitter consumes. */

@@ -47,7 +47,7 @@ export function summariseBinary(r: BinaryResult, ctx: VerdictContext | undefined
   if (!ctx) { row.verdict = 'needs-work'; row.because = 'no coverage tables'; return row; }
   const target = { tables: ctx.tables, table: ctx.table, mode: ctx.mode, arch: arch as Arch };
   const findings = matchFindings(r.facts, { tables: ctx.tables, rules: ctx.rules, release: ctx.table.release, arch: arch as Arch, mode: ctx.mode });
-  const { verdict } = judgeApp({ facts: r.facts, findings, target, mode: ctx.mode }, ctx.gapRules);
+  const { verdict } = judgeApp({ facts: r.facts, findings, target, mode: ctx.mode, program: { path: r.path, needed: r.info.needed } }, ctx.gapRules);
   for (const f of syscalls) {
     if (ctx.mode === 'native' && f.class === 'startup') continue;
     const v = judgeSyscall(target, f.name);

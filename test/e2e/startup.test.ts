@@ -13,10 +13,10 @@ const HEAVY = { 'ts-morph': /node_modules\/(ts-morph|@ts-morph)\//, typescript: 
 type Heavy = keyof typeof HEAVY;
 
 /** Runs the built CLI with the module trace and returns which heavy packages it loaded. */
-function loads(args: string[]): { status: number | null; heavy: Heavy[]; stderr: string } {
+function loads(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; heavy: Heavy[]; stderr: string } {
   const trace = join(tempDir('ukport-trace-'), 'modules.txt');
   const r = spawnSync(process.execPath, ['--import', PRELOAD, join(ROOT, 'dist', 'cli.js'), ...args], {
-    encoding: 'utf8', env: { ...process.env, UKPORT_MODULE_TRACE: trace }, timeout: 60_000,
+    encoding: 'utf8', env: { ...process.env, UKPORT_MODULE_TRACE: trace, ...env }, timeout: 60_000,
   });
   let lines: string[] = [];
   try { lines = readFileSync(trace, 'utf8').split('\n'); } catch { /* nothing loaded */ }
@@ -34,9 +34,13 @@ describe('commands load what they use, when they use it', () => {
     expect(loads(['scan', '--help'])).toMatchObject({ status: 0, heavy: [] });
   });
   test('an ELF scan loads the disassembler but not the TypeScript compiler, the TUI, tree-sitter or ajv', () => {
-    expect(loads(['scan', join(elf, 'file_copy.musl')])).toMatchObject({ status: 0, heavy: ['iced-x86'] });
+    // an empty cache: the programs are analysed (a warm re-scan reuses them and loads none of it, below)
+    const cold = { XDG_CACHE_HOME: tempDir('ukport-cold-cache-') };
+    expect(loads(['scan', join(elf, 'file_copy.musl')], cold)).toMatchObject({ status: 0, heavy: ['iced-x86'] });
     const tls = join(buildFixtures('rule-apps'), 'keyserver-tls');
-    expect(loads(['scan', '--format', 'json', tls])).toMatchObject({ status: 0, heavy: ['iced-x86'] });
+    expect(loads(['scan', '--format', 'json', tls], cold)).toMatchObject({ status: 0, heavy: ['iced-x86'] });
+    // warm: the programs cache holds the analysed programs, nothing heavy loads
+    expect(loads(['scan', '--format', 'json', tls], cold)).toMatchObject({ status: 0, heavy: [] });
   });
   test('the trace does see them where they are needed (C: tree-sitter, JS: ts-morph, a policy: ajv)', () => {
     expect(loads(['scan', join(ROOT, 'fixtures', 'example', 'kvserver.c')]).heavy).toContain('web-tree-sitter');

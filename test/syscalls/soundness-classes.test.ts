@@ -49,7 +49,7 @@ describe('a multi-call program whose entry functions have no symbols and no FDEs
 
 describe('syscall numbers loaded from a read-only table (syscall(ids[i]), and a pointer walked over a table)', () => {
   const TABLE = ['getuid', 'getgid', 'geteuid', 'getegid', 'getppid', 'gettid', 'sched_yield', 'munlockall', 'getpgid', 'getsid'];
-  test.each(['dyn', 'static', 'musl', 'dyn-stripped', 'static-stripped', 'musl-stripped', 'a64-static', 'a64-static-stripped', 'a64-dyn'])('%s: predicted ⊇ observed, every table entry found, no unknown number in the program', async (variant) => {
+  test.each(['dyn', 'static', 'musl', 'dyn-stripped', 'static-stripped', 'musl-stripped', 'a64-static', 'a64-static-stripped', 'a64-dyn', 'a64-musl', 'a64-musl-stripped'])('%s: predicted ⊇ observed, every table entry found, no unknown number in the program', async (variant) => {
     const bin = join(FIXTURES, `syscall_table.${variant}`);
     const a64 = variant.startsWith('a64');
     const observed = await observe(bin, ['6'], undefined, a64 ? 'qemu' : 'strace', { okCodes: [1] });

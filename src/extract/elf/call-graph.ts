@@ -7,7 +7,7 @@ import { readDebugSymbols } from './debug-symbols.js';
 import { findExecRanges, functionOf, rangeOf, type ExecRange } from './functions.js';
 import { readRelocations, resolveSlot, type Relocations, type SlotTarget } from './plt.js';
 import { findDataPointers, findExports, findInitAddresses } from './module-roots.js';
-import { functionTable } from './function-starts.js';
+import { declaredData, functionTable } from './function-starts.js';
 import { DecodeErrors } from './data-in-code.js';
 import { buildDataRegions, regionOf } from './data-regions.js';
 import { readPersonalities } from './eh-frame.js';
@@ -155,7 +155,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   if (options.replay === false) forEachRange(elf.buf, ranges, fns, (bytes, r, list) => scanner.scan(bytes, r.start, list, sink));
   else log.sweep(elf.buf, ranges, fns, scanner, sink);
   decodeErrors.list(g, fns, log, branchSites, table.described, new Set([entryAddr, ...initAddrs, ...(table.codeWords ?? []),
-    ...[...relocs.slots.values()].flatMap((t) => (t.kind === 'local' ? [t.addr] : [])), ...functionSymbolStarts(symbols)]));
+    ...[...relocs.slots.values()].flatMap((t) => (t.kind === 'local' ? [t.addr] : [])), ...functionSymbolStarts(symbols)]), declaredData(symbols));
   log = undefined; // the recorded sweep is the largest transient of a build: let it go before the data flow below
 
   for (const [hot, cold] of coldParts(fns.names)) addEdge(hot, cold);

@@ -21,10 +21,10 @@ export class DecodeErrors {
     if (l.length < MAX_KEPT) l.push(addr);
   }
 
-  /** Lists the errors that may run among G's unknown sites (in address order with the others). POINTED: see tablesInCode. */
-  list(g: ModuleGraph, fns: FunctionTable, log: ScanLog, branches: BranchSites, described: DescribedCode, pointed: Set<number>): void {
+  /** Lists the errors that may run among G's unknown sites (in address order with the others). POINTED, OBJECTS: see tablesInCode. */
+  list(g: ModuleGraph, fns: FunctionTable, log: ScanLog, branches: BranchSites, described: DescribedCode, pointed: Set<number>, objects: DescribedCode): void {
     if (this.byFunction.size === 0) return;
-    const tables = described.starts.length > 0 ? tablesInCode(fns, branches, described, pointed) : new Set<number>();
+    const tables = described.starts.length > 0 ? tablesInCode(fns, branches, described, pointed, objects) : new Set<number>();
     for (const [fn, errors] of this.byFunction) {
       if (tables.has(fn)) continue;
       const own = isDescribed(described, fns.starts[fn]) ? errors.filter((a) => isDescribed(described, a)) : errors;
@@ -37,12 +37,13 @@ export class DecodeErrors {
 /**
  * Functions that are data read as code, in a module whose code FDEs or symbols describe: outside what they describe,
  * with a start nothing else names (POINTED: entry, init arrays, pointers in data, function symbols; an untyped label
- * such as perlasm's K256 may name a table), and entered by no direct branch from code outside the set (a table whose
- * address code takes, and the "branches" its bytes decode to).
+ * such as perlasm's K256 may name a table) or a start inside an object a symbol declares (OBJECTS: a data word of a
+ * position-dependent program that names the object points at data), and entered by no direct branch from code
+ * outside the set (a table whose address code takes, and the "branches" its bytes decode to).
  */
-export function tablesInCode(fns: FunctionTable, branches: BranchSites, described: DescribedCode, pointed: Set<number>): Set<number> {
+export function tablesInCode(fns: FunctionTable, branches: BranchSites, described: DescribedCode, pointed: Set<number>, objects: DescribedCode = { starts: [], ends: [] }): Set<number> {
   const data = new Set<number>();
-  fns.starts.forEach((a, fn) => { if (!pointed.has(a) && !isDescribed(described, a)) data.add(fn); });
+  fns.starts.forEach((a, fn) => { if ((!pointed.has(a) || isDescribed(objects, a)) && !isDescribed(described, a)) data.add(fn); });
   // greatest fixpoint: whatever code outside the set enters is code
   for (let changed = true; changed;) {
     changed = false;

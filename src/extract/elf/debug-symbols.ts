@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readBounded } from '../../inputs/read-file.js';
+import { noteStat } from '../../inputs/fs-observe.js';
 import { parseElf, SHT_SYMTAB, type ElfFile } from './reader.js';
 import { readSymbols, type ElfSymbol } from './symbols.js';
 
@@ -43,7 +44,7 @@ export function debugFileCandidates(buildId: string): string[] {
 export function findDebugFile(mod: { elf: ElfFile; decoded: { buildId?: string } }): string | undefined {
   const id = mod.decoded.buildId;
   if (!id || mod.elf.sections.some((s) => s.type === SHT_SYMTAB)) return undefined;
-  return debugFileCandidates(id).find((p) => existsSync(p));
+  return debugFileCandidates(id).find((p) => { noteStat(p); return existsSync(p); });
 }
 
 /**

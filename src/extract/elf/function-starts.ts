@@ -2,7 +2,7 @@ import { UkportError } from '../../errors.js';
 import { findFunctions, rangeOf, type ExecRange, type FunctionTable } from './functions.js';
 import type { Relocations } from './plt.js';
 import { ScanLog } from './scan-log.js';
-import { SHN_UNDEF, STT_FUNC, STT_GNU_IFUNC, type ElfSymbol } from './symbols.js';
+import { SHN_UNDEF, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, type ElfSymbol } from './symbols.js';
 import { readFdeRanges } from './eh-frame.js';
 import { findCodeWords } from './module-roots.js';
 import type { ElfFile } from './reader.js';
@@ -35,11 +35,25 @@ export interface DescribedCode { starts: number[]; ends: number[] }
 
 /** The code FDEs and sized function symbols describe. */
 export function describedCode(fdes: { start: number; end: number }[], symbols: ElfSymbol[]): DescribedCode {
-  const spans = fdes.filter((r) => r.end > r.start).map((r) => [r.start, r.end] as const);
+  return mergeSpans([...fdes.filter((r) => r.end > r.start).map((r) => [r.start, r.end] as const), ...symbolSpans(symbols, [STT_FUNC, STT_GNU_IFUNC])]);
+}
+
+/** What sized object symbols declare data (wherever it lies: perlasm's `.type ecp_nistz256_precomputed,@object` in .text). */
+export function declaredData(symbols: ElfSymbol[]): DescribedCode {
+  return mergeSpans(symbolSpans(symbols, [STT_OBJECT]));
+}
+
+function symbolSpans(symbols: ElfSymbol[], types: number[]): (readonly [number, number])[] {
+  const spans: (readonly [number, number])[] = [];
   for (const s of symbols) {
-    if (s.shndx === SHN_UNDEF || (s.type !== STT_FUNC && s.type !== STT_GNU_IFUNC) || s.size === 0n || s.value >= 2n ** 52n) continue;
+    if (s.shndx === SHN_UNDEF || !types.includes(s.type) || s.size === 0n || s.value >= 2n ** 52n) continue;
     spans.push([Number(s.value), Number(s.value) + Math.min(Number(s.size), 2 ** 40)]);
   }
+  return spans;
+}
+
+/** Sorted, merged [start, end) pairs of SPANS. */
+function mergeSpans(spans: (readonly [number, number])[]): DescribedCode {
   spans.sort((a, b) => a[0] - b[0]);
   const out: DescribedCode = { starts: [], ends: [] };
   for (const [a, b] of spans) {

@@ -9,6 +9,7 @@ import { resolveInRoot, resolveInRootFs } from '../../inputs/rooted-path.js';
 import type { RootFs } from '../../inputs/root-fs.js';
 import { parseElf, EM_AARCH64, EM_X86_64, type ElfFile } from './reader.js';
 import { describeElf, type DecodedElf } from './describe.js';
+import { noteStat } from '../../inputs/fs-observe.js';
 
 /** A loaded ELF: parsed headers plus decoded facts. `path` is the path the user sees (inside the sysroot). */
 export interface LoadedElf {
@@ -221,6 +222,7 @@ function readHostLdCache(inRoot: (p: string) => string | undefined): Map<string,
     const path = inRoot('/etc/ld.so.cache');
     if (!path) return new Map();
     // read again only when the file changed (a system scan resolves thousands of names)
+    noteStat(path);
     const st = statSync(path);
     const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
     const hit = hostLdCaches.get(path);

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readBounded } from '../../inputs/read-file.js';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { cacheKey, entryDigest, type CacheKey } from './cache-key.js';
 import { GRAPH_VERSION, buildModuleGraph, type ModuleGraph } from '../elf/call-graph.js';
@@ -11,6 +10,10 @@ import { codeBytes } from '../elf/functions.js';
 import { findDebugFile } from '../elf/debug-symbols.js';
 import { decodeGraph, encodeGraph, shareEmptyLists } from './graph-codec.js';
 import { PackedLists } from '../elf/packed-lists.js';
+import { unobserved } from '../../inputs/fs-observe.js';
+import { defaultCacheDir, usableCache } from './cache-dir.js';
+
+export { defaultCacheDir } from './cache-dir.js';
 
 /** Where and whether module graphs are cached. */
 export interface CacheOptions {
@@ -70,12 +73,6 @@ export function forgetModuleGraphs(): void {
   memoFunctions = 0;
 }
 
-/** $XDG_CACHE_HOME/ukport, else ~/.cache/ukport. */
-export function defaultCacheDir(): string {
-  const xdg = process.env.XDG_CACHE_HOME;
-  return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.cache'), 'ukport');
-}
-
 /**
  * The module graph of MOD, from the on-disk cache (keyed by content hash, scanner arch and graph version) or
  * built and stored. Entries are checked on read (envelope, hash of the body, columns, shape); a bad entry is discarded.
@@ -113,50 +110,10 @@ export function loadModuleGraph(mod: LoadedElf, scanner: CodeScanner, opts: Cach
 
 /** Largest cache entry read: a graph of the largest real library is a few MB. */
 export const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
-const checkedDirs = new Map<string, boolean>();
-
-/**
- * Whether the cache directories can be used: each is a real directory (made 0700 when missing), never a symbolic link
- * that would send entries elsewhere. On first use a run also removes temporary files that a killed run left behind.
- */
-function usableCache(root: string, dir: string): boolean {
-  const known = checkedDirs.get(dir);
-  if (known !== undefined) return known;
-  let ok = true;
-  for (const d of [root, dir]) {
-    try { mkdirSync(d, { recursive: true, mode: 0o700 }); } catch { /* read-only: checked below */ }
-    try { ok = lstatSync(d).isDirectory(); } catch { ok = false; }
-    if (!ok) break; // nothing is made through a link
-  }
-  if (ok) removeStaleTemps(dir);
-  checkedDirs.set(dir, ok);
-  return ok;
-}
-
-/** Removes `*.tmp` files of runs that are gone (their pid is dead) or older than a day (another host, another pid namespace). */
-function removeStaleTemps(dir: string): void {
-  let names: string[];
-  try { names = readdirSync(dir); } catch { return; }
-  for (const name of names) {
-    const m = /\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
-    if (!m) continue;
-    const path = join(dir, name);
-    try {
-      const st = lstatSync(path);
-      if (alive(Number(m[1])) && Date.now() - st.mtimeMs < 24 * 3600 * 1000) continue;
-      rmSync(path, { force: true });
-    } catch { /* another run removed it */ }
-  }
-}
-
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
-}
-
 /** An entry's bytes: only a regular file (never through a link, never a FIFO or a device), at most MAX_ENTRY_BYTES. */
 function readEntryBytes(file: string): Buffer | undefined {
-  try { return readBounded(file, MAX_ENTRY_BYTES, undefined, { noFollow: true }); } catch { return undefined; }
+  // the cache is content-addressed and authenticated: reading it is no input of the analysis (fs-observe)
+  try { return unobserved(() => readBounded(file, MAX_ENTRY_BYTES, undefined, { noFollow: true })); } catch { return undefined; }
 }
 
 function readEntry(file: string, sha: string, secret: CacheKey): ModuleGraph | undefined {
