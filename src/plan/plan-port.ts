@@ -209,6 +209,13 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
     const v = judgeSyscall(target, name);
     const providers = v.providers.filter((p) => p !== otherStack);
     if (providers.length) { wanted.push([name, providers]); continue; }
+    if (v.providers.length) {
+      // served only by the file-system stack this plan does not use (readlinkat: posix-vfs only, while lib-musl selects vfscore)
+      const cov = table.syscalls[name];
+      const c = classifyByPrior(name, tables.priors[name], `only ${otherStack} provides ${name} in ${table.release}; this plan's file-system stack is ${fsChoice.stack} (${fsChoice.because.join('; ')})`);
+      uncovered.push({ kind: 'syscall', name, status: c.status, severity: judgeStatus(c.status).severity, reason: c.reason, ...(cov?.nargs !== undefined ? { nargs: cov.nargs } : {}) });
+      continue;
+    }
     uncovered.push(uncoveredSyscall(name, v, tables));
   }
   const seeds = [...seedReasons.keys()];
