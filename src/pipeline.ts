@@ -211,7 +211,7 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
 }
 
 /** What concludes a report once its facts are in: interpreted apps, the plan, findings, tables and the judge's verdict. */
-export type ConcludeOptions = Pick<PipelineOptions, 'plan' | 'libc' | 'release'>;
+export type ConcludeOptions = Pick<PipelineOptions, 'plan' | 'libc' | 'release'> & Partial<Pick<PipelineOptions, 'paths' | 'sysroot'>>;
 
 /**
  * The stages after extraction, on a report whose inputs, binaries and facts are known (from a run, or from the
@@ -223,7 +223,8 @@ export async function concludeReport(report: Report, options: ConcludeOptions): 
     const interpreted = (await import('./plan/interpreted-app.js')).describeInterpretedApp(report, tables.externalLibs);
     if (interpreted) report.interpreted = interpreted;
   }
-  if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, options.plan);
+  // the paths the user named and the root they were resolved in: the plan reads the image's files from it
+  if (options.plan) report.plan = (await import('./plan/plan-report.js')).planReport(report, tables, { ...options.plan, ...(options.paths ? { paths: options.paths } : {}), ...(options.sysroot ? { sysroot: options.sysroot } : {}) });
   // scan --unikraft names the release of a many-binary scan's verdicts: the findings are judged on it too
   const release = report.plan?.release ?? options.plan?.release ?? options.release;
   report.findings = matchFindings(report.facts, {

@@ -26,7 +26,7 @@ function readOwnFile(path: string): Buffer {
 }
 
 /** Writes TEXT to a fresh temporary name beside TARGET (created exclusively: a planted file or link there is never written through), then renames it into place. */
-function replaceFile(target: string, text: string): void {
+function replaceFile(target: string, text: string | Buffer): void {
   const tmp = `${target}.ukport-${randomBytes(8).toString('hex')}.tmp`;
   try {
     writeFileSync(tmp, text, { flag: 'wx', mode: 0o644 });
@@ -83,17 +83,17 @@ function isSymlink(p: string): boolean {
 }
 
 /**
- * Writes FILES (relative path → text) under OUTDIR, all or nothing: every path is checked first (no escapes, no
+ * Writes FILES (relative path → text or bytes) under OUTDIR, all or nothing: every path is checked first (no escapes, no
  * symlinks), a file that differs from what ukport last wrote there (the user edited it) is overwritten only with
  * `force`, and each file is written to a temporary name and renamed into place.
  */
-export function writeFilesConfined(outDir: string, files: Map<string, string>, options: { force?: boolean; record?: boolean } = {}): WriteResult {
+export function writeFilesConfined(outDir: string, files: Map<string, string | Buffer>, options: { force?: boolean; record?: boolean } = {}): WriteResult {
   const out = resolve(outDir);
   checkOutDir(out);
   mkdirSync(out, { recursive: true });
   const realOut = realpathSync(out);
   const record = readRecord(out);
-  const plan: { rel: string; target: string; text: string }[] = [];
+  const plan: { rel: string; target: string; text: string | Buffer }[] = [];
   const unchanged: string[] = [];
   const edited: string[] = [];
   for (const [rel, text] of [...files].sort((a, b) => a[0].localeCompare(b[0]))) {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { ExternalLibPort, LibcSummaryTable, LibcTable, Provenance, SyscallPrior, Tables, UnikraftTable } from '../model/coverage.js';
+import type { ExternalLibPort, LibcSummaryTable, LibcTable, Provenance, SyscallPrior, Tables, UnikraftPortsTable, UnikraftTable } from '../model/coverage.js';
 import { DEFAULT_TABLES_DIR, isShippedData, loadTableFile } from './validate.js';
 
 /** syscall-tables/external-libs.json. */
@@ -74,7 +74,9 @@ export function loadTables(dir: string = DEFAULT_TABLES_DIR): Tables {
   const externalLibs = existsSync(ext) ? loadTableFile<ExternalLibsFile>(schema('external-libs'), ext).ports : [];
   const pri = join(dir, 'loupe-priors.json');
   const priors = existsSync(pri) ? loadTableFile<LoupePriorsFile>(schema('loupe-priors'), pri).priors : {};
-  const tables = { unikraft, libc, externalLibs, priors } as Omit<Tables, 'libcSummaries'> as Tables;
+  const portsFile = join(dir, 'unikraft-ports.json');
+  const ports = existsSync(portsFile) ? loadTableFile<UnikraftPortsTable>(schema('unikraft-ports'), portsFile).ports : undefined;
+  const tables = { unikraft, libc, externalLibs, priors, ...(ports ? { ports } : {}) } as Omit<Tables, 'libcSummaries'> as Tables;
   // the libc function summaries serve native mode only: shipped ones are read when first asked for
   let summaries: LibcSummaryTable[] | undefined = shipped ? undefined : readSummaries();
   Object.defineProperty(tables, 'libcSummaries', { enumerable: true, get: () => (summaries ??= readSummaries()) });

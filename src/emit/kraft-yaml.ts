@@ -1,4 +1,4 @@
-import { externalLibraries, kraftName } from './kraftfile.js';
+import { coreKconfig, externalLibraries, kraftName } from './kraftfile.js';
 import { appNames, hasCompatLib, type ManifestApp } from './manifest-app.js';
 import { writeYaml, type YamlValue } from './yaml-write.js';
 
@@ -7,17 +7,16 @@ export function emitKraftYaml(app: ManifestApp): string {
   const { plan } = app;
   const n = appNames(app.name);
   const external = externalLibraries(plan.libraries);
-  const externalSyms = new Set(external.map((l) => `CONFIG_${l.kconfig}=y`));
   // kraft 0.5 took version numbers without the v (0.17.0) and platform names (kvm), not VMMs
   const version = plan.release.replace(/^v/, '');
   const arch = plan.arch === 'aarch64' ? 'arm64' : 'x86_64';
   const libraries: Record<string, YamlValue> = {};
-  for (const l of external) libraries[kraftName(l.name)] = { version, kconfig: l.kconfig ? [`CONFIG_${l.kconfig}=y`] : [] };
+  for (const l of external) libraries[kraftName(l.name)] = { version, kconfig: [...(l.kconfig ? [`CONFIG_${l.kconfig}=y`] : []), ...(l.options ?? [])] };
   if (hasCompatLib(plan)) libraries[`${n.name}-compat`] = { source: `./${n.compatDir}`, kconfig: [`CONFIG_${n.compatSymbol}=y`] };
   const doc: Record<string, YamlValue> = {
     specification: '0.5',
     name: n.name,
-    unikraft: { version, kconfig: plan.kconfig.filter((k) => !externalSyms.has(k)) },
+    unikraft: { version, kconfig: coreKconfig(plan) },
     targets: [{ architecture: arch, platform: 'kvm' }],
   };
   if (Object.keys(libraries).length) doc.libraries = libraries;

@@ -11,7 +11,15 @@ export interface ManifestApp {
   sources?: string[];
   /** `ukport <version>` for the generated-by line. */
   generator: string;
+  /** KraftKit Kraftfile spec to write (default v0.6, what the catalog writes). */
+  spec?: KraftfileSpec;
+  /** binary-compat: build app-elfloader from source with the plan's Kconfig (`template:`) instead of the catalog runtime. */
+  template?: boolean;
 }
+
+export const KRAFTFILE_SPECS = ['v0.6', 'v0.7'] as const;
+/** A Kraftfile spec version ukport writes. */
+export type KraftfileSpec = (typeof KRAFTFILE_SPECS)[number];
 
 /** Identifiers derived from the app name for Kconfig, make and directories. */
 export interface AppNames {

@@ -5,6 +5,37 @@ import { withEscapedStrings } from './terminal-safe.js';
 import { plural } from './units.js';
 import { verdictLines } from './verdict-text.js';
 
+type Style = ReturnType<typeof makeStyle>;
+
+/** The application, targets, network, image, pins and Kconfig problems of a plan. */
+function buildSections(plan: Plan, s: Style, cut: (items: string[]) => string): string[] {
+  const out: string[] = [];
+  if (plan.application) out.push('', s.bold(`Application: ${plan.application.name}`) + `  because ${cut(plan.application.because)}` + (plan.application.brings.length ? s.dim(`  (its Config.uk brings ${cut(plan.application.brings)})`) : ''));
+  if (plan.targets?.length) {
+    out.push('', s.bold('Targets'));
+    for (const t of plan.targets) out.push(`  ${t.name.padEnd(12)} ${t.kconfig.join(' ')}${t.drivers.length ? s.dim(`  drivers: ${cut(t.drivers)}`) : ''}`);
+  }
+  if (plan.network) {
+    out.push('', s.bold(`Network: ${plan.network.stack}`) + `  because ${cut(plan.network.because)}`);
+    for (const n of plan.network.notes) out.push(s.dim(`  ${n}`));
+  }
+  if (plan.filesystem) out.push('', s.bold(`File system: ${plan.filesystem.stack}`) + `  because ${cut(plan.filesystem.because)}`, ...(plan.filesystem.kernelArgs ?? []).map((a) => s.dim(`  kernel command line: ${a}`)));
+  if (plan.image) {
+    const count = (role: string) => plan.image!.files.filter((f) => f.role === role).length;
+    out.push('', s.bold(`Image (Dockerfile): ${plan.image.files.length} files`) + `  program ${plan.image.entry}, ${count('library')} libraries, ${count('loaded-library')} loaded at run time, ${count('config')} configuration files, ${plan.image.generated.length} generated`);
+    if (plan.image.missing.length) out.push(s.dim(`  named but not found: ${cut(plan.image.missing)}`));
+  }
+  if (plan.pins?.length) {
+    out.push('', s.bold('Versions'));
+    for (const p of plan.pins) out.push(`  ${p.name.padEnd(14)} ${p.version}${p.note ? s.dim(`  ${p.note}`) : ''}`);
+  }
+  if (plan.kconfigProblems?.length) {
+    out.push('', s.bold(`Kconfig problems: ${plan.kconfigProblems.length}`));
+    for (const p of plan.kconfigProblems) out.push(`  ${s.yellow(p.kind)} ${p.target}: ${p.detail}`);
+  }
+  return out;
+}
+
 /** Renders a plan as text: libc, libraries with reasons, Kconfig, uncovered needs, release history. */
 export function emitPlanText(input: Plan, options: { color: boolean; verbose?: boolean; verdict?: VerdictResult }): string {
   const plan = withEscapedStrings(input);
@@ -12,7 +43,8 @@ export function emitPlanText(input: Plan, options: { color: boolean; verbose?: b
   const max = options.verbose ? Infinity : 8;
   const cut = (items: string[]) => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, … ${items.length - max} more`);
   const out: string[] = [];
-  out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, libc ${plan.libc}`));
+  const runs = plan.mode === 'binary-compat' && plan.application ? `${plan.application.name} (no libc port; the app brings its glibc)` : `libc ${plan.libc}`;
+  out.push(s.bold(`Porting plan: Unikraft ${plan.release}, ${plan.arch}, ${plan.mode ?? 'native'} mode, ${runs}`));
   if (plan.partial) out.push(s.yellow(`  partial: ${partialUseText(plan.partial)}`));
   if (options.verdict) out.push(...verdictLines(withEscapedStrings(options.verdict), s, Boolean(options.verbose)));
   for (const r of plan.libcReasons) out.push(`  libc: ${r}`);
@@ -24,6 +56,7 @@ export function emitPlanText(input: Plan, options: { color: boolean; verbose?: b
     for (const a of l.alternatives ?? []) out.push(s.dim(`      (${a})`));
   }
   if (plan.tieBreak) out.push(s.dim(`  tie-break: ${plan.tieBreak}`));
+  out.push(...buildSections(plan, s, cut));
   out.push('', s.bold(`Kconfig: ${plan.kconfig.length}`), ...plan.kconfig.map((k) => `  ${k}`));
   if (plan.rootfs) out.push('', s.bold('Root filesystem needed'), ...plan.rootfs.map((r) => `  ${r}`));
   if (plan.runtime) {

@@ -51,6 +51,10 @@ export const MODES = ['binary-compat', 'native'] as const;
 /** binary-compat: app-elfloader runs the Linux ELF; native: rebuilt against Unikraft's libc. */
 export type Mode = (typeof MODES)[number];
 
+export const FILESYSTEM_STACKS = ['vfscore', 'posix-vfs'] as const;
+/** A file-system stack of Unikraft: vfscore (every release, deprecated in v0.21.0), posix-vfs on ukfs (v0.20.0+). */
+export type FilesystemStack = (typeof FILESYSTEM_STACKS)[number];
+
 export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 /** Report output formats. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

@@ -115,7 +115,7 @@ export function chooseLibc(needs: Needs, libcs: LibcTable[], options: { forced?:
   if (options.forced === 'newlib' && musts.length) reasons.push(...musts.map((m) => `but the app ${m.replace(/^uses/, 'uses').replace(/^calls/, 'calls')}`));
   if (!musl || !newlib) reasons.push(`no ${[musl ? '' : 'musl', newlib ? '' : 'newlib'].filter(Boolean).join(' or ')} function table: decided from built-in lists of Linux-only APIs`);
   if (libc === 'newlib') reasons.push(NEWLIB_LEGACY);
-  if (options.mode === 'binary-compat') reasons.push('binary-compat mode: the app runs with its own glibc; this libc builds only the loader and the native port');
+  if (options.mode === 'binary-compat') reasons.push('binary-compat mode: the app runs with its own glibc; the libc above matters only for a native port');
 
   const uncovered: UncoveredNeed[] = [];
   if (options.mode === 'native') {

@@ -1,11 +1,21 @@
-import type { Arch, Fact, Libc, Mode, Plan, PlannedLibrary, PlannedRole, Tables, UncoveredNeed, UnikraftTable } from '../model/index.js';
+import type { Arch, Fact, FilesystemStack, Libc, Mode, Plan, PlannedLibrary, PlannedRole, Tables, UncoveredNeed, UnikraftTable } from '../model/index.js';
 import { collectNeeds, type Needs } from './needs.js';
 import { chooseLibc } from './libc-choice.js';
-import { buildLibraryGraph, closeLibraries, optionLibraries, type LibraryGraph } from './library-graph.js';
+import { buildLibraryGraph, closeLibraries, optionLibraries } from './library-graph.js';
 import { compareReleases, pickRelease, providersOf } from './releases.js';
-import { judgeStatus, judgeSyscall, type SyscallJudgement } from '../match/judge.js';
+import { classifyByPrior, judgeStatus, judgeSyscall, type SyscallJudgement } from '../match/judge.js';
 import { matchPorts } from './external-ports.js';
-import { rootfsConfig } from './rootfs.js';
+import { chooseStack, filesystemConfig } from './filesystem.js';
+import { isApplicationLibrary, kconfigWorld, type KconfigWorld } from './kconfig-world.js';
+import { targetsFor } from './targets.js';
+import { netdevDriver, networkConfig, socketUse } from './network.js';
+import { completeDepends, excludes, librariesOn, librarySwitches, portLibraryName } from './build-config.js';
+import { resolveKconfig, type ResolvedConfig } from './kconfig-resolve.js';
+import { chooseProviders, TIE_BREAK } from './provider-choice.js';
+import { releaseCoverage } from './release-coverage.js';
+import { resolvePlanBuild, requestOf } from './plan-build.js';
+import { planPins } from './pins.js';
+import { matchAppPort } from './app-ports.js';
 
 /** What to plan for. */
 export interface PlanOptions {
@@ -16,10 +26,13 @@ export interface PlanOptions {
   libc?: Libc;
   /** native (default): rebuilt on Unikraft's libc; binary-compat: the Linux ELF under app-elfloader. */
   mode?: Mode;
+  /** Names of the analysed programs (binary base names, source directories): native mode uses their lib-<app> port. */
+  programs?: string[];
+  /** File-system stack for v0.20+ (default posix-vfs; vfscore when asked, or when the app or app-elfloader needs it). */
+  filesystem?: FilesystemStack;
 }
 
-/** The documented tie-break when several micro-libraries provide one syscall. */
-export const TIE_BREAK = 'a provider already in the plan wins; else the one whose select/depends closure adds the fewest libraries; else the release table\'s primary provider (declared first)';
+export { TIE_BREAK };
 
 const LIBC_SYMBOLS: Record<Libc, string> = { musl: 'LIBMUSL', newlib: 'LIBNEWLIBC' };
 const LIBC_REPOS: Record<Libc, string> = { musl: 'https://github.com/unikraft/lib-musl', newlib: 'https://github.com/unikraft/lib-newlib' };
@@ -31,47 +44,12 @@ function libcLibrary(table: UnikraftTable, libc: Libc): string | undefined {
   return Object.values(table.libraries).find((l) => l.kconfig === LIBC_SYMBOLS[libc] || l.name === libc)?.name;
 }
 
-function knownSymbols(libc: Libc, arch: Arch): Map<string, boolean> {
+function knownSymbols(libc: Libc | undefined, arch: Arch): Map<string, boolean> {
+  // binary-compat: app-elfloader builds without a libc (nolibc); the Linux ELF brings its own glibc
   return new Map<string, boolean>([
-    ['HAVE_LIBC', true], [LIBC_SYMBOLS[libc], true], [LIBC_SYMBOLS[libc === 'musl' ? 'newlib' : 'musl'], false],
+    ['HAVE_LIBC', !!libc], ['LIBMUSL', libc === 'musl'], ['LIBNEWLIBC', libc === 'newlib'],
     ['ARCH_X86_64', arch === 'x86_64'], ['ARCH_ARM_64', arch === 'aarch64'],
   ]);
-}
-
-/** Greedy provider choice by TIE_BREAK, then pruning: drop any chosen library whose needs the rest still cover. */
-function chooseProviders(g: LibraryGraph, seeds: string[], wanted: [string, string[]][]): string[] {
-  const chosen: string[] = [];
-  let current = closeLibraries(g, seeds);
-  for (const [, providers] of wanted) {
-    if (providers.some((p) => current.has(p))) continue;
-    let best = providers[0]!;
-    let bestCost = Infinity;
-    for (const p of providers) {
-      const cost = closeLibraries(g, [...current.keys(), p]).size - current.size;
-      if (cost < bestCost) { best = p; bestCost = cost; }
-    }
-    chosen.push(best);
-    current = closeLibraries(g, [...seeds, ...chosen]);
-  }
-  for (const lib of [...chosen].reverse()) {
-    const rest = chosen.filter((c) => c !== lib);
-    const set = closeLibraries(g, [...seeds, ...rest]);
-    if (wanted.every(([, ps]) => ps.some((p) => set.has(p)))) chosen.splice(chosen.indexOf(lib), 1);
-  }
-  return chosen;
-}
-
-/** Needed syscalls each shipped release covers, oldest first, with what each newer release adds. */
-function releaseCoverage(tables: UnikraftTable[], needs: Needs, arch: Arch): Plan['releases'] {
-  const names = [...needs.syscalls.keys()].sort();
-  let prev = new Set<string>();
-  return [...tables].sort((a, b) => compareReleases(a.release, b.release)).map((t, i) => {
-    const covered = new Set(names.filter((n) => providersOf(t, n, arch).providers.length > 0));
-    const adds = i === 0 ? [] : [...covered].filter((n) => !prev.has(n));
-    const drops = [...prev].filter((n) => !covered.has(n));
-    prev = covered;
-    return { release: t.release, covered: covered.size, total: names.length, adds, ...(drops.length ? { drops } : {}), missing: names.filter((n) => !covered.has(n)) };
-  });
 }
 
 /**
@@ -87,6 +65,19 @@ function addLibcSyscalls(needs: Needs, tables: Tables, table: UnikraftTable, lib
   }
 }
 
+/** Whether SYM is on for a reason the plan cannot undo: no soft `imply` on its way, except the application's own. */
+function isHard(config: ResolvedConfig, sym: string, world: KconfigWorld): boolean {
+  const seen = new Set<string>();
+  for (let s: string | undefined = sym; s && !seen.has(s); ) {
+    seen.add(s);
+    const b = config.because.get(s);
+    if (!b || b.how === 'requested' || b.how === 'default') return true;
+    if (b.how === 'implied' && !isApplicationLibrary(world.entries.get(b.by)?.library)) return false;
+    s = b.by;
+  }
+  return true;
+}
+
 /** Libc functions the release's core micro-libraries define (posix-environ's getenv; posix-process' execvp as an ENOSYS stub, which links), for native builds. */
 function coreFunctions(table: UnikraftTable): Map<string, { library: string; kconfig: string }> {
   return new Map(Object.entries(table.functions ?? {}).map(([n, f]) => [n, { library: f.library, kconfig: f.kconfig }]));
@@ -99,82 +90,159 @@ function uncoveredSyscall(name: string, v: SyscallJudgement, tables: Tables): Un
   return { kind: 'syscall', name, status: v.status, severity: v.severity, reason: v.reason, ...(nargs !== undefined ? { nargs } : {}) };
 }
 
+type Seed = { role: PlannedRole; because: string[]; version?: string; kconfig?: string; repo?: string };
+
 /** Plans the port: libc, the minimal closed set of micro-libraries and ports (each with its reasons), Kconfig, and what stays uncovered. */
 export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): Plan {
   const mode = options.mode ?? 'native';
+  const compat = mode === 'binary-compat';
   const { arch } = options;
   const table = pickRelease(tables.unikraft, options.release);
+  const ports = tables.ports ?? [];
   const needs = collectNeeds(facts, mode);
   const wrappedSyscalls = new Set(Object.entries(table.syscalls).filter(([, c]) => c.library && c.status !== 'missing').map(([n]) => n));
   // syscall() itself comes from lib/syscall_shim whatever the libc (lib-musl leaves its own out)
   wrappedSyscalls.add('syscall');
   const choice = chooseLibc(needs, tables.libc, { forced: options.libc, muslAvailable: !!libcLibrary(table, 'musl') || !libcLibrary(table, 'newlib'), mode, wrappedSyscalls, coreFunctions: coreFunctions(table) });
-  if (mode === 'native') addLibcSyscalls(needs, tables, table, choice.libc, arch);
-  const known = knownSymbols(choice.libc, arch);
+  if (!compat) addLibcSyscalls(needs, tables, table, choice.libc, arch);
+  // binary compatibility always runs on app-elfloader; its Config.uk joins the world when the tables have it
+  const loader = compat ? LOADER : undefined;
+  const world = kconfigWorld(table, ports, { externalLibs: tables.externalLibs, ...(loader ? { withApplication: loader } : {}) });
+  const specs = targetsFor(world, arch);
+  const known = knownSymbols(compat ? undefined : choice.libc, arch);
   const g = buildLibraryGraph(table, known);
   const uncovered: UncoveredNeed[] = [...choice.uncovered];
-  const seedReasons = new Map<string, { role: PlannedRole; because: string[]; version?: string; kconfig?: string }>();
-  const seed = (lib: string, role: PlannedRole, because: string, extra: { version?: string; kconfig?: string } = {}) => {
+  const seedReasons = new Map<string, Seed>();
+  const seed = (lib: string, role: PlannedRole, because: string, extra: Omit<Seed, 'role' | 'because'> = {}) => {
     const s = seedReasons.get(lib) ?? { role, because: [], ...extra };
-    s.because.push(because);
+    if (!s.because.includes(because)) s.because.push(because);
     seedReasons.set(lib, s);
   };
+  const optionKconfig = new Set<string>();
+  // an option (not a library switch) and the libraries it selects or depends on
+  const option = (sym: string, value: string, why: string) => {
+    optionKconfig.add(`CONFIG_${sym}=${value}`);
+    for (const dep of optionLibraries(table, g, sym, known)) seed(dep, 'dependency', why);
+  };
+  const switchOf = librarySwitches(table, ports);
+  const libOfSymbol = new Map([...switchOf].map(([l, s]) => [s, l]));
 
-  const libcLib = libcLibrary(table, choice.libc);
-  // a libc port missing from the tables (lib-musl not synced) is still planned, without its own dependencies
-  seed(libcLib ?? choice.libc, 'libc', `libc:${choice.libc}`, libcLib ? {} : { kconfig: LIBC_SYMBOLS[choice.libc] });
-  if (!libcLib) choice.reasons.push(`the ${table.release} tables do not include ${choice.libc}'s port: its own dependencies are not planned`);
-  if (mode === 'binary-compat' && table.libraries[LOADER]) seed(LOADER, 'needs', 'mode:binary-compat');
+  if (compat) {
+    choice.reasons.unshift('binary-compat: the Linux ELF brings its own glibc; app-elfloader builds without a libc (nolibc), so no libc port is planned');
+  } else {
+    const libcLib = libcLibrary(table, choice.libc);
+    const libcPort = ports.find((p) => p.switch === LIBC_SYMBOLS[choice.libc]);
+    // a libc port missing from the release table is planned with its switch; its Config.uk (when synced) drives Kconfig
+    seed(libcLib ?? choice.libc, 'libc', `libc:${choice.libc}`, libcLib ? {} : { kconfig: LIBC_SYMBOLS[choice.libc], ...(libcPort ? { repo: libcPort.repo } : {}) });
+    if (!libcLib) choice.reasons.push(libcPort ? `${choice.libc}'s Kconfig is read from ${libcPort.name} ${libcPort.provenance.tag}` : `the ${table.release} tables do not include ${choice.libc}'s port: its own dependencies are not planned`);
+    const app = matchAppPort(options.programs ?? [], ports);
+    if (app) {
+      const [sw, ...opts] = app.program.kconfig;
+      seed(portLibraryName(app.port), 'port', `program:${app.program.program}`, { kconfig: sw!, repo: app.port.repo });
+      for (const o of opts) optionKconfig.add(`CONFIG_${o}=y`);
+    }
+    const extPorts = matchPorts(needs.sonames, tables.externalLibs);
+    uncovered.push(...extPorts.uncovered);
+    for (const m of extPorts.matches) seed(m.port.port, 'port', `soname:${m.soname}`, { version: m.port.upstreamVersion, kconfig: m.port.kconfig, ...(m.port.provenance ? { repo: m.port.provenance.repo } : {}) });
+    for (const d of needs.dynamicLoading) uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'missing-required', severity: 'error', reason: `${d}: a native Unikraft image is one static binary; link the plugins in and look them up statically` });
+    const shared = [...needs.sonames.keys()].filter((n) => !extPorts.matches.some((m) => m.soname === n) && !extPorts.uncovered.some((u) => u.name === n)).sort();
+    if (needs.dynamic) uncovered.push({ kind: 'dynamic-linking', name: 'shared libraries', status: 'covered', severity: 'note', reason: `the Linux build is dynamically linked; a native Unikraft image links everything statically (ports above, unported libraries below${shared.length ? `; ${shared.join(', ')} come with the libc` : ''})` });
+  }
   // functions a core micro-library defines instead of the libc port (posix-environ's getenv, vfscore's opendir)
   for (const [lib, fns] of choice.coreLibraries) if (table.libraries[lib]) for (const f of fns) seed(lib, 'needs', `function:${f}`);
-
-  if (mode === 'native') {
-    const ports = matchPorts(needs.sonames, tables.externalLibs);
-    uncovered.push(...ports.uncovered);
-    for (const m of ports.matches) seed(m.port.port, 'port', `soname:${m.soname}`, { version: m.port.upstreamVersion, kconfig: m.port.kconfig });
-    for (const d of needs.dynamicLoading) uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'missing-required', severity: 'error', reason: `${d}: a native Unikraft image is one static binary; link the plugins in and look them up statically` });
-    const shared = [...needs.sonames.keys()].filter((n) => !ports.matches.some((m) => m.soname === n) && !ports.uncovered.some((u) => u.name === n)).sort();
-    if (needs.dynamic) uncovered.push({ kind: 'dynamic-linking', name: 'shared libraries', status: 'covered', severity: 'note', reason: `the Linux build is dynamically linked; a native Unikraft image links everything statically (ports above, unported libraries below${shared.length ? `; ${shared.join(', ')} come with the libc` : ''})` });
-  } else if (needs.dynamicLoading.length) {
+  if (compat && needs.dynamicLoading.length) {
     uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'unknown', severity: 'warning', reason: `the app loads plugins at run time (${needs.dynamicLoading.join('; ')}): put them in the rootfs; their syscalls are not in this analysis` });
   }
 
+  // IP sockets: lwip, netdev and the address parameter; AF_UNIX: posix-unixsocket
+  const sockets = socketUse(facts);
+  const wantsNet = sockets.inet || sockets.inet6 || (sockets.unknown && needs.syscalls.has('socket'));
+  const net = wantsNet && libOfSymbol.has('LIBLWIP') ? networkConfig(world, sockets) : undefined;
+  if (net) {
+    const why = `network:${sockets.evidence.length ? sockets.evidence[0] : 'socket() with a family the analysis could not resolve'}`;
+    for (const [sym, v] of net.symbols) {
+      const lib = libOfSymbol.get(sym);
+      if (lib) seed(lib, 'needs', why); else option(sym, v, why);
+    }
+    const driver = netdevDriver(world);
+    if (driver) option(driver, 'y', `network:netdev driver`);
+  }
+  if (sockets.unix && libOfSymbol.has('LIBPOSIX_UNIXSOCKET')) seed(libOfSymbol.get('LIBPOSIX_UNIXSOCKET')!, 'needs', `socket:${sockets.evidence.find((e) => e.includes('AF_UNIX')) ?? 'socketpair'}`);
+
+  // app-elfloader loads the ELF from the root file system, its program name from the command line (catalog's base)
+  if (loader) for (const o of ['APPELFLOADER_VFSEXEC', 'APPELFLOADER_CUSTOMAPPNAME']) if (world.entries.has(o)) option(o, 'y', `application:${o}`);
   const rootfs: string[] = needs.paths.map((p) => `opens ${p}`);
-  if (mode === 'binary-compat' && needs.dynamic) rootfs.push(`the dynamic loader and shared libraries (${[...needs.sonames.keys()].sort().join(', ')})`);
+  if (compat && needs.dynamic) rootfs.push(`the dynamic loader and shared libraries (${[...needs.sonames.keys()].sort().join(', ')})`);
+  if (loader && !rootfs.length) rootfs.push('the Linux ELF itself (app-elfloader loads it from the root file system)');
+  // the file-system stack is decided before providers: the other stack's providers are then out of the running
+  const target = { tables, table, mode, arch };
+  // what already forces vfscore on: app-elfloader's VFSEXEC, or the libc port's own select (lib-musl's Config.uk)
+  const forced = resolveKconfig(world, new Map([...(specs[0]?.symbols ?? []).filter(([sym]) => world.entries.has(sym)),
+    ...[...seedReasons].map(([lib, sd]) => [sd.kconfig ?? switchOf.get(lib) ?? '', 'y'] as [string, string]).filter(([sym]) => sym), ...requestOf([...optionKconfig])]));
+  const vfsBy = forced.because.get('LIBVFSCORE');
+  const forcer = vfsBy && vfsBy.how === 'selected' && forced.values.get('LIBVFSCORE') === 'y' ? vfsBy.by : undefined;
+  const fsChoice = chooseStack(table, {
+    ...(options.filesystem ? { wanted: options.filesystem } : {}),
+    onlyVfscore: [...needs.syscalls.keys()].filter((n) => { const p = judgeSyscall(target, n).providers; return p.length === 1 && p[0] === 'vfscore'; }),
+    ...(forcer ? { applicationNeedsVfscore: `${forcer} (${world.origin.get(forcer)}) selects LIBVFSCORE` } : {}),
+  });
+  const otherStack = fsChoice.stack === 'vfscore' ? 'posix-vfs' : 'vfscore';
   const rootfsKconfig: string[] = [];
-  if (rootfs.length) {
-    const r = rootfsConfig(table, g, known);
-    rootfsKconfig.push(...r.kconfig);
-    for (const lib of r.libraries) seed(lib, 'needs', 'rootfs');
+  const fs = rootfs.length ? filesystemConfig(table, world, g, known, fsChoice) : undefined;
+  if (fs) {
+    rootfsKconfig.push(...fs.kconfig);
+    for (const lib of fs.libraries) seed(lib, 'needs', 'rootfs');
   }
 
+  // what the application, libc, platform and the seeds turn on anyway: providers there win, excluded ones never do
+  const seedSymbols = [...seedReasons].map(([lib, s]) => s.kconfig ?? switchOf.get(lib)).filter((x): x is string => !!x);
+  const baseRequest = new Map<string, string>([...(specs[0]?.symbols ?? []).filter(([sym]) => world.entries.has(sym)), ...seedSymbols.map((s) => [s, 'y'] as [string, string]), ...requestOf([...optionKconfig, ...rootfsKconfig])]);
+  const base = resolveKconfig(world, baseRequest);
+  const present = librariesOn(switchOf, base.values);
+  const hard = new Set([...present].filter((lib) => isHard(base, switchOf.get(lib)!, world)));
+  if (loader) { present.add(loader); hard.add(loader); }
+  const excl = (a: string, b: string) => { const x = switchOf.get(a); const y = switchOf.get(b); return !!x && !!y && excludes(world, x, y); };
+
   // syscalls: needed ones with providers are served; the judge classifies the others (src/match/judge.ts)
-  const target = { tables, table, mode, arch };
   const wanted: [string, string[]][] = [];
   for (const [name] of [...needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
     const v = judgeSyscall(target, name);
-    if (v.providers.length) { wanted.push([name, v.providers]); continue; }
+    const providers = v.providers.filter((p) => p !== otherStack);
+    if (providers.length) { wanted.push([name, providers]); continue; }
+    if (v.providers.length) {
+      // served only by the file-system stack this plan does not use (readlinkat: posix-vfs only, while lib-musl selects vfscore)
+      const cov = table.syscalls[name];
+      const c = classifyByPrior(name, tables.priors[name], `only ${otherStack} provides ${name} in ${table.release}; this plan's file-system stack is ${fsChoice.stack} (${fsChoice.because.join('; ')})`);
+      uncovered.push({ kind: 'syscall', name, status: c.status, severity: judgeStatus(c.status).severity, reason: c.reason, ...(cov?.nargs !== undefined ? { nargs: cov.nargs } : {}) });
+      continue;
+    }
     uncovered.push(uncoveredSyscall(name, v, tables));
   }
   const seeds = [...seedReasons.keys()];
-  const chosen = chooseProviders(g, seeds, wanted);
+  const { chosen, blocked } = chooseProviders(g, seeds, wanted, { present, hard, excludes: excl });
+  // a need whose every provider excludes a library the image must have is uncovered (mremap: only ukmmap, which cannot be on with posix-mmap)
+  for (const [name, why] of blocked) {
+    const cov = table.syscalls[name];
+    const c = classifyByPrior(name, tables.priors[name], `${why}: Kconfig never has both (\`depends on !\`)`);
+    uncovered.push({ kind: 'syscall', name, status: c.status, severity: judgeStatus(c.status).severity, reason: c.reason, ...(cov?.nargs !== undefined ? { nargs: cov.nargs } : {}) });
+  }
+  wanted.splice(0, wanted.length, ...wanted.filter(([n]) => !blocked.has(n)));
   let final = closeLibraries(g, [...seeds, ...chosen]);
   // syscalls declared under a library option (exit_group under LIBPOSIX_PROCESS_PIDS) need that option and what it selects
-  const optionKconfig = new Set<string>();
   for (const [name] of wanted) {
-    const { providers, kconfigOf } = providersOf(table, name, arch, { apps: mode === 'binary-compat' });
-    const lib = providers.find((p) => final.has(p))!;
+    const { providers, kconfigOf } = providersOf(table, name, arch, { apps: compat });
+    const lib = providers.find((p) => final.has(p)) ?? providers[0]!;
     const sym = kconfigOf.get(lib);
     if (!sym || sym === table.libraries[lib]?.kconfig) continue;
     optionKconfig.add(`CONFIG_${sym}=y`);
     for (const dep of optionLibraries(table, g, sym, known)) if (!final.has(dep)) seed(dep, 'dependency', `kconfig:${sym}`);
   }
-  if (seedReasons.size > seeds.length) final = closeLibraries(g, [...seedReasons.keys(), ...chosen]);
+  final = closeLibraries(g, [...seedReasons.keys(), ...chosen]);
 
   const because = new Map<string, string[]>();
   const alternatives = new Map<string, Map<string, string[]>>();
   for (const [name, providers] of wanted) {
-    const lib = providers.find((p) => final.has(p))!;
+    const lib = providers.find((p) => final.has(p)) ?? providers[0]!;
     because.set(lib, [...(because.get(lib) ?? []), `syscall:${name}`]);
     for (const other of providers.filter((p) => p !== lib)) {
       const m = alternatives.get(lib) ?? new Map<string, string[]>();
@@ -184,27 +252,50 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
     const v = judgeSyscall(target, name);
     if (v.status !== 'covered') uncovered.push(uncoveredSyscall(name, v, tables));
   }
-  const libraries: PlannedLibrary[] = [...final].map(([name, by]) => {
+  const planned: PlannedLibrary[] = [...final].map(([name, by]) => {
     const s = seedReasons.get(name);
     const meta = table.libraries[name];
     const reasons = [...(s?.because ?? []), ...(because.get(name) ?? []), ...[...by].filter((b) => b !== name).sort().map((b) => `library:${b}`)];
-    const role: PlannedRole = s?.role ?? (because.has(name) ? 'needs' : 'dependency');
-    const lib: PlannedLibrary = { name, kconfig: s?.kconfig ?? meta?.kconfig ?? '', because: reasons, role };
+    const role: PlannedRole = s?.role === 'libc' || s?.role === 'port' || s?.role === 'needs' ? s.role : because.has(name) ? 'needs' : s?.role ?? 'dependency';
+    const lib: PlannedLibrary = { name, kconfig: s?.kconfig ?? meta?.kconfig ?? switchOf.get(name) ?? '', because: reasons, role };
     if (s?.version) lib.version = s.version;
-    if (meta?.repo) lib.repo = meta.repo;
+    if (meta?.repo ?? s?.repo) lib.repo = (meta?.repo ?? s?.repo)!;
     else if (s?.role === 'libc' && !meta) lib.repo = LIBC_REPOS[choice.libc];
     const alts = alternatives.get(name);
     if (alts) lib.alternatives = [...alts].map(([o, sc]) => `${o} also provides ${sc.join(', ')}`);
     return lib;
-  }).sort((a, b) => ROLE_ORDER[a.role!] - ROLE_ORDER[b.role!] || a.name.localeCompare(b.name));
+  });
+  // the application is not a library of the image: it is what the image runs
+  const appEntry = loader ? planned.find((l) => l.name === loader) : undefined;
+  const libraries = planned.filter((l) => l.name !== loader);
 
   const releases = needs.syscalls.size > 0 ? releaseCoverage(tables.unikraft, needs, arch) : undefined;
   const oldest = releases?.find((r) => r.missing.length === 0)?.release;
   if (needs.syscalls.size === 0) uncovered.push({ kind: 'unknown', name: 'syscalls', status: 'unknown', severity: 'warning', reason: 'no syscall facts: the inputs gave no syscalls, so only the libc and library ports are planned' });
-  const kconfig = [...new Set([...libraries.filter((l) => l.kconfig).map((l) => `CONFIG_${l.kconfig}=y`), ...optionKconfig, ...rootfsKconfig])].sort();
+  const fragment = () => [...new Set([...libraries.filter((l) => l.kconfig).map((l) => `CONFIG_${l.kconfig}=y`), ...optionKconfig, ...rootfsKconfig])].sort();
+  // what a planned option needs besides (LIBPOSIX_PROCESS_BRK needs LIBPOSIX_PROCESS_MULTITHREADING) joins the fragment
+  const platform = (specs[0]?.symbols ?? []).filter(([sym]) => world.entries.has(sym));
+  for (const [sym, by] of completeDepends(world, new Map([...platform, ...requestOf(fragment())]))) {
+    const lib = libOfSymbol.get(sym);
+    if (lib && !libraries.some((l) => l.name === lib)) libraries.push({ name: lib, kconfig: sym, role: 'dependency', because: [`kconfig:${by}`], ...(table.libraries[lib]?.repo ? { repo: table.libraries[lib]!.repo! } : {}) });
+    else if (!lib) optionKconfig.add(`CONFIG_${sym}=y`);
+  }
+  const kconfig = fragment();
+
+  // Kconfig completes the fragment on every target: what it adds is listed, what it breaks is a problem
+  const build = resolvePlanBuild(table, ports, { world, base: loader ? kconfigWorld(table, ports, { externalLibs: tables.externalLibs }) : world }, specs, kconfig, new Set([...final.keys()]));
+  libraries.push(...build.extras.filter((e) => !libraries.some((l) => l.name === e.name)));
+  libraries.sort((a, b) => ROLE_ORDER[a.role!] - ROLE_ORDER[b.role!] || a.name.localeCompare(b.name));
   // one severity per class, the judge's (libc, port and dlopen gaps are decided here, their severity there)
   for (const u of uncovered) if (u.status !== 'covered') u.severity = judgeStatus(u.status).severity;
   uncovered.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  // options an external library's own Config.uk declares go with it (the Kraftfile's libraries.<name>.kconfig)
+  for (const line of kconfig) {
+    const sym = line.slice(7, line.indexOf('='));
+    const owner = world.entries.get(sym)?.library?.replace(/^lib-/, '');
+    const lib = libraries.find((l) => l.name === owner && l.repo && l.kconfig !== sym);
+    if (lib) (lib.options ??= []).push(line);
+  }
   const plan: Plan = {
     release: table.release, arch, mode, libc: choice.libc, libcReasons: choice.reasons, libcCandidates: choice.candidates,
     libraries, kconfig, uncovered, tieBreak: TIE_BREAK,
@@ -212,5 +303,18 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   if (releases) plan.releases = releases;
   if (oldest) plan.oldestCoveringRelease = oldest;
   if (rootfs.length) plan.rootfs = rootfs;
+  if (loader) {
+    plan.application = {
+      name: loader, repo: table.libraries[loader]?.repo ?? ports.find((p) => p.name === loader)?.repo ?? 'https://github.com/unikraft/app-elfloader',
+      because: ['mode:binary-compat', ...(appEntry?.because.filter((b) => b.startsWith('syscall:')) ?? [])],
+      brings: build.extras.filter((e) => e.because.some((b) => /APPELFLOADER/.test(b))).map((e) => e.name),
+    };
+  }
+  if (build.targets.length) plan.targets = build.targets;
+  if (net) plan.network = { stack: 'lwip', because: sockets.evidence.length ? sockets.evidence : ['socket() with a family the analysis could not resolve'], kernelArgs: net.kernelArgs, notes: net.notes };
+  if (fs || libraries.some((l) => l.name === fsChoice.stack)) plan.filesystem = { ...fsChoice, ...(fs?.kernelArgs.length ? { kernelArgs: fs.kernelArgs } : {}) };
+  const external = [...(loader ? [loader] : []), ...libraries.filter((l) => l.repo).map((l) => l.repo!.replace(/^.*\//, ''))];
+  plan.pins = planPins(table, ports, external, table === pickRelease(tables.unikraft));
+  plan.kconfigProblems = build.problems;
   return plan;
 }

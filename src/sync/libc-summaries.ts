@@ -61,8 +61,10 @@ function dpkgOrigin(path: string): LibcOrigin {
   // merged-/usr systems: dpkg knows /lib/... where the file is reached as /usr/lib/...
   let s = spawnSync('dpkg-query', ['-S', path], { encoding: 'utf8' });
   if (s.status !== 0 && path.startsWith('/usr/')) s = spawnSync('dpkg-query', ['-S', path.slice(4)], { encoding: 'utf8' });
-  const pkg = s.status === 0 ? s.stdout.split(':')[0].trim() : 'unknown';
-  const v = pkg === 'unknown' ? undefined : spawnSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8' });
+  // `musl:amd64: /lib/...`: query the owning package with its architecture (musl:arm64 may be installed too)
+  const owner = s.status === 0 ? s.stdout.split('\n')[0].split(': ')[0].trim() : 'unknown';
+  const pkg = owner.split(':')[0];
+  const v = pkg === 'unknown' ? undefined : spawnSync('dpkg-query', ['-W', '-f', '${Version}', owner], { encoding: 'utf8' });
   return { packageName: pkg, packageVersion: v?.status === 0 ? v.stdout.trim() : 'unknown' };
 }
 

@@ -13,6 +13,8 @@ import { syncPythonPort } from './python-port.js';
 import { UkportError } from '../errors.js';
 import { formatSummaryTable, summarizeLibc } from './libc-summaries.js';
 import { summarizeNewlib } from './newlib-summaries.js';
+import { syncPorts } from './unikraft-ports.js';
+import { syncKraftfileSchema } from './kraftfile-schema.js';
 import { readReleaseNotes, releaseOfCommit, type ReleaseNotes } from './release-notes.js';
 import { readGitInfo } from './git-provenance.js';
 import { readIndexedFiles } from './indexed-files.js';
@@ -48,6 +50,10 @@ export interface SyncOptions {
   muslLibrary?: string;
   /** A unikraft repository (headers at lib-newlib's tag): with libNewlib and newlib → libc-summaries/newlib-x86_64.json. */
   newlibSummaries?: string;
+  /** Repositories outside the core tree (lib-musl, lib-lwip, lib-libelf, app-elfloader, lib-nginx) → unikraft-ports.json. */
+  ports?: string[];
+  /** KraftKit's Kraftfile schema files (kraftkit schema/v0.6.json, unikraft-cloud/x kraftfile/schema.json) → kraftfile-<spec>.schema.json. */
+  kraftfileSchemas?: string[];
 }
 
 /** The release note naming the checkout's HEAD as its release commit; a checkout at no release commit is refused. */
@@ -88,7 +94,7 @@ export function toJson(v: unknown): string {
 /** Runs every requested sync; returns relative path → file text (the CLI writes them). */
 export async function syncTables(o: SyncOptions, log: (m: string) => void, outDir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  for (const dir of [o.strace, o.unikraft, o.releaseNotes, o.indexed, ...(o.snapshots ?? []), ...o.extra, o.libMusl, o.musl, o.libNewlib, o.newlib, ...o.extPorts, o.loupedb, o.libPython3, o.newlibSummaries]) {
+  for (const dir of [o.strace, o.unikraft, o.releaseNotes, o.indexed, ...(o.snapshots ?? []), ...o.extra, o.libMusl, o.musl, o.libNewlib, o.newlib, ...o.extPorts, ...(o.ports ?? []), o.loupedb, o.libPython3, o.newlibSummaries]) {
     if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) throw new UkportError('not-found', 'source checkout directory', dir);
   }
   // Linux names/numbers: from the output directory when it has them, else the shipped ones
@@ -150,6 +156,17 @@ export async function syncTables(o: SyncOptions, log: (m: string) => void, outDi
     const t = await summarizeNewlib({ libNewlib: o.libNewlib, newlib: o.newlib, unikraft: o.newlibSummaries, log });
     files.set(`libc-summaries/newlib-${t.arch}.json`, formatSummaryTable(t));
     log(`newlib summaries: ${Object.keys(t.functions).length} functions (${t.provenance.repo} ${t.provenance.tag})`);
+  }
+  if (o.ports?.length) {
+    const t = syncPorts(o.ports);
+    files.set('unikraft-ports.json', toJson(t));
+    log(`unikraft ports: ${t.ports.map((p) => `${p.name} (${p.provenance.commit.slice(0, 12)}, ${Object.keys(p.kconfig).length} symbols)`).join(', ')}`);
+  }
+  for (const file of o.kraftfileSchemas ?? []) {
+    if (!existsSync(file)) throw new UkportError('not-found', 'Kraftfile schema file', file);
+    const t = syncKraftfileSchema(file);
+    files.set(`kraftfile-${t.spec}.schema.json`, toJson(t));
+    log(`kraftfile schema ${t.spec}: ${t.provenance.repo} ${t.path} @ ${t.provenance.commit.slice(0, 12)} (${t.dialect})`);
   }
   if (o.libPython3) {
     const t = syncPythonPort(o.libPython3);

@@ -25,7 +25,7 @@ describe('shipped data validates against its schemas', () => {
         checked++;
       }
     }
-    for (const name of ['external-libs', 'loupe-priors']) {
+    for (const name of ['external-libs', 'loupe-priors', 'unikraft-ports']) {
       const file = join(DEFAULT_TABLES_DIR, `${name}.json`);
       expect(() => validateTable(join(DEFAULT_TABLES_DIR, `${name}.schema.json`), readJson(file), file, true)).not.toThrow();
       checked++;

@@ -6,11 +6,12 @@ import { Ajv } from 'ajv';
 import { ROOT, hasTool } from '../helpers/tools.js';
 import { emitManifest } from '../../src/emit/manifest.js';
 import { selectableSymbols } from '../../src/emit/config-uk.js';
-import { appNames, compatLibcWrappers, compatSyscalls, hasCompatLib } from '../../src/emit/manifest-app.js';
+import { appNames, compatLibcWrappers, compatSyscalls, hasCompatLib, type KraftfileSpec, type ManifestApp } from '../../src/emit/manifest-app.js';
 import { parseKconfig } from '../../src/data/kconfig.js';
 import { parseMakefileUk } from '../../src/sync/makefile-uk.js';
 import { goldenApp, variantApps } from './golden-app.js';
 import { readYaml } from './read-yaml.js';
+import { kraftfileValidator } from './kraftfile-schemas.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'manifest', 'epoll-echo');
@@ -31,26 +32,42 @@ describe('golden manifest of epoll-echo on v0.15.0 (reviewed by hand; never rege
   }
 });
 
-describe('Kraftfile against schema/kraftfile.schema.json', () => {
-  test.each(variantApps().map((a) => [a.name, a] as const))('%s validates and carries the plan', (_n, app) => {
+describe('Kraftfile against the real KraftKit schemas (syscall-tables/kraftfile-*.schema.json) and schema/kraftfile.schema.json', () => {
+  const forms: [string, ManifestApp & { spec: KraftfileSpec }][] = variantApps().flatMap((a): [string, ManifestApp & { spec: KraftfileSpec }][] => [
+    [`${a.name} v0.6`, { ...a, spec: 'v0.6' }],
+    [`${a.name} v0.7`, { ...a, spec: 'v0.7' }],
+    ...(a.plan.mode === 'binary-compat' ? [[`${a.name} v0.7 template`, { ...a, spec: 'v0.7', template: true }] as [string, ManifestApp & { spec: KraftfileSpec }]] : []),
+  ]);
+  test.each(forms)('%s validates and carries the plan', (_n, app) => {
     const doc = readYaml(emitManifest(app).get('Kraftfile')!) as Record<string, unknown>;
+    const real = kraftfileValidator(app.spec);
+    expect(real(doc) ? [] : real.errors).toEqual([]);
     expect(validate(doc) ? [] : validate.errors).toEqual([]);
-    expect(doc.spec).toBe('v0.6');
+    expect(doc.spec).toBe(app.spec);
     expect(doc.name).toBe(appNames(app.name).name);
-    expect(doc.targets).toEqual(app.plan.arch === 'aarch64' ? ['qemu/arm64'] : ['qemu/x86_64', 'fc/x86_64']);
+    if (app.plan.mode === 'binary-compat' && !app.template && app.plan.image) {
+      // the catalog's form: the app-elfloader runtime and a Dockerfile rootfs, nothing to build
+      expect(doc).toMatchObject({ runtime: 'base:latest', rootfs: './Dockerfile', cmd: [app.plan.image.entry] });
+      expect('unikraft' in doc || 'template' in doc || 'libraries' in doc).toBe(false);
+      return;
+    }
+    expect(doc.targets).toEqual(app.plan.targets!.map((t) => t.name));
     const uk = doc.unikraft as { version: string; kconfig: Record<string, string> };
-    expect(uk.version).toBe(app.plan.release);
-    const libs = (doc.libraries ?? {}) as Record<string, { kconfig: Record<string, string> }>;
-    // every planned Kconfig line lands exactly once: core under unikraft, external libraries under libraries
+    // KraftKit matches a RELEASE-x tag by the version after RELEASE-: 0.17.0, not v0.17.0
+    expect(uk.version).toBe(app.plan.release.replace(/^v/, ''));
+    const libs = (doc.libraries ?? {}) as Record<string, { kconfig: Record<string, string>; version?: string }>;
+    // every planned Kconfig line lands exactly once: core under unikraft, external libraries' own under libraries
     const all = { ...uk.kconfig, ...Object.assign({}, ...Object.values(libs).map((l) => l.kconfig)) } as Record<string, string>;
     for (const line of app.plan.kconfig) {
       const [k, v] = [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).replace(/^"(.*)"$/, '$1')];
       expect(all[k]).toBe(v);
     }
-    expect('rootfs' in doc).toBe(!!app.plan.rootfs);
-    if (app.plan.mode === 'binary-compat') expect(doc.template).toEqual({ source: 'https://github.com/unikraft/app-elfloader.git', version: app.plan.release });
+    expect(Object.keys(uk.kconfig).length + Object.values(libs).reduce((n, l) => n + Object.keys(l.kconfig).length, 0))
+      .toBe(app.plan.kconfig.length + (hasCompatLib(app.plan) ? 1 : 0));
+    if (app.plan.mode === 'binary-compat') expect(doc.template).toEqual({ source: 'https://github.com/unikraft/app-elfloader.git', version: 'stable' });
+    else expect('rootfs' in doc).toBe(!!app.plan.rootfs);
     if (hasCompatLib(app.plan)) expect(libs[`${appNames(app.name).name}-compat`]).toBeDefined();
-    for (const l of app.plan.libraries.filter((x) => x.role === 'port' || x.role === 'libc')) expect(libs[l.name.replace(/^lib-/, '')]).toBeDefined();
+    for (const l of app.plan.libraries.filter((x) => x.role === 'port' || x.role === 'libc')) expect(libs[l.name.replace(/^lib-/, '')]?.version).toBeDefined();
   });
 
   test('the schema rejects what the v0.6 reference rules out', () => {
@@ -85,7 +102,8 @@ describe('Config.uk and Makefile.uk read back with the project readers', () => {
     expect(sym.select.map((r) => r.symbol)).toEqual([...selectableSymbols(app.plan.kconfig), ...(hasCompatLib(app.plan) ? [n.compatSymbol] : [])]);
     for (const l of app.plan.libraries.filter((x) => x.kconfig)) expect(sym.select.map((r) => r.symbol)).toContain(l.kconfig);
     const mk = parseMakefileUk(files.get('Makefile.uk')!);
-    expect(mk.libs).toEqual([{ name: n.appLib }]);
+    // binary compatibility: app-elfloader is the application, this directory only selects (catalog-core elfloader-net)
+    expect(mk.libs).toEqual(app.plan.mode === 'binary-compat' ? [] : [{ name: n.appLib }]);
     const stubs = compatSyscalls(app.plan);
     if (!hasCompatLib(app.plan)) { expect(files.has(`${n.compatDir}/Config.uk`)).toBe(false); return; }
     const cconf = parseKconfig(files.get(`${n.compatDir}/Config.uk`)!);

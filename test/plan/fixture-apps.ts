@@ -13,6 +13,8 @@ export interface AppDescription {
   headers: string[];
   /** Absolute paths in the source's string literals. */
   strings?: string[];
+  /** The first argument of its socket() call, as written in the source. */
+  socketFamily?: string;
 }
 
 // fixtures/plan-apps, as checked against strace / nm / the source by fixture-apps.test.ts
@@ -20,6 +22,7 @@ export const EPOLL: AppDescription = {
   syscalls: ['socket', 'epoll_create1', 'bind', 'listen', 'epoll_ctl', 'epoll_pwait', 'ioctl', 'writev', 'close'],
   calls: ['bind', 'close', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'htonl', 'listen', 'printf', 'socket'],
   headers: ['arpa/inet.h', 'netinet/in.h', 'stdio.h', 'sys/epoll.h', 'sys/socket.h', 'unistd.h'],
+  socketFamily: 'AF_INET',
 };
 export const PLAIN: AppDescription = {
   syscalls: ['open', 'ioctl', 'writev'],

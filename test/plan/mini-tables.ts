@@ -53,8 +53,9 @@ export function miniRelease(release = 'v0.17.0', options: { without?: string[]; 
   const libraries: Record<string, MicroLibrary> = Object.fromEntries([
     lib('syscall_shim', 'LIBSYSCALL_SHIM'),
     lib('nolibc', 'LIBNOLIBC'),
-    lib('musl', 'LIBMUSL', ['LIBSYSCALL_SHIM'], [], { repo: 'https://github.com/unikraft/lib-musl' }),
-    lib('newlib', 'LIBNEWLIBC', ['LIBSYSCALL_SHIM'], [], { repo: 'https://github.com/unikraft/lib-newlib' }),
+    // lib-musl and lib-newlib both `select HAVE_LIBC` (their Config.uk)
+    lib('musl', 'LIBMUSL', ['HAVE_LIBC', 'LIBSYSCALL_SHIM'], [], { repo: 'https://github.com/unikraft/lib-musl' }),
+    lib('newlib', 'LIBNEWLIBC', ['HAVE_LIBC', 'LIBSYSCALL_SHIM'], [], { repo: 'https://github.com/unikraft/lib-newlib' }),
     lib('ukdebug', 'LIBUKDEBUG'),
     lib('uklock', 'LIBUKLOCK'),
     lib('uksched', 'LIBUKSCHED'),
@@ -74,6 +75,7 @@ export function miniRelease(release = 'v0.17.0', options: { without?: string[]; 
   return {
     target: 'unikraft', release, provenance: { ...prov, tag: release }, syscalls: all, libraries,
     kconfig: {
+      HAVE_LIBC: { select: [], imply: [], dependsOn: [], type: 'bool', default: 'n' },
       LIBVFSCORE_AUTOMOUNT_CI: { library: 'vfscore', select: [], imply: [], dependsOn: ['LIBVFSCORE'] },
       LIBVFSCORE_AUTOMOUNT_CI_INITRD: { library: 'vfscore', select: ['LIBRAMFS', 'LIBUKCPIO'], imply: [], dependsOn: ['LIBVFSCORE_AUTOMOUNT_CI'] },
     },
@@ -106,12 +108,15 @@ export function miniTables(over: Partial<Tables> = {}): Tables {
 }
 
 /** Facts of a hand-described app (a unit-test input; fixture apps are described by oracles instead). */
-export function facts(d: { syscalls?: string[]; startup?: string[]; calls?: string[]; headers?: string[]; sonames?: [string, string?][]; strings?: string[]; dlopen?: boolean }): Fact[] {
+export function facts(d: { syscalls?: string[]; startup?: string[]; calls?: string[]; headers?: string[]; sonames?: [string, string?][]; strings?: string[]; dlopen?: boolean; socketFamily?: string }): Fact[] {
   const ev = [{ artifact: 'app', extractor: 'test' }];
   const out: Fact[] = [];
-  for (const n of d.syscalls ?? []) out.push({ kind: 'syscall', name: n, nr: X86_NR[n] ?? null, arch: 'x86_64', class: 'program', evidence: ev });
+  // the socket family as the extractors give it: a constant syscall argument (binaries), the call's argument text (C)
+  const FAMILY: Record<string, number> = { AF_UNIX: 1, AF_INET: 2, AF_INET6: 10 };
+  const fam = d.socketFamily;
+  for (const n of d.syscalls ?? []) out.push({ kind: 'syscall', name: n, nr: X86_NR[n] ?? null, arch: 'x86_64', class: 'program', evidence: ev, ...(n === 'socket' && fam ? { constArgs: { 0: [FAMILY[fam]!] } } : {}) });
   for (const n of d.startup ?? []) out.push({ kind: 'syscall', name: n, nr: X86_NR[n] ?? null, arch: 'x86_64', class: 'startup', evidence: ev });
-  for (const n of d.calls ?? []) out.push({ kind: 'symbol', name: n, role: 'call', evidence: ev });
+  for (const n of d.calls ?? []) out.push({ kind: 'symbol', name: n, role: 'call', evidence: ev, ...(n === 'socket' && fam ? { args: { 0: fam } } : {}) });
   for (const h of d.headers ?? []) out.push({ kind: 'header', name: h, system: true, evidence: ev });
   for (const [soname, version] of d.sonames ?? []) out.push({ kind: 'library', soname, ...(version ? { version } : {}), neededBy: ['app'], evidence: ev });
   for (const s of d.strings ?? []) out.push({ kind: 'string', value: s, evidence: ev });

@@ -49,7 +49,7 @@ describe('ukport manifest', () => {
       expect.arrayContaining(['Config.uk', 'Kraftfile', 'Makefile.uk', 'defconfig', 'kraft.yaml']));
     const kraftfile = readFileSync(join(out, 'Kraftfile'), 'utf8');
     expect(kraftfile).toMatch(/^name: "epoll-echo"$/m);
-    expect(kraftfile).toMatch(/^ {2}version: "v0.15.0"$/m);
+    expect(kraftfile).toMatch(/^ {2}version: "0.15.0"$/m);
     expect(kraftfile).toMatch(/^cmd:\n {2}- "-p"\n {2}- "8080"$/m);
     expect(readFileSync(join(out, 'Makefile.uk'), 'utf8')).toMatch(/APPEPOLL_ECHO_SRCS-y \+= \$\(APPEPOLL_ECHO_BASE\)\/.*epoll-echo\.c/);
     const again = runCli(['manifest', '--out', out, '--legacy', '--unikraft', 'v0.15.0', '--cmd=-p 8080', EPOLL_C]);
@@ -62,7 +62,7 @@ describe('ukport manifest', () => {
     expect(readFileSync(join(out, 'Kraftfile'), 'utf8')).toBe(kraftfile);
     const forced = runCli(['manifest', '--out', out, '--unikraft', 'v0.16.0', '--force', EPOLL_C]);
     expect(forced.status).toBe(0);
-    expect(readFileSync(join(out, 'Kraftfile'), 'utf8')).toMatch(/^ {2}version: "v0.16.0"$/m);
+    expect(readFileSync(join(out, 'Kraftfile'), 'utf8')).toMatch(/^ {2}version: "0.16.0"$/m);
   });
 
   test('--out is required', () => {

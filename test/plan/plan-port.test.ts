@@ -16,19 +16,25 @@ describe('planPort on the mini 0.17 table', () => {
     // socket, bind, listen, close, epoll_create1, epoll_ctl are syscalls the release provides: Unikraft defines their
     // libc wrappers for newlib, so they are no reason for musl; epoll_wait (not in the mini table) and htonl are
     expect(plan.libcReasons[1]).toBe('calls functions newlib lacks: epoll_wait(), htonl()');
+    // socket(AF_INET): the network stack comes with it (lwip selects posix-socket, uksched, uklock in the mini table)
     expect(plan.libraries.map((l) => [l.name, l.role, l.because])).toEqual([
       ['musl', 'libc', ['libc:musl']],
+      ['lwip', 'needs', ['network:socket(AF_INET) in app']],
       ['posix-fdio', 'needs', ['syscall:ioctl', 'syscall:writev']],
       ['posix-fdtab', 'needs', ['syscall:close', 'library:posix-fdio', 'library:posix-poll', 'library:posix-socket']],
       ['posix-poll', 'needs', ['syscall:epoll_create1', 'syscall:epoll_ctl', 'syscall:epoll_pwait']],
-      ['posix-socket', 'needs', ['syscall:bind', 'syscall:listen', 'syscall:socket']],
+      ['posix-socket', 'needs', ['syscall:bind', 'syscall:listen', 'syscall:socket', 'library:lwip']],
       ['syscall_shim', 'dependency', ['library:musl']],
       ['ukdebug', 'dependency', ['library:posix-fdtab']],
+      ['uklock', 'dependency', ['library:lwip']],
+      ['uksched', 'dependency', ['library:lwip']],
     ]);
+    expect(plan.network).toMatchObject({ stack: 'lwip', because: ['socket(AF_INET) in app'] });
     expect(plan.libraries.find((l) => l.name === 'posix-socket')?.alternatives).toEqual(['lwip also provides socket']);
     expect(plan.libraries.find((l) => l.name === 'musl')?.repo).toBe('https://github.com/unikraft/lib-musl');
-    expect(plan.kconfig).toEqual(['CONFIG_LIBMUSL=y', 'CONFIG_LIBPOSIX_FDIO=y', 'CONFIG_LIBPOSIX_FDTAB=y', 'CONFIG_LIBPOSIX_POLL=y',
-      'CONFIG_LIBPOSIX_SOCKET=y', 'CONFIG_LIBSYSCALL_SHIM=y', 'CONFIG_LIBUKDEBUG=y']);
+    expect(plan.kconfig).toEqual(['CONFIG_LIBLWIP=y', 'CONFIG_LIBMUSL=y', 'CONFIG_LIBPOSIX_FDIO=y', 'CONFIG_LIBPOSIX_FDTAB=y', 'CONFIG_LIBPOSIX_POLL=y',
+      'CONFIG_LIBPOSIX_SOCKET=y', 'CONFIG_LIBSYSCALL_SHIM=y', 'CONFIG_LIBUKDEBUG=y', 'CONFIG_LIBUKLOCK=y', 'CONFIG_LIBUKSCHED=y']);
+    expect(plan.kconfigProblems).toEqual([]);
     expect(plan.uncovered).toEqual([]);
     expect(plan.rootfs).toBeUndefined();
     expect(plan.oldestCoveringRelease).toBe('v0.17.0');
@@ -174,7 +180,7 @@ describe('uncovered needs', () => {
   });
 
   test('native mode: libc calls make syscalls, through the libc summary or by wrapper name', () => {
-    const byName = planPort(facts({ calls: ['socket', 'printf', 'fopen'] }), miniTables(), { arch: 'x86_64' });
+    const byName = planPort(facts({ calls: ['socket', 'printf', 'fopen'], socketFamily: 'AF_UNIX' }), miniTables(), { arch: 'x86_64' });
     expect(byName.libraries.find((l) => l.name === 'posix-socket')?.because).toEqual(['syscall:socket']);
     expect(byName.libraries.some((l) => l.name === 'vfscore')).toBe(false);
     const summary = { libc: 'musl' as const, arch: 'x86_64' as const, provenance: miniRelease().provenance, functions: { printf: ['writev', 'ioctl'], fopen: ['open'] } };
@@ -195,7 +201,7 @@ describe('uncovered needs', () => {
 
 describe('tie-break and minimality', () => {
   test('rule 2: the provider whose closure adds fewer libraries wins over the table primary', () => {
-    const plan = planPort(facts({ syscalls: ['socket'] }), miniTables({ unikraft: [miniRelease('v0.17.0', { lwipFirst: true })] }), { arch: 'x86_64' });
+    const plan = planPort(facts({ syscalls: ['socket'], socketFamily: 'AF_UNIX' }), miniTables({ unikraft: [miniRelease('v0.17.0', { lwipFirst: true })] }), { arch: 'x86_64' });
     const socket = plan.libraries.find((l) => l.because.includes('syscall:socket'));
     expect(socket?.name).toBe('posix-socket');
     expect(plan.libraries.some((l) => l.name === 'lwip')).toBe(false);
@@ -204,7 +210,7 @@ describe('tie-break and minimality', () => {
   test('rule 3: equal cost keeps the primary; rule 1: a provider already planned wins', () => {
     const t = miniTables({ unikraft: [miniRelease('v0.17.0', { lwipFirst: true })] });
     // sendmmsg only lwip provides; lwip then also serves socket, and posix-socket stays only as lwip's dependency
-    const plan = planPort(facts({ syscalls: ['socket', 'sendmmsg'] }), t, { arch: 'x86_64' });
+    const plan = planPort(facts({ syscalls: ['socket', 'sendmmsg'], socketFamily: 'AF_UNIX' }), t, { arch: 'x86_64' });
     expect(plan.libraries.find((l) => l.name === 'lwip')?.because).toEqual(['syscall:sendmmsg', 'syscall:socket']);
     expect(plan.libraries.find((l) => l.name === 'posix-socket')).toMatchObject({ role: 'dependency', because: ['library:lwip'] });
     expect(droppableLibraries(plan, t.unikraft[0]!, ['socket', 'sendmmsg'])).toEqual([]);
@@ -213,7 +219,7 @@ describe('tie-break and minimality', () => {
   test('greedy choices that later become redundant are pruned', () => {
     // socket is served first by posix-socket (cheaper); sendmmsg then needs lwip, which covers socket too and selects
     // posix-socket anyway: the plan keeps one copy, and nothing in it is droppable
-    const plan = planPort(facts({ syscalls: ['socket', 'sendmmsg', 'close'] }), miniTables(), { arch: 'x86_64' });
+    const plan = planPort(facts({ syscalls: ['socket', 'sendmmsg', 'close'], socketFamily: 'AF_UNIX' }), miniTables(), { arch: 'x86_64' });
     expect(plan.libraries.map((l) => l.name).sort()).toEqual(['lwip', 'musl', 'posix-fdtab', 'posix-socket', 'syscall_shim', 'ukdebug', 'uklock', 'uksched']);
     expect(droppableLibraries(plan, miniRelease(), ['socket', 'sendmmsg', 'close'])).toEqual([]);
   });

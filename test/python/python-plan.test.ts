@@ -25,8 +25,8 @@ describe('plan and Kraftfile of a Python app', () => {
       { kind: 'library', name: 'python:zlibext', status: 'missing-required', severity: 'warning', reason: `compiled extension module zlibext (${join(app, 'zlibext.so')}) is not built into lib-python3` },
     ]);
     const kraftfile = emitKraftfile({ name: 'pyapp', plan, generator: 'ukport test' });
-    expect(kraftfile).toMatch(/^libraries:\n(?:.*\n)*?  python3:\n    version: /m);
-    expect(kraftfile).toMatch(/^  python3:\n    version: "v[\d.]+"\n    kconfig:\n      CONFIG_LIBPYTHON3: "y"$/m);
+    expect(kraftfile).toMatch(/^libraries:\n(?:.*\n)*?  python3:\n(?:    source: .*\n)?    version: /m);
+    expect(kraftfile).toMatch(/^  python3:\n(?:    source: .*\n)?    version: "(stable|[\d.]+)"\n    kconfig:\n      CONFIG_LIBPYTHON3: "y"$/m);
     expect(kraftfile).toMatch(/^rootfs: "\.\/rootfs"$/m);
   });
 

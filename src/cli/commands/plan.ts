@@ -1,4 +1,4 @@
-import { ARCHES, isOneOf, type Arch } from '../../model/index.js';
+import { ARCHES, FILESYSTEM_STACKS, isOneOf, type Arch, type FilesystemStack } from '../../model/index.js';
 import type { Command, OptionValues } from '../command.js';
 import { REPORT_OPTIONS, REPORT_OPTIONS_HELP, readReportOptions, type ReportSettings } from '../report-options.js';
 import type { CommandIo } from '../command.js';
@@ -16,12 +16,14 @@ export const PLAN_OPTIONS = {
   unikraft: { type: 'string' },
   arch: { type: 'string' },
   tables: { type: 'string' },
+  fs: { type: 'string' },
 } as const;
 
 export const PLAN_OPTIONS_HELP = `${REPORT_OPTIONS_HELP}
       --unikraft TAG      Unikraft release to plan for (v0.17.0, 0.17.0; default: the newest shipped table)
       --arch ARCH         x86_64 or aarch64 (arm64); default: the binaries' architecture, else x86_64
-      --tables DIR        coverage tables directory (default: the shipped syscall-tables/)`;
+      --tables DIR        coverage tables directory (default: the shipped syscall-tables/)
+      --fs STACK          file-system stack on v0.20+: posix-vfs (default) or vfscore (deprecated since v0.21.0)`;
 
 /** Report settings with planning switched on (the plan's mode: --mode, else native for sources and binary-compat for binaries). */
 export function readPlanOptions(values: OptionValues, paths: string[], io: CommandIo): ReportSettings {
@@ -30,7 +32,10 @@ export function readPlanOptions(values: OptionValues, paths: string[], io: Comma
   const rawArch = values.arch as string | undefined;
   const arch = rawArch === 'arm64' ? 'aarch64' : rawArch;
   if (arch !== undefined && !isOneOf(ARCHES, arch)) throw new UkportError('usage', `--arch must be one of ${ARCHES.join(', ')} (or arm64), got '${rawArch}'`);
+  const fs = values.fs as string | undefined;
+  if (fs !== undefined && !isOneOf(FILESYSTEM_STACKS, fs)) throw new UkportError('usage', `--fs must be one of ${FILESYSTEM_STACKS.join(', ')}, got '${fs}'`);
   settings.pipeline.plan = {
+    ...(fs ? { filesystem: fs as FilesystemStack } : {}),
     ...(values.unikraft ? { release: values.unikraft as string } : {}),
     ...(arch ? { arch: arch as Arch } : {}),
     ...(settings.pipeline.libc ? { libc: settings.pipeline.libc } : {}),

@@ -33,6 +33,11 @@ Sources for sync (each writes its tables under --out, default the shipped syscal
                           lib-newlib does (gcc, patch) → libc-summaries/newlib-x86_64.json (native mode)
   --ext-port DIR          a unikraft lib-* port repo for external-libs.json (repeatable)
   --loupedb DIR           loupedb checkout → loupe-priors.json
+  --port DIR              a repository outside the core tree (lib-musl, lib-lwip, lib-libelf, app-elfloader,
+                          lib-nginx, ...; a checkout or a bare mirror) → unikraft-ports.json: its Kconfig, RELEASE
+                          tags and stable/staging branches, and the programs an application port builds (repeatable)
+  --kraftfile-schema FILE KraftKit's Kraftfile schema in a checkout (kraftkit schema/v0.6.json, unikraft-cloud/x
+                          kraftfile/schema.json) → kraftfile-<spec>.schema.json with its repo, path and commit (repeatable)
   --lib-python3 DIR       unikraft/lib-python3 checkout → python-port.json (the port's Python version and built-in extension modules per ref)
 `;
 
@@ -46,7 +51,7 @@ function strs(v: unknown): string[] {
 /** The schema a generated table file is checked against (syscall-tables/*.schema.json), if it has one. */
 const SCHEMA_OF: [RegExp, string][] = [
   [/^linux\//, 'linux-syscalls'], [/^unikraft\//, 'unikraft'], [/^libc\//, 'libc'], [/^libc-summaries\//, 'libc-summary'],
-  [/^external-libs\.json$/, 'external-libs'], [/^loupe-priors\.json$/, 'loupe-priors'],
+  [/^external-libs\.json$/, 'external-libs'], [/^loupe-priors\.json$/, 'loupe-priors'], [/^unikraft-ports\.json$/, 'unikraft-ports'],
 ];
 
 /** Checks every generated table against its schema before anything is written: shipped tables are not validated at run time. */
@@ -90,6 +95,8 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     libPython3: str(values['lib-python3']),
     muslLibrary: str(values['musl-so']),
     newlibSummaries: str(values['newlib-summaries']),
+    ports: strs(values['port']),
+    kraftfileSchemas: strs(values['kraftfile-schema']),
   };
   const out = str(values['out']) ?? DEFAULT_TABLES_DIR;
   let files: Map<string, string>;
@@ -100,7 +107,7 @@ async function runSync(values: OptionValues, io: CommandIo): Promise<number> {
     // a checkout that is not what the option names (git fails, files missing) is an input error
     throw new UkportError('unsupported-input', `tables sync failed: ${String((e as Error).message ?? e).split('\n')[0]}`);
   }
-  if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --loupedb, --lib-python3, --musl-so)');
+  if (files.size === 0) throw new UkportError('usage', 'tables sync: give at least one source (--strace, --unikraft, --lib-musl, --ext-port, --port, --kraftfile-schema, --loupedb, --lib-python3, --musl-so)');
   validateGenerated(files);
   writeAll(out, files, io);
   return EXIT_OK;
@@ -129,6 +136,8 @@ export const tablesCommand: Command = {
     'musl-so': { type: 'string' },
     'newlib-summaries': { type: 'string' },
     'ext-port': { type: 'string', multiple: true },
+    port: { type: 'string', multiple: true },
+    'kraftfile-schema': { type: 'string', multiple: true },
     loupedb: { type: 'string' },
     'lib-python3': { type: 'string' },
     format: { type: 'string', short: 'f' },
