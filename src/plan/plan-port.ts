@@ -284,7 +284,10 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
 
   // Kconfig completes the fragment on every target: what it adds is listed, what it breaks is a problem
   const build = resolvePlanBuild(table, ports, { world, base: loader ? kconfigWorld(table, ports, { externalLibs: tables.externalLibs }) : world }, specs, kconfig, new Set([...final.keys()]));
-  libraries.push(...build.extras.filter((e) => !libraries.some((l) => l.name === e.name)));
+  // a port may select another libc (lib-redis RELEASE-0.15.0 selects both LIBNEWLIBC and LIBMUSL): that libc is not
+  // in L=, so Kconfig ignores the select of its undefined symbol, as catalog-core's redis builds (L=musl:redis:lwip)
+  const otherLibc = (name: string) => name in LIBC_REPOS && (compat || name !== choice.libc);
+  libraries.push(...build.extras.filter((e) => !libraries.some((l) => l.name === e.name) && !otherLibc(e.name)));
   libraries.sort((a, b) => ROLE_ORDER[a.role!] - ROLE_ORDER[b.role!] || a.name.localeCompare(b.name));
   // one severity per class, the judge's (libc, port and dlopen gaps are decided here, their severity there)
   for (const u of uncovered) if (u.status !== 'covered') u.severity = judgeStatus(u.status).severity;
