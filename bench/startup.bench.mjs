@@ -1,7 +1,8 @@
 // Start-up: whole `ukport` processes against a bare `node -e 0` measured in the same run, in turn (A B A B …),
 // so the ratios hold while the machine's speed drifts. Targets (issue 21): --version <= 2x, a small static binary
-// scanned warm <= 3x, a dynamic server linking OpenSSL scanned warm <= 4x. "Warm" = the library cache is filled
-// (a temporary XDG_CACHE_HOME, never the user's). Wall, CPU (user+sys) and peak RSS come from /usr/bin/time.
+// scanned warm <= 3x, a dynamic server linking OpenSSL scanned warm <= 4x. "Warm" = a re-scan of unchanged programs:
+// the library graphs and the programs cache are filled (a temporary XDG_CACHE_HOME, never the user's). A last case
+// shows what a changed program costs: its programs-cache entry removed before each run, the library graphs cached. Wall, CPU (user+sys) and peak RSS come from /usr/bin/time.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,11 +38,15 @@ function once(argv) {
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 /** Runs the case and the baseline in turn; ratios of the per-pair figures, median taken. */
-function measure(name, args, target) {
+function measure(name, args, target, before = () => {}) {
   const argv = [process.execPath, CLI, ...args];
   once(argv); // warm-up: fills the cache for warm cases, loads the files into the page cache
   const pairs = [];
-  for (let i = 0; i < RUNS; i++) pairs.push({ a: once(argv), b: once([process.execPath, '-e', '0']) });
+  for (let i = 0; i < RUNS; i++) {
+    before();
+    const a = once(argv);
+    pairs.push({ a, b: once([process.execPath, '-e', '0']) });
+  }
   const wallA = median(pairs.map((p) => p.a.wall)), wallB = median(pairs.map((p) => p.b.wall));
   const ratio = median(pairs.map((p) => p.a.wall / p.b.wall));
   const cpuRatio = median(pairs.map((p) => p.a.cpu / p.b.cpu));
@@ -57,6 +62,8 @@ try {
   measure('scan file_copy.musl (38 KB static), warm', ['scan', STATIC], 3);
   measure('scan keyserver-tls (libssl, libcrypto), warm', ['scan', SERVER], 4);
   if (existsSync(NGINX)) measure('scan /usr/sbin/nginx (installed), warm', ['scan', NGINX]);
+  const forgetPrograms = () => rmSync(join(cache, 'ukport', 'programs-v1'), { recursive: true, force: true });
+  measure('scan keyserver-tls, program analysed again', ['scan', SERVER], undefined, forgetPrograms);
 } finally {
   rmSync(cache, { recursive: true, force: true });
 }

@@ -6,7 +6,8 @@ import { mergeFacts } from './extract/merge-facts.js';
 import { loadTables } from './data/tables.js';
 import { partialUse } from './data/table-lookup.js';
 import { loadLinuxSyscalls } from './data/linux-syscalls.js';
-import { archOfReport, type PlanRequest } from './plan/plan-report.js';
+import type { PlanRequest } from './plan/plan-report.js';
+import { archOfReport } from './model/report-arch.js';
 import { loadRules } from './data/rules.js';
 import { compileRules, type CompiledRule } from './match/compile.js';
 import { matchFindings } from './match/match-findings.js';
@@ -23,7 +24,6 @@ import type { AnalysisLimits } from './extract/limits.js';
 import { attachSystemScan, systemScanOptions, useSystemScan } from './scale/pipeline-hook.js';
 import { inShard, shardInfo, shardOfPath, type Shard } from './scale/shard.js';
 import type { ImageLimits } from './inputs/image/open-image.js';
-import { scriptFacts } from './extract/script-facts.js';
 import { readNsswitch, readNsswitchFile, type NssService } from './inputs/nsswitch.js';
 import { observeDuring } from './inputs/fs-observe.js';
 import type { LoadedElf } from './extract/elf/resolve-libraries.js';
@@ -121,6 +121,13 @@ async function hostPrograms(elfs: Artifact[], settings: ProgramSettings, onProgr
   return value;
 }
 
+const SCRIPT_KINDS = new Set(['python', 'javascript', 'typescript', 'package-manifest']);
+
+/** Whether scriptFacts can find anything: script or manifest inputs, programs to look at, or compiled modules among the ELF inputs. */
+function hasScriptInputs(inputs: Artifact[], mains: LoadedElf[]): boolean {
+  return mains.length > 0 || inputs.some((a) => SCRIPT_KINDS.has(a.kind) || (a.kind === 'elf' && /\.(so|node)$/.test(a.path)));
+}
+
 /** Loads the programs at PATHS again (a cached result names the few the interpreted-language stage reads). */
 async function loadPrograms(paths: string[]): Promise<LoadedElf[]> {
   if (paths.length === 0) return [];
@@ -157,7 +164,8 @@ export async function runPipeline(options: PipelineOptions): Promise<Report> {
   let nssServices: NssService[] | undefined = named; // the root's /etc/nsswitch.conf, read once when an image needs it
   const nss = (): NssService[] => (nssServices ??= readNsswitch(options.sysroot ?? '/'));
   const analysis = { mode, libc: options.libc, noCache: options.noCache, cacheDir: options.cacheDir, debugSymbols: options.debugSymbols, libcModels: options.libcModels, limits: options.limits } as const;
-  facts.push(...scriptFacts(inputs, mains, { maxFileBytes: options.maxFileBytes }));
+  // the interpreted-language stage (Python, JS and their compiled modules) loads only when there is something for it
+  if (hasScriptInputs(inputs, mains)) facts.push(...(await import('./extract/script-facts.js')).scriptFacts(inputs, mains, { maxFileBytes: options.maxFileBytes }));
   // Container images: each resolved in its own root, its libraries never mixed with the host's.
   const images = inputs.filter((x) => x.kind === 'container-image');
   const imageScanner = images.length ? await import('./extract/image/scan-image.js') : undefined;

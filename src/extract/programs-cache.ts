@@ -9,6 +9,7 @@ import { stillHolds, unobserved, type Observed } from '../inputs/fs-observe.js';
 import { cacheKey, entryDigest, type CacheKey } from './libc/cache-key.js';
 import { defaultCacheDir, usableCache } from './libc/cache-dir.js';
 import type { ProgramSettings, ProgramsResult } from './programs.js';
+import { GRAPH_VERSION } from './elf/module-graph.js';
 
 /**
  * The analysed programs of a run, kept so that scanning the same programs again costs a few file lookups: the result
@@ -74,12 +75,20 @@ function entryFile(cacheDir: string | undefined): { root: string; dir: string } 
   return { root, dir: join(root, `programs-v${VERSION}`) };
 }
 
+/**
+ * Whether the cache can be used (usableCache). The library graphs' directory is checked too: that check also removes
+ * the temporary files a killed run left there, which a run that reuses its programs would otherwise never do.
+ */
+function usable(root: string, dir: string): boolean {
+  return usableCache(root, dir) && usableCache(root, join(root, `graphs-v${GRAPH_VERSION}`));
+}
+
 interface EntryBody { key: string; observed: [string, string][]; result: ProgramsResult }
 
 /** The cached result under KEY when it is authentic and everything its analysis saw is unchanged. */
 export function readPrograms(key: string, cacheDir?: string): ProgramsResult | undefined {
   const { root, dir } = entryFile(cacheDir);
-  const secret = usableCache(root, dir) ? cacheKey() : undefined;
+  const secret = usable(root, dir) ? cacheKey() : undefined;
   if (!secret) return undefined;
   const file = join(dir, `${key}.json`);
   let bytes: Buffer;
@@ -112,7 +121,7 @@ function repeatable(result: ProgramsResult): boolean {
 export function writePrograms(key: string, result: ProgramsResult, observed: Observed, cacheDir?: string): void {
   if (!repeatable(result)) return;
   const { root, dir } = entryFile(cacheDir);
-  const secret = usableCache(root, dir) ? cacheKey() : undefined;
+  const secret = usable(root, dir) ? cacheKey() : undefined;
   if (!secret) return;
   const plain: ProgramsResult = { facts: result.facts, binaries: result.binaries, edges: result.edges, bytesRead: result.bytesRead,
     indirectCalls: result.indirectCalls, addressTakenFunctions: result.addressTakenFunctions, scriptMains: result.scriptMains };

@@ -3,6 +3,10 @@ import type { ExternalLibPort, UncoveredNeed } from '../model/index.js';
 // Sonames that are part of the libc itself (glibc splits it; musl/newlib do not).
 const LIBC_FAMILY = /^(libc|libm|libpthread|libdl|librt|libresolv|libutil|libcrypt|libanl|libnsl|ld-linux(-x86-64|-aarch64)?|ld64|linux-vdso|linux-gate)\.so(\.|$)/;
 
+// GNU's C++ runtime: a native Unikraft build replaces it by LLVM's (libc++, libc++abi, libunwind)
+const CXX_RUNTIME = /^(libstdc\+\+|libgcc_s)\.so(\.|$)/;
+const CXX_PORTS = ['lib-libcxx', 'lib-libcxxabi', 'lib-libunwind'];
+
 /** A shared library matched to its Unikraft port. */
 export interface PortMatch {
   soname: string;
@@ -30,6 +34,15 @@ export function matchPorts(sonames: Map<string, string | undefined>, ports: Exte
   const uncovered: UncoveredNeed[] = [];
   for (const [soname, version] of [...sonames].sort((a, b) => a[0].localeCompare(b[0]))) {
     if (isLibcSoname(soname)) continue;
+    if (CXX_RUNTIME.test(soname)) {
+      // a native build links LLVM's C++ runtime, as unikraft/catalog native/helloworld-cpp does (lib-libcxx,
+      // lib-libcxxabi, lib-libunwind; its compiler-rt is not in the shipped port tables)
+      const runtime = CXX_PORTS.map((name) => ports.find((p) => p.port === name)).filter((p): p is ExternalLibPort => !!p);
+      if (runtime.length === CXX_PORTS.length) {
+        for (const port of runtime) matches.push({ soname, port });
+        continue;
+      }
+    }
     const port = ports.find((p) => globToRegExp(p.sonamePattern).test(soname));
     if (!port) {
       uncovered.push({ kind: 'library', name: soname, status: 'missing-required', severity: 'error', reason: `no Unikraft port of ${soname}: port it as an external library or build it from source into the app` });

@@ -135,7 +135,8 @@ export function chooseLibc(needs: Needs, libcs: LibcTable[], options: { forced?:
   if (options.mode === 'native') {
     for (const f of [...needs.functions].sort()) {
       const c = core.get(f);
-      if (c) coreLibraries.set(c.library, [...(coreLibraries.get(c.library) ?? []), f]);
+      // nolibc is a C library itself (`depends on !HAVE_LIBC`): the chosen libc defines what it would
+      if (c && c.library !== 'nolibc') coreLibraries.set(c.library, [...(coreLibraries.get(c.library) ?? []), f]);
     }
   }
   return { libc, reasons, candidates, uncovered, coreLibraries };

@@ -143,7 +143,9 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
     }
     const extPorts = matchPorts(needs.sonames, tables.externalLibs);
     uncovered.push(...extPorts.uncovered);
-    for (const m of extPorts.matches) seed(m.port.port, 'port', `soname:${m.soname}`, { version: m.port.upstreamVersion, kconfig: m.port.kconfig, ...(m.port.provenance ? { repo: m.port.provenance.repo } : {}) });
+    // the app's own port may be the library's port too (lib-sqlite builds sqlite3 and libsqlite3): one entry
+    const appLib = app ? portLibraryName(app.port) : undefined;
+    for (const m of extPorts.matches) seed(appLib && m.port.kconfig === app!.program.kconfig[0] ? appLib : m.port.port, 'port', `soname:${m.soname}`, { version: m.port.upstreamVersion, kconfig: m.port.kconfig, ...(m.port.provenance ? { repo: m.port.provenance.repo } : {}) });
     for (const d of needs.dynamicLoading) uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'missing-required', severity: 'error', reason: `${d}: a native Unikraft image is one static binary; link the plugins in and look them up statically` });
     const shared = [...needs.sonames.keys()].filter((n) => !extPorts.matches.some((m) => m.soname === n) && !extPorts.uncovered.some((u) => u.name === n)).sort();
     if (needs.dynamic) uncovered.push({ kind: 'dynamic-linking', name: 'shared libraries', status: 'covered', severity: 'note', reason: `the Linux build is dynamically linked; a native Unikraft image links everything statically (ports above, unported libraries below${shared.length ? `; ${shared.join(', ')} come with the libc` : ''})` });
@@ -287,7 +289,10 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
 
   // Kconfig completes the fragment on every target: what it adds is listed, what it breaks is a problem
   const build = resolvePlanBuild(table, ports, { world, base: loader ? kconfigWorld(table, ports, { externalLibs: tables.externalLibs }) : world }, specs, kconfig, new Set([...final.keys()]));
-  libraries.push(...build.extras.filter((e) => !libraries.some((l) => l.name === e.name)));
+  // a port may select another libc (lib-redis RELEASE-0.15.0 selects both LIBNEWLIBC and LIBMUSL): that libc is not
+  // in L=, so Kconfig ignores the select of its undefined symbol, as catalog-core's redis builds (L=musl:redis:lwip)
+  const otherLibc = (name: string) => name in LIBC_REPOS && (compat || name !== choice.libc);
+  libraries.push(...build.extras.filter((e) => !libraries.some((l) => l.name === e.name) && !otherLibc(e.name)));
   libraries.sort((a, b) => ROLE_ORDER[a.role!] - ROLE_ORDER[b.role!] || a.name.localeCompare(b.name));
   // one severity per class, the judge's (libc, port and dlopen gaps are decided here, their severity there)
   for (const u of uncovered) if (u.status !== 'covered') u.severity = judgeStatus(u.status).severity;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildFixtures, ensureBuilt } from '../helpers/tools.js';
@@ -169,7 +169,11 @@ describe('class 7: a cache restored from elsewhere cannot pass the gate', () => 
   test('an entry forged without the key (syscall sites removed) is discarded: check output unchanged; under the real key it would be trusted', () => {
     const cache = join(dir, 'poison');
     // --fail-on note: the gate fails on every problem, whatever the verdict scale makes of each syscall
-    const check = () => runHostile(['check', '--fail-on', 'note', STATIC], { env: { XDG_CACHE_HOME: cache } });
+    // the programs cache is emptied before each run: a re-run would otherwise reuse the analysed program, not read the graph
+    const check = () => {
+      rmSync(join(cache, 'ukport', 'programs-v1'), { recursive: true, force: true });
+      return runHostile(['check', '--fail-on', 'note', STATIC], { env: { XDG_CACHE_HOME: cache } });
+    };
     const failing = (out: string) => out.split('\n').filter((l) => l.startsWith('FAIL ')).length;
     const honest = check();
     expectClean(honest, [1]);

@@ -42,10 +42,12 @@ describe('fs-observe: what an analysis saw of the filesystem, and whether it sti
 
   test.each([
     ['a file appears where the lookup found nothing', (d: string) => writeFileSync(join(d, 'absent'), '')],
-    ['a file read is rewritten with the same size and its old times put back', (d: string) => {
-      const st = statSync(join(d, 'file'));
+    ['a file read is rewritten with the same size and its old modification time put back', (d: string) => {
+      const before = statSync(join(d, 'file'));
       writeFileSync(join(d, 'file'), 'ABC');
-      utimesSync(join(d, 'file'), st.atime, st.mtime);
+      utimesSync(join(d, 'file'), 1_000_000_000, 1_000_000_000);
+      const after = statSync(join(d, 'file'));
+      expect([after.size, after.mtimeMs, after.ino]).toEqual([before.size, before.mtimeMs, before.ino]); // only ctime tells
       expect(readFileSync(join(d, 'file'), 'utf8')).toBe('ABC');
     }],
     ['a link is pointed elsewhere', (d: string) => { unlinkSync(join(d, 'link')); symlinkSync('other', join(d, 'link')); }],
@@ -54,6 +56,7 @@ describe('fs-observe: what an analysis saw of the filesystem, and whether it sti
   ])('%s: no longer holds', (_name, change) => {
     const d = tempDir('ukport-observe-');
     writeFileSync(join(d, 'file'), 'abc');
+    utimesSync(join(d, 'file'), 1_000_000_000, 1_000_000_000); // a whole second: a change can put it back exactly
     symlinkSync('file', join(d, 'link'));
     mkdirSync(join(d, 'dir'));
     const { observed } = observeDuring(() => {
