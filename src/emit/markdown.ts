@@ -1,11 +1,12 @@
 import type { Evidence, Report, Severity } from '../model/index.js';
-import { countByStatus, needItems, STATUS_ORDER, verdictOf, VERDICT_LABELS, type NeedList } from '../match/need-status.js';
+import { countByStatus, needItems, STATUS_ORDER, verdictOf, verdictResultOf, VERDICT_LABELS, type NeedList } from '../match/need-status.js';
 import { collectProblems, ruleDocFor, type Problem } from '../match/problems.js';
 import type { EmitContext } from './registry.js';
 import { partialUseText } from '../data/table-lookup.js';
 import { withEscapedStrings } from './terminal-safe.js';
 import { plural } from './units.js';
 import { interpretedMarkdown } from './interpreted-markdown.js';
+import { verificationMarkdown } from './verification-markdown.js';
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', note: 'Notes' };
 const LIST_LABELS: Record<Exclude<NeedList, 'unknowns'>, string> = { syscalls: 'Syscalls', symbols: 'Functions', headers: 'Headers', libraries: 'Shared libraries' };
@@ -85,15 +86,18 @@ function renderMarkdown(r: Report, ctx: EmitContext, budget: Budget): string {
   const problems = collectProblems(r);
   const count = (s: Severity) => problems.filter((p) => p.severity === s).length;
   const target = r.plan ? ` · Unikraft ${md(r.plan.release)} ${md(r.plan.arch)} · libc ${md(r.plan.libc)}` : '';
+  const verified = verdictResultOf(r).verified;
   const names = r.binaries.length ? r.binaries.map((b) => code(b.path)).join(', ') : `${r.inputs.length} input files`;
   const out = [
     '# ukport porting report', '',
     `**Verdict: ${VERDICT_LABELS[verdictOf(r)]}** — ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} · mode ${code(r.mode)}${target}`, '',
+    ...(verified ? [`**${md(verified)}**`, ''] : []),
     ...(r.verdict?.measuredRun ? [`Measured: ${md(r.verdict.measuredRun)}`, ''] : []),
     `Application: ${names}`, '',
     '## Summary', '', ...summary(r), '',
     '## Plan', '', ...plan(r), '',
     ...(r.interpreted ? interpretedMarkdown(r.interpreted, md) : []),
+    ...(r.verification ? verificationMarkdown(r.verification, md) : []),
     '## Findings', '',
   ];
   if (!problems.length) out.push('Nothing to report.', '');

@@ -20,7 +20,7 @@ export function emitReportText(r: Report, ctx: EmitContext): string {
   const target = r.plan ? ` · Unikraft ${r.plan.release} ${r.plan.arch} · libc ${r.plan.libc}` : '';
   // the judge's verdict (src/match/judge.ts), as every format shows it; then the counts and the target
   const out = [
-    ...verdictLines(r.verdict ?? verdictResultOf(r), s, Boolean(ctx.verbose)),
+    ...verdictLines(verdictResultOf(r), s, Boolean(ctx.verbose)),
     `  ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')} · mode ${r.mode}${target}`,
     '',
   ];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
 import type { Evidence, Report, Severity } from '../model/index.js';
 import { collectProblems, ruleDocFor, type Problem, type RuleDoc } from '../match/problems.js';
-import { verdictOf } from '../match/need-status.js';
+import { verdictResultOf } from '../match/need-status.js';
 import type { EmitContext } from './registry.js';
 import { partialUseText } from '../data/table-lookup.js';
 
@@ -96,6 +96,7 @@ export function emitSarif(r: Report, ctx: EmitContext): string {
   for (const p of problems) if (!severityOf.has(p.ruleId)) severityOf.set(p.ruleId, p.severity); // most severe first
   const ids = [...new Set([...(ctx.rules?.keys() ?? []), ...problems.map((p) => p.ruleId)])].sort();
   const index = new Map(ids.map((id, i) => [id, i]));
+  const verdict = verdictResultOf(r);
   const log: Log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -110,7 +111,10 @@ export function emitSarif(r: Report, ctx: EmitContext): string {
           failing: r.gate.failing.length, below: r.gate.below.length, baselined: r.gate.baselined.length, allowed: r.gate.allowed.length } },
       }] } : {}),
       properties: {
-        verdict: verdictOf(r), mode: r.mode,
+        verdict: verdict.verdict, ...(verdict.verified ? { verified: verdict.verified } : {}), mode: r.mode,
+        // `ukport verify`: how the run ended and what it saw that the analysis did not predict (a soundness bug)
+        ...(r.verification ? { verification: { outcome: r.verification.outcome, summary: r.verification.summary, release: r.verification.release,
+          notAvailable: r.verification.syscalls?.observed.filter((o) => o.notAvailable).map((o) => o.name) ?? [], unpredicted: r.verification.syscalls?.unpredicted ?? [] } } : {}),
         ...(r.plan ? { target: { release: r.plan.release, arch: r.plan.arch, libc: r.plan.libc } } : {}),
         tables: r.tables.map((t) => ({ repo: t.repo, tag: t.tag, commit: t.commit })),
         ...(r.partialTable ? { partialTable: { ...r.partialTable, note: partialUseText(r.partialTable) } } : {}),

@@ -5,6 +5,7 @@ import { partialUseText } from '../data/table-lookup.js';
 import { withEscapedStrings } from './terminal-safe.js';
 import { formatBytes, plural } from './units.js';
 import { verdictLines } from './verdict-text.js';
+import { verdictResultOf } from '../match/need-status.js';
 import { interpretedText } from './interpreted-text.js';
 
 export interface TextOptions {
@@ -101,7 +102,7 @@ export function emitText(report: Report, options: TextOptions): string {
   if (r.findings.length) out.push('', ...findingLines(r.findings, options, s));
   if (r.partialTable) out.push('', s.yellow(`partial: ${partialUseText(r.partialTable)}`));
   // a whole-system scan has a verdict per binary (the table above), not one for everything together
-  if (r.verdict && !r.scan) out.push('', ...verdictLines(r.verdict, s, Boolean(options.verbose)));
+  if (r.verdict && !r.scan) out.push('', ...verdictLines(verdictResultOf(r), s, Boolean(options.verbose)));
   out.push('', s.dim(`${plural(r.stats.filesSeen, 'file')} seen, ${r.inputs.length} analysed, ${r.stats.filesSkipped} skipped${r.stats.bytesRead ? `, ${formatBytes(r.stats.bytesRead)} read` : ''}`));
   // sections open with a blank line; the first one (no binary above it, as in a source scan) must not
   while (out[0] === '') out.shift();

@@ -16,6 +16,8 @@ function itemLabel(i: VerdictItem): string {
 export function verdictLines(v: VerdictResult, s: Style, verbose: boolean): string[] {
   const color: Record<Verdict, (t: string) => string> = { 'ready': s.green, 'runs-with-gaps': s.green, 'needs-work': s.yellow, 'blocked': s.red };
   const out = [`${s.bold('Verdict:')} ${color[v.verdict](s.bold(VERDICT_WORDS[v.verdict]))}${v.release ? ` on Unikraft ${v.release}` : ''} (${v.mode} mode)`];
+  // `ukport verify` ran it: the line the verdict says it with (match/verdict.ts withVerification)
+  if (v.verified) out.push(`  ${s.green(v.verified)}`);
   if (v.measuredRun) out.push(`  ${'measured'.padEnd(10)} ${v.measuredRun}`);
   const max = verbose ? Infinity : 8;
   for (const [effect, heading] of HEADINGS) {

@@ -1,6 +1,6 @@
 import type { Fact, NeedStatus, Plan, Report, UncoveredNeed, Verdict, VerdictResult } from '../model/index.js';
 import { needKey } from './subjects.js';
-import { judgeApp } from './verdict.js';
+import { judgeApp, withVerification } from './verdict.js';
 
 export { needKey };
 export type { Verdict };
@@ -28,7 +28,8 @@ export function needStatus(fact: Fact, plan: Plan | undefined, uncovered = index
 
 /** The app's verdict with its items: the judge's (set by the pipeline), else judged now from the report's needs and findings. */
 export function verdictResultOf(report: Report): VerdictResult {
-  return report.verdict ?? judgeApp({ facts: report.facts, findings: report.findings, plan: report.plan, mode: report.mode }).verdict;
+  const v = report.verdict ?? judgeApp({ facts: report.facts, findings: report.findings, plan: report.plan, mode: report.mode }).verdict;
+  return withVerification(v, report.verification);
 }
 
 /** The app's verdict (see verdictResultOf). */

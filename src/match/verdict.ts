@@ -1,4 +1,4 @@
-import type { BinaryInfo, Fact, Finding, Mode, NeedStatus, Plan, Severity, UnknownFact, Verdict, VerdictItem, VerdictResult } from '../model/index.js';
+import type { BinaryInfo, Fact, Finding, Mode, NeedStatus, Plan, Severity, UnknownFact, Verdict, Verification, VerdictItem, VerdictResult } from '../model/index.js';
 import { VERDICTS, VERDICT_SEVERITY } from '../model/index.js';
 import { judgeSyscall, STATUS_EFFECT, type JudgeTarget } from './judge.js';
 import { isOffLinux, subjectOf, syscallNames } from './subjects.js';
@@ -21,6 +21,16 @@ export interface Judgement {
   verdict: VerdictResult;
   /** Subject → its severity, the same in every format. */
   severityOf: Map<string, Severity>;
+}
+
+/**
+ * The verdict with what `ukport verify` saw: a port that built, booted and answered its probe (or printed the
+ * expected output) is `verified running on vX with probe P`. The predicted verdict stays: the run shows the app
+ * started and answered, not that every path it may take is served.
+ */
+export function withVerification(v: VerdictResult, verification: Verification | undefined): VerdictResult {
+  if (verification?.outcome !== 'verified') return v;
+  return { ...v, verified: verification.summary };
 }
 
 const rank = (v: Verdict) => VERDICTS.indexOf(v);

@@ -70,8 +70,13 @@ export interface SyscallCoverage {
   stub?: string;
   /** Where the C implementation is: `lib/posix-poll/poll.c:42`. */
   impl?: string;
+  /**
+   * Kconfig symbols that must be set besides `kconfig` (`!X`: must not be), when Makefile.uk declares the syscall
+   * inside a conditional: posix-futex provides `set_tid_address` only with LIBPOSIX_PROCESS_CLONE (v0.11.0-v0.18.0).
+   */
+  requires?: string[];
   /** Other libraries that also provide this syscall (first one wins in `library`). */
-  alternatives?: { library: string; kconfig: string }[];
+  alternatives?: { library: string; kconfig: string; requires?: string[] }[];
   /** Partial tables: where this entry comes from, newest first. */
   sources?: EntrySource[];
 }

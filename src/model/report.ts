@@ -52,6 +52,8 @@ export interface VerdictResult {
   mode: Mode;
   /** Every item below `ready`, worst first (ties by subject): blockers, then work, then tolerated gaps. */
   items: VerdictItem[];
+  /** Set when `ukport verify` built, booted and probed the port: `verified running on v0.16.3 with probe tcp:8080:…`. */
+  verified?: string;
   /** A run of this program measured on Unikraft that the verdict rests on (src/match/measured-runs.ts). */
   measuredRun?: string;
 }

@@ -231,13 +231,16 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   wanted.splice(0, wanted.length, ...wanted.filter(([n]) => !blocked.has(n)));
   let final = closeLibraries(g, [...seeds, ...chosen]);
   // syscalls declared under a library option (exit_group under LIBPOSIX_PROCESS_PIDS) need that option and what it selects
+  // and those declared inside a Makefile.uk conditional need its options too (set_tid_address: LIBPOSIX_PROCESS_CLONE)
   for (const [name] of wanted) {
-    const { providers, kconfigOf } = providersOf(table, name, arch, { apps: compat });
+    const { providers, kconfigOf, requiresOf } = providersOf(table, name, arch, { apps: compat });
     const lib = providers.find((p) => final.has(p)) ?? providers[0]!;
     const sym = kconfigOf.get(lib);
-    if (!sym || sym === table.libraries[lib]?.kconfig) continue;
-    optionKconfig.add(`CONFIG_${sym}=y`);
-    for (const dep of optionLibraries(table, g, sym, known)) if (!final.has(dep)) seed(dep, 'dependency', `kconfig:${sym}`);
+    const options = [...(sym && sym !== table.libraries[lib]?.kconfig ? [sym] : []), ...(requiresOf.get(lib) ?? []).filter((r) => !r.startsWith('!'))];
+    for (const o of options) {
+      optionKconfig.add(`CONFIG_${o}=y`);
+      for (const dep of optionLibraries(table, g, o, known)) if (!final.has(dep)) seed(dep, 'dependency', `kconfig:${o}`);
+    }
   }
   final = closeLibraries(g, [...seedReasons.keys(), ...chosen]);
 

@@ -1,4 +1,5 @@
 import type { Arch, FilesystemStack, Libc, Mode, Plan, Report, Tables } from '../model/index.js';
+import { archOfReport } from '../model/report-arch.js';
 import { planPort } from './plan-port.js';
 import { withPythonPort } from './python-port.js';
 import { planImage } from './image.js';
@@ -21,13 +22,8 @@ export interface PlanRequest {
   paths?: string[];
 }
 
-/** The architecture of the report's binaries (the first recognised one), else x86_64. */
-export function archOfReport(report: Report): Arch {
-  for (const b of report.binaries) {
-    if (b.machine === 'x86_64' || b.machine === 'aarch64') return b.machine;
-  }
-  return 'x86_64';
-}
+// archOfReport lives in the model: the pipeline needs it for every report without loading the planner
+export { archOfReport } from '../model/report-arch.js';
 
 /** Plans the port of everything the report found, in the report's mode; a binary-compat plan gets its image. */
 export function planReport(report: Report, tables: Tables, request: PlanRequest): Plan {

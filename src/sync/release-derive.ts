@@ -94,6 +94,10 @@ function applyKconfigChange(t: UnikraftTable, change: KconfigChange, sources: En
       c.sources = newestFirst(sources, c.sources);
     }
     for (const a of c.alternatives ?? []) if (from.has(a.kconfig)) a.kconfig = to;
+    // a Makefile.uk condition on a renamed option follows the rename (set_tid_address: PROCESS_CLONE → MULTITHREADING)
+    const renameAll = (r: string[]) => [...new Set(r.map((x) => (from.has(x.replace(/^!/, '')) ? `${x.startsWith('!') ? '!' : ''}${to}` : x)))];
+    if (c.requires?.some((x) => from.has(x.replace(/^!/, '')))) { c.requires = renameAll(c.requires); c.sources = newestFirst(sources, c.sources); }
+    for (const a of c.alternatives ?? []) if (a.requires) a.requires = renameAll(a.requires);
   }
   for (const l of Object.values(t.libraries)) {
     if (l.options?.some((o) => from.has(o))) l.options = [...new Set(l.options.map((o) => (from.has(o) ? to : o)))];

@@ -198,11 +198,12 @@ export async function syncUnikraft(root: string, opts: UnikraftSyncOptions = {})
       const def = s.defs.find((d) => d.name === p.name);
       const prev = syscalls[p.name];
       if (prev && prev.status !== 'missing') {
-        (prev.alternatives ??= []).push({ library: s.name, kconfig: p.kconfig });
+        (prev.alternatives ??= []).push({ library: s.name, kconfig: p.kconfig, ...(p.requires ? { requires: p.requires } : {}) });
         continue;
       }
       const cov: SyscallCoverage = { status: def?.stub ? 'stub' : 'implemented', library: s.name, kconfig: p.kconfig, nargs: p.nargs, nr: nrOf(p.name) };
       if (p.flags) cov.flags = p.flags;
+      if (p.requires) cov.requires = p.requires;
       if (def?.stub) cov.stub = def.stub;
       if (def) cov.impl = `${def.file}:${def.line}`;
       syscalls[p.name] = cov;

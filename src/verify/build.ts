@@ -35,13 +35,23 @@ export function resolveManifestLibs(makefile: string, manifestDir: string, sourc
   const libs: string[] = [];
   const missing: string[] = [];
   for (const e of entries) {
-    const local = /^\$\(CURDIR\)\/(.+)$/.exec(e);
-    if (local) { libs.push(join(manifestDir, local[1]!)); continue; }
+    // `$(CURDIR)` alone: the manifest directory itself is a library (binary-compat: it selects the plan's libraries)
+    const local = /^\$\(CURDIR\)(?:\/(.+))?$/.exec(e);
+    if (local) { libs.push(local[1] ? join(manifestDir, local[1]) : manifestDir); continue; }
     const name = e.replace(/^\$\(UK_LIBS\)\//, '');
     const found = name.startsWith('app-') ? sources.find('app', name) : sources.find('lib', name) ?? sources.find('app', name);
     if (found) libs.push(found); else missing.push(name);
   }
   return { libs, missing };
+}
+
+/**
+ * The application the manifest's Makefile builds (`A=$(UK_APPS)/app-elfloader` in its rule, as catalog-core
+ * writes it for binary-compat): the app's name in --sources, or undefined when A= is the manifest directory.
+ */
+export function makefileApp(makefile: string): string | undefined {
+  const m = /\bA=\$\(UK_APPS\)\/([A-Za-z0-9._-]+)/.exec(makefile);
+  return m?.[1];
 }
 
 /**

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { Arch, BuildProblem, Mode, Plan, UnikraftTable, Verification, VerifyStage } from '../model/index.js';
 import { parseBuildLog, unmetKconfig } from './build-errors.js';
 import { planLookup } from './plan-lookup.js';
-import { findImage, kraftfileTemplate, missingArchiveProblems, neededArchives, resolveManifestLibs, runMake, stageArchives, writeSeedConfig, type MakeLayout } from './build.js';
+import { findImage, kraftfileTemplate, makefileApp, missingArchiveProblems, neededArchives, resolveManifestLibs, runMake, stageArchives, writeSeedConfig, type MakeLayout } from './build.js';
 import { parseDotConfig } from './fetches.js';
 import { networkAdjustment, randomAdjustment, tracingAdjustment, type Adjustment } from './environment.js';
 import { gitCommit, type SourceTree } from './sources.js';
@@ -78,9 +78,10 @@ export async function verifyPort(req: VerifyRequest): Promise<Verification> {
     libraryDirs.set(`${name} (build)`, join(out, 'build', `lib${name.replace(/^lib-?/, '').replace(/-/g, '_')}`));
   }
   const lookup = planLookup(req.plan, req.table, libraryDirs);
-  // a template app (binary-compat: app-elfloader) is the application make builds; the manifest configures it
+  // a template app (binary-compat: app-elfloader, named by the Makefile's A= or the Kraftfile's template) is the
+  // application make builds; the manifest configures it
   const kraftfile = existsSync(join(req.manifestDir, 'Kraftfile')) ? readFileSync(join(req.manifestDir, 'Kraftfile'), 'utf8') : '';
-  const template = kraftfileTemplate(kraftfile);
+  const template = makefileApp(makefile) ?? kraftfileTemplate(kraftfile);
   const app = template ? sources.find('app', template) : req.manifestDir;
   if (!app) {
     stages.push(stage('sources', false, 0, undefined, out, `missing in ${sources.root}: the template app ${template} (expected apps/${template!.replace(/^app-/, '')}/)`));

@@ -51,6 +51,8 @@ export function parseStrace(text: string, ownProgram = false): Set<string> {
     if (body.startsWith('+++') || body.startsWith('---') || body === '') continue;
     const m = /^<\.\.\. ([a-z_0-9]+) resumed>/.exec(body) ?? /^([a-z_0-9]+)\(/.exec(body);
     if (!m) continue;
+    // the kernel, not the program, makes restart_syscall: it resumes a sleep a signal interrupted (man 2 restart_syscall)
+    if (m[1] === 'restart_syscall') continue;
     if (first && m[1] === 'execve') { first = false; continue; }
     first = false;
     if (ownProgram && foreign.has(pid)) {

@@ -42,6 +42,7 @@ describe('ukport verify (CLI)', () => {
       [['verify', '--sources', src, '--out', tempDir('o-'), '--probe', 'udp:53', hello], /--probe must be tcp:PORT/],
       [['verify', '--sources', join(src, 'nope'), '--out', tempDir('o-'), hello], /sources directory not found/],
       [['verify', '--sources', src, '--out', tempDir('o-'), '--unikraft', 'v0.16.3', hello], /the sources are Unikraft v0.17.0/],
+      [['verify', '--sources', src, '--out', tempDir('o-'), '--format', 'xml', hello], /--format must be one of text, json, markdown, sarif/],
     ];
     for (const [args, message] of cases) {
       const r = runCli(args);
@@ -78,6 +79,14 @@ describe('ukport verify (CLI)', () => {
     expect(readFileSync(join(out, 'build/libmusl/musl-1.2.3.tar.gz'), 'utf8')).toBe('not really');
     expect(r.stdout).toMatch(/Unikraft v0.17.0 build failed: undefined-reference getrandom/);
     expect(r.stdout).toContain("undefined-reference getrandom (provided by ukrandom (CONFIG_LIBUKRANDOM))"); // the plan of hello.c has no getrandom: no plan entry
+  });
+
+  test('--format markdown is the report with the verdict, which does not say verified when the build failed', () => {
+    const src = fakeSources();
+    const r = runCli(['verify', '--sources', src, '--out', tempDir('ukport-verify-out-'), '--offline', '--mode', 'native', '--libc', 'musl', '--format', 'markdown', hello], {}, 120_000);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^# ukport porting report\n\n\*\*Verdict: /);
+    expect(r.stdout).not.toMatch(/verified running/);
   });
 
   test('sources in KraftKit\'s layout are found too', () => {

@@ -4,7 +4,12 @@ import type { Command } from '../command.js';
 import { PLAN_OPTIONS_HELP, PLAN_OPTIONS, readPlanOptions } from './plan.js';
 import { runPipeline } from '../../pipeline.js';
 import { emitManifest } from '../../emit/manifest.js';
-import { emitJson } from '../../emit/json.js';
+import { emitterFor } from '../../emit/registry.js';
+import { verdictLines } from '../../emit/verdict-text.js';
+import { makeStyle } from '../../emit/style.js';
+import { withEscapedStrings } from '../../emit/terminal-safe.js';
+import { verdictResultOf } from '../../match/need-status.js';
+import { emitContextFor } from '../emit-context.js';
 import { UkportError } from '../../errors.js';
 import { TOOL_VERSION } from '../../version.js';
 import { loadTables } from '../../data/tables.js';
@@ -16,7 +21,7 @@ import { verificationText } from '../../verify/summary.js';
 import { parseProbe, splitCommand } from '../../verify/qemu.js';
 import { emptyReport, reportFromJson } from '../../verify/report-file.js';
 import { predictedSyscalls } from '../../verify/compare.js';
-import type { Report } from '../../model/index.js';
+import type { OutputFormat, Report, Verification } from '../../model/index.js';
 
 const positiveNumber = (values: Record<string, unknown>, name: string, fallback: number): number => {
   const raw = values[name];
@@ -25,6 +30,14 @@ const positiveNumber = (values: Record<string, unknown>, name: string, fallback:
   if (!Number.isFinite(n) || n <= 0) throw new UkportError('usage', `--${name} must be a positive number, got '${String(raw)}'`);
   return n;
 };
+
+const VERIFY_FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown', 'sarif'];
+
+/** Text: the judge's verdict (with the run's "verified running on …" line) when there is a plan, then the verification. */
+function verifyText(report: Report, verification: Verification, color: boolean): string {
+  if (!report.plan) return verificationText(verification);
+  return [...verdictLines(withEscapedStrings(verdictResultOf(report)), makeStyle(color), false), '', verificationText(verification)].join('\n');
+}
 
 export const verifyCommand: Command = {
   name: 'verify',
@@ -72,7 +85,9 @@ Options:
       --build-timeout S   seconds the build may take (default 5400)
       --make-memory MIB   address-space bound per build process (default 4096)
       --jobs N            make -j (default 2)
-      --format F          text or json (the report with its "verification" field)
+      --format F          text (the verdict, then the verification), or the report with its "verification"
+                          field as json, markdown or sarif; the verdict says "verified running on vX with probe P"
+                          when the port built, booted and answered
 ${PLAN_OPTIONS_HELP}
 
 Exit codes: 0 verified (or booted when no probe was asked), 1 the build, boot or probe failed or a
@@ -90,6 +105,8 @@ syscall was seen that the analysis did not predict, 2 usage or input error.
     const outDir = values.out as string | undefined;
     if (!sourcesDir || !outDir) throw new UkportError('usage', 'verify: --sources DIR and --out DIR are required');
     if (paths.length === 0) throw new UkportError('usage', 'verify: give the app paths, a plan JSON file or a manifest directory');
+    const format = (values.format as string | undefined) ?? 'text';
+    if (!VERIFY_FORMATS.includes(format as OutputFormat)) throw new UkportError('usage', `--format must be one of ${VERIFY_FORMATS.join(', ')}, got '${format}'`);
     if (values.probe && !parseProbe(values.probe as string)) throw new UkportError('usage', `--probe must be tcp:PORT[:SEND:EXPECT], got '${values.probe}'`);
     const accel = values.accel as string | undefined;
     if (accel !== undefined && accel !== 'kvm' && accel !== 'tcg') throw new UkportError('usage', `--accel must be kvm or tcg, got '${accel}'`);
@@ -145,7 +162,8 @@ syscall was seen that the analysis did not predict, 2 usage or input error.
     });
     report.verification = verification;
     writeFileSync(join(out, 'verification.json'), JSON.stringify(verification, null, 2) + '\n');
-    io.stdout(values.format === 'json' ? emitJson(report) : verificationText(verification));
+    if (format === 'text') io.stdout(verifyText(report, verification, io.color));
+    else io.stdout(emitterFor(format as OutputFormat)!(report, emitContextFor(io, false)));
     const failed = verification.outcome !== 'verified' && verification.outcome !== 'booted';
     return failed || (verification.syscalls?.unpredicted.length ?? 0) > 0 ? 1 : 0;
   },
