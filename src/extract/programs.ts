@@ -1,25 +1,17 @@
-import type { Artifact, BinaryInfo, Fact, HeldBack, LibraryEdge, Libc, Mode } from '../model/index.js';
+import type { Artifact, BinaryInfo, Fact, HeldBack, LibraryEdge } from '../model/index.js';
 import { UkportError } from '../errors.js';
 import { loadElf, resolveDlopen, resolveLibraries, type LoadedElf } from './elf/resolve-libraries.js';
 import { elfFacts } from './elf/facts.js';
-import { extractSyscalls } from './syscalls.js';
+import { extractSyscalls, type SyscallOptions } from './syscalls.js';
 import { isPythonExtension } from './python/python-facts.js';
 import { nodeAddonFacts } from './js/js-facts.js';
 import { readNsswitch, type NssService } from '../inputs/nsswitch.js';
-import type { AnalysisLimits } from './limits.js';
 
 /** How the programs of a run are analysed (everything here can change the facts, so it is part of a cached result's key). */
-export interface ProgramSettings {
+export interface ProgramSettings extends Pick<SyscallOptions, 'mode' | 'libc' | 'noCache' | 'cacheDir' | 'debugSymbols' | 'libcModels' | 'limits'> {
   sysroot?: string;
   /** The services of an nsswitch.conf named on the command line; default: the root's /etc/nsswitch.conf. */
   nsswitch?: NssService[];
-  mode: Mode;
-  libc?: Libc;
-  noCache?: boolean;
-  cacheDir?: string;
-  debugSymbols?: boolean;
-  libcModels?: boolean;
-  limits?: Partial<AnalysisLimits>;
 }
 
 /** What the host ELF inputs of a run yield: plain data, in the order the pipeline adds it (a cached result is this). */
