@@ -1,6 +1,6 @@
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
-import type { Report } from '../model/index.js';
+import type { PlannedImage, Report } from '../model/index.js';
 import type { CpioEntry } from './cpio.js';
 
 /** Bounds for what one rootfs may take from the host. */
@@ -20,9 +20,64 @@ const BASE_DIRS = ['/etc', '/tmp', '/dev', '/proc', '/run', '/var/run'];
  * Symbolic links on the way (merged /usr: /lib → usr/lib) are kept as links, so the loader finds every
  * library under the name it looks for.
  */
-export function rootfsEntries(report: Report, root = '/', bounds: RootfsBounds = { maxFiles: 4000, maxBytes: 512 * 1024 * 1024 }, extra: string[] = []): { entries: CpioEntry[]; skipped: string[] } {
+export function rootfsEntries(report: Report, root = '/', bounds: RootfsBounds = DEFAULT_BOUNDS, extra: string[] = []): { entries: CpioEntry[]; skipped: string[] } {
   const entries = new Map<string, CpioEntry>();
   const skipped: string[] = [];
+  const add = hostAdder(root, bounds, entries, skipped);
+  for (const d of BASE_DIRS) entries.set(d, { path: d, type: 'dir' });
+  for (const b of report.binaries) {
+    add(b.path);
+    if (b.interpreter) add(b.interpreter);
+  }
+  for (const e of report.libraryGraph) {
+    if (!e.resolved) continue;
+    add(e.resolved);
+    // the loader opens the soname (libatomic.so.1), which the resolved real file (libatomic.so.1.2.0) is not
+    const bySoname = posix.join(posix.dirname(e.resolved), e.soname);
+    if (!e.soname.includes('/') && existsSync(join(root, bySoname))) add(bySoname);
+  }
+  for (const f of BASE_FILES) if (existsSync(join(root, f))) add(f);
+  for (const p of report.plan?.rootfs ?? []) {
+    const path = /^\/\S+/.exec(p)?.[0];
+    if (path && existsSync(join(root, path))) add(path);
+    else if (path && existsSync(join(root, dirname(path))) && dirname(path) !== '/') add(dirname(path));
+  }
+  for (const p of extra) add(p);
+  return { entries: [...entries.values()], skipped };
+}
+
+/**
+ * The root filesystem the plan's Dockerfile builds (src/emit/dockerfile.ts): each file of IMAGE read from its
+ * source and placed at its image path, the generated files, the directories the program writes into; nothing
+ * else, so a boot tests the manifest's file list. EXTRA paths (--rootfs-add) are taken from the host as they are.
+ */
+export function rootfsFromImage(image: PlannedImage, bounds: RootfsBounds = DEFAULT_BOUNDS, extra: string[] = []): { entries: CpioEntry[]; skipped: string[] } {
+  const entries = new Map<string, CpioEntry>();
+  const skipped: string[] = [];
+  let files = 0, bytes = 0;
+  const put = (path: string, data: Buffer, mode: number) => {
+    if (files >= bounds.maxFiles || bytes + data.length > bounds.maxBytes) { skipped.push(`${path} (rootfs bounds reached)`); return; }
+    files++; bytes += data.length;
+    entries.set(path, { path, type: 'file', data, mode });
+  };
+  for (const f of image.files) {
+    // the manifest copies the content (a link on the host becomes a file in the image)
+    const st = statSync(f.source, { throwIfNoEntry: false });
+    if (!st?.isFile()) { skipped.push(`${f.path} (${f.source} is not a regular file)`); continue; }
+    if (bytes + st.size > bounds.maxBytes) { skipped.push(`${f.path} (rootfs bounds reached)`); continue; }
+    put(f.path, readFileSync(f.source), st.mode & 0o7777);
+  }
+  for (const g of image.generated) put(g.path, Buffer.from(g.content, 'utf8'), 0o644);
+  for (const d of image.directories) entries.set(d, { path: d, type: 'dir' });
+  const add = hostAdder('/', bounds, entries, skipped);
+  for (const p of extra) add(p);
+  return { entries: [...entries.values()], skipped };
+}
+
+const DEFAULT_BOUNDS: RootfsBounds = { maxFiles: 4000, maxBytes: 512 * 1024 * 1024 };
+
+/** Adds a host path (under ROOT) at the same guest path: links kept as links, directories with their contents. */
+function hostAdder(root: string, bounds: RootfsBounds, entries: Map<string, CpioEntry>, skipped: string[]): (guest: string) => void {
   let bytes = 0;
   const hostPath = (p: string) => join(root, p);
   const add = (guest: string, depth = 0): void => {
@@ -54,24 +109,5 @@ export function rootfsEntries(report: Report, root = '/', bounds: RootfsBounds =
       entries.set(guest, { path: guest, type: 'file', data: readFileSync(hostPath(guest)), mode: st.mode & 0o7777 });
     }
   };
-  for (const d of BASE_DIRS) entries.set(d, { path: d, type: 'dir' });
-  for (const b of report.binaries) {
-    add(b.path);
-    if (b.interpreter) add(b.interpreter);
-  }
-  for (const e of report.libraryGraph) {
-    if (!e.resolved) continue;
-    add(e.resolved);
-    // the loader opens the soname (libatomic.so.1), which the resolved real file (libatomic.so.1.2.0) is not
-    const bySoname = posix.join(posix.dirname(e.resolved), e.soname);
-    if (!e.soname.includes('/') && existsSync(hostPath(bySoname))) add(bySoname);
-  }
-  for (const f of BASE_FILES) if (existsSync(hostPath(f))) add(f);
-  for (const p of report.plan?.rootfs ?? []) {
-    const path = /^\/\S+/.exec(p)?.[0];
-    if (path && existsSync(hostPath(path))) add(path);
-    else if (path && existsSync(hostPath(dirname(path))) && dirname(path) !== '/') add(dirname(path));
-  }
-  for (const p of extra) add(p);
-  return { entries: [...entries.values()], skipped };
+  return (guest) => add(guest);
 }

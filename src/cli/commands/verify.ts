@@ -16,7 +16,7 @@ import { loadTables } from '../../data/tables.js';
 import { pickRelease } from '../../plan/releases.js';
 import { readSourceTree } from '../../verify/sources.js';
 import { verifyPort } from '../../verify/verify.js';
-import { rootfsEntries } from '../../verify/rootfs-files.js';
+import { rootfsEntries, rootfsFromImage } from '../../verify/rootfs-files.js';
 import { verificationText } from '../../verify/summary.js';
 import { parseProbe, splitCommand } from '../../verify/qemu.js';
 import { emptyReport, reportFromJson } from '../../verify/report-file.js';
@@ -144,12 +144,14 @@ syscall was seen that the analysis did not predict, 2 usage or input error.
     const mode = report.plan?.mode ?? report.mode;
     const binaryCompat = mode === 'binary-compat' && report.binaries.length > 0;
     let appArgs = values.cmd !== undefined ? splitCommand(values.cmd as string) : [];
-    // the rootfs holds each program at its absolute host path; the app runs as that path inside the VM
-    const hostReport = { ...report, binaries: report.binaries.map((b) => ({ ...b, path: resolve(io.cwd, b.path) })) };
-    if (binaryCompat && values.cmd === undefined) appArgs = [hostReport.binaries[0]!.path];
     const extra = ((values['rootfs-add'] as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((p) => p.trim()).filter(Boolean);
     for (const p of extra) if (!p.startsWith('/')) throw new UkportError('usage', `--rootfs-add: '${p}' is not an absolute path`);
-    const rootfs = binaryCompat ? rootfsEntries(hostReport, '/', undefined, extra) : undefined;
+    // the initrd is what the manifest's Dockerfile copies (the plan's image), the app runs as the Kraftfile's cmd;
+    // a plan without an image (an older plan file): each program at its absolute host path, with what it loads
+    const image = binaryCompat ? report.plan?.image : undefined;
+    const hostReport = { ...report, binaries: report.binaries.map((b) => ({ ...b, path: resolve(io.cwd, b.path) })) };
+    if (binaryCompat && values.cmd === undefined) appArgs = [image?.entry ?? hostReport.binaries[0]!.path];
+    const rootfs = image ? rootfsFromImage(image, undefined, extra) : binaryCompat ? rootfsEntries(hostReport, '/', undefined, extra) : undefined;
     if (rootfs?.skipped.length) io.stderr(`rootfs: left out ${rootfs.skipped.slice(0, 5).join(', ')}${rootfs.skipped.length > 5 ? ', …' : ''}\n`);
     const verification = await verifyPort({
       manifestDir, ...(report.plan ? { plan: report.plan } : {}), predicted: predictedSyscalls(report),
