@@ -1,7 +1,8 @@
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { PlannedImage, Report } from '../model/index.js';
 import type { CpioEntry } from './cpio.js';
+import { readBounded } from '../inputs/read-file.js';
 
 /** Bounds for what one rootfs may take from the host. */
 export interface RootfsBounds {
@@ -65,7 +66,10 @@ export function rootfsFromImage(image: PlannedImage, bounds: RootfsBounds = DEFA
     const st = statSync(f.source, { throwIfNoEntry: false });
     if (!st?.isFile()) { skipped.push(`${f.path} (${f.source} is not a regular file)`); continue; }
     if (bytes + st.size > bounds.maxBytes) { skipped.push(`${f.path} (rootfs bounds reached)`); continue; }
-    put(f.path, readFileSync(f.source), st.mode & 0o7777);
+    // readBounded checks the opened file again (regular, within the size), so a file swapped meanwhile is refused
+    let data: Buffer;
+    try { data = readBounded(f.source, st.size); } catch (e) { skipped.push(`${f.path} (${(e as Error).message})`); continue; }
+    put(f.path, data, st.mode & 0o7777);
   }
   for (const g of image.generated) put(g.path, Buffer.from(g.content, 'utf8'), 0o644);
   for (const d of image.directories) entries.set(d, { path: d, type: 'dir' });
@@ -106,7 +110,9 @@ function hostAdder(root: string, bounds: RootfsBounds, entries: Map<string, Cpio
     } else if (st.isFile()) {
       if (entries.size >= bounds.maxFiles || bytes + st.size > bounds.maxBytes) { skipped.push(`${guest} (rootfs bounds reached)`); return; }
       bytes += st.size;
-      entries.set(guest, { path: guest, type: 'file', data: readFileSync(hostPath(guest)), mode: st.mode & 0o7777 });
+      let data: Buffer;
+      try { data = readBounded(hostPath(guest), st.size); } catch (e) { skipped.push(`${guest} (${(e as Error).message})`); return; }
+      entries.set(guest, { path: guest, type: 'file', data, mode: st.mode & 0o7777 });
     }
   };
   return (guest) => add(guest);
