@@ -205,6 +205,12 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   if (loader) { present.add(loader); hard.add(loader); }
   const excl = (a: string, b: string) => { const x = switchOf.get(a); const y = switchOf.get(b); return !!x && !!y && excludes(world, x, y); };
 
+  // a need the release provides but this plan cannot serve: classified by Loupe's priors, WHY first in the reason
+  const unservedSyscall = (name: string, why: string): UncoveredNeed => {
+    const cov = table.syscalls[name];
+    const c = classifyByPrior(name, tables.priors[name], why);
+    return { kind: 'syscall', name, status: c.status, severity: judgeStatus(c.status).severity, reason: c.reason, ...(cov?.nargs !== undefined ? { nargs: cov.nargs } : {}) };
+  };
   // syscalls: needed ones with providers are served; the judge classifies the others (src/match/judge.ts)
   const wanted: [string, string[]][] = [];
   for (const [name] of [...needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
@@ -213,9 +219,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
     if (providers.length) { wanted.push([name, providers]); continue; }
     if (v.providers.length) {
       // served only by the file-system stack this plan does not use (readlinkat: posix-vfs only, while lib-musl selects vfscore)
-      const cov = table.syscalls[name];
-      const c = classifyByPrior(name, tables.priors[name], `only ${otherStack} provides ${name} in ${table.release}; this plan's file-system stack is ${fsChoice.stack} (${fsChoice.because.join('; ')})`);
-      uncovered.push({ kind: 'syscall', name, status: c.status, severity: judgeStatus(c.status).severity, reason: c.reason, ...(cov?.nargs !== undefined ? { nargs: cov.nargs } : {}) });
+      uncovered.push(unservedSyscall(name, `only ${otherStack} provides ${name} in ${table.release}; this plan's file-system stack is ${fsChoice.stack} (${fsChoice.because.join('; ')})`));
       continue;
     }
     uncovered.push(uncoveredSyscall(name, v, tables));
@@ -223,11 +227,7 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   const seeds = [...seedReasons.keys()];
   const { chosen, blocked } = chooseProviders(g, seeds, wanted, { present, hard, excludes: excl });
   // a need whose every provider excludes a library the image must have is uncovered (mremap: only ukmmap, which cannot be on with posix-mmap)
-  for (const [name, why] of blocked) {
-    const cov = table.syscalls[name];
-    const c = classifyByPrior(name, tables.priors[name], `${why}: Kconfig never has both (\`depends on !\`)`);
-    uncovered.push({ kind: 'syscall', name, status: c.status, severity: judgeStatus(c.status).severity, reason: c.reason, ...(cov?.nargs !== undefined ? { nargs: cov.nargs } : {}) });
-  }
+  for (const [name, why] of blocked) uncovered.push(unservedSyscall(name, `${why}: Kconfig never has both (\`depends on !\`)`));
   wanted.splice(0, wanted.length, ...wanted.filter(([n]) => !blocked.has(n)));
   let final = closeLibraries(g, [...seeds, ...chosen]);
   // syscalls declared under a library option (exit_group under LIBPOSIX_PROCESS_PIDS) need that option and what it selects
