@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, ROOT, runCli } from '../helpers/tools.js';
 
@@ -41,8 +42,35 @@ describe('arguments', () => {
 });
 
 describe('running the installed command', () => {
+  // npx links a local package's bin into its own cache once, and only if the bin file exists then; each test
+  // gets a new npm cache so that no earlier run on this machine decides the result.
+  const npx = (cwd: string, cache: string) => spawnSync('npx', ['--no-install', 'ukport', '--version'], {
+    cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false' },
+  });
   test('`npx ukport` in the checkout runs the package\'s bin, as the README says', () => {
-    const r = spawnSync('npx', ['--no-install', 'ukport', '--version'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-    expect([r.status, r.stdout]).toEqual([0, `ukport ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`]);
+    const cache = mkdtempSync(join(tmpdir(), 'ukport-npx-'));
+    try {
+      const r = npx(ROOT, cache);
+      expect([r.status, r.stdout]).toEqual([0, `ukport ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`]);
+    } finally { rmSync(cache, { recursive: true, force: true }); }
+  });
+  test('`npx ukport` before the first build says to build (exit 2), and works once dist/ exists', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'ukport-npx-'));
+    const checkout = mkdtempSync(join(tmpdir(), 'ukport-checkout-'));
+    try {
+      copyFileSync(join(ROOT, 'package.json'), join(checkout, 'package.json'));
+      mkdirSync(join(checkout, 'bin'));
+      copyFileSync(join(ROOT, 'bin', 'ukport.js'), join(checkout, 'bin', 'ukport.js'));
+      const before = npx(checkout, cache);
+      expect([before.status, before.stdout, before.stderr.trim().split('\n').pop()]).toEqual([2, '', "ukport: not built yet: run 'npm run build' (or 'npm start') in the checkout first"]);
+      // the stand-in for dist/cli.js prints the arguments it was given
+      mkdirSync(join(checkout, 'dist'));
+      writeFileSync(join(checkout, 'dist', 'cli.js'), 'console.log(process.argv.slice(2).join(" "));\n');
+      const after = npx(checkout, cache);
+      expect([after.status, after.stdout]).toEqual([0, '--version\n']);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+      rmSync(checkout, { recursive: true, force: true });
+    }
   });
 });
