@@ -1,6 +1,6 @@
 import type { Artifact, BinaryInfo, Fact, HeldBack, LibraryEdge } from '../model/index.js';
 import { UkportError } from '../errors.js';
-import { loadElf, resolveDlopen, resolveLibraries, type LoadedElf } from './elf/resolve-libraries.js';
+import { loadElf, resolveDlopen, resolveLibraries, unresolvedLibraryFact, type LoadedElf } from './elf/resolve-libraries.js';
 import { elfFacts } from './elf/facts.js';
 import { extractSyscalls, type SyscallOptions } from './syscalls.js';
 import { isPythonExtension } from './python/python-facts.js';
@@ -62,7 +62,7 @@ export function analysePrograms(elfs: Artifact[], settings: ProgramSettings, bad
     if (lib && lib.kind === 'library' && edge.resolved) lib.resolvedPath = edge.resolved;
   }
   for (const u of closure.unresolved) {
-    facts.push({ kind: 'unknown', reason: 'unresolved-library', message: `${u.soname} not found (needed by ${u.from})`, evidence: [{ artifact: u.from, extractor: 'elf.resolve', detail: u.soname }] });
+    facts.push(unresolvedLibraryFact(u));
   }
   for (const p of closure.problems) facts.push(badFile(p.path ?? '', p));
   const heldBack = new Map<string, HeldBack[]>(); // per program: what the glibc models held back

@@ -55,6 +55,19 @@ export function libcTable(ctx: MatchContext): LibcTable | undefined {
   return (ctx.tables?.libc ?? []).filter((t) => t.target === ctx.libc).sort((a, b) => compareVersions(b.version, a.version))[0];
 }
 
+// every C library has these (an object in musl and glibc, a macro over the reentrancy struct in newlib)
+const C_STANDARD_STREAMS = new Set(['stdin', 'stdout', 'stderr']);
+
+/**
+ * Whether the chosen libc has the data object NAME an app imports (stdout, optarg, environ): the C streams always,
+ * else what the libc's summary of ctx.arch lists as exported objects; false without such a list.
+ */
+export function libcHasObject(ctx: MatchContext, name: string): boolean {
+  if (C_STANDARD_STREAMS.has(name)) return true;
+  const summary = (ctx.tables?.libcSummaries ?? []).find((s) => s.libc === ctx.libc && s.arch === (ctx.arch ?? 'x86_64'));
+  return summary?.objects?.includes(name) ?? false;
+}
+
 const libcSets = new WeakMap<LibcTable, { functions: Set<string>; headers: Set<string> }>();
 
 /** Function and header sets of a libc table, built once per table. */

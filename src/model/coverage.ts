@@ -179,6 +179,8 @@ export interface LibcSummaryTable {
   arch: Arch;
   provenance: Provenance;
   functions: Record<string, string[]>;
+  /** Data objects the libc exports (stdout, environ, optarg): an app's imported object is there when listed. */
+  objects?: string[];
 }
 
 /** Loupe-derived per-syscall prior: how often stubbing / faking worked. */

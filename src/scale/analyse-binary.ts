@@ -1,6 +1,6 @@
 import type { Artifact, BinaryInfo, Fact, Libc, LibraryEdge, Mode } from '../model/index.js';
 import { UkportError, type ErrorCode } from '../errors.js';
-import { loadElf, releaseContents, resolveDlopen, resolveLibraries, type DlopenResolution, type LoadedElf } from '../extract/elf/resolve-libraries.js';
+import { loadElf, releaseContents, resolveDlopen, resolveLibraries, unresolvedLibraryFact, type DlopenResolution, type LoadedElf } from '../extract/elf/resolve-libraries.js';
 import { elfFacts } from '../extract/elf/facts.js';
 import { extractSyscalls } from '../extract/syscalls.js';
 import { limitFact, withLimits, type AnalysisLimits } from '../extract/limits.js';
@@ -118,7 +118,7 @@ export function analyseBinary(a: Artifact, settings: BinarySettings, state: Bina
   }
   out.edges = closure.edges;
   for (const u of closure.unresolved) {
-    out.facts.push({ kind: 'unknown', reason: 'unresolved-library', message: `${u.soname} not found (needed by ${u.from})`, evidence: [{ artifact: u.from, extractor: 'elf.resolve', detail: u.soname }] });
+    out.facts.push(unresolvedLibraryFact(u));
   }
   for (const p of closure.problems) out.facts.push(badFileFact(p.path ?? '', p));
   const elapsed = performance.now() - t0;

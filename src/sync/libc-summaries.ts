@@ -6,6 +6,7 @@ import { loadLinuxSyscalls } from '../data/linux-syscalls.js';
 import { buildModuleGraph, scannerFor } from '../extract/elf/call-graph.js';
 import { numbersOf, summarizeFunctions } from '../extract/libc/export-summaries.js';
 import { loadElf } from '../extract/elf/resolve-libraries.js';
+import { SHN_UNDEF, STT_OBJECT, STT_TLS } from '../extract/elf/symbols.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** Pseudo-function holding the start-up syscalls of the libc. */
@@ -42,7 +43,9 @@ export function summarizeLibc(path: string, libc: Libc, origin?: LibcOrigin | Pr
   // Exported syscall wrappers (`syscall`): callers' constant arguments name the syscall (native mode).
   functions[WRAPPERS_KEY] = Object.entries(g.exports).filter(([k, f]) => !k.includes('@') && g.wrapperParam[f] >= 0)
     .map(([k, f]) => `${k}:${g.wrapperParam[f]}`).sort();
-  if (origin && 'repo' in origin) return { libc, arch: scanner.arch, provenance: origin, functions };
+  // exported data objects (stdout, environ, optarg): what an app's object imports find in this libc
+  const objects = [...new Set(mod.decoded.dynsym.filter((s) => s.shndx !== SHN_UNDEF && s.bind !== 0 && (s.type === STT_OBJECT || s.type === STT_TLS) && !s.name.includes('@')).map((s) => s.name))].sort();
+  if (origin && 'repo' in origin) return { libc, arch: scanner.arch, provenance: origin, functions, objects };
   const o = origin ?? dpkgOrigin(path);
   return {
     libc, arch: scanner.arch,
@@ -53,6 +56,7 @@ export function summarizeLibc(path: string, libc: Libc, origin?: LibcOrigin | Pr
       extra: [{ repo: `file:${path}`, tag: 'sha256', commit: mod.decoded.info.sha256 }],
     },
     functions,
+    objects,
   };
 }
 
@@ -70,7 +74,8 @@ function dpkgOrigin(path: string): LibcOrigin {
 
 /** The shipped form of a summary table: pretty JSON with one function per line (reviewable, small diffs). */
 export function formatSummaryTable(table: LibcSummaryTable): string {
-  const { functions, ...head } = table;
+  const { functions, objects, ...head } = table;
   const body = Object.entries(functions).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
-  return JSON.stringify(head, null, 2).replace(/\n}$/, `,\n  "functions": {\n${body}\n  }\n}\n`);
+  const objectsLine = objects ? `,\n  "objects": ${JSON.stringify(objects)}` : '';
+  return JSON.stringify(head, null, 2).replace(/\n}$/, `${objectsLine},\n  "functions": {\n${body}\n  }\n}\n`);
 }

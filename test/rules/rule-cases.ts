@@ -1,6 +1,11 @@
 import type { ModuleFact, Tables } from '../../src/model/index.js';
 import { hdr, imp, lib, str, sym, sys, unk, TEST_TABLES, type RuleCases } from './rule-fixtures.js';
 
+/** The test tables with a musl summary for ARCH that exports OBJECTS. */
+function withMuslObjects(arch: 'x86_64' | 'aarch64', objects: string[]): Tables {
+  return { ...TEST_TABLES, libcSummaries: [{ libc: 'musl', arch, provenance: TEST_TABLES.unikraft[0]!.provenance, functions: {}, objects }] };
+}
+
 /** A Python module fact imported at app/db.py:1. */
 function pymod(name: string, extra: Partial<ModuleFact> = {}): ModuleFact {
   return { kind: 'module', language: 'python', name, ...extra, evidence: [{ artifact: 'app/db.py', extractor: 'python.import', location: { file: 'app/db.py', line: 1, column: 8 } }] };
@@ -148,6 +153,9 @@ export const RULE_CASES: Record<string, RuleCases> = {
       { name: 'syscall() comes from the syscall shim', facts: [sym('syscall', 93)], ctx: { libc: 'newlib' } },
       { name: 'binary-compat runs the app on its own glibc', facts: [sym('qsort_r', 90)], ctx: { libc: 'newlib', mode: 'binary-compat' } },
       { name: 'glibc-internal imports, imports of other libraries, unversioned imports', facts: [imp('__libc_start_main', 'GLIBC_2.34', 'libc.so.6'), imp('_IO_putc', 'GLIBC_2.2.5', 'libc.so.6'), imp('EVP_sha256', 'OPENSSL_3.0.0', 'libcrypto.so.3'), imp('qsort_r')], ctx: { libc: 'newlib' } },
+      // data objects: the C streams are in every libc (newlib's are macros); others as the libc's summary lists them
+      { name: 'imported stdout and stderr under newlib', facts: [imp('stdout', 'GLIBC_2.17', 'libc.so.6', 'object'), imp('stderr', 'GLIBC_2.17', 'libc.so.6', 'object')], ctx: { libc: 'newlib' } },
+      { name: 'imported optarg and environ, exported by musl\'s libc.so', facts: [imp('optarg', 'GLIBC_2.17', 'libc.so.6', 'object'), imp('environ', 'GLIBC_2.17', 'libc.so.6', 'object')], ctx: { arch: 'aarch64', tables: withMuslObjects('aarch64', ['environ', 'optarg']) } },
     ],
     invalid: [{
       name: 'qsort_r under newlib', facts: [sym('qsort_r', 90)], ctx: { libc: 'newlib' },
@@ -155,6 +163,14 @@ export const RULE_CASES: Record<string, RuleCases> = {
     }, {
       name: 'a versioned glibc import of a native rebuild', facts: [imp('qsort_r', 'GLIBC_2.8', 'libc.so.6')], ctx: { libc: 'newlib' },
       findings: [{ message: 'qsort_r (at bin/app) is not provided by newlib in Unikraft', facts: [0], remedyText: 'Use a portable equivalent, switch libc, or add qsort_r to a compat micro-library.' }],
+    }, {
+      // glibc's error.h counter: no musl exports it; and optarg on an architecture whose summary is not loaded
+      name: 'a glibc-only data object, and an object with no summary of the architecture', facts: [imp('error_message_count', 'GLIBC_2.2.5', 'libc.so.6', 'object'), imp('optarg', 'GLIBC_2.2.5', 'libc.so.6', 'object')],
+      ctx: { tables: withMuslObjects('aarch64', ['environ', 'optarg']) },
+      findings: [
+        { message: 'error_message_count (at bin/app) is not provided by musl in Unikraft', facts: [0], remedyText: 'Use a portable equivalent, switch libc, or add error_message_count to a compat micro-library.' },
+        { message: 'optarg (at bin/app) is not provided by musl in Unikraft', facts: [1], remedyText: 'Use a portable equivalent, switch libc, or add optarg to a compat micro-library.' },
+      ],
     }],
   },
   'openssl-version-mismatch': {

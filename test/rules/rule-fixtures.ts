@@ -43,8 +43,8 @@ const bin = () => [{ artifact: 'bin/app', extractor: 'x86_64.syscall-site', addr
 export function sym(name: string, line = 10, args?: Record<number, string>, role: SymbolFact['role'] = 'call'): SymbolFact {
   return { kind: 'symbol', name, role, type: 'func', ...(args ? { args } : {}), evidence: at(line) };
 }
-export function imp(name: string, version?: string, versionLibrary?: string): SymbolFact {
-  return { kind: 'symbol', name, role: 'import', type: 'func', ...(version ? { version } : {}), ...(versionLibrary ? { versionLibrary } : {}), evidence: [{ artifact: 'bin/app', extractor: 'elf.dynsym' }] };
+export function imp(name: string, version?: string, versionLibrary?: string, type: SymbolFact['type'] = 'func'): SymbolFact {
+  return { kind: 'symbol', name, role: 'import', type, ...(version ? { version } : {}), ...(versionLibrary ? { versionLibrary } : {}), evidence: [{ artifact: 'bin/app', extractor: 'elf.dynsym' }] };
 }
 export function sys(name: string, constArgs?: Record<number, number[]>, cls: SyscallFact['class'] = 'program'): SyscallFact {
   return { kind: 'syscall', name, nr: null, arch: 'x86_64', class: cls, ...(constArgs ? { constArgs } : {}), evidence: bin() };

@@ -13,7 +13,7 @@ export const FIXTURES = new URL('../../fixtures/build/syscalls/', import.meta.ur
 
 /** Builds the syscall fixtures when missing (cheap: a few seconds). */
 export function ensureFixtures(): void {
-  if (existsSync(join(FIXTURES, 'raw_syscalls.a64-dyn')) && existsSync(join(FIXTURES, 'multicall.a64-static-stripped')) && existsSync(join(FIXTURES, 'syscall_table.a64-musl-stripped'))) return;
+  if (existsSync(join(FIXTURES, 'raw_syscalls.a64-dyn')) && existsSync(join(FIXTURES, 'multicall.a64-static-stripped')) && existsSync(join(FIXTURES, 'syscall_table.a64-musl-stripped')) && existsSync(join(FIXTURES, 'threads.a64-musl'))) return;
   const r = spawnSync('make', ['-s', '-C', new URL('../../fixtures/', import.meta.url).pathname, 'syscalls'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fixture build failed: ${r.stderr}`);
 }

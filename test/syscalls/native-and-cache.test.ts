@@ -43,6 +43,33 @@ describe('native mode (--libc musl)', () => {
   }, 60_000);
 });
 
+describe('native mode on aarch64 (--libc musl)', () => {
+  test('the shipped aarch64 musl summaries come from Debian\'s musl:arm64 and use aarch64\'s syscalls', () => {
+    const t = loadLibcSummary('musl', 'aarch64');
+    expect([t.arch, t.provenance.repo, t.provenance.tag]).toEqual(['aarch64', 'deb:musl', '1.2.3-1']);
+    expect(t.provenance.extra?.[0]).toMatchObject({ repo: 'file:/usr/lib/aarch64-linux-musl/libc.so', tag: 'sha256' });
+    // aarch64 has no open, fork or poll: musl's open.c uses openat, fork uses clone, poll uses ppoll (arch/aarch64/bits/syscall.h)
+    expect(t.functions.open).toContain('openat');
+    expect(t.functions.open).not.toContain('open');
+    expect(t.functions.fork).toContain('clone');
+    expect(t.functions.poll).toContain('ppoll');
+    expect(t.functions.socket).toContain('socket');
+    // the data objects musl exports, read from the same libc.so
+    expect(t.objects).toEqual(expect.arrayContaining(['stdout', 'stderr', 'environ', 'optarg', 'program_invocation_name']));
+  });
+
+  // Oracle: the same source built static against musl for aarch64, run under qemu-aarch64 -strace.
+  test.each(['file_copy', 'threads', 'raw_syscalls', 'echo_server'])('%s.a64-dyn mapped through musl ⊇ qemu-strace of %s.a64-musl', async (prog) => {
+    const args = prog === 'file_copy' ? [writeSrc(), join(work, 'out-a64.bin')] : [];
+    const observed = await observe(join(FIXTURES, `${prog}.a64-musl`), args, prog === 'echo_server' ? serveOnce : undefined, 'qemu');
+    const native = predict(join(FIXTURES, `${prog}.a64-dyn`), cache, { mode: 'native', libc: 'musl' }, '/usr/aarch64-linux-gnu');
+    console.log(`${prog} (aarch64): native ${native.syscalls.size}, observed with musl ${observed.size}`);
+    expect(observed.size).toBeGreaterThan(3);
+    expect(missing(native.syscalls, observed)).toEqual([]);
+    expect([...native.syscalls.values()].every((f) => f.arch === 'aarch64')).toBe(true);
+  }, 60_000);
+});
+
 describe('native mode: glibc ABI names of a rebuilt program', () => {
   test('rebuiltNames maps fortify, LFS and ISO C variants to the plain function', () => {
     expect(rebuiltNames('__printf_chk')).toEqual(['__printf_chk', 'printf']);

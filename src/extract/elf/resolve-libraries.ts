@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import type { LibraryEdge } from '../../model/index.js';
+import type { LibraryEdge, UnknownFact } from '../../model/index.js';
 import { UkportError } from '../../errors.js';
 import { readBounded, readRange, type FileIdentity } from '../../inputs/read-file.js';
 import { parseLdCache, readLdCache } from '../../inputs/ld-cache.js';
@@ -36,12 +36,29 @@ export interface LibraryClosure {
   edges: LibraryEdge[];
   /** Resolved libraries by in-root path, in discovery order. */
   libraries: Map<string, LoadedElf>;
-  unresolved: { from: string; soname: string }[];
+  /** Needed libraries no search found; HINT says what to give when the program is of another machine than the host. */
+  unresolved: { from: string; soname: string; hint?: string }[];
   /** Candidates that exist but could not be parsed. */
   problems: UkportError[];
 }
 
 const MULTIARCH: Record<number, string> = { [EM_X86_64]: 'x86_64-linux-gnu', [EM_AARCH64]: 'aarch64-linux-gnu' };
+const MACHINE_NAMES: Record<number, string> = { [EM_X86_64]: 'x86_64', [EM_AARCH64]: 'aarch64' };
+const HOST_MACHINE = process.arch === 'arm64' ? EM_AARCH64 : process.arch === 'x64' ? EM_X86_64 : -1;
+
+/** The unknown fact of a needed library that was not found, with its hint. */
+export function unresolvedLibraryFact(u: LibraryClosure['unresolved'][number]): UnknownFact {
+  return { kind: 'unknown', reason: 'unresolved-library', message: `${u.soname} not found (needed by ${u.from}${u.hint ? `; ${u.hint}` : ''})`, evidence: [{ artifact: u.from, extractor: 'elf.resolve', detail: u.soname }] };
+}
+
+/** For a program of another machine than the host, searched on the host's root: where its libraries are. */
+function foreignMachineHint(elf: ElfFile): string | undefined {
+  if (elf.machine === HOST_MACHINE || HOST_MACHINE < 0) return undefined;
+  const name = MACHINE_NAMES[elf.machine] ?? `machine ${elf.machine}`;
+  const cross = MULTIARCH[elf.machine] ? `/usr/${MULTIARCH[elf.machine]}` : undefined;
+  return `an ${name} program on this ${MACHINE_NAMES[HOST_MACHINE]} host: give the root file system it runs on with --sysroot DIR`
+    + (cross && existsSync(posix.join(cross, 'lib')) ? ` (Debian's cross libraries: --sysroot ${cross})` : '');
+}
 
 /** Loads and decodes one ELF file at PATH inside FS (`path` resolved to its canonical form first). */
 export function loadElfFrom(fs: RootFs, path: string): LoadedElf {
@@ -203,7 +220,11 @@ function makeResolver(options: ResolveOptions) {
       for (const soname of wants) {
         const hit = find(soname, obj, chain);
         closure.edges.push({ from: obj.path, soname, resolved: hit?.lib.path, via: hit ? (soname === info.interpreter ? 'interp' : hit.via) : undefined });
-        if (!hit) { closure.unresolved.push({ from: obj.path, soname }); continue; }
+        if (!hit) {
+          const hint = options.sysroot || fs ? undefined : foreignMachineHint(obj.elf);
+          closure.unresolved.push({ from: obj.path, soname, ...(hint ? { hint } : {}) });
+          continue;
+        }
         if (!closure.libraries.has(hit.lib.path) && !mains.includes(hit.lib)) {
           if (closure.libraries.size >= maxLibraries) throw new UkportError('limit-exceeded', `more than ${maxLibraries} libraries`, obj.path);
           closure.libraries.set(hit.lib.path, hit.lib);

@@ -6,7 +6,7 @@ import { resolveEntrypoint, type ResolvedEntrypoint } from '../../inputs/image/e
 import { classifyFile } from '../../inputs/classify.js';
 import { walkImageDir } from '../../inputs/image/walk-image.js';
 import { scriptFacts } from '../script-facts.js';
-import { loadElfFrom, resolveLibraries, type LibraryClosure, type LoadedElf } from '../elf/resolve-libraries.js';
+import { loadElfFrom, resolveLibraries, unresolvedLibraryFact, type LibraryClosure, type LoadedElf } from '../elf/resolve-libraries.js';
 import { elfFacts } from '../elf/facts.js';
 
 /** What one container image contributes: its files as artifacts, the main ELF, its library closure inside the image. */
@@ -29,7 +29,7 @@ export function closureFacts(closure: LibraryClosure, facts: Fact[]): Fact[] {
     if (lib && lib.kind === 'library' && edge.resolved) lib.resolvedPath = edge.resolved;
   }
   for (const u of closure.unresolved) {
-    out.push({ kind: 'unknown', reason: 'unresolved-library', message: `${u.soname} not found (needed by ${u.from})`, evidence: [{ artifact: u.from, extractor: 'elf.resolve', detail: u.soname }] });
+    out.push(unresolvedLibraryFact(u));
   }
   for (const p of closure.problems) {
     out.push({ kind: 'unknown', reason: 'bad-file', message: p.message, evidence: [{ artifact: p.path ?? '', extractor: 'elf.resolve', detail: p.code }] });
