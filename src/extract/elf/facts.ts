@@ -27,6 +27,11 @@ export function elfFacts(bin: LoadedElf): Fact[] {
       });
     }
   }
+  // a copy-relocated object (stdout in a non-PIC executable) is defined here but bound to a version another file provides: an import
+  for (const s of info.exports) {
+    if (!s.versionLibrary || s.type !== 'object') continue;
+    facts.push({ kind: 'symbol', name: s.name, role: 'import', type: 'object', version: s.version!, versionLibrary: s.versionLibrary, evidence: ev('elf.dynsym', `${s.name}@${s.version} (copy relocation)`) });
+  }
   for (const soname of info.needed) {
     const m = /\.so\.(.+)$/.exec(soname);
     facts.push({ kind: 'library', soname, ...(m ? { version: m[1] } : {}), neededBy: [bin.path], evidence: ev('elf.dynamic', 'DT_NEEDED') });
