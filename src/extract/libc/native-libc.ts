@@ -24,7 +24,12 @@ export function summaryFile(libc: Libc, arch: Arch, dir = DEFAULT_TABLES_DIR): s
 /** Loads syscall-tables/libc-summaries/<libc>-<arch>.json, validated against libc-summary.schema.json. */
 export function loadLibcSummary(libc: Libc, arch: Arch, dir = DEFAULT_TABLES_DIR): LibcSummaryTable {
   const file = summaryFile(libc, arch, dir);
-  if (!existsSync(file)) throw new UkportError('not-found', `no ${libc} function summaries for ${arch} (run: ukport tables sync --musl-so FILE, or --newlib-summaries; see syscall-tables/README.md)`, file);
+  if (!existsSync(file)) {
+    // the newlib summaries come from an x86-64 build of lib-newlib's sources (legacy libc, no aarch64 build)
+    const how = libc === 'newlib' && arch !== 'x86_64' ? `newlib is summarised for x86_64 only; plan ${arch} programs with --libc musl`
+      : `run ukport tables sync ${libc === 'musl' ? '--musl-so FILE' : '--newlib-summaries DIR'}, see syscall-tables/README.md`;
+    throw new UkportError('not-found', `no ${libc} function summaries for ${arch}: ${how}`, file);
+  }
   const t = loadTableFile<LibcSummaryTable>(join(dir, 'libc-summary.schema.json'), file);
   if (t.libc !== libc || t.arch !== arch) throw new UkportError('bad-table', `summaries are for ${t.libc} on ${t.arch}`, file);
   return t;
