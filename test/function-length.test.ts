@@ -4,9 +4,9 @@ import { join, relative } from 'node:path';
 import ts from 'typescript';
 
 // Issue #20: no function in src/ longer than about 150 lines (declarations, methods, arrows, function expressions;
-// a function's lines run from its first to its last, comments included). The reach engine's area holds to 150 exactly.
+// a function's lines run from its first to its last, comments included). Every function of src/ holds to it.
 const SRC = new URL('../src/', import.meta.url).pathname;
-const LIMIT = 150, ABOUT = 160;
+const LIMIT = 150;
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
@@ -33,13 +33,12 @@ function functionLengths(): { where: string; name: string; lines: number }[] {
 describe('function length', () => {
   const all = functionLengths();
   test('the measure sees the functions of src/', () => expect(all.length).toBeGreaterThan(1000));
-  // the other areas are measured and listed (their owners split them); only the reach engine's area is held to the bound here
-  test(`functions of src/ longer than about ${LIMIT} lines (${ABOUT}) are listed`, () => {
-    const long = all.filter((f) => f.lines > ABOUT);
-    if (long.length > 0) console.log(`functions longer than ${ABOUT} lines:\n${long.map((f) => `${f.lines} ${f.name} ${f.where}`).join('\n')}`);
-    expect(all[0].lines).toBeGreaterThan(100);
+  // the longest ones are listed, to see which are next to split
+  test('the longest functions of src/ are listed', () => {
+    console.log(`longest functions of src/:\n${all.slice(0, 10).map((f) => `${f.lines} ${f.name} ${f.where}`).join('\n')}`);
+    expect(all[0].lines).toBeGreaterThan(50);
   });
-  test(`no function of the reach engine (src/extract/elf) is longer than ${LIMIT} lines`, () => {
-    expect(all.filter((f) => f.where.startsWith('extract/elf/') && f.lines > LIMIT)).toEqual([]);
+  test(`no function of src/ is longer than ${LIMIT} lines`, () => {
+    expect(all.filter((f) => f.lines > LIMIT).map((f) => `${f.lines} ${f.name} ${f.where}`)).toEqual([]);
   });
 });

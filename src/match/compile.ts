@@ -150,125 +150,132 @@ function checkNames(names: string[] | undefined, allowed: readonly string[], whe
   for (const n of names ?? []) if (!allowed.includes(n)) throw new UkportError('bad-rule', `${where}: "${n}" is not one of ${allowed.join(', ')}`, file);
 }
 
-/** Compiles a `when` tree into matcher functions; WHERE is its JSON path for error messages. */
-export function compileWhen(when: When, where: string, file: string): Node {
-  if ('all' in when) {
-    const kids = when.all.map((w, i) => compileWhen(w, `${where}.all.${i}`, file));
-    const primary = Math.max(0, kids.findIndex((k) => k.producesFacts));
-    return {
-      producesFacts: kids.some((k) => k.producesFacts),
-      run(ix, ctx) {
-        const results: Match[][] = [];
-        for (const k of kids) {
-          const r = k.run(ix, ctx);
-          if (r.length === 0) return [];
-          results.push(r);
+/** The body of the `when` node keyed K. */
+type WhenOf<K extends string> = Extract<When, Record<K, unknown>>[K];
+
+/** `all`: every child holds; one match per match of the first fact-producing child, the others add their facts. */
+function compileAll(kids: Node[]): Node {
+  const primary = Math.max(0, kids.findIndex((k) => k.producesFacts));
+  return {
+    producesFacts: kids.some((k) => k.producesFacts),
+    run(ix, ctx) {
+      const results: Match[][] = [];
+      for (const k of kids) {
+        const r = k.run(ix, ctx);
+        if (r.length === 0) return [];
+        results.push(r);
+      }
+      const extra = results.filter((_r, i) => i !== primary).flat();
+      return results[primary]!.map((m) => {
+        const facts = [...m.facts];
+        const bindings: Record<string, string> = {};
+        for (const e of extra) {
+          for (const f of e.facts) if (!facts.includes(f)) facts.push(f);
+          for (const [k, v] of Object.entries(e.bindings)) bindings[k] ??= v;
         }
-        // one match per match of the first fact-producing child; the others add their facts
-        const extra = results.filter((_r, i) => i !== primary).flat();
-        return results[primary]!.map((m) => {
-          const facts = [...m.facts];
-          const bindings: Record<string, string> = {};
-          for (const e of extra) {
-            for (const f of e.facts) if (!facts.includes(f)) facts.push(f);
-            for (const [k, v] of Object.entries(e.bindings)) bindings[k] ??= v;
-          }
-          return { facts, bindings: { ...bindings, ...m.bindings } };
-        });
-      },
-    };
-  }
-  if ('any' in when) {
-    const kids = when.any.map((w, i) => compileWhen(w, `${where}.any.${i}`, file));
-    return { producesFacts: kids.some((k) => k.producesFacts), run: (ix, ctx) => kids.flatMap((k) => k.run(ix, ctx)) };
-  }
-  if ('not' in when) {
-    const kid = compileWhen(when.not, `${where}.not`, file);
-    return { producesFacts: false, run: (ix, ctx) => (kid.run(ix, ctx).length === 0 ? HOLDS : []) };
-  }
-  if ('syscall' in when) {
-    const c = when.syscall;
-    const names = list(c.name);
-    const except = exceptList(c.except);
-    const args = compileArgs(c.args, `${where}.syscall`, file);
-    return leaf(pick('syscall', names), (f, ctx) => {
-      if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
-      if (c.class && f.class !== c.class) return null;
-      if (c.args && !args(undefined, f.constArgs)) return null;
-      const st = syscallStatus(ctx, f.name);
-      if (c.status && !c.status.includes(st.status)) return null;
-      return { name: f.name, syscall: f.name, status: st.status, library: st.library ?? 'none' };
-    });
-  }
-  if ('symbol' in when) {
-    const c = when.symbol;
-    const names = list(c.name);
-    const except = exceptList(c.except);
-    const args = compileArgs(c.args, `${where}.symbol`, file);
-    return leaf(pick('symbol', names), (f, ctx) => {
-      if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
-      if (c.role && !c.role.includes(f.role)) return null;
-      if (c.args && !args(f.args ?? {}, undefined)) return null;
-      if (c.missingIn) {
-        const t = libcTable(ctx);
-        // without the libc table nothing can be called missing
-        if (!t || libcSetsOf(t).functions.has(f.name)) return null;
-        // an ELF import is a libc function only if its version names the C library (not libcrypto's EVP_*)
-        if (f.role === 'import' && !(LIBC_SONAME.test(f.versionLibrary ?? '') || /^GLIBC_/.test(f.version ?? ''))) return null;
-        // UK_SYSCALL_R_DEFINE also defines the libc-named wrapper (close, getcwd): the release provides it
-        const st = syscallStatus(ctx, f.name).status;
-        if (st === 'implemented' || st === 'stub') return null;
-        // micro-libraries define some libc functions themselves (posix-process' execvp, posix-environ's getenv)
-        if (releaseTable(ctx)?.functions?.[f.name]) return null;
-        // syscall() comes from lib/syscall_shim whatever the libc (lib-musl leaves its own out), as the planner counts it
-        if (f.name === 'syscall') return null;
-      }
-      const argText = Object.entries(f.args ?? {}).map(([i, a]) => `${i}=${a}`).join(', ');
-      return { name: f.name, symbol: f.name, args: argText || 'no constant arguments' };
-    });
-  }
-  if ('header' in when) {
-    const c = when.header;
-    const names = list(c.name);
-    const except = exceptList(c.except);
-    return leaf(pick('header', names), (f, ctx) => {
-      if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
-      if (c.prefix && !f.name.startsWith(c.prefix)) return null;
-      if (c.system !== undefined && f.system !== c.system) return null;
-      if (c.absentIn) {
-        if (isCompilerHeader(f.name)) return null;
-        const t = libcTable(ctx);
-        if (!t || libcSetsOf(t).headers.has(f.name)) return null;
-      }
-      return { name: f.name, header: f.name };
-    });
-  }
-  if ('library' in when) {
-    const c = when.library;
-    const re = c.soname !== undefined ? regex(c.soname, `${where}.library.soname`, file) : undefined;
-    const inRange = c.version !== undefined ? versionRange(c.version) : undefined;
-    return leaf((ix) => ix.library, (f, ctx) => {
-      if (re && !re.test(f.soname)) return null;
-      if (inRange && (f.version === undefined || !inRange(f.version))) return null;
-      const port = portFor(ctx, f.soname);
-      if (c.port) {
-        // without the external-libs table no port status is known
-        if (!ctx.tables) return null;
-        const status = !port ? 'none' : portCompatible(port, f.version) ? 'available' : 'incompatible';
-        if (status !== c.port) return null;
-      }
-      return { name: f.soname, soname: f.soname, libversion: f.version ?? 'unversioned', port: port?.port ?? 'none', portversion: port?.upstreamVersion ?? 'none' };
-    });
-  }
-  if ('unknown' in when) {
-    const reasons = list(when.unknown.reason)!;
-    checkNames(reasons, UNKNOWN_REASONS, `${where}.unknown.reason`, file);
-    return leaf((ix) => ix.unknown, (f) => (reasons.includes(f.reason) ? { reason: f.reason, detail: f.message } : null));
-  }
-  if ('string' in when) {
-    const re = regex(when.string.pattern, `${where}.string.pattern`, file);
-    return leaf((ix) => ix.string, (f) => (re.test(f.value) ? { string: f.value } : null));
-  }
+        return { facts, bindings: { ...bindings, ...m.bindings } };
+      });
+    },
+  };
+}
+
+function syscallLeaf(c: WhenOf<'syscall'>, where: string, file: string): Node {
+  const names = list(c.name);
+  const except = exceptList(c.except);
+  const args = compileArgs(c.args, `${where}.syscall`, file);
+  return leaf(pick('syscall', names), (f, ctx) => {
+    if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
+    if (c.class && f.class !== c.class) return null;
+    if (c.args && !args(undefined, f.constArgs)) return null;
+    const st = syscallStatus(ctx, f.name);
+    if (c.status && !c.status.includes(st.status)) return null;
+    return { name: f.name, syscall: f.name, status: st.status, library: st.library ?? 'none' };
+  });
+}
+
+/** Whether the libc of the context lacks symbol F and nothing else in the release provides it (`missingIn: libc`). */
+function missingFromLibc(f: SymbolFact, ctx: MatchContext): boolean {
+  const t = libcTable(ctx);
+  // without the libc table nothing can be called missing
+  if (!t || libcSetsOf(t).functions.has(f.name)) return false;
+  // an ELF import is a libc function only if its version names the C library (not libcrypto's EVP_*)
+  if (f.role === 'import' && !(LIBC_SONAME.test(f.versionLibrary ?? '') || /^GLIBC_/.test(f.version ?? ''))) return false;
+  // UK_SYSCALL_R_DEFINE also defines the libc-named wrapper (close, getcwd): the release provides it
+  const st = syscallStatus(ctx, f.name).status;
+  if (st === 'implemented' || st === 'stub') return false;
+  // micro-libraries define some libc functions themselves (posix-process' execvp, posix-environ's getenv)
+  if (releaseTable(ctx)?.functions?.[f.name]) return false;
+  // syscall() comes from lib/syscall_shim whatever the libc (lib-musl leaves its own out), as the planner counts it
+  return f.name !== 'syscall';
+}
+
+function symbolLeaf(c: WhenOf<'symbol'>, where: string, file: string): Node {
+  const names = list(c.name);
+  const except = exceptList(c.except);
+  const args = compileArgs(c.args, `${where}.symbol`, file);
+  return leaf(pick('symbol', names), (f, ctx) => {
+    if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
+    if (c.role && !c.role.includes(f.role)) return null;
+    if (c.args && !args(f.args ?? {}, undefined)) return null;
+    if (c.missingIn && !missingFromLibc(f, ctx)) return null;
+    const argText = Object.entries(f.args ?? {}).map(([i, a]) => `${i}=${a}`).join(', ');
+    return { name: f.name, symbol: f.name, args: argText || 'no constant arguments' };
+  });
+}
+
+function headerLeaf(c: WhenOf<'header'>): Node {
+  const names = list(c.name);
+  const except = exceptList(c.except);
+  return leaf(pick('header', names), (f, ctx) => {
+    if ((names && !names.includes(f.name)) || except.includes(f.name)) return null;
+    if (c.prefix && !f.name.startsWith(c.prefix)) return null;
+    if (c.system !== undefined && f.system !== c.system) return null;
+    if (c.absentIn) {
+      if (isCompilerHeader(f.name)) return null;
+      const t = libcTable(ctx);
+      if (!t || libcSetsOf(t).headers.has(f.name)) return null;
+    }
+    return { name: f.name, header: f.name };
+  });
+}
+
+function libraryLeaf(c: WhenOf<'library'>, where: string, file: string): Node {
+  const re = c.soname !== undefined ? regex(c.soname, `${where}.library.soname`, file) : undefined;
+  const inRange = c.version !== undefined ? versionRange(c.version) : undefined;
+  return leaf((ix) => ix.library, (f, ctx) => {
+    if (re && !re.test(f.soname)) return null;
+    if (inRange && (f.version === undefined || !inRange(f.version))) return null;
+    const port = portFor(ctx, f.soname);
+    if (c.port) {
+      // without the external-libs table no port status is known
+      if (!ctx.tables) return null;
+      const status = !port ? 'none' : portCompatible(port, f.version) ? 'available' : 'incompatible';
+      if (status !== c.port) return null;
+    }
+    return { name: f.soname, soname: f.soname, libversion: f.version ?? 'unversioned', port: port?.port ?? 'none', portversion: port?.upstreamVersion ?? 'none' };
+  });
+}
+
+function moduleLeaf(c: WhenOf<'module'>): Node {
+  const names = list(c.name);
+  const members = list(c.member);
+  const features = list(c.feature);
+  return leaf((ix) => ix.module, (f) => {
+    if ((c.language && f.language !== c.language) || (names && !names.includes(f.name))) return null;
+    if (members && !(f.members ?? []).some((m) => members.includes(m))) return null;
+    if (features && !(f.features ?? []).some((x) => features.includes(x))) return null;
+    if (c.native !== undefined && (f.native ?? false) !== c.native) return null;
+    // port status is only known when the port table was consulted
+    if (c.inPort !== undefined && f.inPort !== c.inPort) return null;
+    const used = (f.members ?? []).filter((m) => !members || members.includes(m));
+    const feats = (f.features ?? []).filter((x) => !features || features.includes(x));
+    return { name: f.name, module: f.name, language: f.language, members: used.join(', ') || 'the module',
+      features: feats.join(', ') || 'none', extension: f.extension ?? f.name, kconfig: (f.portKconfig ?? []).join(' ') || 'none' };
+  });
+}
+
+/** The context predicates: libc, mode, the release's libraries and options, a syscall's coverage. */
+function contextPredicate(when: Extract<When, { libc: Names } | { mode: unknown } | { unikraft: unknown } | { coverage: unknown }>, where: string, file: string): Node {
   if ('libc' in when) {
     const libcs = list(when.libc)!;
     checkNames(libcs, LIBCS, `${where}.libc`, file);
@@ -278,24 +285,6 @@ export function compileWhen(when: When, where: string, file: string): Node {
     const mode = when.mode;
     checkNames([mode], MODES, `${where}.mode`, file);
     return predicate((ctx) => (ctx.mode ?? 'binary-compat') === mode);
-  }
-  if ('module' in when) {
-    const c = when.module;
-    const names = list(c.name);
-    const members = list(c.member);
-    const features = list(c.feature);
-    return leaf((ix) => ix.module, (f) => {
-      if ((c.language && f.language !== c.language) || (names && !names.includes(f.name))) return null;
-      if (members && !(f.members ?? []).some((m) => members.includes(m))) return null;
-      if (features && !(f.features ?? []).some((x) => features.includes(x))) return null;
-      if (c.native !== undefined && (f.native ?? false) !== c.native) return null;
-      // port status is only known when the port table was consulted
-      if (c.inPort !== undefined && f.inPort !== c.inPort) return null;
-      const used = (f.members ?? []).filter((m) => !members || members.includes(m));
-      const feats = (f.features ?? []).filter((x) => !features || features.includes(x));
-      return { name: f.name, module: f.name, language: f.language, members: used.join(', ') || 'the module',
-        features: feats.join(', ') || 'none', extension: f.extension ?? f.name, kconfig: (f.portKconfig ?? []).join(' ') || 'none' };
-    });
   }
   if ('unikraft' in when) {
     const { library, kconfig } = when.unikraft;
@@ -307,6 +296,35 @@ export function compileWhen(when: When, where: string, file: string): Node {
   const cov = when.coverage;
   return predicate((ctx) => cov.status.includes(syscallStatus(ctx, cov.syscall).status));
 }
+
+/** Compiles a `when` tree into matcher functions; WHERE is its JSON path for error messages. */
+export function compileWhen(when: When, where: string, file: string): Node {
+  if ('all' in when) return compileAll(when.all.map((w, i) => compileWhen(w, `${where}.all.${i}`, file)));
+  if ('any' in when) {
+    const kids = when.any.map((w, i) => compileWhen(w, `${where}.any.${i}`, file));
+    return { producesFacts: kids.some((k) => k.producesFacts), run: (ix, ctx) => kids.flatMap((k) => k.run(ix, ctx)) };
+  }
+  if ('not' in when) {
+    const kid = compileWhen(when.not, `${where}.not`, file);
+    return { producesFacts: false, run: (ix, ctx) => (kid.run(ix, ctx).length === 0 ? HOLDS : []) };
+  }
+  if ('syscall' in when) return syscallLeaf(when.syscall, where, file);
+  if ('symbol' in when) return symbolLeaf(when.symbol, where, file);
+  if ('header' in when) return headerLeaf(when.header);
+  if ('library' in when) return libraryLeaf(when.library, where, file);
+  if ('unknown' in when) {
+    const reasons = list(when.unknown.reason)!;
+    checkNames(reasons, UNKNOWN_REASONS, `${where}.unknown.reason`, file);
+    return leaf((ix) => ix.unknown, (f) => (reasons.includes(f.reason) ? { reason: f.reason, detail: f.message } : null));
+  }
+  if ('string' in when) {
+    const re = regex(when.string.pattern, `${where}.string.pattern`, file);
+    return leaf((ix) => ix.string, (f) => (re.test(f.value) ? { string: f.value } : null));
+  }
+  if ('module' in when) return moduleLeaf(when.module);
+  return contextPredicate(when, where, file);
+}
+
 
 /** Compiles a validated rule once; invalid constants, patterns or names throw `bad-rule`. */
 export function compileRule(rule: Rule, file = `rules/${rule.id}.json`): CompiledRule {

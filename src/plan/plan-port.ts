@@ -1,19 +1,19 @@
-import type { Arch, Fact, FilesystemStack, Libc, Mode, Plan, PlannedLibrary, PlannedRole, Tables, UncoveredNeed, UnikraftTable } from '../model/index.js';
+import type { Arch, Fact, FilesystemStack, Libc, Mode, Plan, PlannedFilesystem, PlannedLibrary, PlannedRole, Tables, UncoveredNeed, UnikraftPort, UnikraftTable } from '../model/index.js';
 import { collectNeeds, type Needs } from './needs.js';
-import { chooseLibc } from './libc-choice.js';
-import { buildLibraryGraph, closeLibraries, optionLibraries } from './library-graph.js';
+import { chooseLibc, type LibcChoice } from './libc-choice.js';
+import { buildLibraryGraph, closeLibraries, optionLibraries, type KnownSymbols, type LibraryGraph } from './library-graph.js';
 import { compareReleases, pickRelease, providersOf } from './releases.js';
 import { classifyByPrior, judgeStatus, judgeSyscall, type SyscallJudgement } from '../match/judge.js';
 import { matchPorts } from './external-ports.js';
-import { chooseStack, filesystemConfig } from './filesystem.js';
+import { chooseStack, filesystemConfig, type FilesystemConfig } from './filesystem.js';
 import { isApplicationLibrary, kconfigWorld, type KconfigWorld } from './kconfig-world.js';
-import { targetsFor } from './targets.js';
-import { netdevDriver, networkConfig, socketUse } from './network.js';
+import { targetsFor, type TargetSpec } from './targets.js';
+import { netdevDriver, networkConfig, socketUse, type NetworkConfig, type SocketUse } from './network.js';
 import { completeDepends, excludes, librariesOn, librarySwitches, portLibraryName } from './build-config.js';
 import { resolveKconfig, type ResolvedConfig } from './kconfig-resolve.js';
 import { chooseProviders, TIE_BREAK } from './provider-choice.js';
 import { releaseCoverage } from './release-coverage.js';
-import { resolvePlanBuild, requestOf } from './plan-build.js';
+import { resolvePlanBuild, requestOf, type BuildOutcome } from './plan-build.js';
 import { planPins } from './pins.js';
 import { matchAppPort } from './app-ports.js';
 
@@ -92,8 +92,52 @@ function uncoveredSyscall(name: string, v: SyscallJudgement, tables: Tables): Un
 
 type Seed = { role: PlannedRole; because: string[]; version?: string; kconfig?: string; repo?: string };
 
-/** Plans the port: libc, the minimal closed set of micro-libraries and ports (each with its reasons), Kconfig, and what stays uncovered. */
-export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): Plan {
+/** What the parts of planPort share: the release, libc and Kconfig world chosen, and what is planned so far. */
+interface PlanContext {
+  options: PlanOptions;
+  tables: Tables;
+  table: UnikraftTable;
+  ports: UnikraftPort[];
+  mode: Mode;
+  compat: boolean;
+  arch: Arch;
+  needs: Needs;
+  choice: LibcChoice;
+  /** app-elfloader in binary-compat mode: the application the image runs. */
+  loader: string | undefined;
+  world: KconfigWorld;
+  specs: TargetSpec[];
+  known: KnownSymbols;
+  g: LibraryGraph;
+  /** What the judge rates a syscall against. */
+  target: { tables: Tables; table: UnikraftTable; mode: Mode; arch: Arch };
+  /** Library → its Kconfig switch, and back. */
+  switchOf: Map<string, string>;
+  libOfSymbol: Map<string, string>;
+  uncovered: UncoveredNeed[];
+  seeds: Map<string, Seed>;
+  /** `CONFIG_X=v` lines of options (not library switches). */
+  optionKconfig: Set<string>;
+}
+
+/** The file-system part of the plan. */
+interface FilesystemPart {
+  /** What the root file system must hold; empty when the app needs none. */
+  rootfs: string[];
+  choice: PlannedFilesystem;
+  /** The stack this plan does not use: its providers are out of the running. */
+  otherStack: FilesystemStack;
+  kconfig: string[];
+  config: FilesystemConfig | undefined;
+}
+
+/** The network part of the plan. */
+interface NetworkPart {
+  sockets: SocketUse;
+  net: NetworkConfig | undefined;
+}
+
+function planContext(facts: Fact[], tables: Tables, options: PlanOptions): PlanContext {
   const mode = options.mode ?? 'native';
   const compat = mode === 'binary-compat';
   const { arch } = options;
@@ -111,139 +155,192 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
   const specs = targetsFor(world, arch);
   const known = knownSymbols(compat ? undefined : choice.libc, arch);
   const g = buildLibraryGraph(table, known);
-  const uncovered: UncoveredNeed[] = [...choice.uncovered];
-  const seedReasons = new Map<string, Seed>();
-  const seed = (lib: string, role: PlannedRole, because: string, extra: Omit<Seed, 'role' | 'because'> = {}) => {
-    const s = seedReasons.get(lib) ?? { role, because: [], ...extra };
-    if (!s.because.includes(because)) s.because.push(because);
-    seedReasons.set(lib, s);
-  };
-  const optionKconfig = new Set<string>();
-  // an option (not a library switch) and the libraries it selects or depends on
-  const option = (sym: string, value: string, why: string) => {
-    optionKconfig.add(`CONFIG_${sym}=${value}`);
-    for (const dep of optionLibraries(table, g, sym, known)) seed(dep, 'dependency', why);
-  };
   const switchOf = librarySwitches(table, ports);
-  const libOfSymbol = new Map([...switchOf].map(([l, s]) => [s, l]));
+  return {
+    options, tables, table, ports, mode, compat, arch, needs, choice, loader, world, specs, known, g,
+    target: { tables, table, mode, arch }, switchOf, libOfSymbol: new Map([...switchOf].map(([l, s]) => [s, l])),
+    uncovered: [...choice.uncovered], seeds: new Map(), optionKconfig: new Set(),
+  };
+}
 
-  if (compat) {
+function seed(ctx: PlanContext, lib: string, role: PlannedRole, because: string, extra: Omit<Seed, 'role' | 'because'> = {}): void {
+  const s = ctx.seeds.get(lib) ?? { role, because: [], ...extra };
+  if (!s.because.includes(because)) s.because.push(because);
+  ctx.seeds.set(lib, s);
+}
+
+/** An option (not a library switch) and the libraries it selects or depends on. */
+function addOption(ctx: PlanContext, sym: string, value: string, why: string): void {
+  ctx.optionKconfig.add(`CONFIG_${sym}=${value}`);
+  for (const dep of optionLibraries(ctx.table, ctx.g, sym, ctx.known)) seed(ctx, dep, 'dependency', why);
+}
+
+/** The first target's architecture, platform and VMM symbols that the Kconfig world declares. */
+function platformSymbols(ctx: PlanContext): [string, string][] {
+  return (ctx.specs[0]?.symbols ?? []).filter(([sym]) => ctx.world.entries.has(sym));
+}
+
+/** Native mode: the libc port, the app's own lib-<app> port, the ports of its shared libraries, and what static linking changes. */
+function seedNativePorts(ctx: PlanContext): void {
+  const { table, ports, choice, needs, uncovered } = ctx;
+  const libcLib = libcLibrary(table, choice.libc);
+  const libcPort = ports.find((p) => p.switch === LIBC_SYMBOLS[choice.libc]);
+  // a libc port missing from the release table is planned with its switch; its Config.uk (when synced) drives Kconfig
+  seed(ctx, libcLib ?? choice.libc, 'libc', `libc:${choice.libc}`, libcLib ? {} : { kconfig: LIBC_SYMBOLS[choice.libc], ...(libcPort ? { repo: libcPort.repo } : {}) });
+  if (!libcLib) choice.reasons.push(libcPort ? `${choice.libc}'s Kconfig is read from ${libcPort.name} ${libcPort.provenance.tag}` : `the ${table.release} tables do not include ${choice.libc}'s port: its own dependencies are not planned`);
+  const app = matchAppPort(ctx.options.programs ?? [], ports);
+  if (app) {
+    const [sw, ...opts] = app.program.kconfig;
+    seed(ctx, portLibraryName(app.port), 'port', `program:${app.program.program}`, { kconfig: sw!, repo: app.port.repo });
+    for (const o of opts) ctx.optionKconfig.add(`CONFIG_${o}=y`);
+  }
+  const extPorts = matchPorts(needs.sonames, ctx.tables.externalLibs);
+  uncovered.push(...extPorts.uncovered);
+  // the app's own port may be the library's port too (lib-sqlite builds sqlite3 and libsqlite3): one entry
+  const appLib = app ? portLibraryName(app.port) : undefined;
+  for (const m of extPorts.matches) seed(ctx, appLib && m.port.kconfig === app!.program.kconfig[0] ? appLib : m.port.port, 'port', `soname:${m.soname}`, { version: m.port.upstreamVersion, kconfig: m.port.kconfig, ...(m.port.provenance ? { repo: m.port.provenance.repo } : {}) });
+  for (const d of needs.dynamicLoading) uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'missing-required', severity: 'error', reason: `${d}: a native Unikraft image is one static binary; link the plugins in and look them up statically` });
+  const shared = [...needs.sonames.keys()].filter((n) => !extPorts.matches.some((m) => m.soname === n) && !extPorts.uncovered.some((u) => u.name === n)).sort();
+  if (needs.dynamic) uncovered.push({ kind: 'dynamic-linking', name: 'shared libraries', status: 'covered', severity: 'note', reason: `the Linux build is dynamically linked; a native Unikraft image links everything statically (ports above, unported libraries below${shared.length ? `; ${shared.join(', ')} come with the libc` : ''})` });
+}
+
+/** Seeds the libc and the ports (native), the core micro-libraries that define libc functions, and binary-compat's plugins. */
+function seedLibcAndPorts(ctx: PlanContext): void {
+  const { table, choice, needs } = ctx;
+  if (ctx.compat) {
     choice.reasons.unshift('binary-compat: the Linux ELF brings its own glibc; app-elfloader builds without a libc (nolibc), so no libc port is planned');
   } else {
-    const libcLib = libcLibrary(table, choice.libc);
-    const libcPort = ports.find((p) => p.switch === LIBC_SYMBOLS[choice.libc]);
-    // a libc port missing from the release table is planned with its switch; its Config.uk (when synced) drives Kconfig
-    seed(libcLib ?? choice.libc, 'libc', `libc:${choice.libc}`, libcLib ? {} : { kconfig: LIBC_SYMBOLS[choice.libc], ...(libcPort ? { repo: libcPort.repo } : {}) });
-    if (!libcLib) choice.reasons.push(libcPort ? `${choice.libc}'s Kconfig is read from ${libcPort.name} ${libcPort.provenance.tag}` : `the ${table.release} tables do not include ${choice.libc}'s port: its own dependencies are not planned`);
-    const app = matchAppPort(options.programs ?? [], ports);
-    if (app) {
-      const [sw, ...opts] = app.program.kconfig;
-      seed(portLibraryName(app.port), 'port', `program:${app.program.program}`, { kconfig: sw!, repo: app.port.repo });
-      for (const o of opts) optionKconfig.add(`CONFIG_${o}=y`);
-    }
-    const extPorts = matchPorts(needs.sonames, tables.externalLibs);
-    uncovered.push(...extPorts.uncovered);
-    // the app's own port may be the library's port too (lib-sqlite builds sqlite3 and libsqlite3): one entry
-    const appLib = app ? portLibraryName(app.port) : undefined;
-    for (const m of extPorts.matches) seed(appLib && m.port.kconfig === app!.program.kconfig[0] ? appLib : m.port.port, 'port', `soname:${m.soname}`, { version: m.port.upstreamVersion, kconfig: m.port.kconfig, ...(m.port.provenance ? { repo: m.port.provenance.repo } : {}) });
-    for (const d of needs.dynamicLoading) uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'missing-required', severity: 'error', reason: `${d}: a native Unikraft image is one static binary; link the plugins in and look them up statically` });
-    const shared = [...needs.sonames.keys()].filter((n) => !extPorts.matches.some((m) => m.soname === n) && !extPorts.uncovered.some((u) => u.name === n)).sort();
-    if (needs.dynamic) uncovered.push({ kind: 'dynamic-linking', name: 'shared libraries', status: 'covered', severity: 'note', reason: `the Linux build is dynamically linked; a native Unikraft image links everything statically (ports above, unported libraries below${shared.length ? `; ${shared.join(', ')} come with the libc` : ''})` });
+    seedNativePorts(ctx);
   }
   // functions a core micro-library defines instead of the libc port (posix-environ's getenv, vfscore's opendir)
-  for (const [lib, fns] of choice.coreLibraries) if (table.libraries[lib]) for (const f of fns) seed(lib, 'needs', `function:${f}`);
-  if (compat && needs.dynamicLoading.length) {
-    uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'unknown', severity: 'warning', reason: `the app loads plugins at run time (${needs.dynamicLoading.join('; ')}): put them in the rootfs; their syscalls are not in this analysis` });
+  for (const [lib, fns] of choice.coreLibraries) if (table.libraries[lib]) for (const f of fns) seed(ctx, lib, 'needs', `function:${f}`);
+  if (ctx.compat && needs.dynamicLoading.length) {
+    ctx.uncovered.push({ kind: 'dynamic-linking', name: 'dlopen', status: 'unknown', severity: 'warning', reason: `the app loads plugins at run time (${needs.dynamicLoading.join('; ')}): put them in the rootfs; their syscalls are not in this analysis` });
   }
+}
 
-  // IP sockets: lwip, netdev and the address parameter; AF_UNIX: posix-unixsocket
+/** IP sockets: lwip, netdev and the address parameter; AF_UNIX: posix-unixsocket. */
+function planNetwork(ctx: PlanContext, facts: Fact[]): NetworkPart {
+  const { libOfSymbol } = ctx;
   const sockets = socketUse(facts);
-  const wantsNet = sockets.inet || sockets.inet6 || (sockets.unknown && needs.syscalls.has('socket'));
-  const net = wantsNet && libOfSymbol.has('LIBLWIP') ? networkConfig(world, sockets) : undefined;
+  const wantsNet = sockets.inet || sockets.inet6 || (sockets.unknown && ctx.needs.syscalls.has('socket'));
+  const net = wantsNet && libOfSymbol.has('LIBLWIP') ? networkConfig(ctx.world, sockets) : undefined;
   if (net) {
     const why = `network:${sockets.evidence.length ? sockets.evidence[0] : 'socket() with a family the analysis could not resolve'}`;
     for (const [sym, v] of net.symbols) {
       const lib = libOfSymbol.get(sym);
-      if (lib) seed(lib, 'needs', why); else option(sym, v, why);
+      if (lib) seed(ctx, lib, 'needs', why); else addOption(ctx, sym, v, why);
     }
-    const driver = netdevDriver(world);
-    if (driver) option(driver, 'y', `network:netdev driver`);
+    const driver = netdevDriver(ctx.world);
+    if (driver) addOption(ctx, driver, 'y', `network:netdev driver`);
   }
-  if (sockets.unix && libOfSymbol.has('LIBPOSIX_UNIXSOCKET')) seed(libOfSymbol.get('LIBPOSIX_UNIXSOCKET')!, 'needs', `socket:${sockets.evidence.find((e) => e.includes('AF_UNIX')) ?? 'socketpair'}`);
+  if (sockets.unix && libOfSymbol.has('LIBPOSIX_UNIXSOCKET')) seed(ctx, libOfSymbol.get('LIBPOSIX_UNIXSOCKET')!, 'needs', `socket:${sockets.evidence.find((e) => e.includes('AF_UNIX')) ?? 'socketpair'}`);
+  return { sockets, net };
+}
 
-  // app-elfloader loads the ELF from the root file system, its program name from the command line (catalog's base)
-  if (loader) for (const o of ['APPELFLOADER_VFSEXEC', 'APPELFLOADER_CUSTOMAPPNAME']) if (world.entries.has(o)) option(o, 'y', `application:${o}`);
-  const rootfs: string[] = needs.paths.map((p) => `opens ${p}`);
-  if (compat && needs.dynamic) rootfs.push(`the dynamic loader and shared libraries (${[...needs.sonames.keys()].sort().join(', ')})`);
-  if (loader && !rootfs.length) rootfs.push('the Linux ELF itself (app-elfloader loads it from the root file system)');
-  // the file-system stack is decided before providers: the other stack's providers are then out of the running
-  const target = { tables, table, mode, arch };
-  // what already forces vfscore on: app-elfloader's VFSEXEC, or the libc port's own select (lib-musl's Config.uk)
-  const forced = resolveKconfig(world, new Map([...(specs[0]?.symbols ?? []).filter(([sym]) => world.entries.has(sym)),
-    ...[...seedReasons].map(([lib, sd]) => [sd.kconfig ?? switchOf.get(lib) ?? '', 'y'] as [string, string]).filter(([sym]) => sym), ...requestOf([...optionKconfig])]));
+/** The library whose select already forces vfscore on (app-elfloader's VFSEXEC, lib-musl's Config.uk), if one does. */
+function vfscoreForcer(ctx: PlanContext): string | undefined {
+  const { world, switchOf } = ctx;
+  const forced = resolveKconfig(world, new Map([...platformSymbols(ctx),
+    ...[...ctx.seeds].map(([lib, sd]) => [sd.kconfig ?? switchOf.get(lib) ?? '', 'y'] as [string, string]).filter(([sym]) => sym), ...requestOf([...ctx.optionKconfig])]));
   const vfsBy = forced.because.get('LIBVFSCORE');
-  const forcer = vfsBy && vfsBy.how === 'selected' && forced.values.get('LIBVFSCORE') === 'y' ? vfsBy.by : undefined;
-  const fsChoice = chooseStack(table, {
-    ...(options.filesystem ? { wanted: options.filesystem } : {}),
-    onlyVfscore: [...needs.syscalls.keys()].filter((n) => { const p = judgeSyscall(target, n).providers; return p.length === 1 && p[0] === 'vfscore'; }),
+  return vfsBy && vfsBy.how === 'selected' && forced.values.get('LIBVFSCORE') === 'y' ? vfsBy.by : undefined;
+}
+
+/** The root file system and the file-system stack; decided before providers, as the other stack's providers are then out of the running. */
+function planFilesystem(ctx: PlanContext): FilesystemPart {
+  const { table, world, loader, needs } = ctx;
+  // app-elfloader loads the ELF from the root file system, its program name from the command line (catalog's base)
+  if (loader) for (const o of ['APPELFLOADER_VFSEXEC', 'APPELFLOADER_CUSTOMAPPNAME']) if (world.entries.has(o)) addOption(ctx, o, 'y', `application:${o}`);
+  const rootfs: string[] = needs.paths.map((p) => `opens ${p}`);
+  if (ctx.compat && needs.dynamic) rootfs.push(`the dynamic loader and shared libraries (${[...needs.sonames.keys()].sort().join(', ')})`);
+  if (loader && !rootfs.length) rootfs.push('the Linux ELF itself (app-elfloader loads it from the root file system)');
+  const forcer = vfscoreForcer(ctx);
+  const choice = chooseStack(table, {
+    ...(ctx.options.filesystem ? { wanted: ctx.options.filesystem } : {}),
+    onlyVfscore: [...needs.syscalls.keys()].filter((n) => { const p = judgeSyscall(ctx.target, n).providers; return p.length === 1 && p[0] === 'vfscore'; }),
     ...(forcer ? { applicationNeedsVfscore: `${forcer} (${world.origin.get(forcer)}) selects LIBVFSCORE` } : {}),
   });
-  const otherStack = fsChoice.stack === 'vfscore' ? 'posix-vfs' : 'vfscore';
-  const rootfsKconfig: string[] = [];
-  const fs = rootfs.length ? filesystemConfig(table, world, g, known, fsChoice) : undefined;
-  if (fs) {
-    rootfsKconfig.push(...fs.kconfig);
-    for (const lib of fs.libraries) seed(lib, 'needs', 'rootfs');
+  const kconfig: string[] = [];
+  const config = rootfs.length ? filesystemConfig(table, world, ctx.g, ctx.known, choice) : undefined;
+  if (config) {
+    kconfig.push(...config.kconfig);
+    for (const lib of config.libraries) seed(ctx, lib, 'needs', 'rootfs');
   }
+  return { rootfs, choice, otherStack: choice.stack === 'vfscore' ? 'posix-vfs' : 'vfscore', kconfig, config };
+}
 
-  // what the application, libc, platform and the seeds turn on anyway: providers there win, excluded ones never do
-  const seedSymbols = [...seedReasons].map(([lib, s]) => s.kconfig ?? switchOf.get(lib)).filter((x): x is string => !!x);
-  const baseRequest = new Map<string, string>([...(specs[0]?.symbols ?? []).filter(([sym]) => world.entries.has(sym)), ...seedSymbols.map((s) => [s, 'y'] as [string, string]), ...requestOf([...optionKconfig, ...rootfsKconfig])]);
+/** What the application, libc, platform and the seeds turn on anyway (providers there win), and which of those the plan cannot undo. */
+function presentLibraries(ctx: PlanContext, rootfsKconfig: string[]): { present: Set<string>; hard: Set<string> } {
+  const { world, switchOf, loader } = ctx;
+  const seedSymbols = [...ctx.seeds].map(([lib, s]) => s.kconfig ?? switchOf.get(lib)).filter((x): x is string => !!x);
+  const baseRequest = new Map<string, string>([...platformSymbols(ctx), ...seedSymbols.map((s) => [s, 'y'] as [string, string]), ...requestOf([...ctx.optionKconfig, ...rootfsKconfig])]);
   const base = resolveKconfig(world, baseRequest);
   const present = librariesOn(switchOf, base.values);
   const hard = new Set([...present].filter((lib) => isHard(base, switchOf.get(lib)!, world)));
   if (loader) { present.add(loader); hard.add(loader); }
-  const excl = (a: string, b: string) => { const x = switchOf.get(a); const y = switchOf.get(b); return !!x && !!y && excludes(world, x, y); };
+  return { present, hard };
+}
 
-  // a need the release provides but this plan cannot serve: classified by Loupe's priors, WHY first in the reason
-  const unservedSyscall = (name: string, why: string): UncoveredNeed => {
-    const cov = table.syscalls[name];
-    const c = classifyByPrior(name, tables.priors[name], why);
-    return { kind: 'syscall', name, status: c.status, severity: judgeStatus(c.status).severity, reason: c.reason, ...(cov?.nargs !== undefined ? { nargs: cov.nargs } : {}) };
-  };
-  // syscalls: needed ones with providers are served; the judge classifies the others (src/match/judge.ts)
+/** A need the release provides but this plan cannot serve: classified by Loupe's priors, WHY first in the reason. */
+function unservedSyscall(ctx: PlanContext, name: string, why: string): UncoveredNeed {
+  const cov = ctx.table.syscalls[name];
+  const c = classifyByPrior(name, ctx.tables.priors[name], why);
+  return { kind: 'syscall', name, status: c.status, severity: judgeStatus(c.status).severity, reason: c.reason, ...(cov?.nargs !== undefined ? { nargs: cov.nargs } : {}) };
+}
+
+/** The needed syscalls with providers on this plan's stack, by name, with those providers; the judge classifies the others (src/match/judge.ts). */
+function wantedSyscalls(ctx: PlanContext, fs: FilesystemPart): [string, string[]][] {
   const wanted: [string, string[]][] = [];
-  for (const [name] of [...needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const v = judgeSyscall(target, name);
-    const providers = v.providers.filter((p) => p !== otherStack);
+  for (const [name] of [...ctx.needs.syscalls].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const v = judgeSyscall(ctx.target, name);
+    const providers = v.providers.filter((p) => p !== fs.otherStack);
     if (providers.length) { wanted.push([name, providers]); continue; }
     if (v.providers.length) {
       // served only by the file-system stack this plan does not use (readlinkat: posix-vfs only, while lib-musl selects vfscore)
-      uncovered.push(unservedSyscall(name, `only ${otherStack} provides ${name} in ${table.release}; this plan's file-system stack is ${fsChoice.stack} (${fsChoice.because.join('; ')})`));
+      ctx.uncovered.push(unservedSyscall(ctx, name, `only ${fs.otherStack} provides ${name} in ${ctx.table.release}; this plan's file-system stack is ${fs.choice.stack} (${fs.choice.because.join('; ')})`));
       continue;
     }
-    uncovered.push(uncoveredSyscall(name, v, tables));
+    ctx.uncovered.push(uncoveredSyscall(name, v, ctx.tables));
   }
-  const seeds = [...seedReasons.keys()];
-  const { chosen, blocked } = chooseProviders(g, seeds, wanted, { present, hard, excludes: excl });
-  // a need whose every provider excludes a library the image must have is uncovered (mremap: only ukmmap, which cannot be on with posix-mmap)
-  for (const [name, why] of blocked) uncovered.push(unservedSyscall(name, `${why}: Kconfig never has both (\`depends on !\`)`));
-  wanted.splice(0, wanted.length, ...wanted.filter(([n]) => !blocked.has(n)));
-  let final = closeLibraries(g, [...seeds, ...chosen]);
-  // syscalls declared under a library option (exit_group under LIBPOSIX_PROCESS_PIDS) need that option and what it selects
-  // and those declared inside a Makefile.uk conditional need its options too (set_tid_address: LIBPOSIX_PROCESS_CLONE)
+  return wanted;
+}
+
+/**
+ * Syscalls declared under a library option (exit_group under LIBPOSIX_PROCESS_PIDS) need that option and what it selects,
+ * and those declared inside a Makefile.uk conditional need its options too (set_tid_address: LIBPOSIX_PROCESS_CLONE).
+ */
+function addSyscallOptions(ctx: PlanContext, wanted: [string, string[]][], closed: Map<string, Set<string>>): void {
+  const { table } = ctx;
   for (const [name] of wanted) {
-    const { providers, kconfigOf, requiresOf } = providersOf(table, name, arch, { apps: compat });
-    const lib = providers.find((p) => final.has(p)) ?? providers[0]!;
+    const { providers, kconfigOf, requiresOf } = providersOf(table, name, ctx.arch, { apps: ctx.compat });
+    const lib = providers.find((p) => closed.has(p)) ?? providers[0]!;
     const sym = kconfigOf.get(lib);
     const options = [...(sym && sym !== table.libraries[lib]?.kconfig ? [sym] : []), ...(requiresOf.get(lib) ?? []).filter((r) => !r.startsWith('!'))];
     for (const o of options) {
-      optionKconfig.add(`CONFIG_${o}=y`);
-      for (const dep of optionLibraries(table, g, o, known)) if (!final.has(dep)) seed(dep, 'dependency', `kconfig:${o}`);
+      ctx.optionKconfig.add(`CONFIG_${o}=y`);
+      for (const dep of optionLibraries(table, ctx.g, o, ctx.known)) if (!closed.has(dep)) seed(ctx, dep, 'dependency', `kconfig:${o}`);
     }
   }
-  final = closeLibraries(g, [...seedReasons.keys(), ...chosen]);
+}
 
+/** Serves the needed syscalls: chooses their providers, adds the options they need, and closes the library set (library → who pulls it in). */
+function serveSyscalls(ctx: PlanContext, fs: FilesystemPart): { wanted: [string, string[]][]; final: Map<string, Set<string>> } {
+  const { present, hard } = presentLibraries(ctx, fs.kconfig);
+  const { world, switchOf } = ctx;
+  const excl = (a: string, b: string) => { const x = switchOf.get(a); const y = switchOf.get(b); return !!x && !!y && excludes(world, x, y); };
+  const wanted = wantedSyscalls(ctx, fs);
+  const seeds = [...ctx.seeds.keys()];
+  const { chosen, blocked } = chooseProviders(ctx.g, seeds, wanted, { present, hard, excludes: excl });
+  // a need whose every provider excludes a library the image must have is uncovered (mremap: only ukmmap, which cannot be on with posix-mmap)
+  for (const [name, why] of blocked) ctx.uncovered.push(unservedSyscall(ctx, name, `${why}: Kconfig never has both (\`depends on !\`)`));
+  const served = wanted.filter(([n]) => !blocked.has(n));
+  addSyscallOptions(ctx, served, closeLibraries(ctx.g, [...seeds, ...chosen]));
+  return { wanted: served, final: closeLibraries(ctx.g, [...ctx.seeds.keys(), ...chosen]) };
+}
+
+/** The closed library set as planned libraries: role, Kconfig switch, repository, reasons and the other providers of their syscalls. */
+function plannedLibraries(ctx: PlanContext, wanted: [string, string[]][], final: Map<string, Set<string>>): PlannedLibrary[] {
   const because = new Map<string, string[]>();
   const alternatives = new Map<string, Map<string, string[]>>();
   for (const [name, providers] of wanted) {
@@ -254,75 +351,116 @@ export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): P
       m.set(other, [...(m.get(other) ?? []), name]);
       alternatives.set(lib, m);
     }
-    const v = judgeSyscall(target, name);
-    if (v.status !== 'covered') uncovered.push(uncoveredSyscall(name, v, tables));
+    const v = judgeSyscall(ctx.target, name);
+    if (v.status !== 'covered') ctx.uncovered.push(uncoveredSyscall(name, v, ctx.tables));
   }
-  const planned: PlannedLibrary[] = [...final].map(([name, by]) => {
-    const s = seedReasons.get(name);
-    const meta = table.libraries[name];
+  return [...final].map(([name, by]) => {
+    const s = ctx.seeds.get(name);
+    const meta = ctx.table.libraries[name];
     const reasons = [...(s?.because ?? []), ...(because.get(name) ?? []), ...[...by].filter((b) => b !== name).sort().map((b) => `library:${b}`)];
     const role: PlannedRole = s?.role === 'libc' || s?.role === 'port' || s?.role === 'needs' ? s.role : because.has(name) ? 'needs' : s?.role ?? 'dependency';
-    const lib: PlannedLibrary = { name, kconfig: s?.kconfig ?? meta?.kconfig ?? switchOf.get(name) ?? '', because: reasons, role };
+    const lib: PlannedLibrary = { name, kconfig: s?.kconfig ?? meta?.kconfig ?? ctx.switchOf.get(name) ?? '', because: reasons, role };
     if (s?.version) lib.version = s.version;
     if (meta?.repo ?? s?.repo) lib.repo = (meta?.repo ?? s?.repo)!;
-    else if (s?.role === 'libc' && !meta) lib.repo = LIBC_REPOS[choice.libc];
+    else if (s?.role === 'libc' && !meta) lib.repo = LIBC_REPOS[ctx.choice.libc];
     const alts = alternatives.get(name);
     if (alts) lib.alternatives = [...alts].map(([o, sc]) => `${o} also provides ${sc.join(', ')}`);
     return lib;
   });
-  // the application is not a library of the image: it is what the image runs
-  const appEntry = loader ? planned.find((l) => l.name === loader) : undefined;
-  const libraries = planned.filter((l) => l.name !== loader);
+}
 
-  const releases = needs.syscalls.size > 0 ? releaseCoverage(tables.unikraft, needs, arch) : undefined;
-  const oldest = releases?.find((r) => r.missing.length === 0)?.release;
-  if (needs.syscalls.size === 0) uncovered.push({ kind: 'unknown', name: 'syscalls', status: 'unknown', severity: 'warning', reason: 'no syscall facts: the inputs gave no syscalls, so only the libc and library ports are planned' });
+/** The Kconfig fragment; what a planned option needs besides (LIBPOSIX_PROCESS_BRK needs LIBPOSIX_PROCESS_MULTITHREADING) joins it, as a library or an option. */
+function kconfigFragment(ctx: PlanContext, libraries: PlannedLibrary[], rootfsKconfig: string[]): string[] {
+  const { table, libOfSymbol, optionKconfig } = ctx;
   const fragment = () => [...new Set([...libraries.filter((l) => l.kconfig).map((l) => `CONFIG_${l.kconfig}=y`), ...optionKconfig, ...rootfsKconfig])].sort();
-  // what a planned option needs besides (LIBPOSIX_PROCESS_BRK needs LIBPOSIX_PROCESS_MULTITHREADING) joins the fragment
-  const platform = (specs[0]?.symbols ?? []).filter(([sym]) => world.entries.has(sym));
-  for (const [sym, by] of completeDepends(world, new Map([...platform, ...requestOf(fragment())]))) {
+  for (const [sym, by] of completeDepends(ctx.world, new Map([...platformSymbols(ctx), ...requestOf(fragment())]))) {
     const lib = libOfSymbol.get(sym);
     if (lib && !libraries.some((l) => l.name === lib)) libraries.push({ name: lib, kconfig: sym, role: 'dependency', because: [`kconfig:${by}`], ...(table.libraries[lib]?.repo ? { repo: table.libraries[lib]!.repo! } : {}) });
     else if (!lib) optionKconfig.add(`CONFIG_${sym}=y`);
   }
-  const kconfig = fragment();
+  return fragment();
+}
 
-  // Kconfig completes the fragment on every target: what it adds is listed, what it breaks is a problem
-  const build = resolvePlanBuild(table, ports, { world, base: loader ? kconfigWorld(table, ports, { externalLibs: tables.externalLibs }) : world }, specs, kconfig, new Set([...final.keys()]));
+/** Adds what Kconfig turned on besides (not another libc), sorts by role, and gives external libraries the options their own Config.uk declares. */
+function finishLibraries(ctx: PlanContext, libraries: PlannedLibrary[], build: BuildOutcome, kconfig: string[]): void {
   // a port may select another libc (lib-redis RELEASE-0.15.0 selects both LIBNEWLIBC and LIBMUSL): that libc is not
   // in L=, so Kconfig ignores the select of its undefined symbol, as catalog-core's redis builds (L=musl:redis:lwip)
-  const otherLibc = (name: string) => name in LIBC_REPOS && (compat || name !== choice.libc);
+  const otherLibc = (name: string) => name in LIBC_REPOS && (ctx.compat || name !== ctx.choice.libc);
   libraries.push(...build.extras.filter((e) => !libraries.some((l) => l.name === e.name) && !otherLibc(e.name)));
   libraries.sort((a, b) => ROLE_ORDER[a.role!] - ROLE_ORDER[b.role!] || a.name.localeCompare(b.name));
-  // one severity per class, the judge's (libc, port and dlopen gaps are decided here, their severity there)
-  for (const u of uncovered) if (u.status !== 'covered') u.severity = judgeStatus(u.status).severity;
-  uncovered.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   // options an external library's own Config.uk declares go with it (the Kraftfile's libraries.<name>.kconfig)
   for (const line of kconfig) {
     const sym = line.slice(7, line.indexOf('='));
-    const owner = world.entries.get(sym)?.library?.replace(/^lib-/, '');
+    const owner = ctx.world.entries.get(sym)?.library?.replace(/^lib-/, '');
     const lib = libraries.find((l) => l.name === owner && l.repo && l.kconfig !== sym);
     if (lib) (lib.options ??= []).push(line);
   }
+}
+
+/** One severity per class, the judge's (libc, port and dlopen gaps are decided here, their severity there); errors first. */
+function finishUncovered(uncovered: UncoveredNeed[]): void {
+  for (const u of uncovered) if (u.status !== 'covered') u.severity = judgeStatus(u.status).severity;
+  uncovered.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+}
+
+/** The parts planPort puts together. */
+interface PlanParts {
+  libraries: PlannedLibrary[];
+  kconfig: string[];
+  build: BuildOutcome;
+  network: NetworkPart;
+  fs: FilesystemPart;
+  /** app-elfloader's own entry of the closed set, in binary-compat mode. */
+  appEntry: PlannedLibrary | undefined;
+  releases: Plan['releases'];
+}
+
+function assemblePlan(ctx: PlanContext, p: PlanParts): Plan {
+  const { table, tables, ports, loader, choice } = ctx;
+  const { libraries, build, fs } = p;
+  const { sockets, net } = p.network;
   const plan: Plan = {
-    release: table.release, arch, mode, libc: choice.libc, libcReasons: choice.reasons, libcCandidates: choice.candidates,
-    libraries, kconfig, uncovered, tieBreak: TIE_BREAK,
+    release: table.release, arch: ctx.arch, mode: ctx.mode, libc: choice.libc, libcReasons: choice.reasons, libcCandidates: choice.candidates,
+    libraries, kconfig: p.kconfig, uncovered: ctx.uncovered, tieBreak: TIE_BREAK,
   };
-  if (releases) plan.releases = releases;
+  const oldest = p.releases?.find((r) => r.missing.length === 0)?.release;
+  if (p.releases) plan.releases = p.releases;
   if (oldest) plan.oldestCoveringRelease = oldest;
-  if (rootfs.length) plan.rootfs = rootfs;
+  if (fs.rootfs.length) plan.rootfs = fs.rootfs;
   if (loader) {
     plan.application = {
-      name: loader, repo: table.libraries[loader]?.repo ?? ports.find((p) => p.name === loader)?.repo ?? 'https://github.com/unikraft/app-elfloader',
-      because: ['mode:binary-compat', ...(appEntry?.because.filter((b) => b.startsWith('syscall:')) ?? [])],
+      name: loader, repo: table.libraries[loader]?.repo ?? ports.find((x) => x.name === loader)?.repo ?? 'https://github.com/unikraft/app-elfloader',
+      because: ['mode:binary-compat', ...(p.appEntry?.because.filter((b) => b.startsWith('syscall:')) ?? [])],
       brings: build.extras.filter((e) => e.because.some((b) => /APPELFLOADER/.test(b))).map((e) => e.name),
     };
   }
   if (build.targets.length) plan.targets = build.targets;
   if (net) plan.network = { stack: 'lwip', because: sockets.evidence.length ? sockets.evidence : ['socket() with a family the analysis could not resolve'], kernelArgs: net.kernelArgs, notes: net.notes };
-  if (fs || libraries.some((l) => l.name === fsChoice.stack)) plan.filesystem = { ...fsChoice, ...(fs?.kernelArgs.length ? { kernelArgs: fs.kernelArgs } : {}) };
+  if (fs.config || libraries.some((l) => l.name === fs.choice.stack)) plan.filesystem = { ...fs.choice, ...(fs.config?.kernelArgs.length ? { kernelArgs: fs.config.kernelArgs } : {}) };
   const external = [...(loader ? [loader] : []), ...libraries.filter((l) => l.repo).map((l) => l.repo!.replace(/^.*\//, ''))];
   plan.pins = planPins(table, ports, external, table === pickRelease(tables.unikraft));
   plan.kconfigProblems = build.problems;
   return plan;
+}
+
+/** Plans the port: libc, the minimal closed set of micro-libraries and ports (each with its reasons), Kconfig, and what stays uncovered. */
+export function planPort(facts: Fact[], tables: Tables, options: PlanOptions): Plan {
+  const ctx = planContext(facts, tables, options);
+  const { needs, loader, world, table } = ctx;
+  seedLibcAndPorts(ctx);
+  const network = planNetwork(ctx, facts);
+  const fs = planFilesystem(ctx);
+  const { wanted, final } = serveSyscalls(ctx, fs);
+  const planned = plannedLibraries(ctx, wanted, final);
+  // the application is not a library of the image: it is what the image runs
+  const appEntry = loader ? planned.find((l) => l.name === loader) : undefined;
+  const libraries = planned.filter((l) => l.name !== loader);
+  const releases = needs.syscalls.size > 0 ? releaseCoverage(tables.unikraft, needs, ctx.arch) : undefined;
+  if (needs.syscalls.size === 0) ctx.uncovered.push({ kind: 'unknown', name: 'syscalls', status: 'unknown', severity: 'warning', reason: 'no syscall facts: the inputs gave no syscalls, so only the libc and library ports are planned' });
+  const kconfig = kconfigFragment(ctx, libraries, fs.kconfig);
+  // Kconfig completes the fragment on every target: what it adds is listed, what it breaks is a problem
+  const build = resolvePlanBuild(table, ctx.ports, { world, base: loader ? kconfigWorld(table, ctx.ports, { externalLibs: tables.externalLibs }) : world }, ctx.specs, kconfig, new Set([...final.keys()]));
+  finishLibraries(ctx, libraries, build, kconfig);
+  finishUncovered(ctx.uncovered);
+  return assemblePlan(ctx, { libraries, kconfig, build, network, fs, appEntry, releases });
 }
