@@ -4,7 +4,7 @@ import { UkportError } from '../errors.js';
 import type { ArgCond, Names, Rule, When } from '../data/rules.js';
 import { constantValue } from './linux-constants.js';
 import { isCompilerHeader } from './compiler-headers.js';
-import { libcSetsOf, libcTable, portCompatible, releaseTable, portFor, syscallStatus, versionRange, type MatchContext } from './match-context.js';
+import { libcHasObject, libcSetsOf, libcTable, portCompatible, releaseTable, portFor, syscallStatus, versionRange, type MatchContext } from './match-context.js';
 
 /** Facts grouped by kind, built once per run. */
 export interface FactIndex {
@@ -200,6 +200,8 @@ function missingFromLibc(f: SymbolFact, ctx: MatchContext): boolean {
   if (!t || libcSetsOf(t).functions.has(f.name)) return false;
   // an ELF import is a libc function only if its version names the C library (not libcrypto's EVP_*)
   if (f.role === 'import' && !(LIBC_SONAME.test(f.versionLibrary ?? '') || /^GLIBC_/.test(f.version ?? ''))) return false;
+  // a data object (stdout, optarg): the libc's exported objects decide
+  if (f.type === 'object') return !libcHasObject(ctx, f.name);
   // UK_SYSCALL_R_DEFINE also defines the libc-named wrapper (close, getcwd): the release provides it
   const st = syscallStatus(ctx, f.name).status;
   if (st === 'implemented' || st === 'stub') return false;
