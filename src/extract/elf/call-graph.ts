@@ -6,7 +6,7 @@ import { STT_FUNC, STT_GNU_IFUNC, readSymbols, type ElfSymbol } from './symbols.
 import { readDebugSymbols } from './debug-symbols.js';
 import { findExecRanges, functionOf, rangeOf, type ExecRange } from './functions.js';
 import { readRelocations, resolveSlot, type Relocations, type SlotTarget } from './plt.js';
-import { findDataPointers, findExports, findInitAddresses } from './module-roots.js';
+import { ET_EXEC, findDataPointers, findExports, findInitAddresses } from './module-roots.js';
 import { declaredData, functionTable } from './function-starts.js';
 import { DecodeErrors } from './data-in-code.js';
 import { buildDataRegions, regionOf } from './data-regions.js';
@@ -101,6 +101,9 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
     gotWholeWork += gotSlots.length;
     for (const [, st] of gotSlots) { toTarget(fn, st, addr, false); if (st.kind === 'local' && rangeOf(ranges, st.addr) < 0) touchData(fn, addr, st.addr); }
   };
+  // GOT words whose address code takes instead of loading them, outside the PLT's lazy-binding stubs
+  const gotAddressed = new Set<number>();
+  const noteGotAddress = (addr: number, target: number): void => { if (inGot(target) && !ranges[rangeOf(ranges, addr)]?.plt) gotAddressed.add(target); };
   let gotSlots: [number, SlotTarget][] | undefined;
   let gotWholeWork = 0, gotOverflow = false;
   const addEdge = (fn: number, callee: number): void => { if (callee !== fn && !calls[fn].includes(callee)) calls[fn].push(callee); };
@@ -137,13 +140,13 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
       const t = resolveSlot(elf, relocs, slot);
       toTarget(fn, t, addr, control);
       if (!inGot(slot)) touchData(fn, addr, slot);
-      if (t?.kind === 'local' && rangeOf(ranges, t.addr) < 0) touchData(fn, addr, t.addr);
+      if (t?.kind === 'local' && rangeOf(ranges, t.addr) < 0) { noteGotAddress(addr, t.addr); touchData(fn, addr, t.addr); }
       // a call through a writable variable (not the GOT) may see any value stored there at run time
       if (control && writableNonGot(slot)) g.indirect[fn]++;
     },
     // code whose address is taken counts whole, also from inside (glibc's sa_restorer __restore_rt sits one byte into its FDE)
-    addressRef: (fn, addr, target) => { if (rangeOf(ranges, target) >= 0) codeTarget(fn, target, addr, false); else touchData(fn, addr, target); },
-    dataRef: (fn, addr, target) => touchData(fn, addr, target),
+    addressRef: (fn, addr, target) => { if (rangeOf(ranges, target) >= 0) codeTarget(fn, target, addr, false); else { noteGotAddress(addr, target); touchData(fn, addr, target); } },
+    dataRef: (fn, addr, target) => { noteGotAddress(addr, target); touchData(fn, addr, target); },
     immediate: (fn, addr, value) => { if (startIndex.has(value) || plt.has(value)) codeTarget(fn, value, addr, false); },
     indirect: (fn) => { g.indirect[fn]++; },
     decodeError: (fn, addr) => decodeErrors.add(fn, addr),
@@ -170,7 +173,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   // objects too large to place): then, as in global mode, every region is a root and every stored pointer counts.
   const tracked = objectSensitive && !gotOverflow && !regions.overflow;
   g.rootRegions = tracked ? regions.roots : regions.starts.map((_a, i) => i);
-  g.dataRoots = dataRootsOf(elf, relocs, tracked, inGot, startIndex, personalities.routines);
+  g.dataRoots = dataRootsOf(elf, relocs, tracked, inGot, startIndex, personalities.routines, loadedGotSlots(scanner.arch, elf, relocs, got, gotAddressed));
   g.initRoots = [...new Set(initAddrs.map((a) => startIndex.get(a) ?? -1).filter((i) => i >= 0))];
   g.calls = PackedLists.pack(calls); g.refs = PackedLists.pack(refs); g.imports = PackedLists.pack(imports);
   g.dataRefs = PackedLists.pack(dataRefs.map((l) => (l.length > 1 ? [...new Set(l)] : l)));
@@ -178,14 +181,28 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
 }
 
 /**
+ * aarch64 position-independent code loads a GOT slot where it uses the pointer (adrp + ldr: a reference of that
+ * function), so such a slot is no data root; unless code takes the GOT's own address (then any slot may be read) or
+ * that slot's address, or an ifunc resolver fills it. Undefined: every GOT slot stays a root.
+ */
+function loadedGotSlots(arch: string, elf: ElfFile, relocs: Relocations, got: (readonly [number, number])[], gotAddressed: Set<number>): ((slot: number) => boolean) | undefined {
+  if (arch !== 'aarch64' || elf.type === ET_EXEC || got.some(([lo]) => gotAddressed.has(lo))) return undefined;
+  return (slot) => {
+    const t = relocs.slots.get(slot);
+    return got.some(([lo, hi]) => slot >= lo && slot < hi) && !gotAddressed.has(slot) && t?.kind === 'local' && !t.ifunc;
+  };
+}
+
+/**
  * Functions reachable through data once any indirect call is: with object tracking, the ifunc resolvers ld.so runs for
  * GOT slots at start-up (other pointers live in regions); without, every pointer stored in data. Personality routines too.
  */
-function dataRootsOf(elf: ElfFile, relocs: Relocations, tracked: boolean, inGot: (a: number) => boolean, startIndex: Map<number, number>, personalities: number[]): number[] {
+function dataRootsOf(elf: ElfFile, relocs: Relocations, tracked: boolean, inGot: (a: number) => boolean, startIndex: Map<number, number>, personalities: number[],
+  loadedGotSlot?: (slot: number) => boolean): number[] {
   const isStart = (a: number): boolean => startIndex.has(a);
   const dataPointers = tracked
     ? [...relocs.slots].filter(([where, t]) => t.kind === 'local' && t.ifunc && inGot(where) && isStart(t.addr)).map(([, t]) => (t as { addr: number }).addr)
-    : findDataPointers(elf, relocs, isStart);
+    : findDataPointers(elf, relocs, isStart, loadedGotSlot);
   for (const a of personalities) if (isStart(a)) dataPointers.push(a);
   return [...new Set(dataPointers.map((a) => startIndex.get(a)!))];
 }

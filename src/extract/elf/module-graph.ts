@@ -2,7 +2,7 @@ import type { Arch } from '../../model/index.js';
 import type { PackedLists } from './packed-lists.js';
 
 /** Bump whenever the analysis changes what a graph holds: cached graphs of older versions are ignored. */
-export const GRAPH_VERSION = 16;
+export const GRAPH_VERSION = 17;
 /** Unknown site kinds stored in ModuleGraph.unknownSites. */
 export const U_NUMBER = 0, U_ABI32 = 1, U_DECODE = 2;
 

@@ -5,7 +5,7 @@ import { resolveSlot, type Relocations } from './plt.js';
 
 const INIT_SECTIONS = ['.init_array', '.fini_array', '.preinit_array', '.ctors', '.dtors'];
 const MAX_DATA_SCAN = 64 * 1024 * 1024;
-const ET_EXEC = 2;
+export const ET_EXEC = 2;
 
 /** Addresses the loader or libc start-up calls: .init/.fini and the init/fini arrays. */
 export function findInitAddresses(elf: ElfFile, relocs: Relocations): number[] {
@@ -26,8 +26,8 @@ export function findInitAddresses(elf: ElfFile, relocs: Relocations): number[] {
  * Code addresses stored in data: relocated pointers, and for position-dependent files (no relocations
  * for their own pointers) every aligned 8-byte value in allocated non-code sections that is a function start.
  */
-export function findDataPointers(elf: ElfFile, relocs: Relocations, isStart: (a: number) => boolean): number[] {
-  const out = relocs.dataTargets.filter(isStart);
+export function findDataPointers(elf: ElfFile, relocs: Relocations, isStart: (a: number) => boolean, skipSlot?: (slot: number) => boolean): number[] {
+  const out = relocs.dataTargets.filter((a, i) => isStart(a) && !skipSlot?.(relocs.dataTargetSlots[i]!));
   if (elf.type !== ET_EXEC) return out; // PIC data pointers always carry relocations
   forEachDataWord(elf, (v) => { if (isStart(v)) out.push(v); });
   return out;

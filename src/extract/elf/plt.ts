@@ -16,6 +16,8 @@ export interface Relocations {
   slots: Map<number, SlotTarget>;
   /** Every code-ish address stored in relocated data (RELATIVE, IRELATIVE, absolute against defined symbols). */
   dataTargets: number[];
+  /** Where each of dataTargets is stored (same order). */
+  dataTargetSlots: number[];
 }
 
 interface RelocKinds { jumpSlot: number; globDat: number; relative: number; irelative: number; abs64: number }
@@ -32,7 +34,7 @@ export function importKey(sym: ElfSymbol, versions: VersionInfo): string {
 /** Reads RELA/REL/RELR sections and maps pointer slots to imported symbols or local addresses. */
 export function readRelocations(elf: ElfFile, dynsym: ElfSymbol[], versions: VersionInfo): Relocations {
   const kinds = elf.machine === EM_AARCH64 ? AARCH64 : X86_64;
-  const out: Relocations = { slots: new Map(), dataTargets: [] };
+  const out: Relocations = { slots: new Map(), dataTargets: [], dataTargetSlots: [] };
   if (elf.class !== 64) return out;
   let budget = MAX_RELOCATIONS;
   for (const sec of elf.sections) {
@@ -62,7 +64,7 @@ function addRelocation(out: Relocations, k: RelocKinds, where: number, type: num
   dynsym: ElfSymbol[], versions: VersionInfo): void {
   if (type === k.relative || type === k.irelative) {
     out.slots.set(where, { kind: 'local', addr: addend, ifunc: type === k.irelative });
-    out.dataTargets.push(addend);
+    out.dataTargets.push(addend); out.dataTargetSlots.push(where);
     return;
   }
   if (type !== k.jumpSlot && type !== k.globDat && type !== k.abs64) return;
@@ -76,7 +78,7 @@ function addRelocation(out: Relocations, k: RelocKinds, where: number, type: num
   const addr = safe(sym.value);
   if (addr === undefined) return;
   out.slots.set(where, { kind: 'local', addr: addr + (type === k.abs64 ? addend : 0), ifunc: sym.type === STT_GNU_IFUNC });
-  out.dataTargets.push(addr);
+  out.dataTargets.push(addr); out.dataTargetSlots.push(where);
 }
 
 /** SHT_RELR: packed RELATIVE relocations (address words and bitmaps). */
@@ -103,7 +105,7 @@ function addRelr(elf: ElfFile, out: Relocations, where: number): void {
   const v = readSlotValue(elf, where);
   if (v === undefined) return;
   out.slots.set(where, { kind: 'local', addr: v, ifunc: false });
-  out.dataTargets.push(v);
+  out.dataTargets.push(v); out.dataTargetSlots.push(where);
 }
 
 /** The 8-byte value stored at a virtual address in the file, if mapped. */
