@@ -134,6 +134,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
       add(s, nr ?? null, o.program, o.source, () => ({ artifact: o.source, extractor: `libc-summary.${options.libc ?? 'musl'}`, function: fn, chain: [`${mod.loaded.path}:${fn}`, o.name, s] }));
     }
   }
+  addKernelSigreturn(byName, arch, main.path);
   // an import unresolved at many call sites is one unknown; a Python extension module's C API calls are one
   const pythonModule = isPythonExtension(main);
   const seenImports = new Set<string>();
@@ -166,4 +167,19 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
     syscalls: [...new Set([...h.sites, ...h.adds].map((nr) => table.byNumber.get(nr) ?? `#${nr}`))].sort(),
   }));
   return { facts, stats: { indirectCalls: reach.indirect, addressTakenFunctions: reach.addressTaken }, dlopenEdges, libcModels };
+}
+
+/**
+ * On aarch64 a signal handler installed without SA_RESTORER (glibc's sigaction never sets it) returns through the
+ * kernel's vDSO trampoline __kernel_rt_sigreturn (Linux arch/arm64/kernel/signal.c setup_return, vdso/sigreturn.S),
+ * code no module of the program holds: rt_sigaction reachable means rt_sigreturn too. x86-64 needs SA_RESTORER, so
+ * there the libc's own restorer (glibc's __restore_rt) is in the analysed code.
+ */
+function addKernelSigreturn(byName: Map<string, SyscallFact>, arch: Arch, program: string): void {
+  const sigaction = byName.get('rt_sigaction');
+  if (arch !== 'aarch64' || !sigaction || byName.has('rt_sigreturn')) return;
+  byName.set('rt_sigreturn', {
+    kind: 'syscall', name: 'rt_sigreturn', nr: loadLinuxSyscalls(arch).byName.get('rt_sigreturn') ?? null, arch, class: sigaction.class,
+    evidence: [{ artifact: program, extractor: 'aarch64.vdso', function: '__kernel_rt_sigreturn', chain: ['rt_sigaction (a handler without SA_RESTORER)', 'linux-vdso.so.1:__kernel_rt_sigreturn', 'rt_sigreturn'] }],
+  });
 }

@@ -37,13 +37,18 @@ describe.each(['a64-static', 'a64-dyn'])('%s', (variant) => {
     expect(syscalls.has('open')).toBe(false); // no legacy syscalls on arm64
   });
 
-  test.each(['file_copy', 'threads', 'raw_syscalls'])('%s: predicted ⊇ qemu-observed', async (prog) => {
+  // signals: its handlers return through the kernel's vDSO trampoline (glibc sets no SA_RESTORER on aarch64)
+  test.each(['file_copy', 'threads', 'raw_syscalls', 'signals'])('%s: predicted ⊇ qemu-observed', async (prog) => {
     const bin = join(FIXTURES, `${prog}.${variant}`);
     const args = prog === 'file_copy' ? [writeSrc(), join(work, `dst-${variant}`)] : [];
     const observed = await observe(bin, args, undefined, 'qemu');
     const { syscalls } = predict(bin, cache, {}, variant === 'a64-dyn' ? SYSROOT : undefined);
     figures.push(`${prog}.${variant}: predicted ${syscalls.size}, observed ${observed.size}`);
     expect(missing(syscalls, observed)).toEqual([]);
+    if (prog === 'signals') {
+      expect(observed.has('rt_sigreturn')).toBe(true);
+      expect(syscalls.get('rt_sigreturn')?.evidence[0]).toMatchObject({ extractor: 'aarch64.vdso', function: '__kernel_rt_sigreturn' });
+    }
   }, 60_000);
 });
 
