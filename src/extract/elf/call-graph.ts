@@ -173,7 +173,7 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
   // objects too large to place): then, as in global mode, every region is a root and every stored pointer counts.
   const tracked = objectSensitive && !gotOverflow && !regions.overflow;
   g.rootRegions = tracked ? regions.roots : regions.starts.map((_a, i) => i);
-  g.dataRoots = dataRootsOf(elf, relocs, tracked, inGot, startIndex, personalities.routines, loadedGotSlots(scanner.arch, elf, relocs, got, gotAddressed));
+  g.dataRoots = dataRootsOf(elf, relocs, tracked, inGot, startIndex, personalities.routines, loadedGotSlots(scanner.arch, elf, relocs, got, inGot, gotAddressed));
   g.initRoots = [...new Set(initAddrs.map((a) => startIndex.get(a) ?? -1).filter((i) => i >= 0))];
   g.calls = PackedLists.pack(calls); g.refs = PackedLists.pack(refs); g.imports = PackedLists.pack(imports);
   g.dataRefs = PackedLists.pack(dataRefs.map((l) => (l.length > 1 ? [...new Set(l)] : l)));
@@ -185,11 +185,12 @@ export function buildModuleGraph(mod: LoadedElf, scanner: CodeScanner, options: 
  * function), so such a slot is no data root; unless code takes the GOT's own address (then any slot may be read) or
  * that slot's address, or an ifunc resolver fills it. Undefined: every GOT slot stays a root.
  */
-function loadedGotSlots(arch: string, elf: ElfFile, relocs: Relocations, got: (readonly [number, number])[], gotAddressed: Set<number>): ((slot: number) => boolean) | undefined {
+function loadedGotSlots(arch: string, elf: ElfFile, relocs: Relocations, got: (readonly [number, number])[], inGot: (a: number) => boolean,
+  gotAddressed: Set<number>): ((slot: number) => boolean) | undefined {
   if (arch !== 'aarch64' || elf.type === ET_EXEC || got.some(([lo]) => gotAddressed.has(lo))) return undefined;
   return (slot) => {
     const t = relocs.slots.get(slot);
-    return got.some(([lo, hi]) => slot >= lo && slot < hi) && !gotAddressed.has(slot) && t?.kind === 'local' && !t.ifunc;
+    return inGot(slot) && !gotAddressed.has(slot) && t?.kind === 'local' && !t.ifunc;
   };
 }
 
