@@ -134,7 +134,7 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
       add(s, nr ?? null, o.program, o.source, () => ({ artifact: o.source, extractor: `libc-summary.${options.libc ?? 'musl'}`, function: fn, chain: [`${mod.loaded.path}:${fn}`, o.name, s] }));
     }
   }
-  addKernelSigreturn(byName, arch, main.path);
+  addKernelSigreturn(byName, table.byName.get('rt_sigreturn'), arch, main.path);
   // an import unresolved at many call sites is one unknown; a Python extension module's C API calls are one
   const pythonModule = isPythonExtension(main);
   const seenImports = new Set<string>();
@@ -175,11 +175,11 @@ export function extractSyscalls(main: LoadedElf, closure: LibraryClosure, option
  * code no module of the program holds: rt_sigaction reachable means rt_sigreturn too. x86-64 needs SA_RESTORER, so
  * there the libc's own restorer (glibc's __restore_rt) is in the analysed code.
  */
-function addKernelSigreturn(byName: Map<string, SyscallFact>, arch: Arch, program: string): void {
+function addKernelSigreturn(byName: Map<string, SyscallFact>, nr: number | undefined, arch: Arch, program: string): void {
   const sigaction = byName.get('rt_sigaction');
   if (arch !== 'aarch64' || !sigaction || byName.has('rt_sigreturn')) return;
   byName.set('rt_sigreturn', {
-    kind: 'syscall', name: 'rt_sigreturn', nr: loadLinuxSyscalls(arch).byName.get('rt_sigreturn') ?? null, arch, class: sigaction.class,
+    kind: 'syscall', name: 'rt_sigreturn', nr: nr ?? null, arch, class: sigaction.class,
     evidence: [{ artifact: program, extractor: 'aarch64.vdso', function: '__kernel_rt_sigreturn', chain: ['rt_sigaction (a handler without SA_RESTORER)', 'linux-vdso.so.1:__kernel_rt_sigreturn', 'rt_sigreturn'] }],
   });
 }

@@ -1,4 +1,4 @@
-import type { Arch, ExternalLibPort, Libc, LibcTable, Mode, Tables, UnikraftTable } from '../model/index.js';
+import type { Arch, ExternalLibPort, Libc, LibcSummaryTable, LibcTable, Mode, Tables, UnikraftTable } from '../model/index.js';
 import type { StatusQuery } from '../data/rules.js';
 
 /** What the facts are matched against: the chosen target and the loaded coverage tables. */
@@ -55,6 +55,8 @@ export function libcTable(ctx: MatchContext): LibcTable | undefined {
   return (ctx.tables?.libc ?? []).filter((t) => t.target === ctx.libc).sort((a, b) => compareVersions(b.version, a.version))[0];
 }
 
+const summaryObjects = new WeakMap<LibcSummaryTable, Set<string>>();
+
 // every C library has these (an object in musl and glibc, a macro over the reentrancy struct in newlib)
 const C_STANDARD_STREAMS = new Set(['stdin', 'stdout', 'stderr']);
 
@@ -65,7 +67,10 @@ const C_STANDARD_STREAMS = new Set(['stdin', 'stdout', 'stderr']);
 export function libcHasObject(ctx: MatchContext, name: string): boolean {
   if (C_STANDARD_STREAMS.has(name)) return true;
   const summary = (ctx.tables?.libcSummaries ?? []).find((s) => s.libc === ctx.libc && s.arch === (ctx.arch ?? 'x86_64'));
-  return summary?.objects?.includes(name) ?? false;
+  if (!summary?.objects) return false;
+  let objects = summaryObjects.get(summary);
+  if (!objects) summaryObjects.set(summary, (objects = new Set(summary.objects)));
+  return objects.has(name);
 }
 
 const libcSets = new WeakMap<LibcTable, { functions: Set<string>; headers: Set<string> }>();

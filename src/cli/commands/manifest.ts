@@ -77,8 +77,7 @@ ${PLAN_OPTIONS_HELP}
     for (const f of result.unchanged) io.stdout(`unchanged ${relative(io.cwd, resolve(outAbs, f)) || f}\n`);
     const plan = report.plan!;
     const errors = plan.uncovered.filter((u) => u.severity === 'error').length;
-    io.stderr(`plan: Unikraft ${plan.release} ${plan.arch}, ${plan.mode === 'binary-compat' ? 'app-elfloader' : `libc ${plan.libc}`}, ${plural(plan.libraries.length, 'library', 'libraries')}, ${plan.uncovered.length} uncovered (${plural(errors, 'error')})
-`);
+    io.stderr(`plan: Unikraft ${plan.release} ${plan.arch}, ${plan.mode === 'binary-compat' ? 'app-elfloader' : `libc ${plan.libc}`}, ${plural(plan.libraries.length, 'library', 'libraries')}, ${plan.uncovered.length} uncovered (${plural(errors, 'error')})\n`);
     return 0;
   },
 };

@@ -8,7 +8,7 @@ import { parseLdCache, readLdCache } from '../../inputs/ld-cache.js';
 import { resolveInRoot, resolveInRootFs } from '../../inputs/rooted-path.js';
 import type { RootFs } from '../../inputs/root-fs.js';
 import { parseElf, EM_AARCH64, EM_X86_64, type ElfFile } from './reader.js';
-import { describeElf, type DecodedElf } from './describe.js';
+import { describeElf, machineName, type DecodedElf } from './describe.js';
 import { noteStat } from '../../inputs/fs-observe.js';
 
 /** A loaded ELF: parsed headers plus decoded facts. `path` is the path the user sees (inside the sysroot). */
@@ -43,7 +43,6 @@ export interface LibraryClosure {
 }
 
 const MULTIARCH: Record<number, string> = { [EM_X86_64]: 'x86_64-linux-gnu', [EM_AARCH64]: 'aarch64-linux-gnu' };
-const MACHINE_NAMES: Record<number, string> = { [EM_X86_64]: 'x86_64', [EM_AARCH64]: 'aarch64' };
 const HOST_MACHINE = process.arch === 'arm64' ? EM_AARCH64 : process.arch === 'x64' ? EM_X86_64 : -1;
 
 /** The unknown fact of a needed library that was not found, with its hint. */
@@ -54,9 +53,8 @@ export function unresolvedLibraryFact(u: LibraryClosure['unresolved'][number]): 
 /** For a program of another machine than the host, searched on the host's root: where its libraries are. */
 function foreignMachineHint(elf: ElfFile): string | undefined {
   if (elf.machine === HOST_MACHINE || HOST_MACHINE < 0) return undefined;
-  const name = MACHINE_NAMES[elf.machine] ?? `machine ${elf.machine}`;
   const cross = MULTIARCH[elf.machine] ? `/usr/${MULTIARCH[elf.machine]}` : undefined;
-  return `an ${name} program on this ${MACHINE_NAMES[HOST_MACHINE]} host: give the root file system it runs on with --sysroot DIR`
+  return `an ${machineName(elf.machine)} program on this ${machineName(HOST_MACHINE)} host: give the root file system it runs on with --sysroot DIR`
     + (cross && existsSync(posix.join(cross, 'lib')) ? ` (Debian's cross libraries: --sysroot ${cross})` : '');
 }
 
